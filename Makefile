@@ -1,0 +1,46 @@
+# danvan — the commands the README names.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test lint bench install build format clean
+
+$(BIN)/danvan: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/danvan
+
+node_modules/.package-lock.json: package.json package-lock.json | install
+	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
+
+build: install node_modules/.package-lock.json
+	$(BIN)/python tools/build.py
+
+run: build
+	$(BIN)/danvan migrate --noinput
+	$(BIN)/danvan collectstatic --noinput --verbosity 0
+	$(BIN)/danvan demo --if-empty
+	$(BIN)/danvan runserver 127.0.0.1:$(PORT)
+
+test: build
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy danvan tests bench
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: build
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules danvan/static/vendor

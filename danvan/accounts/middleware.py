@@ -1,0 +1,40 @@
+"""Send users who must use two-factor authentication to set it up or to enter a code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .selectors import confirmed_device, requires_two_factor
+
+# Paths a half-signed-in user may still reach.
+OPEN_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/media/",
+    "/healthz",
+    "/i18n/",
+    "/invitations/",
+    "/api/",
+)
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
+            and requires_two_factor(user)  # type: ignore[arg-type]
+        ):
+            target = "two_factor_verify" if confirmed_device(user) else "two_factor_setup"  # type: ignore[arg-type]
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

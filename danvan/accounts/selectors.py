@@ -1,0 +1,34 @@
+"""Reads for accounts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from danvan.org.models import Membership
+
+from .models import ApiToken, User
+
+
+def requires_two_factor(user: User) -> bool:
+    """Admins and leaders (and superusers) must use a second factor; demo accounts may skip."""
+    if not user.is_authenticated:
+        return False
+    if settings.DANVAN_DEMO_SKIPS_2FA and user.is_demo:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        Membership.objects.active()
+        .filter(user_id=user.pk, role__in=settings.DANVAN_2FA_REQUIRED_ROLES)
+        .exists()
+    )
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")

@@ -1,0 +1,110 @@
+"""The REST API at /api/v1/: one NinjaAPI, each app adds its router; errors are readable JSON."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
+
+import danvan
+from danvan.accounts.selectors import requires_two_factor
+from danvan.accounts.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class VerifiedSession(SessionAuth):
+    """The browser session; a user who owes a second factor must give it first."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user and requires_two_factor(user) and not user.is_verified():
+            return None
+        return user
+
+
+api = NinjaAPI(
+    title="danvan API",
+    version="1",
+    description=_(
+        "Scoped access to danvan's records. Authenticate with the browser session "
+        "or a personal token: `Authorization: Bearer <token>`."
+    ),
+    urls_namespace="api-v1",
+    auth=[BearerToken(), VerifiedSession()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = exc.message_dict
+        detail = " ".join(
+            msg if field == "__all__" else f"{field}: {msg}"
+            for field, msgs in errors.items()
+            for msg in msgs
+        )
+        return _error(request, 400, detail, errors=errors)
+    return _error(request, 400, " ".join(exc.messages))
+
+
+@api.exception_handler(SchemaValidationError)
+def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [
+            str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query")
+        ]
+        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+    detail = " ".join(f"{field}: {msg}" for field, msgs in errors.items() for msg in msgs)
+    return _error(request, 422, detail, errors=errors)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or _("You may not do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, _("Not found."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(
+        request, 401, _("Sign in, or send a personal token: Authorization: Bearer <token>.")
+    )
+
+
+@api.get("/version", auth=None, tags=["system"])
+def version(request: HttpRequest) -> dict[str, str]:
+    return {"version": danvan.__version__}
+
+
+def _routers() -> None:
+    from danvan.org.api import router as org_router
+
+    api.add_router("/", org_router)
+
+
+_routers()

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+from .api import api
+
+admin.site.site_header = "danvan"
+admin.site.site_title = "danvan"
+admin.site.index_title = "danvan"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("danvan.accounts.urls")),
+    path("", include("danvan.org.urls")),
+]
+
+handler404 = "danvan.config.views.not_found"
+handler403 = "danvan.config.views.forbidden"

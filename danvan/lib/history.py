@@ -1,0 +1,142 @@
+"""Turn django-simple-history records into "who, when, what changed" lines for a page."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+# Tree bookkeeping that a person does not need to read; a move shows as its reason.
+HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    action: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display(
+    model_field: models.Field | None, value: Any, names: dict[tuple[type, Any], str]
+) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field is None:
+        return str(value)
+    if isinstance(value, list):  # many-to-many: a list of through-row dicts
+        return ", ".join(sorted(_m2m_names(model_field, value, names))) or "—"
+    if model_field.is_relation and model_field.related_model is not None:
+        return names.get((model_field.related_model, value), f"#{value}")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d/m/Y")
+    return str(value)
+
+
+def _m2m_names(model_field: Any, rows: list[dict[str, Any]], names: dict) -> list[str]:
+    target = model_field.related_model
+    key = f"to_{target._meta.model_name}" if model_field.remote_field.symmetrical is False else None
+    result = []
+    for row in rows:
+        pk = row.get(key) if key else None
+        if pk is None:
+            pk = next((v for k, v in row.items() if k.startswith("to_")), None)
+        result.append(names.get((target, pk), f"#{pk}"))
+    return result
+
+
+def history_for(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
+    """The record's history, newest first, each entry with the fields it changed."""
+    records = list(
+        instance.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]
+    )
+    model = type(instance)
+    fields: dict[str, Any] = {f.name: f for f in model._meta.get_fields() if hasattr(f, "attname")}
+    raw: list[tuple[Any, list[tuple[str, Any, Any]]]] = []
+    previous = None
+    for record in records:
+        diffs: list[tuple[str, Any, Any]] = []
+        if previous is None:
+            for name, model_field in fields.items():
+                if name in HIDDEN_FIELDS or model_field.many_to_many:
+                    continue
+                value = getattr(record, getattr(model_field, "attname", name), None)
+                if value not in (None, "", False):
+                    diffs.append((name, None, value))
+        else:
+            delta = record.diff_against(previous)
+            diffs = [(c.field, c.old, c.new) for c in delta.changes if c.field not in HIDDEN_FIELDS]
+        raw.append((record, diffs))
+        previous = record
+    names = _related_names(fields, raw)
+    entries = []
+    for record, diffs in raw:
+        changes = [
+            Change(
+                field=str(fields[name].verbose_name) if name in fields else name,
+                old=_display(fields.get(name), old, names) if old is not None else "",
+                new=_display(fields.get(name), new, names),
+            )
+            for name, old, new in diffs
+        ]
+        reason = record.history_change_reason or ""
+        if not changes and not reason:
+            continue
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=str(record.history_user) if record.history_user else _("system"),
+                action={"+": _("created"), "~": _("changed"), "-": _("deleted")}[
+                    record.history_type
+                ],
+                reason=reason,
+                changes=changes,
+            )
+        )
+    entries.reverse()
+    return entries[:limit]
+
+
+def _related_names(
+    fields: dict[str, Any], raw: list[tuple[Any, list[tuple[str, Any, Any]]]]
+) -> dict[tuple[type, Any], str]:
+    """Names of every related row the diffs mention, one query per related model."""
+    wanted: dict[type, set[Any]] = {}
+    for _record, diffs in raw:
+        for name, old, new in diffs:
+            model_field = fields.get(name)
+            if model_field is None or not model_field.is_relation:
+                continue
+            target = model_field.related_model
+            for value in (old, new):
+                if isinstance(value, list):
+                    for row in value:
+                        wanted.setdefault(target, set()).update(
+                            v for k, v in row.items() if k.startswith("to_")
+                        )
+                elif value is not None:
+                    wanted.setdefault(target, set()).add(value)
+    names: dict[tuple[type, Any], str] = {}
+    for target, pks in wanted.items():
+        for obj in target._base_manager.filter(pk__in=pks):  # type: ignore[attr-defined]
+            names[(target, obj.pk)] = str(obj)
+    return names

@@ -1,0 +1,428 @@
+"""API for areas, organisations and memberships: list, detail, create, update — all scoped."""
+
+import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from danvan.accounts.models import User
+
+from . import selectors, services
+from .models import Area, Membership, Organization, OrganizationKind
+
+router = Router()
+
+
+def _actor(request: HttpRequest) -> User:
+    """The authenticated user (the token's owner, or the session's user)."""
+    return cast(User, request.user)
+
+
+def _with_parent_id(qs: QuerySet[Any], model: type[Area] | type[Organization]) -> QuerySet[Any]:
+    """Annotate each row with its parent's id in the same query (no N+1)."""
+    parent = model.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - model.steplen)
+    ).values("id")[:1]
+    return qs.annotate(parent_id=Subquery(parent))
+
+
+def _visible(getter: Any, user: User, pk: int, field: str, label: str) -> Any:
+    try:
+        return getter(user, pk)
+    except Http404:
+        raise ValidationError(
+            {field: _("No %(what)s with id %(id)s in your scope.") % {"what": label, "id": pk}}
+        ) from None
+
+
+# --- Areas ---------------------------------------------------------------------------------
+
+
+class AreaOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None = None
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    population: int | None
+    ethnic_minority_pct: Decimal | None
+    is_border: bool
+    successor_ids: list[int]
+
+    @staticmethod
+    def resolve_successor_ids(obj: Area) -> list[int]:
+        return [s.pk for s in obj.successors.all()]
+
+
+class AreaFilter(Schema):
+    q: str = Field("", description="Name or code; diacritics are ignored.")
+    level: str = ""
+    parent_id: int | None = None
+    valid_on: datetime.date | None = None
+
+
+class AreaIn(Schema):
+    code: str
+    name: str
+    level: str
+    parent_id: int | None = None
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    population: int | None = Field(None, ge=0)
+    ethnic_minority_pct: Decimal | None = Field(None, ge=0, le=100)
+    is_border: bool = False
+    successor_ids: list[int] = []
+
+
+class AreaPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    level: str | None = None
+    parent_id: int | None = None
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    population: int | None = Field(None, ge=0)
+    ethnic_minority_pct: Decimal | None = Field(None, ge=0, le=100)
+    is_border: bool | None = None
+    successor_ids: list[int] | None = None
+
+
+def _area_out(user: User, pk: int) -> Area:
+    qs = _with_parent_id(Area.objects.visible_to(user), Area).prefetch_related("successors")
+    return qs.get(pk=pk)
+
+
+@router.get("/areas", response=list[AreaOut], tags=["areas"])
+@paginate(PageNumberPagination)
+def list_areas(request: HttpRequest, filters: Query[AreaFilter]) -> Any:
+    user = _actor(request)
+    parent = (
+        _visible(selectors.get_area_for_user, user, filters.parent_id, "parent_id", _("area"))
+        if filters.parent_id
+        else None
+    )
+    areas = selectors.areas_for_user(
+        user, q=filters.q, level=filters.level, parent=parent, valid_on=filters.valid_on
+    )
+    return _with_parent_id(areas, Area).prefetch_related("successors")
+
+
+@router.get("/areas/{area_id}", response=AreaOut, tags=["areas"])
+def get_area(request: HttpRequest, area_id: int) -> Any:
+    selectors.get_area_for_user(_actor(request), area_id)
+    return _area_out(_actor(request), area_id)
+
+
+def _areas(user: User, ids: list[int]) -> list[Area]:
+    return [
+        _visible(selectors.get_area_for_user, user, pk, "successor_ids", _("area")) for pk in ids
+    ]
+
+
+@router.post("/areas", response={201: AreaOut}, tags=["areas"])
+def create_area(request: HttpRequest, payload: AreaIn) -> Any:
+    user = _actor(request)
+    data = payload.dict()
+    parent_id = data.pop("parent_id")
+    parent = (
+        _visible(selectors.get_area_for_user, user, parent_id, "parent_id", _("area"))
+        if parent_id
+        else None
+    )
+    successors = _areas(user, data.pop("successor_ids"))
+    area = services.area_create(actor=user, parent=parent, successors=successors, **data)
+    return Status(201, _area_out(user, area.pk))
+
+
+@router.patch("/areas/{area_id}", response=AreaOut, tags=["areas"])
+def update_area(request: HttpRequest, area_id: int, payload: AreaPatch) -> Any:
+    user = _actor(request)
+    area = selectors.get_area_for_user(user, area_id)
+    data = payload.dict(exclude_unset=True)
+    extra: dict[str, Any] = {}
+    if "parent_id" in data:
+        parent_id = data.pop("parent_id")
+        extra["parent"] = (
+            _visible(selectors.get_area_for_user, user, parent_id, "parent_id", _("area"))
+            if parent_id
+            else None
+        )
+    if "successor_ids" in data:
+        extra["successors"] = _areas(user, data.pop("successor_ids") or [])
+    services.area_update(actor=user, area=area, **extra, **data)
+    return _area_out(user, area.pk)
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    abbreviation: str
+    kind: str = Field(..., alias="kind.code")
+    kind_name: str = Field(..., alias="kind.name")
+    area_id: int
+    area_name: str = Field(..., alias="area.name")
+    parent_id: int | None = None
+    email: str
+    phone: str
+    address: str
+    established_on: datetime.date | None
+    dissolved_on: datetime.date | None
+    successor_id: int | None
+    is_active: bool
+
+
+class OrganizationFilter(Schema):
+    q: str = Field("", description="Name or abbreviation; diacritics are ignored.")
+    kind: str = ""
+    area_id: int | None = None
+    parent_id: int | None = None
+    active: bool | None = None
+
+
+class OrganizationIn(Schema):
+    name: str
+    kind: str = Field(..., description="Kind code, e.g. fatherland_front")
+    area_id: int
+    parent_id: int | None = None
+    abbreviation: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    established_on: datetime.date | None = None
+
+
+class OrganizationPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    area_id: int | None = None
+    parent_id: int | None = None
+    abbreviation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    established_on: datetime.date | None = None
+
+
+class DissolveIn(Schema):
+    dissolved_on: datetime.date
+    successor_id: int | None = None
+
+
+def _kind(code: str) -> OrganizationKind:
+    kind = OrganizationKind.objects.filter(code=code).first()
+    if kind is None:
+        codes = ", ".join(OrganizationKind.objects.values_list("code", flat=True))
+        raise ValidationError(
+            {
+                "kind": _("Unknown kind %(code)s; use one of: %(codes)s.")
+                % {"code": code, "codes": codes}
+            }
+        )
+    return kind
+
+
+def _organization_out(user: User, pk: int) -> Organization:
+    qs = Organization.objects.visible_to(user).select_related("kind", "area")
+    return _with_parent_id(qs, Organization).get(pk=pk)
+
+
+@router.get("/organizations", response=list[OrganizationOut], tags=["organizations"])
+@paginate(PageNumberPagination)
+def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter]) -> Any:
+    user = _actor(request)
+    area = (
+        _visible(selectors.get_area_for_user, user, filters.area_id, "area_id", _("area"))
+        if filters.area_id
+        else None
+    )
+    parent = (
+        _visible(
+            selectors.get_organization_for_user,
+            user,
+            filters.parent_id,
+            "parent_id",
+            _("organisation"),
+        )
+        if filters.parent_id
+        else None
+    )
+    orgs = selectors.organizations_for_user(
+        user, q=filters.q, kind=filters.kind, area=area, parent=parent, active=filters.active
+    )
+    return _with_parent_id(orgs, Organization)
+
+
+@router.get("/organizations/{org_id}", response=OrganizationOut, tags=["organizations"])
+def get_organization(request: HttpRequest, org_id: int) -> Any:
+    selectors.get_organization_for_user(_actor(request), org_id)
+    return _organization_out(_actor(request), org_id)
+
+
+@router.post("/organizations", response={201: OrganizationOut}, tags=["organizations"])
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
+    user = _actor(request)
+    data = payload.dict()
+    parent_id = data.pop("parent_id")
+    parent = (
+        _visible(
+            selectors.get_organization_for_user, user, parent_id, "parent_id", _("organisation")
+        )
+        if parent_id
+        else None
+    )
+    data["kind"] = _kind(data["kind"])
+    data["area"] = _visible(
+        selectors.get_area_for_user, user, data.pop("area_id"), "area_id", _("area")
+    )
+    org = services.organization_create(actor=user, parent=parent, **data)
+    return Status(201, _organization_out(user, org.pk))
+
+
+@router.patch("/organizations/{org_id}", response=OrganizationOut, tags=["organizations"])
+def update_organization(request: HttpRequest, org_id: int, payload: OrganizationPatch) -> Any:
+    user = _actor(request)
+    org = selectors.get_organization_for_user(user, org_id)
+    data = payload.dict(exclude_unset=True)
+    if "parent_id" in data:
+        parent_id = data.pop("parent_id")
+        data["parent"] = (
+            _visible(
+                selectors.get_organization_for_user, user, parent_id, "parent_id", _("organisation")
+            )
+            if parent_id
+            else None
+        )
+    if "kind" in data:
+        data["kind"] = _kind(data["kind"] or "")
+    if "area_id" in data:
+        data["area"] = _visible(
+            selectors.get_area_for_user, user, data.pop("area_id"), "area_id", _("area")
+        )
+    services.organization_update(actor=user, org=org, **data)
+    return _organization_out(user, org.pk)
+
+
+@router.post("/organizations/{org_id}/dissolve", response=OrganizationOut, tags=["organizations"])
+def dissolve_organization(request: HttpRequest, org_id: int, payload: DissolveIn) -> Any:
+    user = _actor(request)
+    org = selectors.get_organization_for_user(user, org_id)
+    successor = (
+        _visible(
+            selectors.get_organization_for_user,
+            user,
+            payload.successor_id,
+            "successor_id",
+            _("organisation"),
+        )
+        if payload.successor_id
+        else None
+    )
+    services.organization_dissolve(
+        actor=user, org=org, dissolved_on=payload.dissolved_on, successor=successor
+    )
+    return _organization_out(user, org.pk)
+
+
+# --- Memberships ---------------------------------------------------------------------------
+
+
+class MembershipOut(Schema):
+    id: int
+    user_email: str = Field(..., alias="user.email")
+    user_name: str = Field(..., alias="user.full_name")
+    organization_id: int
+    organization_name: str = Field(..., alias="organization.name")
+    role: str
+    created_at: datetime.datetime
+    ended_on: datetime.date | None
+    is_active: bool
+
+
+class MembershipFilter(Schema):
+    organization_id: int | None = None
+    email: str = ""
+    role: str = ""
+    active: bool | None = True
+
+
+class MembershipIn(Schema):
+    user_email: str
+    organization_id: int
+    role: str
+
+
+class MembershipPatch(Schema):
+    role: str | None = None
+    ended: bool | None = Field(None, description="true ends the membership (kept in history)")
+
+
+@router.get("/memberships", response=list[MembershipOut], tags=["memberships"])
+@paginate(PageNumberPagination)
+def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
+    user = _actor(request)
+    org = (
+        _visible(
+            selectors.get_organization_for_user,
+            user,
+            filters.organization_id,
+            "organization_id",
+            _("organisation"),
+        )
+        if filters.organization_id
+        else None
+    )
+    return selectors.memberships_for_user(
+        user, organization=org, member_email=filters.email, role=filters.role, active=filters.active
+    )
+
+
+@router.get("/memberships/{membership_id}", response=MembershipOut, tags=["memberships"])
+def get_membership(request: HttpRequest, membership_id: int) -> Any:
+    return selectors.get_membership_for_user(_actor(request), membership_id)
+
+
+@router.post("/memberships", response={201: MembershipOut}, tags=["memberships"])
+def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
+    user = _actor(request)
+    org = _visible(
+        selectors.get_organization_for_user,
+        user,
+        payload.organization_id,
+        "organization_id",
+        _("organisation"),
+    )
+    member = User.objects.filter(email__iexact=payload.user_email.strip()).first()
+    if member is None:
+        raise ValidationError(
+            {"user_email": _("No account with this e-mail; send an invitation instead.")}
+        )
+    membership = services.membership_create(
+        actor=user, user=member, organization=org, role=payload.role
+    )
+    return Status(
+        201, Membership.objects.select_related("user", "organization").get(pk=membership.pk)
+    )
+
+
+@router.patch("/memberships/{membership_id}", response=MembershipOut, tags=["memberships"])
+def update_membership(request: HttpRequest, membership_id: int, payload: MembershipPatch) -> Any:
+    user = _actor(request)
+    membership = selectors.get_membership_for_user(user, membership_id)
+    if payload.role is not None:
+        services.membership_change_role(actor=user, membership=membership, role=payload.role)
+    if payload.ended:
+        services.membership_end(actor=user, membership=membership)
+    return Membership.objects.select_related("user", "organization").get(pk=membership.pk)

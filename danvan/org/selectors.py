@@ -1,0 +1,243 @@
+"""Reads of areas, organisations and memberships, always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from danvan.lib.text import fold
+
+from .models import (
+    PERMISSIONS,
+    Area,
+    Invitation,
+    Membership,
+    Organization,
+    Verb,
+    scope_for,
+    valid_on_q,
+)
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+
+# --- Permissions: the verbs of the role table, over a subtree ------------------------------
+
+
+def user_can(user: User, verb: str, organization: Organization) -> bool:
+    """Whether the user's memberships grant `verb` on this organisation."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return verb in scope_for(user).verbs_on(organization.path)
+
+
+def user_can_administer_area(user: User, area: Area | None) -> bool:
+    """Whether the user may register or change areas here (None: a new top-level area)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if area is None:
+        return False
+    return any(
+        area.path.startswith(area_path) and Verb.ADMINISTER in PERMISSIONS[role]
+        for _org, role, area_path in scope_for(user).entries
+    )
+
+
+def user_administers_anything(user: User) -> bool:
+    if user.is_superuser:
+        return True
+    return any(Verb.ADMINISTER in PERMISSIONS[role] for _o, role, _a in scope_for(user).entries)
+
+
+def _matching(qs: QuerySet, q: str) -> QuerySet:
+    """Rows whose folded name holds every word of the query: «muong xen» finds «Mường Xén»."""
+    for word in fold(q).split():
+        qs = qs.filter(search_name__contains=word)
+    return qs
+
+
+# --- Areas ---------------------------------------------------------------------------------
+
+
+def areas_for_user(
+    user: User,
+    *,
+    q: str = "",
+    level: str = "",
+    parent: Area | None = None,
+    valid_on: datetime.date | None = None,
+    roots_only: bool = False,
+) -> QuerySet[Area]:
+    areas = _matching(Area.objects.visible_to(user), q)
+    if level:
+        areas = areas.filter(level=level)
+    if parent is not None:
+        areas = areas.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    elif roots_only and not q:
+        areas = _top_of(areas, user, "area")
+    if valid_on is not None:
+        areas = areas.filter(valid_on_q(valid_on))
+    return areas.order_by("path")
+
+
+def get_area_for_user(user: User, pk: int | str) -> Area:
+    try:
+        return Area.objects.visible_to(user).get(pk=pk)
+    except (Area.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def area_ancestors(area: Area) -> list[Area]:
+    return list(Area.objects.ancestors_of(area)) if area.depth > 1 else []
+
+
+def area_children(area: Area) -> QuerySet[Area]:
+    return Area.objects.children_of(area).order_by("-valid_to", "code")
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+def organizations_for_user(
+    user: User,
+    *,
+    q: str = "",
+    kind: str = "",
+    area: Area | None = None,
+    parent: Organization | None = None,
+    active: bool | None = None,
+    roots_only: bool = False,
+) -> QuerySet[Organization]:
+    orgs = _matching(Organization.objects.visible_to(user), q)
+    if kind:
+        orgs = orgs.filter(kind__code=kind)
+    if area is not None:
+        orgs = orgs.filter(area__path__startswith=area.path)
+    if parent is not None:
+        orgs = orgs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    elif roots_only and not q:
+        orgs = _top_of(orgs, user, "organization")
+    if active is True:
+        orgs = orgs.filter(dissolved_on__isnull=True)
+    elif active is False:
+        orgs = orgs.filter(dissolved_on__isnull=False)
+    return orgs.select_related("kind", "area").order_by("path")
+
+
+def _top_of(qs: QuerySet, user: User, what: str) -> QuerySet:
+    """The top nodes of the user's visible part of a tree."""
+    if user.is_superuser:
+        return qs.filter(depth=1)
+    scope = scope_for(user)
+    paths = scope.org_paths if what == "organization" else scope.area_paths
+    return qs.filter(path__in=paths)
+
+
+def get_organization_for_user(user: User, pk: int | str) -> Organization:
+    try:
+        return (
+            Organization.objects.visible_to(user)
+            .select_related("kind", "area", "successor")
+            .get(pk=pk)
+        )
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def organization_ancestors_for_user(user: User, org: Organization) -> list[Organization]:
+    """Ancestors to show in a breadcrumb; those outside the scope are left out."""
+    if org.depth == 1:
+        return []
+    visible = Organization.objects.visible_to(user).values_list("pk", flat=True)
+    return list(Organization.objects.ancestors_of(org).filter(pk__in=visible))
+
+
+def organization_children(org: Organization) -> QuerySet[Organization]:
+    return (
+        Organization.objects.children_of(org)
+        .select_related("kind", "area")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+        .order_by("dissolved_on", "name")
+    )
+
+
+def organization_members(org: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization=org)
+        .select_related("user")
+        .order_by("ended_on", "role", "user__full_name")
+    )
+
+
+def organizations_user_may_administer(user: User) -> QuerySet[Organization]:
+    """Active organisations in which the user may invite and manage members."""
+    orgs = Organization.objects.active()
+    if user.is_superuser:
+        return orgs.select_related("area").order_by("path")
+    paths = [
+        path for path, role, _a in scope_for(user).entries if Verb.ADMINISTER in PERMISSIONS[role]
+    ]
+    return orgs.subtree_of(paths).select_related("area").order_by("path")
+
+
+# --- Memberships and invitations -----------------------------------------------------------
+
+
+def memberships_for_user(
+    user: User,
+    *,
+    organization: Organization | None = None,
+    member_email: str = "",
+    role: str = "",
+    active: bool | None = True,
+) -> QuerySet[Membership]:
+    memberships = Membership.objects.visible_to(user)
+    if organization is not None:
+        memberships = memberships.filter(organization=organization)
+    if member_email:
+        memberships = memberships.filter(user__email__iexact=member_email)
+    if role:
+        memberships = memberships.filter(role=role)
+    if active is True:
+        memberships = memberships.filter(ended_on__isnull=True)
+    elif active is False:
+        memberships = memberships.filter(ended_on__isnull=False)
+    return memberships.select_related("user", "organization", "organization__kind").order_by(
+        "organization__path", "user__email", "pk"
+    )
+
+
+def get_membership_for_user(user: User, pk: int | str) -> Membership:
+    try:
+        return Membership.objects.visible_to(user).select_related("user", "organization").get(pk=pk)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def my_memberships(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(user_id=user.pk)
+        .select_related("organization", "organization__area", "organization__kind")
+        .order_by("organization__path")
+    )
+
+
+def invitations_for_organization(org: Organization) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organization=org).select_related("invited_by")
+
+
+def get_invitation_by_token(raw_token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organization")
+        .filter(token_hash=Invitation.hash(raw_token))
+        .first()
+    )

@@ -1,0 +1,470 @@
+"""Pages for areas, organisations, members and invitations. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from danvan.lib.history import history_for
+from danvan.lib.web import add_service_errors, paginate, query_without_page
+
+from . import selectors, services
+from .area_import import CSV_COLUMNS, ImportError_, areas_import_csv
+from .forms import (
+    AcceptInvitationForm,
+    AreaForm,
+    AreaImportForm,
+    DissolveForm,
+    InvitationForm,
+    MoveForm,
+    OrganizationForm,
+    RoleForm,
+)
+from .models import Area, AreaLevel, Invitation, Organization, OrganizationKind, Verb
+
+
+def _parents_by_path(rows: list[Any], model: type[Area] | type[Organization]) -> None:
+    """Attach `parent_name` to each row with one query, for flat search results."""
+    steplen = model.steplen
+    parent_paths = {row.path[:-steplen] for row in rows if row.depth > 1}
+    names = dict(model.objects.filter(path__in=parent_paths).values_list("path", "name"))
+    for row in rows:
+        row.parent_name = names.get(row.path[:-steplen], "")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    memberships = list(selectors.my_memberships(user))  # type: ignore[arg-type]
+    return render(
+        request,
+        "org/home.html",
+        {
+            "memberships": memberships,
+            "org_count": selectors.organizations_for_user(user, active=True).count(),  # type: ignore[arg-type]
+            "area_count": selectors.areas_for_user(
+                user,  # type: ignore[arg-type]
+                valid_on=timezone.localdate(),
+            ).count(),
+        },
+    )
+
+
+# --- Areas ---------------------------------------------------------------------------------
+
+
+@login_required
+def area_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    q = request.GET.get("q", "").strip()
+    level = request.GET.get("level", "")
+    current = request.GET.get("current", "1" if not q else "") == "1"
+    areas = selectors.areas_for_user(
+        user,  # type: ignore[arg-type]
+        q=q,
+        level=level if level in AreaLevel.values else "",
+        valid_on=timezone.localdate() if current else None,
+        roots_only=not q and not level,
+    )
+    page = paginate(request, areas)
+    _parents_by_path(list(page), Area)
+    return render(
+        request,
+        "org/area_list.html",
+        {
+            "page": page,
+            "q": q,
+            "level": level,
+            "current": current,
+            "levels": AreaLevel.choices,
+            "searching": bool(q or level),
+            "query": query_without_page(request),
+            "can_add_root": user.is_superuser,
+            "can_import": selectors.user_administers_anything(user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+def area_children(request: HttpRequest, pk: int) -> HttpResponse:
+    """The children of an area, as a partial the tree loads on demand (htmx)."""
+    area = selectors.get_area_for_user(request.user, pk)  # type: ignore[arg-type]
+    return render(request, "org/_area_children.html", {"children": selectors.area_children(area)})
+
+
+@login_required
+def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    area = selectors.get_area_for_user(user, pk)  # type: ignore[arg-type]
+    return render(
+        request,
+        "org/area_detail.html",
+        {
+            "area": area,
+            "ancestors": selectors.area_ancestors(area),
+            "children": selectors.area_children(area),
+            "successors": area.successors.order_by("name"),
+            "predecessors": area.predecessors.order_by("name"),
+            "organizations": selectors.organizations_for_user(user, area=area)[:50],  # type: ignore[arg-type]
+            "history": history_for(area),
+            "can_edit": selectors.user_can_administer_area(user, area),  # type: ignore[arg-type]
+        },
+    )
+
+
+def _area_form_choices(user: Any, exclude: Area | None = None) -> Any:
+    choices = Area.objects.visible_to(user).order_by("path")
+    if exclude is not None:
+        choices = choices.exclude(pk=exclude.pk)
+    return choices
+
+
+@login_required
+def area_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    parent = None
+    if parent_id := request.GET.get("parent"):
+        parent = selectors.get_area_for_user(user, parent_id)  # type: ignore[arg-type]
+    if not selectors.user_can_administer_area(user, parent):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = AreaForm(request.POST or None, successor_choices=_area_form_choices(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = services.area_create(actor=user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Area registered."))
+            return redirect("area_detail", pk=area.pk)
+    return render(request, "org/area_form.html", {"form": form, "parent": parent, "area": None})
+
+
+@login_required
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    area = selectors.get_area_for_user(user, pk)  # type: ignore[arg-type]
+    if not selectors.user_can_administer_area(user, area):  # type: ignore[arg-type]
+        raise PermissionDenied
+    initial = {f: getattr(area, f) for f in AreaForm.base_fields if f != "successors"}
+    initial["successors"] = list(area.successors.all())
+    form = AreaForm(
+        request.POST or None, initial=initial, successor_choices=_area_form_choices(user, area)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        successors = list(data.pop("successors"))
+        try:
+            services.area_update(actor=user, area=area, successors=successors, **data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Area saved."))
+            return redirect("area_detail", pk=area.pk)
+    return render(
+        request,
+        "org/area_form.html",
+        {"form": form, "area": area, "parent": Area.objects.parent_of(area)},
+    )
+
+
+@login_required
+def area_import(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.user_administers_anything(user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = AreaImportForm(request.POST or None, request.FILES or None)
+    bad_rows: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = areas_import_csv(actor=user, text=form.cleaned_data["file"])  # type: ignore[arg-type]
+        except ImportError_ as exc:
+            bad_rows = exc.rows
+        else:
+            messages.success(request, _("%(count)d areas imported.") % {"count": count})
+            return redirect("area_list")
+    return render(
+        request,
+        "org/area_import.html",
+        {"form": form, "bad_rows": bad_rows, "columns": ",".join(CSV_COLUMNS)},
+    )
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "active")
+    active = {"active": True, "dissolved": False}.get(status)
+    orgs = selectors.organizations_for_user(
+        user,  # type: ignore[arg-type]
+        q=q,
+        kind=kind,
+        active=active,
+        roots_only=not q and not kind,
+    )
+    page = paginate(request, orgs)
+    _parents_by_path(list(page), Organization)
+    return render(
+        request,
+        "org/organization_list.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "status": status,
+            "kinds": OrganizationKind.objects.all(),
+            "searching": bool(q or kind),
+            "query": query_without_page(request),
+            "can_add_root": user.is_superuser,
+        },
+    )
+
+
+@login_required
+def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.get_organization_for_user(request.user, pk)  # type: ignore[arg-type]
+    return render(
+        request,
+        "org/_organization_children.html",
+        {"children": selectors.organization_children(org)},
+    )
+
+
+@login_required
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
+    can_administer = selectors.user_can(user, Verb.ADMINISTER, org)  # type: ignore[arg-type]
+    return render(
+        request,
+        "org/organization_detail.html",
+        {
+            "org": org,
+            "ancestors": selectors.organization_ancestors_for_user(user, org),  # type: ignore[arg-type]
+            "children": selectors.organization_children(org),
+            "members": selectors.organization_members(org),
+            "predecessors": org.predecessors.all(),
+            "invitations": selectors.invitations_for_organization(org) if can_administer else [],
+            "history": history_for(org),
+            "can_administer": can_administer,
+            "invite_form": InvitationForm(),
+        },
+    )
+
+
+@login_required
+def organization_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    parent = None
+    if parent_id := request.GET.get("parent"):
+        parent = selectors.get_organization_for_user(user, parent_id)  # type: ignore[arg-type]
+        if not selectors.user_can(user, Verb.ADMINISTER, parent):  # type: ignore[arg-type]
+            raise PermissionDenied
+    elif not user.is_superuser:
+        raise PermissionDenied
+    areas = Area.objects.visible_to(user).valid_on(timezone.localdate()).order_by("path")  # type: ignore[arg-type]
+    initial = {"area": parent.area_id} if parent else {}
+    form = OrganizationForm(request.POST or None, areas=areas, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_create(actor=user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation registered."))
+            return redirect("organization_detail", pk=org.pk)
+    return render(
+        request, "org/organization_form.html", {"form": form, "parent": parent, "org": None}
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
+    if not selectors.user_can(user, Verb.ADMINISTER, org):  # type: ignore[arg-type]
+        raise PermissionDenied
+    areas = Area.objects.visible_to(user).order_by("path")  # type: ignore[arg-type]
+    initial = {f: getattr(org, f) for f in OrganizationForm.base_fields}
+    form = OrganizationForm(request.POST or None, areas=areas, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(actor=user, org=org, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect("organization_detail", pk=org.pk)
+    return render(
+        request,
+        "org/organization_form.html",
+        {"form": form, "org": org, "parent": Organization.objects.parent_of(org)},
+    )
+
+
+@login_required
+def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
+    if not selectors.user_can(user, Verb.ADMINISTER, org):  # type: ignore[arg-type]
+        raise PermissionDenied
+    parents = selectors.organizations_user_may_administer(user).exclude(pk=org.pk)  # type: ignore[arg-type]
+    form = MoveForm(request.POST or None, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(actor=user, org=org, parent=form.cleaned_data["parent"])  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation moved."))
+            return redirect("organization_detail", pk=org.pk)
+    return render(request, "org/organization_move.html", {"form": form, "org": org})
+
+
+@login_required
+def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
+    if not selectors.user_can(user, Verb.ADMINISTER, org):  # type: ignore[arg-type]
+        raise PermissionDenied
+    successors = selectors.organizations_for_user(user, active=True).exclude(  # type: ignore[arg-type]
+        path__startswith=org.path
+    )
+    form = DissolveForm(
+        request.POST or None, successors=successors, initial={"dissolved_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_dissolve(actor=user, org=org, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation marked as dissolved."))
+            return redirect("organization_detail", pk=org.pk)
+    return render(request, "org/organization_dissolve.html", {"form": form, "org": org})
+
+
+# --- Members and invitations ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(actor=user, organization=org, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+    else:
+        messages.error(request, _("Enter a valid e-mail address and a role."))
+    return redirect(reverse("organization_detail", args=[org.pk]) + "#members")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    invitation = Invitation.objects.filter(pk=pk).select_related("organization").first()
+    if invitation is None:
+        raise Http404
+    org = selectors.get_organization_for_user(user, invitation.organization_id)  # type: ignore[arg-type]
+    try:
+        services.invitation_revoke(actor=user, invitation=invitation)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitation revoked."))
+    return redirect(reverse("organization_detail", args=[org.pk]) + "#members")
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    membership = selectors.get_membership_for_user(user, pk)  # type: ignore[arg-type]
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_change_role(
+                actor=user,  # type: ignore[arg-type]
+                membership=membership,
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Role changed."))
+    return redirect(reverse("organization_detail", args=[membership.organization_id]) + "#members")
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    membership = selectors.get_membership_for_user(user, pk)  # type: ignore[arg-type]
+    try:
+        services.membership_end(actor=user, membership=membership)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Membership ended; it stays in the history."))
+    return redirect(reverse("organization_detail", args=[membership.organization_id]) + "#members")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.get_invitation_by_token(token)
+    if invitation is None or not invitation.is_usable:
+        return render(request, "org/invitation_invalid.html", status=410 if invitation else 404)
+    user = request.user if request.user.is_authenticated else None
+    has_account = (
+        user is not None or get_user_model().objects.filter(email__iexact=invitation.email).exists()
+    )
+    form = AcceptInvitationForm(request.POST or None) if user is None else None
+    if request.method == "POST":
+        try:
+            if user is not None:
+                services.invitation_accept(invitation=invitation, user=user)  # type: ignore[arg-type]
+            elif form is not None and form.is_valid():
+                services.invitation_accept(invitation=invitation, **form.cleaned_data)
+                new_user = get_user_model().objects.get(email__iexact=invitation.email)
+                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                raise ValidationError(_("Fill in your name and a password."))
+        except ValidationError as exc:
+            if form is not None:
+                add_service_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Welcome: you are now a member of %(org)s.")
+                % {"org": invitation.organization.name},
+            )
+            return redirect("organization_detail", pk=invitation.organization_id)
+    return render(
+        request,
+        "org/invitation_accept.html",
+        {"invitation": invitation, "form": form, "has_account": has_account},
+    )

@@ -1,0 +1,75 @@
+"""Site-wide behaviour: health, language, security headers, production checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_version() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok" and body["version"]
+
+
+@pytest.mark.django_db
+def test_vietnamese_by_default_whatever_the_browser_says() -> None:
+    response = Client(headers={"Accept-Language": "en-US,en"}).get("/accounts/login/")
+    assert '<html lang="vi">' in response.content.decode()
+    assert "Đăng nhập" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_switch_to_english_and_back() -> None:
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert "Sign in" in client.get("/accounts/login/").content.decode()
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/accounts/login/"})
+    assert "Đăng nhập" in client.get("/accounts/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_security_headers_are_sent() -> None:
+    response = Client().get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
+        "SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
+        "DANVAN_DATA_DIR": str(tmp_path),
+        "ALLOWED_HOSTS": "danvan.example.vn",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "danvan", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
+        "DANVAN_DATA_DIR": str(tmp_path),
+    }
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "danvan", "check"], env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr

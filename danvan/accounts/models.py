@@ -60,7 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[-1] if self.full_name else self.email
+        # Vietnamese officers are addressed by their full name in formal contexts.
+        return self.full_name or self.email
 
     @property
     def is_demo(self) -> bool:

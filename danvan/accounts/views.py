@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from danvan.lib.web import current_user
 from danvan.org.selectors import my_memberships
 
 from . import services
 from .forms import CodeForm, ProfileForm, TokenForm
-from .models import ApiToken, User
+from .models import ApiToken
 from .selectors import confirmed_device, requires_two_factor, tokens_of
 
 
@@ -33,7 +34,7 @@ def _safe_next(request: HttpRequest) -> str:
 
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     device = confirmed_device(user)
     if device is None:
         return redirect("two_factor_setup")
@@ -48,7 +49,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or (request.method == "GET" and "restart" in request.GET):
         device = services.totp_start(user=user)
@@ -78,7 +79,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = current_user(request)
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -104,7 +105,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
-        _token, raw = services.token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        _token, raw = services.token_create(
+            user=current_user(request), name=form.cleaned_data["name"]
+        )
         request.session["new_token"] = raw
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
     else:
@@ -116,6 +119,6 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.token_revoke(user=request.user, token=token)  # type: ignore[arg-type]
+    services.token_revoke(user=current_user(request), token=token)
     messages.success(request, _("Token revoked."))
     return redirect("profile")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.lib.history import history_for
-from danvan.lib.web import add_service_errors, paginate, query_without_page
+from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
 
 from . import selectors, services
 from .area_import import CSV_COLUMNS, ImportError_, areas_import_csv
@@ -44,16 +44,16 @@ def _parents_by_path(rows: list[Any], model: type[Area] | type[Organization]) ->
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    memberships = list(selectors.my_memberships(user))  # type: ignore[arg-type]
+    user = current_user(request)
+    memberships = list(selectors.my_memberships(user))
     return render(
         request,
         "org/home.html",
         {
             "memberships": memberships,
-            "org_count": selectors.organizations_for_user(user, active=True).count(),  # type: ignore[arg-type]
+            "org_count": selectors.organizations_for_user(user, active=True).count(),
             "area_count": selectors.areas_for_user(
-                user,  # type: ignore[arg-type]
+                user,
                 valid_on=timezone.localdate(),
             ).count(),
         },
@@ -65,12 +65,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
     current = request.GET.get("current", "1" if not q else "") == "1"
     areas = selectors.areas_for_user(
-        user,  # type: ignore[arg-type]
+        user,
         q=q,
         level=level if level in AreaLevel.values else "",
         valid_on=timezone.localdate() if current else None,
@@ -90,7 +90,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
             "searching": bool(q or level),
             "query": query_without_page(request),
             "can_add_root": user.is_superuser,
-            "can_import": selectors.user_administers_anything(user),  # type: ignore[arg-type]
+            "can_import": selectors.user_administers_anything(user),
         },
     )
 
@@ -98,14 +98,14 @@ def area_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def area_children(request: HttpRequest, pk: int) -> HttpResponse:
     """The children of an area, as a partial the tree loads on demand (htmx)."""
-    area = selectors.get_area_for_user(request.user, pk)  # type: ignore[arg-type]
+    area = selectors.get_area_for_user(current_user(request), pk)
     return render(request, "org/_area_children.html", {"children": selectors.area_children(area)})
 
 
 @login_required
 def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    area = selectors.get_area_for_user(user, pk)  # type: ignore[arg-type]
+    user = current_user(request)
+    area = selectors.get_area_for_user(user, pk)
     return render(
         request,
         "org/area_detail.html",
@@ -115,9 +115,9 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": selectors.area_children(area),
             "successors": area.successors.order_by("name"),
             "predecessors": area.predecessors.order_by("name"),
-            "organizations": selectors.organizations_for_user(user, area=area)[:50],  # type: ignore[arg-type]
+            "organizations": selectors.organizations_for_user(user, area=area)[:50],
             "history": history_for(area),
-            "can_edit": selectors.user_can_administer_area(user, area),  # type: ignore[arg-type]
+            "can_edit": selectors.user_can_administer_area(user, area),
         },
     )
 
@@ -131,16 +131,16 @@ def _area_form_choices(user: Any, exclude: Area | None = None) -> Any:
 
 @login_required
 def area_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     parent = None
     if parent_id := request.GET.get("parent"):
-        parent = selectors.get_area_for_user(user, parent_id)  # type: ignore[arg-type]
-    if not selectors.user_can_administer_area(user, parent):  # type: ignore[arg-type]
+        parent = selectors.get_area_for_user(user, parent_id)
+    if not selectors.user_can_administer_area(user, parent):
         raise PermissionDenied
     form = AreaForm(request.POST or None, successor_choices=_area_form_choices(user))
     if request.method == "POST" and form.is_valid():
         try:
-            area = services.area_create(actor=user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+            area = services.area_create(actor=user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -151,9 +151,9 @@ def area_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    area = selectors.get_area_for_user(user, pk)  # type: ignore[arg-type]
-    if not selectors.user_can_administer_area(user, area):  # type: ignore[arg-type]
+    user = current_user(request)
+    area = selectors.get_area_for_user(user, pk)
+    if not selectors.user_can_administer_area(user, area):
         raise PermissionDenied
     initial = {f: getattr(area, f) for f in AreaForm.base_fields if f != "successors"}
     initial["successors"] = list(area.successors.all())
@@ -164,7 +164,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         successors = list(data.pop("successors"))
         try:
-            services.area_update(actor=user, area=area, successors=successors, **data)  # type: ignore[arg-type]
+            services.area_update(actor=user, area=area, successors=successors, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -179,14 +179,14 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def area_import(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not selectors.user_administers_anything(user):  # type: ignore[arg-type]
+    user = current_user(request)
+    if not selectors.user_administers_anything(user):
         raise PermissionDenied
     form = AreaImportForm(request.POST or None, request.FILES or None)
     bad_rows: list[tuple[int, str]] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = areas_import_csv(actor=user, text=form.cleaned_data["file"])  # type: ignore[arg-type]
+            count = areas_import_csv(actor=user, text=form.cleaned_data["file"])
         except ImportError_ as exc:
             bad_rows = exc.rows
         else:
@@ -204,13 +204,13 @@ def area_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "active")
     active = {"active": True, "dissolved": False}.get(status)
     orgs = selectors.organizations_for_user(
-        user,  # type: ignore[arg-type]
+        user,
         q=q,
         kind=kind,
         active=active,
@@ -236,7 +236,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.get_organization_for_user(request.user, pk)  # type: ignore[arg-type]
+    org = selectors.get_organization_for_user(current_user(request), pk)
     return render(
         request,
         "org/_organization_children.html",
@@ -246,15 +246,15 @@ def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
-    can_administer = selectors.user_can(user, Verb.ADMINISTER, org)  # type: ignore[arg-type]
+    user = current_user(request)
+    org = selectors.get_organization_for_user(user, pk)
+    can_administer = selectors.user_can(user, Verb.ADMINISTER, org)
     return render(
         request,
         "org/organization_detail.html",
         {
             "org": org,
-            "ancestors": selectors.organization_ancestors_for_user(user, org),  # type: ignore[arg-type]
+            "ancestors": selectors.organization_ancestors_for_user(user, org),
             "children": selectors.organization_children(org),
             "members": selectors.organization_members(org),
             "predecessors": org.predecessors.all(),
@@ -268,20 +268,20 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     parent = None
     if parent_id := request.GET.get("parent"):
-        parent = selectors.get_organization_for_user(user, parent_id)  # type: ignore[arg-type]
-        if not selectors.user_can(user, Verb.ADMINISTER, parent):  # type: ignore[arg-type]
+        parent = selectors.get_organization_for_user(user, parent_id)
+        if not selectors.user_can(user, Verb.ADMINISTER, parent):
             raise PermissionDenied
     elif not user.is_superuser:
         raise PermissionDenied
-    areas = Area.objects.visible_to(user).valid_on(timezone.localdate()).order_by("path")  # type: ignore[arg-type]
+    areas = Area.objects.visible_to(user).valid_on(timezone.localdate()).order_by("path")
     initial = {"area": parent.area_id} if parent else {}
     form = OrganizationForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organization_create(actor=user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+            org = services.organization_create(actor=user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -294,16 +294,16 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
-    if not selectors.user_can(user, Verb.ADMINISTER, org):  # type: ignore[arg-type]
+    user = current_user(request)
+    org = selectors.get_organization_for_user(user, pk)
+    if not selectors.user_can(user, Verb.ADMINISTER, org):
         raise PermissionDenied
-    areas = Area.objects.visible_to(user).order_by("path")  # type: ignore[arg-type]
+    areas = Area.objects.visible_to(user).order_by("path")
     initial = {f: getattr(org, f) for f in OrganizationForm.base_fields}
     form = OrganizationForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(actor=user, org=org, **form.cleaned_data)  # type: ignore[arg-type]
+            services.organization_update(actor=user, org=org, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -318,15 +318,15 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
-    if not selectors.user_can(user, Verb.ADMINISTER, org):  # type: ignore[arg-type]
+    user = current_user(request)
+    org = selectors.get_organization_for_user(user, pk)
+    if not selectors.user_can(user, Verb.ADMINISTER, org):
         raise PermissionDenied
-    parents = selectors.organizations_user_may_administer(user).exclude(pk=org.pk)  # type: ignore[arg-type]
+    parents = selectors.organizations_user_may_administer(user).exclude(pk=org.pk)
     form = MoveForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(actor=user, org=org, parent=form.cleaned_data["parent"])  # type: ignore[arg-type]
+            services.organization_update(actor=user, org=org, parent=form.cleaned_data["parent"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -337,11 +337,11 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
-    if not selectors.user_can(user, Verb.ADMINISTER, org):  # type: ignore[arg-type]
+    user = current_user(request)
+    org = selectors.get_organization_for_user(user, pk)
+    if not selectors.user_can(user, Verb.ADMINISTER, org):
         raise PermissionDenied
-    successors = selectors.organizations_for_user(user, active=True).exclude(  # type: ignore[arg-type]
+    successors = selectors.organizations_for_user(user, active=True).exclude(
         path__startswith=org.path
     )
     form = DissolveForm(
@@ -349,7 +349,7 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_dissolve(actor=user, org=org, **form.cleaned_data)  # type: ignore[arg-type]
+            services.organization_dissolve(actor=user, org=org, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -364,12 +364,12 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    org = selectors.get_organization_for_user(user, pk)  # type: ignore[arg-type]
+    user = current_user(request)
+    org = selectors.get_organization_for_user(user, pk)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            services.invitation_create(actor=user, organization=org, **form.cleaned_data)  # type: ignore[arg-type]
+            services.invitation_create(actor=user, organization=org, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -384,13 +384,13 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
+    user = current_user(request)
     invitation = Invitation.objects.filter(pk=pk).select_related("organization").first()
     if invitation is None:
         raise Http404
-    org = selectors.get_organization_for_user(user, invitation.organization_id)  # type: ignore[arg-type]
+    org = selectors.get_organization_for_user(user, invitation.organization_id)
     try:
-        services.invitation_revoke(actor=user, invitation=invitation)  # type: ignore[arg-type]
+        services.invitation_revoke(actor=user, invitation=invitation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -401,13 +401,13 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    membership = selectors.get_membership_for_user(user, pk)  # type: ignore[arg-type]
+    user = current_user(request)
+    membership = selectors.get_membership_for_user(user, pk)
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
             services.membership_change_role(
-                actor=user,  # type: ignore[arg-type]
+                actor=user,
                 membership=membership,
                 role=form.cleaned_data["role"],
             )
@@ -421,10 +421,10 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    membership = selectors.get_membership_for_user(user, pk)  # type: ignore[arg-type]
+    user = current_user(request)
+    membership = selectors.get_membership_for_user(user, pk)
     try:
-        services.membership_end(actor=user, membership=membership)  # type: ignore[arg-type]
+        services.membership_end(actor=user, membership=membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -444,7 +444,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if user is not None:
-                services.invitation_accept(invitation=invitation, user=user)  # type: ignore[arg-type]
+                services.invitation_accept(invitation=invitation, user=user)
             elif form is not None and form.is_valid():
                 services.invitation_accept(invitation=invitation, **form.cleaned_data)
                 new_user = get_user_model().objects.get(email__iexact=invitation.email)

@@ -73,3 +73,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
         check=False,
     )  # fmt: skip
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_favicon_points_to_the_static_icon() -> None:
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith(".svg")

@@ -577,7 +577,10 @@ def invitation_accept(
         if not full_name.strip():
             raise ValidationError({"full_name": _("Enter your full name.")})
         new_user = user_model(email=invitation.email, full_name=full_name.strip())
-        validate_password(password, new_user)
+        try:
+            validate_password(password, new_user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
         new_user.set_password(password)
         new_user.save()
         user = new_user

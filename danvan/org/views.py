@@ -436,27 +436,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.get_invitation_by_token(token)
     if invitation is None or not invitation.is_usable:
         return render(request, "org/invitation_invalid.html", status=410 if invitation else 404)
-    user = request.user if request.user.is_authenticated else None
+    user = current_user(request) if request.user.is_authenticated else None
     has_account = (
         user is not None or get_user_model().objects.filter(email__iexact=invitation.email).exists()
     )
     form = AcceptInvitationForm(request.POST or None) if user is None else None
-    if request.method == "POST":
+    if request.method == "POST" and (form is None or form.is_valid()):
+        fields = form.cleaned_data if form is not None else {}
         try:
-            if user is not None:
-                services.invitation_accept(invitation=invitation, user=user)
-            elif form is not None and form.is_valid():
-                services.invitation_accept(invitation=invitation, **form.cleaned_data)
-                new_user = get_user_model().objects.get(email__iexact=invitation.email)
-                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-            else:
-                raise ValidationError(_("Fill in your name and a password."))
+            services.invitation_accept(invitation=invitation, user=user, **fields)
         except ValidationError as exc:
             if form is not None:
                 add_service_errors(form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
         else:
+            if user is None:
+                new_user = get_user_model().objects.get(email__iexact=invitation.email)
+                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
                 _("Welcome: you are now a member of %(org)s.")

@@ -214,3 +214,24 @@ def test_list_pages_keep_their_query_count(world: World, tinh, as_user, path: st
             level="commune",
         )  # fmt: skip
     assert count() == at_ten
+
+
+def test_invitation_refuses_a_weak_password_and_keeps_the_name(world: World, lanhdao) -> None:
+    _invitation, raw = services.invitation_create(
+        actor=lanhdao, email="yeu@example.vn", organization=world.front_a, role=Role.VIEWER
+    )
+    response = Client().post(f"/invitations/{raw}/", {"full_name": "Cán Bộ", "password": "123"})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="id_password_error"' in body
+    assert 'value="Cán Bộ"' in body
+    assert not User.objects.filter(email="yeu@example.vn").exists()
+
+
+def test_existing_account_accepts_after_signing_in(world: World, lanhdao, xa2, as_user) -> None:
+    _invitation, raw = services.invitation_create(
+        actor=lanhdao, email="xa2@example.vn", organization=world.front_a, role=Role.VIEWER
+    )
+    assert "Đăng nhập để chấp nhận" in Client().get(f"/invitations/{raw}/").content.decode()
+    response = as_user(xa2).post(f"/invitations/{raw}/")
+    assert response.status_code == 302
+    assert Membership.objects.active().filter(user=xa2, organization=world.front_a).exists()

@@ -11,12 +11,18 @@ from django.utils.http import urlencode
 
 from .selectors import confirmed_device, requires_two_factor
 
-# Paths a half-signed-in user may still reach.
+# Paths a half-signed-in user may still reach: signing in and out, the second factor itself,
+# password reset, invitations, static files, the health check. The API checks for itself
+# (a session that owes a second factor is refused there). Everything else, including the
+# profile and API-token pages, waits for the code.
 OPEN_PREFIXES = (
-    "/accounts/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/reset/",
+    "/accounts/2fa/",
     "/static/",
-    "/media/",
     "/healthz",
+    "/favicon.ico",
     "/i18n/",
     "/invitations/",
     "/api/",

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,6 +51,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    if confirmed_device(user) is not None and not request.user.is_verified():  # type: ignore[union-attr]
+        # Replacing a device needs the current one first: a password alone is not enough.
+        return redirect(f"{reverse('two_factor_verify')}?next={request.get_full_path()}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or (request.method == "GET" and "restart" in request.GET):
         device = services.totp_start(user=user)

@@ -1,5 +1,6 @@
 """The REST API at /api/v1/: one NinjaAPI, each app adds its router; errors are readable JSON."""
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,8 @@ from ninja.security.session import SessionAuth
 import danvan
 from danvan.accounts.selectors import requires_two_factor
 from danvan.accounts.services import token_authenticate
+
+logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
@@ -94,6 +97,12 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     return _error(
         request, 401, _("Sign in, or send a personal token: Authorization: Bearer <token>.")
     )
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s", request.path, exc_info=exc)
+    return _error(request, 500, _("The server could not complete the request; it has been logged."))
 
 
 @api.get("/version", auth=None, tags=["system"])

@@ -20,3 +20,4 @@ urlpatterns = [
 
 handler404 = "danvan.config.views.not_found"
 handler403 = "danvan.config.views.forbidden"
+handler500 = "danvan.config.views.server_error"

@@ -40,3 +40,7 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
     """Browsers ask for /favicon.ico on pages that do not name one (the admin, the API docs)."""
     return HttpResponseRedirect(static("danvan/favicon.svg"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

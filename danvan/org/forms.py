@@ -21,7 +21,9 @@ class AreaForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=AreaLevel.choices)
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
-    population = forms.IntegerField(label=_("Population"), required=False, min_value=0)
+    population = forms.IntegerField(
+        label=_("Population"), required=False, min_value=0, max_value=200_000_000
+    )
     ethnic_minority_pct = forms.DecimalField(
         label=_("Ethnic minority share (%)"),
         required=False,

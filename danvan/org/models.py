@@ -7,6 +7,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -178,9 +179,16 @@ class Area(MP_Node):
         blank=True,
         verbose_name=_("successors"),
     )
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, validators=[MaxValueValidator(200_000_000)]
+    )
     ethnic_minority_pct = models.DecimalField(
-        _("ethnic minority share (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("ethnic minority share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     is_border = models.BooleanField(_("border area"), default=False)
     search_name = models.CharField(max_length=250, editable=False, db_index=True)

@@ -54,6 +54,21 @@ def _locked(node: Any) -> Any:
     return type(node).objects.select_for_update().get(pk=node.pk)
 
 
+def _clean_fields(model: Any, fields: dict[str, Any]) -> None:
+    """Check plain values against the model's own rules (required, length, e-mail, range)."""
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            continue
+        try:
+            field.clean(value, None)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def _fmt(day: datetime.date | None) -> str:
     return date_format(day, "d/m/Y") if day else "…"
 
@@ -132,8 +147,54 @@ def _check_area(
 
 
 def _check_successors(area: Area, successors: list[Area]) -> None:
-    if any(s.pk == area.pk for s in successors):
-        raise ValidationError({"successors": _("An area cannot be its own successor.")})
+    """Successors take over when the area ends, so they must exist the day after."""
+    if not successors:
+        return
+    if area.valid_to is None:
+        raise ValidationError(
+            {"successors": _("Only an area that has ended has successors: set “valid to” first.")}
+        )
+    day_after = area.valid_to + datetime.timedelta(days=1)
+    for successor in successors:
+        if successor.pk == area.pk or not successor.is_valid_on(day_after):
+            raise ValidationError(
+                {
+                    "successors": _(
+                        "%(successor)s is not valid on %(day)s, the day after %(area)s ended."
+                    )
+                    % {"successor": successor.name, "day": _fmt(day_after), "area": area.name}
+                }
+            )
+
+
+def _check_dependents(area: Area, level: str, valid_from: Any, valid_to: Any) -> None:
+    """A change of level or dates must still hold the sub-areas and the active organisations."""
+    children = Area.objects.children_of(area)
+    for child in children:
+        if LEVEL_DEPTH[AreaLevel(child.level)] <= LEVEL_DEPTH[AreaLevel(level)]:
+            raise ValidationError(
+                {"level": _("%(child)s (%(child_level)s) stands under this area; "
+                            "its level must stay above that.") % {
+                    "child": child.name, "child_level": AreaLevel(child.level).label}}
+            )  # fmt: skip
+        early = valid_from and (child.valid_from is None or child.valid_from < valid_from)
+        late = valid_to and (child.valid_to is None or child.valid_to > valid_to)
+        if early or late:
+            raise ValidationError(
+                {"valid_from" if early else "valid_to": _(
+                    "The sub-area %(child)s is valid %(start)s – %(end)s, outside these dates; "
+                    "change it first.") % {"child": child.name, "start": _fmt(child.valid_from),
+                                           "end": _fmt(child.valid_to)}}
+            )  # fmt: skip
+    today = timezone.localdate()
+    probe = Area(valid_from=valid_from, valid_to=valid_to)
+    if not probe.is_valid_on(today):
+        active = Organization.objects.active().filter(area=area).first()
+        if active is not None:
+            raise ValidationError(
+                {"valid_to": _("%(org)s is active in this area; move or dissolve it first.")
+                 % {"org": active.name}}
+            )  # fmt: skip
 
 
 @transaction.atomic
@@ -174,6 +235,7 @@ def area_create(
         "ethnic_minority_pct": ethnic_minority_pct,
         "is_border": is_border,
     }
+    _clean_fields(Area, fields)
     new = _attributed(Area(**fields), actor)
     if parent is not None:
         parent = _locked(parent)
@@ -223,6 +285,7 @@ def area_update(
     ):
         raise PermissionDenied(_("You may not move the area there."))
     merged = {f: fields.get(f, getattr(area, f)) for f in allowed}
+    _clean_fields(Area, merged)
     if not str(merged["name"]).strip():
         raise ValidationError({"name": _("Enter the name.")})
     _check_area(
@@ -233,6 +296,7 @@ def area_update(
         valid_from=merged["valid_from"],
         valid_to=merged["valid_to"],
     )
+    _check_dependents(area, str(merged["level"]), merged["valid_from"], merged["valid_to"])
     if parent is not False and new_parent != Area.objects.parent_of(area):
         if new_parent is None:
             Area.objects.move(area, Area.objects.get_root_nodes().first(), "last-sibling")
@@ -252,6 +316,24 @@ def area_update(
 
 
 # --- Organisations -------------------------------------------------------------------------
+
+
+def _check_dates(
+    *, established_on: datetime.date | None, dissolved_on: datetime.date | None
+) -> None:
+    """Dates of record: not in the future, and a unit ends after it began."""
+    today = timezone.localdate()
+    if established_on and established_on > today:
+        raise ValidationError({"established_on": _("The founding date cannot be in the future.")})
+    if dissolved_on and dissolved_on > today:
+        raise ValidationError(
+            {"dissolved_on": _("Record a dissolution on or after the day it happens, not before.")}
+        )
+    if established_on and dissolved_on and dissolved_on < established_on:
+        raise ValidationError(
+            {"dissolved_on": _("The dissolution date is before the founding date (%(day)s).")
+             % {"day": _fmt(established_on)}}
+        )  # fmt: skip
 
 
 def _check_organization(
@@ -317,6 +399,7 @@ def organization_create(
     if not name.strip():
         raise ValidationError({"name": _("Enter the name.")})
     _check_organization(org=None, parent=parent, kind=kind, area=area, dissolved_on=dissolved_on)
+    _check_dates(established_on=established_on, dissolved_on=dissolved_on)
     if successor is not None and dissolved_on is None:
         raise ValidationError({"successor": _("Only a dissolved organisation has a successor.")})
     fields = {
@@ -331,6 +414,7 @@ def organization_create(
         "dissolved_on": dissolved_on,
         "successor": successor,
     }
+    _clean_fields(Organization, fields)
     new = _attributed(Organization(**fields), actor)
     if parent is None:
         return Organization.objects.add_root(instance=new)
@@ -373,6 +457,7 @@ def organization_update(
         )
         if not may_move:
             raise PermissionDenied(_("You may not move the organisation there."))
+    _clean_fields(Organization, fields)
     name = str(fields.get("name", org.name)).strip()
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
@@ -380,6 +465,10 @@ def organization_update(
     kind = fields.get("kind", org.kind)
     _check_organization(
         org=org, parent=new_parent, kind=kind, area=area, dissolved_on=org.dissolved_on
+    )
+    _check_dates(
+        established_on=fields.get("established_on", org.established_on),
+        dissolved_on=org.dissolved_on,
     )
     if moving:
         if new_parent is None:
@@ -412,6 +501,7 @@ def organization_dissolve(
     org = _locked(org)
     if not org.is_active:
         raise ValidationError(_("%(org)s is already dissolved.") % {"org": org.name})
+    _check_dates(established_on=org.established_on, dissolved_on=dissolved_on)
     if Organization.objects.children_of(org).filter(dissolved_on__isnull=True).exists():
         raise ValidationError(
             _("%(org)s still has active units: dissolve or move them first.") % {"org": org.name}

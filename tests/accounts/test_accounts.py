@@ -137,3 +137,30 @@ def test_token_command_refuses_an_unknown_email(db: None) -> None:
 
     with pytest.raises(CommandError, match="No active user"):
         call_command("token", "create", "nobody@example.vn")
+
+
+def _leader_with_device(world: World, lanhdao) -> TOTPDevice:  # type: ignore[no-untyped-def]
+    return TOTPDevice.objects.create(user=lanhdao, name="phone", confirmed=True)
+
+
+def test_password_alone_cannot_replace_the_second_factor(world: World, lanhdao) -> None:
+    device = _leader_with_device(world, lanhdao)
+    client = Client()
+    sign_in(client, "lanhdao@example.vn")
+    response = client.get("/accounts/2fa/setup/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/2fa/verify/")
+    assert not TOTPDevice.objects.filter(user=lanhdao, confirmed=False).exists()
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/accounts/profile/"), ("post", "/accounts/tokens/new/"), ("get", "/admin/")],
+)
+def test_pages_wait_for_the_second_factor(world: World, lanhdao, method: str, path: str) -> None:
+    _leader_with_device(world, lanhdao)
+    client = Client()
+    sign_in(client, "lanhdao@example.vn")
+    response = getattr(client, method)(path, {"name": "x"} if method == "post" else None)
+    assert response.status_code == 302 and response.url.startswith("/accounts/2fa/verify/")
+    assert not ApiToken.objects.filter(user=lanhdao).exists()

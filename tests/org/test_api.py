@@ -222,3 +222,25 @@ def test_api_lists_keep_their_query_count(world: World, tinh, url: str) -> None:
     at_ten = count()
     grow(190, 10)
     assert count() == at_ten
+
+
+@pytest.mark.parametrize(
+    ("url_of", "payload", "field"),
+    [
+        (lambda w: f"/api/v1/organizations/{w.front_a.pk}", {"name": None}, "name"),
+        (lambda w: f"/api/v1/organizations/{w.front_a.pk}", {"email": "notanemail"}, "email"),
+        (lambda w: f"/api/v1/organizations/{w.front_a.pk}", {"name": "x" * 400}, "name"),
+        (lambda w: f"/api/v1/areas/{w.commune_a.pk}", {"is_border": None}, "is_border"),
+        (lambda w: f"/api/v1/areas/{w.commune_a.pk}", {"code": "1" * 40}, "code"),
+    ],
+)
+def test_bad_values_are_400_not_500(world: World, lanhdao, url_of, payload, field) -> None:
+    response = patch(bearer(lanhdao), url_of(world), payload)
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+
+
+def test_schema_errors_are_readable(world: World, lanhdao) -> None:
+    response = patch(bearer(lanhdao), f"/api/v1/areas/{world.commune_a.pk}", {"population": "x"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("population:")

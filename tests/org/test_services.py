@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from danvan.org import services
 from danvan.org.area_import import ImportError_, areas_import_csv, areas_load_current
@@ -177,3 +178,57 @@ def test_areas_load_is_offline_and_idempotent(db: None) -> None:
     assert again.created == 0 and again.unchanged == 131
     with pytest.raises(ValidationError, match="No province with code 99"):
         areas_load_current(province_codes=["99"])
+
+
+def test_ending_an_area_with_active_organisations_is_refused(world: World) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.area_update(actor=None, area=world.commune_a, valid_to=datetime.date(2025, 8, 1))
+    assert "is active in this area" in exc.value.message_dict["valid_to"][0]
+
+
+def test_level_change_must_keep_sub_areas_below(world: World) -> None:
+    services.area_create(
+        actor=None, parent=world.commune_a, code="V1", name="Bản Một",
+        level=AreaLevel.VILLAGE, valid_from=datetime.date(2025, 7, 1),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        services.area_update(actor=None, area=world.commune_a, level=AreaLevel.VILLAGE)
+    assert "Bản Một" in exc.value.message_dict["level"][0]
+
+
+def test_successors_must_exist_when_the_area_ends(world: World) -> None:
+    with pytest.raises(ValidationError, match="Only an area that has ended"):
+        services.area_update(actor=None, area=world.commune_a, successors=[world.commune_b])
+    with pytest.raises(ValidationError, match="is not valid on"):
+        services.area_update(actor=None, area=world.old_district, successors=[world.old_district])
+    services.area_update(actor=None, area=world.old_district, successors=[world.commune_a])
+    # A cycle back would need the old district to exist after the commune ends: refused.
+    with pytest.raises(ValidationError):
+        services.area_update(actor=None, area=world.commune_a, successors=[world.old_district])
+
+
+def test_dissolution_dates_make_sense(world: World) -> None:
+    far_future = timezone.localdate() + datetime.timedelta(days=400)
+    with pytest.raises(ValidationError, match="not before"):
+        services.organization_dissolve(actor=None, org=world.front_b, dissolved_on=far_future)
+    services.organization_update(
+        actor=None, org=world.front_b, established_on=datetime.date(2020, 1, 1)
+    )
+    with pytest.raises(ValidationError, match="before the founding date"):
+        services.organization_dissolve(
+            actor=None, org=world.front_b, dissolved_on=datetime.date(2019, 1, 1)
+        )
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.organization_update(actor=None, org=world.front_b, established_on=far_future)
+
+
+def test_values_are_checked_against_the_model(world: World) -> None:
+    with pytest.raises(ValidationError) as exc:
+        services.organization_update(actor=None, org=world.front_a, name=None, email="not-mail")
+    assert set(exc.value.message_dict) == {"name", "email"}
+    with pytest.raises(ValidationError) as exc:
+        services.area_update(actor=None, area=world.commune_a, code="9" * 40, is_border=None)
+    assert set(exc.value.message_dict) == {"code", "is_border"}
+    with pytest.raises(ValidationError) as exc:
+        services.area_update(actor=None, area=world.commune_a, population=10**12)
+    assert "population" in exc.value.message_dict

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 # Tree bookkeeping that a person does not need to read; a move shows as its reason.
@@ -28,6 +30,7 @@ class HistoryEntry:
     action: str
     reason: str
     changes: list[Change] = field(default_factory=list)
+    subject: str = ""  # which record, when a list mixes several (e.g. the members of a unit)
 
 
 def _display(
@@ -45,6 +48,8 @@ def _display(
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, Decimal | float | int):
+        return number_format(value)
     if isinstance(value, datetime.datetime):
         return date_format(value, "d/m/Y H:i")
     if isinstance(value, datetime.date):
@@ -66,14 +71,24 @@ def _m2m_names(model_field: Any, rows: list[dict[str, Any]], names: dict) -> lis
 
 def history_for(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
     """The record's history, newest first, each entry with the fields it changed."""
-    records = list(
-        instance.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]
-    )
-    model = type(instance)
+    records = instance.history.select_related("history_user")  # type: ignore[attr-defined]
+    return history_for_many(type(instance), records, limit=limit)
+
+
+def history_for_many(
+    model: type[models.Model],
+    records: Any,
+    *,
+    subject: Callable[[Any], str] | None = None,
+    limit: int = 50,
+) -> list[HistoryEntry]:
+    """The history of several records of one model, newest first; `subject` names each."""
+    ordered = list(records.order_by("history_date", "history_id"))
     fields: dict[str, Any] = {f.name: f for f in model._meta.get_fields() if hasattr(f, "attname")}
     raw: list[tuple[Any, list[tuple[str, Any, Any]]]] = []
-    previous = None
-    for record in records:
+    previous_of: dict[Any, Any] = {}
+    for record in ordered:
+        previous = previous_of.get(record.id)
         diffs: list[tuple[str, Any, Any]] = []
         if previous is None:
             for name, model_field in fields.items():
@@ -86,7 +101,7 @@ def history_for(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
             delta = record.diff_against(previous)
             diffs = [(c.field, c.old, c.new) for c in delta.changes if c.field not in HIDDEN_FIELDS]
         raw.append((record, diffs))
-        previous = record
+        previous_of[record.id] = record
     names = _related_names(fields, raw)
     entries = []
     for record, diffs in raw:
@@ -110,6 +125,7 @@ def history_for(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
                 ],
                 reason=reason,
                 changes=changes,
+                subject=subject(record) if subject else "",
             )
         )
     entries.reverse()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from danvan.lib.history import HistoryEntry, history_for_many
 from danvan.lib.text import fold
 
 from .models import (
@@ -37,6 +38,18 @@ def user_can(user: User, verb: str, organization: Organization) -> bool:
     return verb in scope_for(user).verbs_on(organization.path)
 
 
+def _area_register_paths(user: User) -> list[str]:
+    """Area subtrees the user may register: those of top-level organisations they administer.
+
+    Official units are the provincial commission's to keep, not every unit leader's.
+    """
+    return [
+        area_path
+        for org_path, role, area_path in scope_for(user).entries
+        if Verb.ADMINISTER in PERMISSIONS[role] and len(org_path) == Organization.steplen
+    ]
+
+
 def user_can_administer_area(user: User, area: Area | None) -> bool:
     """Whether the user may register or change areas here (None: a new top-level area)."""
     if not user.is_authenticated or not user.is_active:
@@ -45,16 +58,11 @@ def user_can_administer_area(user: User, area: Area | None) -> bool:
         return True
     if area is None:
         return False
-    return any(
-        area.path.startswith(area_path) and Verb.ADMINISTER in PERMISSIONS[role]
-        for _org, role, area_path in scope_for(user).entries
-    )
+    return any(area.path.startswith(path) for path in _area_register_paths(user))
 
 
-def user_administers_anything(user: User) -> bool:
-    if user.is_superuser:
-        return True
-    return any(Verb.ADMINISTER in PERMISSIONS[role] for _o, role, _a in scope_for(user).entries)
+def user_registers_areas(user: User) -> bool:
+    return user.is_superuser or bool(_area_register_paths(user))
 
 
 def _matching(qs: QuerySet, q: str) -> QuerySet:
@@ -167,6 +175,14 @@ def organization_children(org: Organization) -> QuerySet[Organization]:
         .annotate(member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
         .order_by("dissolved_on", "name")
     )
+
+
+def organization_member_history(org: Organization) -> list[HistoryEntry]:
+    """Who joined, changed role or left this organisation, and who did it."""
+    records = Membership.history.filter(organization_id=org.pk).select_related(
+        "history_user", "user"
+    )
+    return history_for_many(Membership, records, subject=lambda r: r.user.get_full_name())
 
 
 def organization_members(org: Organization) -> QuerySet[Membership]:

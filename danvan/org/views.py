@@ -30,7 +30,15 @@ from .forms import (
     OrganizationForm,
     RoleForm,
 )
-from .models import Area, AreaLevel, Invitation, Organization, OrganizationKind, Verb
+from .models import (
+    Area,
+    AreaLevel,
+    Invitation,
+    Organization,
+    OrganizationKind,
+    Verb,
+    valid_on_q,
+)
 
 
 def _parents_by_path(rows: list[Any], model: type[Area] | type[Organization]) -> None:
@@ -65,17 +73,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
+    """The area tree; with a search or a filter, a flat list."""
     user = current_user(request)
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    current = request.GET.get("current", "1" if not q else "") == "1"
-    areas = selectors.areas_for_user(
-        user,
-        q=q,
-        level=level if level in AreaLevel.values else "",
-        valid_on=timezone.localdate() if current else None,
-        roots_only=not q and not level,
-    )
+    level = level if level in AreaLevel.values else ""
+    validity = request.GET.get("validity", "")
+    validity = validity if validity in {"current", "ended"} else ""
+    searching = bool(q or level or validity)
+    areas = selectors.areas_for_user(user, q=q, level=level, roots_only=not searching)
+    today = timezone.localdate()
+    if validity == "current":
+        areas = areas.filter(valid_on_q(today))
+    elif validity == "ended":
+        areas = areas.filter(valid_to__lt=today)
     page = paginate(request, areas)
     _parents_by_path(list(page), Area)
     return render(
@@ -85,12 +96,12 @@ def area_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "q": q,
             "level": level,
-            "current": current,
+            "validity": validity,
             "levels": AreaLevel.choices,
-            "searching": bool(q or level),
+            "searching": searching,
             "query": query_without_page(request),
             "can_add_root": user.is_superuser,
-            "can_import": selectors.user_administers_anything(user),
+            "can_import": selectors.user_registers_areas(user),
         },
     )
 
@@ -180,7 +191,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def area_import(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not selectors.user_administers_anything(user):
+    if not selectors.user_registers_areas(user):
         raise PermissionDenied
     form = AreaImportForm(request.POST or None, request.FILES or None)
     bad_rows: list[tuple[int, str]] = []
@@ -204,17 +215,19 @@ def area_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
+    """The organisation tree; with a search or a filter, a flat list."""
     user = current_user(request)
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "active")
-    active = {"active": True, "dissolved": False}.get(status)
+    status = request.GET.get("status", "")
+    status = status if status in {"active", "dissolved"} else ""
+    searching = bool(q or kind or status)
     orgs = selectors.organizations_for_user(
         user,
         q=q,
         kind=kind,
-        active=active,
-        roots_only=not q and not kind,
+        active={"active": True, "dissolved": False}.get(status),
+        roots_only=not searching,
     )
     page = paginate(request, orgs)
     _parents_by_path(list(page), Organization)
@@ -227,7 +240,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "status": status,
             "kinds": OrganizationKind.objects.all(),
-            "searching": bool(q or kind),
+            "searching": searching,
             "query": query_without_page(request),
             "can_add_root": user.is_superuser,
         },
@@ -260,6 +273,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "predecessors": org.predecessors.all(),
             "invitations": selectors.invitations_for_organization(org) if can_administer else [],
             "history": history_for(org),
+            "member_history": selectors.organization_member_history(org),
             "can_administer": can_administer,
             "invite_form": InvitationForm(),
         },

@@ -244,3 +244,12 @@ def test_schema_errors_are_readable(world: World, lanhdao) -> None:
     response = patch(bearer(lanhdao), f"/api/v1/areas/{world.commune_a.pk}", {"population": "x"})
     assert response.status_code == 422
     assert response.json()["detail"].startswith("population:")
+
+
+def test_a_commune_leader_cannot_change_official_areas(world: World) -> None:
+    from tests.conftest import make_user
+
+    leader = make_user("leader.a@example.vn")
+    services.membership_create(actor=None, user=leader, organization=world.front_a, role="leader")
+    response = patch(bearer(leader), f"/api/v1/areas/{world.commune_a.pk}", {"name": "Đổi tên"})
+    assert response.status_code == 403

@@ -235,3 +235,50 @@ def test_existing_account_accepts_after_signing_in(world: World, lanhdao, xa2, a
     response = as_user(xa2).post(f"/invitations/{raw}/")
     assert response.status_code == 302
     assert Membership.objects.active().filter(user=xa2, organization=world.front_a).exists()
+
+
+def test_role_changes_show_on_the_organisation_page(world: World, lanhdao, xa, as_user) -> None:
+    membership = Membership.objects.get(user=xa)
+    services.membership_change_role(actor=lanhdao, membership=membership, role=Role.VIEWER)
+    page = as_user(lanhdao).get(f"/orgs/{world.front_a.pk}/").content.decode()
+    section = page.split('id="member-history"')[1]
+    assert "xa" in section and "lanhdao" in section
+    assert "<del>Cán bộ báo cáo</del> → Người xem" in section
+
+
+def test_only_the_top_organisations_administrators_register_areas(
+    world: World, lanhdao, as_user
+) -> None:
+    from tests.conftest import make_user
+
+    commune_leader = make_user("leader.a@example.vn")
+    services.membership_create(
+        actor=None, user=commune_leader, organization=world.front_a, role=Role.LEADER
+    )
+    client = as_user(commune_leader)
+    assert client.get(f"/areas/{world.commune_a.pk}/edit/").status_code == 403
+    assert client.get("/areas/import/").status_code == 403
+    assert as_user(lanhdao).get(f"/areas/{world.commune_a.pk}/edit/").status_code == 200
+
+
+def test_area_filters_show_units_that_no_longer_exist(world: World, tinh, as_user) -> None:
+    client = as_user(tinh)
+    assert "Huyện Kỳ Sơn" in client.get("/areas/", {"level": "district"}).content.decode()
+    ended = client.get("/areas/", {"validity": "ended"}).content.decode()
+    assert "Huyện Kỳ Sơn" in ended and "Xã Mường Xén" not in ended
+    current = client.get("/areas/", {"validity": "current", "level": "commune"}).content.decode()
+    assert "Xã Mường Xén" in current and "Huyện Kỳ Sơn" not in current
+
+
+def test_organisation_status_filter(world: World, tinh, as_user) -> None:
+    import datetime
+
+    services.organization_dissolve(
+        actor=None, org=world.front_b, dissolved_on=datetime.date(2026, 1, 1)
+    )
+    client = as_user(tinh)
+    dissolved = client.get("/orgs/", {"status": "dissolved"}).content.decode()
+    assert "Ủy ban MTTQ Việt Nam xã Mỹ Lý" in dissolved
+    assert "Đảng ủy xã Mường Xén" not in dissolved
+    active = client.get("/orgs/", {"status": "active"}).content.decode()
+    assert "Ủy ban MTTQ Việt Nam xã Mỹ Lý" not in active

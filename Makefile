@@ -24,8 +24,8 @@ build: install node_modules/.package-lock.json
 run: build
 	$(BIN)/danvan migrate --noinput
 	$(BIN)/danvan collectstatic --noinput --verbosity 0
-	$(BIN)/danvan demo --if-empty
-	$(BIN)/danvan runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/danvan demo --if-empty
+	PORT=$(PORT) $(BIN)/danvan runserver 127.0.0.1:$(PORT)
 
 test: build
 	$(BIN)/pytest $(PYTEST_ARGS)

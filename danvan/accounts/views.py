@@ -115,7 +115,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         request.session["new_token"] = raw
         messages.success(request, _("Token created. Copy it now: it will not be shown again."))
     else:
-        messages.error(request, _("Give the token a name."))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("profile")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
@@ -70,6 +71,35 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _error(request, 400, " ".join(exc.messages))
 
 
+# Pydantic's messages are English only; the common ones in the user's language.
+SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "date_type": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "string_type": gettext_lazy("Enter text."),
+    "list_type": gettext_lazy("Enter a list."),
+    "greater_than_equal": gettext_lazy("Enter a value of at least %(ge)s."),
+    "less_than_equal": gettext_lazy("Enter a value of at most %(le)s."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+}
+
+
+def _schema_message(error: dict[str, Any]) -> str:
+    template = SCHEMA_MESSAGES.get(str(error.get("type", "")))
+    if template is None:
+        return str(error.get("msg", ""))
+    return str(template) % dict(error.get("ctx") or {})
+
+
 @api.exception_handler(SchemaValidationError)
 def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
@@ -77,7 +107,7 @@ def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpRes
         loc = [
             str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query")
         ]
-        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+        errors.setdefault(".".join(loc) or "__all__", []).append(_schema_message(error))
     detail = " ".join(f"{field}: {msg}" for field, msgs in errors.items() for msg in msgs)
     return _error(request, 422, detail, errors=errors)
 

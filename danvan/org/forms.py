@@ -8,6 +8,27 @@ from django.utils.translation import gettext_lazy as _
 from .models import Area, AreaLevel, Organization, OrganizationKind, Role
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    """Areas named with their code and dates: two units may share a name across the reform."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return area_label(obj)
+
+
+class AreaMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return area_label(obj)
+
+
+def area_label(area: Area) -> str:
+    dates = ""
+    if area.valid_from or area.valid_to:
+        start = area.valid_from.strftime("%d/%m/%Y") if area.valid_from else "…"
+        end = area.valid_to.strftime("%d/%m/%Y") if area.valid_to else "…"
+        dates = f", {start}–{end}"
+    return f"{area.name} ({area.code}{dates})"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -32,11 +53,15 @@ class AreaForm(forms.Form):
         decimal_places=2,
     )
     is_border = forms.BooleanField(label=_("Border area"), required=False)
-    successors = forms.ModelMultipleChoiceField(
+    successors = AreaMultipleChoiceField(
         label=_("Successors"),
         queryset=Area.objects.none(),
         required=False,
-        help_text=_("The units this one was merged into."),
+        help_text=_(
+            "The units this one was merged into; they must exist the day after it ends. "
+            "Hold Ctrl to choose several."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args: Any, successor_choices: Any = None, **kwargs: Any) -> None:
@@ -68,7 +93,7 @@ class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=250)
     abbreviation = forms.CharField(label=_("Abbreviation"), max_length=50, required=False)
     kind = forms.ModelChoiceField(label=_("Kind"), queryset=OrganizationKind.objects.all())
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    area = AreaChoiceField(label=_("Area"), queryset=Area.objects.none())
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
     address = forms.CharField(label=_("Address"), max_length=250, required=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -13,10 +13,12 @@ from danvan.lib.text import fold
 
 from .models import (
     PERMISSIONS,
+    ROLE_RANK,
     Area,
     Invitation,
     Membership,
     Organization,
+    Role,
     Verb,
     scope_for,
     valid_on_q,
@@ -70,6 +72,18 @@ def _matching(qs: QuerySet, q: str) -> QuerySet:
     for word in fold(q).split():
         qs = qs.filter(search_name__contains=word)
     return qs
+
+
+def roles_user_may_grant(user: User, organization: Organization) -> list[tuple[str, Any]]:
+    """The roles the user may give (or manage) here: none above their own."""
+    if user.is_superuser:
+        return list(Role.choices)
+    if not user_can(user, Verb.ADMINISTER, organization):
+        return []
+    own = scope_for(user).best_role_on(organization.path)
+    if own is None:
+        return []
+    return [(v, label) for v, label in Role.choices if ROLE_RANK[Role(v)] >= ROLE_RANK[Role(own)]]
 
 
 # --- Areas ---------------------------------------------------------------------------------

@@ -525,7 +525,10 @@ def organization_dissolve(
 # --- Memberships ---------------------------------------------------------------------------
 
 
-def _check_may_grant(actor: User | None, organization: Organization, role: str) -> None:
+def _check_may_grant(
+    actor: User | None, organization: Organization, role: str, *, granting: bool = True
+) -> None:
+    """The actor administers here and the role is not above their own."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role: %(roles)s.") % {"roles": _role_list()}})
     if actor is None or actor.is_superuser:
@@ -534,7 +537,9 @@ def _check_may_grant(actor: User | None, organization: Organization, role: str) 
         raise PermissionDenied(_("You may not manage the members of this organisation."))
     own = scope_for(actor).best_role_on(organization.path)
     if own is None or ROLE_RANK[Role(role)] < ROLE_RANK[Role(own)]:
-        raise PermissionDenied(_("You may not grant a role above your own."))
+        if granting:
+            raise PermissionDenied(_("You may not grant a role above your own."))
+        raise PermissionDenied(_("You may not manage a member whose role is above yours."))
 
 
 def _role_list() -> str:
@@ -576,7 +581,7 @@ def membership_create(
 def membership_change_role(*, actor: User | None, membership: Membership, role: str) -> Membership:
     if not membership.is_active:
         raise ValidationError(_("This membership has ended."))
-    _check_may_grant(actor, membership.organization, membership.role)
+    _check_may_grant(actor, membership.organization, membership.role, granting=False)
     _check_may_grant(actor, membership.organization, role)
     membership.role = role
     _attributed(membership, actor).save()
@@ -591,7 +596,7 @@ def membership_end(
     """End a membership; it stays in the history."""
     if not membership.is_active:
         raise ValidationError(_("This membership has already ended."))
-    _check_may_grant(actor, membership.organization, membership.role)
+    _check_may_grant(actor, membership.organization, membership.role, granting=False)
     membership.ended_on = ended_on or timezone.localdate()
     _attributed(membership, actor).save()
     forget_scope(membership.user)
@@ -603,7 +608,12 @@ def membership_end(
 
 @transaction.atomic
 def invitation_create(
-    *, actor: User, email: str, organization: Organization, role: str
+    *,
+    actor: User,
+    email: str,
+    organization: Organization,
+    role: str,
+    site_url: str | None = None,
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail; returns the invitation and its one-time token."""
     organization = Organization.objects.get(pk=organization.pk)
@@ -630,7 +640,8 @@ def invitation_create(
         invited_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.DANVAN_INVITATION_DAYS),
     )
-    link = f"{settings.SITE_URL.rstrip('/')}/invitations/{raw}/"
+    # The address the inviter used, so the link works however the site is reached.
+    link = f"{(site_url or settings.SITE_URL).rstrip('/')}/invitations/{raw}/"
     context = {"invitation": invitation, "link": link, "actor": actor}
     subject = _("Invitation to danvan: %(org)s") % {"org": organization.name}
     body = render_to_string("org/email/invitation.txt", context)

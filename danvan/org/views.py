@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +41,14 @@ from .models import (
     Verb,
     valid_on_q,
 )
+
+
+def _mark_visible(rows: list[Any], visible: Any) -> list[Any]:
+    """Flag rows the user may open; the others are shown as plain names, not broken links."""
+    ids = set(visible.filter(pk__in=[r.pk for r in rows]).values_list("pk", flat=True))
+    for row in rows:
+        row.can_open = row.pk in ids
+    return rows
 
 
 def _parents_by_path(rows: list[Any], model: type[Area] | type[Organization]) -> None:
@@ -124,8 +134,12 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "area": area,
             "ancestors": selectors.area_ancestors(area),
             "children": selectors.area_children(area),
-            "successors": area.successors.order_by("name"),
-            "predecessors": area.predecessors.order_by("name"),
+            "successors": _mark_visible(
+                list(area.successors.order_by("name")), Area.objects.visible_to(user)
+            ),
+            "predecessors": _mark_visible(
+                list(area.predecessors.order_by("name")), Area.objects.visible_to(user)
+            ),
             "organizations": selectors.organizations_for_user(user, area=area)[:50],
             "history": history_for(area),
             "can_edit": selectors.user_can_administer_area(user, area),
@@ -133,10 +147,14 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _area_form_choices(user: Any, exclude: Area | None = None) -> Any:
-    choices = Area.objects.visible_to(user).order_by("path")
-    if exclude is not None:
-        choices = choices.exclude(pk=exclude.pk)
+def _successor_choices(user: Any, area: Area | None = None) -> Any:
+    """Units that can take over: those existing the day after the area ends (or today)."""
+    day = timezone.localdate()
+    if area is not None and area.valid_to is not None:
+        day = area.valid_to + datetime.timedelta(days=1)
+    choices = Area.objects.visible_to(user).filter(valid_on_q(day)).order_by("path")
+    if area is not None:
+        choices = choices.exclude(pk=area.pk)
     return choices
 
 
@@ -148,7 +166,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
         parent = selectors.get_area_for_user(user, parent_id)
     if not selectors.user_can_administer_area(user, parent):
         raise PermissionDenied
-    form = AreaForm(request.POST or None, successor_choices=_area_form_choices(user))
+    form = AreaForm(request.POST or None, successor_choices=_successor_choices(user))
     if request.method == "POST" and form.is_valid():
         try:
             area = services.area_create(actor=user, parent=parent, **form.cleaned_data)
@@ -169,7 +187,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(area, f) for f in AreaForm.base_fields if f != "successors"}
     initial["successors"] = list(area.successors.all())
     form = AreaForm(
-        request.POST or None, initial=initial, successor_choices=_area_form_choices(user, area)
+        request.POST or None, initial=initial, successor_choices=_successor_choices(user, area)
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -262,6 +280,12 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     org = selectors.get_organization_for_user(user, pk)
     can_administer = selectors.user_can(user, Verb.ADMINISTER, org)
+    grantable = selectors.roles_user_may_grant(user, org)
+    members = list(selectors.organization_members(org))
+    grantable_values = {value for value, _label in grantable}
+    for member in members:
+        manageable = member.is_active and member.role in grantable_values
+        member.manageable = manageable  # type: ignore[attr-defined]
     return render(
         request,
         "org/organization_detail.html",
@@ -269,13 +293,18 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "ancestors": selectors.organization_ancestors_for_user(user, org),
             "children": selectors.organization_children(org),
-            "members": selectors.organization_members(org),
-            "predecessors": org.predecessors.all(),
+            "members": members,
+            "grantable_roles": grantable,
+            "predecessors": _mark_visible(
+                list(org.predecessors.order_by("name")), Organization.objects.visible_to(user)
+            ),
+            "successor": _mark_visible([org.successor], Organization.objects.visible_to(user))[0]
+            if org.successor
+            else None,
             "invitations": selectors.invitations_for_organization(org) if can_administer else [],
             "history": history_for(org),
             "member_history": selectors.organization_member_history(org),
             "can_administer": can_administer,
-            "invite_form": InvitationForm(),
         },
     )
 
@@ -312,7 +341,12 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_organization_for_user(user, pk)
     if not selectors.user_can(user, Verb.ADMINISTER, org):
         raise PermissionDenied
-    areas = Area.objects.visible_to(user).order_by("path")
+    # An active unit stays in an area that exists today; its current area is always offered.
+    areas = (
+        Area.objects.visible_to(user)
+        .filter(valid_on_q(timezone.localdate()) | Q(pk=org.area_id))
+        .order_by("path")
+    )
     initial = {f: getattr(org, f) for f in OrganizationForm.base_fields}
     form = OrganizationForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -336,7 +370,7 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_organization_for_user(user, pk)
     if not selectors.user_can(user, Verb.ADMINISTER, org):
         raise PermissionDenied
-    parents = selectors.organizations_user_may_administer(user).exclude(pk=org.pk)
+    parents = selectors.organizations_user_may_administer(user).exclude(path__startswith=org.path)
     form = MoveForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
@@ -383,7 +417,12 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            services.invitation_create(actor=user, organization=org, **form.cleaned_data)
+            services.invitation_create(
+                actor=user,
+                organization=org,
+                site_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -433,17 +472,24 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first, then end the membership (it stays in the history)."""
     user = current_user(request)
     membership = selectors.get_membership_for_user(user, pk)
-    try:
-        services.membership_end(actor=user, membership=membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Membership ended; it stays in the history."))
-    return redirect(reverse("organization_detail", args=[membership.organization_id]) + "#members")
+    back = reverse("organization_detail", args=[membership.organization_id]) + "#members"
+    if request.method == "POST":
+        try:
+            services.membership_end(actor=user, membership=membership)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Membership ended; it stays in the history."))
+        return redirect(back)
+    return render(
+        request,
+        "org/membership_end.html",
+        {"membership": membership, "back": back, "own": membership.user_id == user.pk},
+    )
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:

@@ -78,3 +78,17 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
 def test_favicon_points_to_the_static_icon() -> None:
     response = Client().get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith(".svg")
+
+
+@pytest.mark.django_db
+def test_admin_cannot_delete_or_change_the_registries(world, as_user) -> None:  # type: ignore[no-untyped-def]
+    from danvan.accounts.models import User
+
+    root = User.objects.create_superuser("root@example.vn", "pw-for-tests-123")
+    client = as_user(root)
+    assert client.get("/admin/org/organization/").status_code == 200
+    assert client.get(f"/admin/org/organization/{world.front_a.pk}/change/").status_code == 200
+    assert client.get(f"/admin/org/organization/{world.front_a.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/org/area/{world.commune_a.pk}/delete/").status_code == 403
+    assert client.get("/admin/org/kind/").status_code == 404
+    assert client.get("/admin/org/organizationkind/").status_code == 200

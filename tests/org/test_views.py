@@ -100,8 +100,12 @@ def test_move_refuses_a_cycle_with_a_message(world: World, lanhdao, as_user) -> 
     response = as_user(lanhdao).post(
         f"/orgs/{world.party_a.pk}/move/", {"parent": world.front_a.pk}
     )
+    # Its own units are not even offered; the choice is refused and nothing moves.
     assert response.status_code == 200
-    assert "không thể nằm dưới chính nó" in response.content.decode()
+    assert "is-invalid" in response.content.decode()
+    assert Organization.objects.parent_of(world.party_a) == world.commission
+    options = as_user(lanhdao).get(f"/orgs/{world.party_a.pk}/move/").content.decode()
+    assert "Ủy ban MTTQ Việt Nam xã Mường Xén" not in options
 
 
 def test_dissolve_keeps_the_organisation(world: World, lanhdao, as_user) -> None:
@@ -282,3 +286,29 @@ def test_organisation_status_filter(world: World, tinh, as_user) -> None:
     assert "Đảng ủy xã Mường Xén" not in dissolved
     active = client.get("/orgs/", {"status": "active"}).content.decode()
     assert "Ủy ban MTTQ Việt Nam xã Mỹ Lý" not in active
+
+
+def test_leader_is_offered_only_roles_up_to_their_own(world: World, lanhdao, as_user) -> None:
+    from tests.conftest import make_user
+
+    boss = make_user("boss@example.vn")
+    services.membership_create(actor=None, user=boss, organization=world.commission, role="admin")
+    page = as_user(lanhdao).get(f"/orgs/{world.commission.pk}/").content.decode()
+    assert 'value="admin"' not in page  # neither in the invite form nor in any role select
+    assert 'value="leader"' in page
+    boss_membership = Membership.objects.get(user=boss)
+    assert f"/memberships/{boss_membership.pk}/end/" not in page  # no action on a higher role
+    response = as_user(lanhdao).post(f"/memberships/{boss_membership.pk}/end/")
+    assert response.status_code == 403
+    assert "vai trò cao hơn" in response.content.decode()
+
+
+def test_ending_a_membership_asks_first(world: World, lanhdao, xa, as_user) -> None:
+    membership = Membership.objects.get(user=xa)
+    page = as_user(lanhdao).get(f"/memberships/{membership.pk}/end/").content.decode()
+    assert "xa" in page and "Hủy" in page
+    membership.refresh_from_db()
+    assert membership.is_active
+    own = Membership.objects.get(user=lanhdao)
+    warning = as_user(lanhdao).get(f"/memberships/{own.pk}/end/").content.decode()
+    assert "alert-warning" in warning

@@ -15,7 +15,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="Create a token for a user and print it once.")
         create.add_argument("email")
-        create.add_argument("--name", default="command line")
+        create.add_argument("--name", default="dòng lệnh (command line)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -22,7 +22,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, Ward
@@ -131,9 +131,17 @@ def _parse_date(text: str) -> datetime.date | None:
 
 
 def _message(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return " ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
-    return " ".join(error.messages)
+    """One line for a CSV row, naming fields as the user knows them (“Mã hành chính”)."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    parts = []
+    for field, messages in error.message_dict.items():
+        try:
+            label = str(Area._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:
+            label = field
+        parts.append(f"{label[:1].upper()}{label[1:]}: {' '.join(messages)}")
+    return " ".join(parts)
 
 
 @dataclass

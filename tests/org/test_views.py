@@ -312,3 +312,12 @@ def test_ending_a_membership_asks_first(world: World, lanhdao, xa, as_user) -> N
     own = Membership.objects.get(user=lanhdao)
     warning = as_user(lanhdao).get(f"/memberships/{own.pk}/end/").content.decode()
     assert "alert-warning" in warning
+
+
+def test_csv_errors_name_fields_in_vietnamese(world: World, lanhdao, as_user) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = "code,name,level,parent_code,valid_from,valid_to,successor_codes\n99,,commune,40,,,\n"
+    upload = SimpleUploadedFile("areas.csv", csv.encode(), content_type="text/csv")
+    body = as_user(lanhdao).post("/areas/import/", {"file": upload}).content.decode()
+    assert "Dòng 2: Tên:" in body

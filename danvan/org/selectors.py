@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from danvan.lib.history import HistoryEntry, history_for_many
@@ -186,7 +186,6 @@ def organization_children(org: Organization) -> QuerySet[Organization]:
     return (
         Organization.objects.children_of(org)
         .select_related("kind", "area")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
         .order_by("dissolved_on", "name")
     )
 

@@ -21,6 +21,7 @@ ASSETS = [
     ("bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("@alpinejs/csp/dist/cdn.min.js", "alpinejs/alpine-csp.min.js"),
+    ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
 ]
 
 

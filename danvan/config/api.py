@@ -142,8 +142,10 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 def _routers() -> None:
     from danvan.org.api import router as org_router
+    from danvan.programs.api import router as programs_router
 
     api.add_router("/", org_router)
+    api.add_router("/", programs_router)
 
 
 _routers()

@@ -13,6 +13,8 @@ NAVIGATION = [
     ("home", _("Home"), "/$"),
     ("organization_list", _("Organisations"), "/orgs/"),
     ("area_list", _("Areas"), "/areas/"),
+    ("program_list", _("Programmes"), "/programs/"),
+    ("my_work", _("My work"), "/my-work/"),
 ]
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("danvan.accounts.urls")),
+    path("", include("danvan.programs.urls")),
     path("", include("danvan.org.urls")),
 ]
 

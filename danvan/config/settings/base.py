@@ -66,9 +66,12 @@ INSTALLED_APPS = [
     "ninja",
     "simple_history",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
     # danvan, ground floor first: `danvan demo` loads each app's demo in this order.
     "danvan.accounts",
     "danvan.org",
+    "danvan.programs",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +213,27 @@ DANVAN_INVITATION_DAYS = 7
 # Reporting periods: the day of the month on which a reporting window starts
 # (15: the first half year runs 15/12 of the year before to 14/6). 1 = calendar.
 DANVAN_REPORTING_CUTOFF_DAY = int(os.environ.get("DANVAN_REPORTING_CUTOFF_DAY", "15"))
+
+# Background jobs (django-tasks): run in-process by default; with
+# DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend a `danvan db_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DANVAN_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# Programme task reminders: days before a due date, days after it, days overdue before
+# the lead agency's leaders are told, and which roles receive them.
+DANVAN_REMINDER_DAYS_BEFORE = int(os.environ.get("DANVAN_REMINDER_DAYS_BEFORE", "7"))
+DANVAN_REMINDER_DAYS_AFTER = int(os.environ.get("DANVAN_REMINDER_DAYS_AFTER", "1"))
+DANVAN_ESCALATION_DAYS = int(os.environ.get("DANVAN_ESCALATION_DAYS", "15"))
+DANVAN_REMINDER_ROLES = ["leader", "specialist", "reporter"]
+DANVAN_ESCALATION_ROLES = ["leader"]
+# "Due soon" on My work: this many days ahead.
+DANVAN_DUE_SOON_DAYS = 30
+DANVAN_MAX_UPLOAD_BYTES = int(os.environ.get("DANVAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

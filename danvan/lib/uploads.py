@@ -1,0 +1,131 @@
+"""Check uploaded files (attachments, signed documents) before they are saved."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+ALLOWED = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+NAME_LIMIT = 100
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAGIC = {
+    ".pdf": b"%PDF-",
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".docx": _ZIP,
+    ".xlsx": _ZIP,
+    ".odt": _ZIP,
+    ".ods": _ZIP,
+    ".doc": _OLE,
+    ".xls": _OLE,
+}
+# The entry that a genuine package of each kind always contains.
+_ZIP_MARKER = {
+    ".docx": "[Content_Types].xml",
+    ".xlsx": "[Content_Types].xml",
+    ".odt": "mimetype",
+    ".ods": "mimetype",
+}
+_PROGRAM_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
+_PROGRAM_SUFFIXES = (".exe", ".dll", ".bat", ".cmd", ".sh", ".js", ".vbs", ".ps1", ".jar")
+_HEAD_BYTES = 16
+
+_EXTRA_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+_UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def max_bytes() -> int:
+    """The upload size limit, read from settings at call time so overrides apply."""
+    return int(getattr(settings, "DANVAN_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+
+
+def _zip_names(upload: UploadedFile) -> list[str] | None:
+    """The entry names of a ZIP upload, or None when it is not a readable ZIP."""
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def check_upload(upload: UploadedFile) -> None:
+    """Raise ValidationError unless the upload is a non-empty, allowed, genuine document."""
+    try:
+        _check(upload)
+    finally:
+        upload.seek(0)
+
+
+def _check(upload: UploadedFile) -> None:
+    name = upload.name or ""
+    extension = os.path.splitext(name)[1].lower()
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    size = upload.size or 0
+
+    if not size or not head:
+        raise ValidationError(_("The file “%(name)s” is empty.") % {"name": name})
+    limit = max_bytes()
+    if size > limit:
+        raise ValidationError(
+            _("The file “%(name)s” is %(size)s, larger than the %(limit)s limit.")
+            % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+    allowed = ", ".join(sorted(ALLOWED))
+    if not extension:
+        raise ValidationError(
+            _("The file “%(name)s” has no extension. Allowed types: %(allowed)s.")
+            % {"name": name, "allowed": allowed}
+        )
+    if extension not in ALLOWED:
+        raise ValidationError(
+            _("Files of type “%(extension)s” are not accepted. Allowed types: %(allowed)s.")
+            % {"extension": extension, "allowed": allowed}
+        )
+    zip_names = _zip_names(upload) if head.startswith(_ZIP) else None
+    hidden_program = zip_names is not None and any(
+        entry.lower().endswith(_PROGRAM_SUFFIXES) for entry in zip_names
+    )
+    if head.startswith(_PROGRAM_MAGIC) or hidden_program:
+        raise ValidationError(
+            _("The file “%(name)s” contains a program or script and cannot be uploaded.")
+            % {"name": name}
+        )
+    marker = _ZIP_MARKER.get(extension)
+    genuine = head.startswith(_MAGIC[extension]) and (
+        marker is None or (zip_names is not None and marker in zip_names)
+    )
+    if not genuine:
+        raise ValidationError(
+            _("The content of “%(name)s” is not a real %(extension)s file.")
+            % {"name": name, "extension": extension}
+        )
+
+
+def _clean(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.translate(_EXTRA_LETTERS))
+    ascii_text = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _UNSAFE_RUN.sub("_", ascii_text).strip("._-")
+
+
+def safe_name(name: str) -> str:
+    """An ASCII file name of letters, digits, dots, dashes and underscores, extension kept."""
+    base = re.split(r"[/\\]", name)[-1]
+    stem, extension = os.path.splitext(base)
+    extension = _clean(extension).lower()[:10]
+    suffix = f".{extension}" if extension else ""
+    stem = _clean(stem)[: NAME_LIMIT - len(suffix)].rstrip("._-") or "file"
+    return stem + suffix

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from danvan.org.forms import DateInput
+from danvan.org.models import Organization
+
+from .models import ProgramContent, ProgramKind, Recurrence, ReviewKind, TaskStatus
+
+
+class OrganizationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.area.name}"
+
+
+class OrganizationsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.area.name}"
+
+
+class ProgramForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProgramKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=400)
+    code = forms.CharField(label=_("Code"), max_length=60, required=False)
+    term = forms.CharField(
+        label=_("Term"),
+        max_length=20,
+        required=False,
+        help_text=_("A period code such as 2021-2026; or leave empty and give the dates."),
+    )
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
+    documents = forms.CharField(
+        label=_("Documents implemented"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The Party or State documents this programme carries out."),
+    )
+    lead = OrganizationChoice(label=_("Lead agency"), queryset=Organization.objects.none())
+    parties = OrganizationsChoice(
+        label=_("Other parties"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl to choose several. The lead agency is always a party."),
+    )
+    contents = forms.CharField(
+        label=_("Main contents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One content per line; they are numbered in this order."),
+    )
+
+    def __init__(self, *args: Any, leads: Any, parties: Any, editing: bool = False, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
+        self.fields["parties"].queryset = parties  # type: ignore[attr-defined]
+        if editing:
+            for name in ("lead", "parties", "contents"):
+                del self.fields[name]
+
+
+class PartyForm(forms.Form):
+    """The title of the person who signed for each party (one line per party)."""
+
+    def __init__(self, *args: Any, parties: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for party in parties:
+            self.fields[f"party_{party.pk}"] = forms.CharField(
+                label=party.organization.name,
+                required=False,
+                max_length=200,
+                initial=party.signatory_title,
+            )
+
+
+class ContentsForm(forms.Form):
+    titles = forms.CharField(
+        label=_("New main contents"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One content per line; they are added at the end, numbered in order."),
+    )
+
+
+class ContentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=400)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SignForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    signed_file = forms.FileField(
+        label=_("Signed document"),
+        required=False,
+        help_text=_("PDF or Word, at most 20 MB."),
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class RenewForm(forms.Form):
+    term = forms.CharField(label=_("Next term"), max_length=20, help_text=_("e.g. 2026-2031"))
+
+
+class TaskForm(forms.Form):
+    content: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Main content"), queryset=ProgramContent.objects.none()
+    )
+    title = forms.CharField(label=_("What to do"), max_length=500)
+    description = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead = OrganizationChoice(label=_("Lead (a party)"), queryset=Organization.objects.none())
+    supporting = OrganizationsChoice(
+        label=_("Supporting organisations"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
+    recurrence = forms.ChoiceField(
+        label=_("Or recurring"),
+        choices=Recurrence.choices,
+        required=False,
+        help_text=_("A recurring task gets one occurrence per period of the term, each due at "
+                    "the period's end."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, contents: Any, parties: Any, supporting: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["content"].queryset = contents  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = parties  # type: ignore[attr-defined]
+        self.fields["supporting"].queryset = supporting  # type: ignore[attr-defined]
+
+
+class TaskEditForm(forms.Form):
+    title = forms.CharField(label=_("What to do"), max_length=500)
+    description = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=TaskStatus.choices)
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    reported_on = forms.DateField(label=_("Date"), widget=DateInput())
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Set from the progress")), *TaskStatus.choices],
+        required=False,
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("PDF, Word, Excel or a picture, at most 20 MB."),
+    )
+
+
+class ReviewOpenForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=20,
+        help_text=_("A year such as 2024 for an interim review, or the term for the summary."),
+    )
+
+
+class ReviewForm(forms.Form):
+    number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    achievements = forms.CharField(
+        label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    limitations = forms.CharField(
+        label=_("Limitations and causes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    lessons = forms.CharField(
+        label=_("Lessons"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    directions = forms.CharField(
+        label=_("Directions for the next period"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

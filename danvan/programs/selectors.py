@@ -1,0 +1,302 @@
+"""Reads of programmes and tasks, through the user's scope, and the figures derived from them."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from danvan.lib import periods
+from danvan.lib.text import fold
+from danvan.org.models import PERMISSIONS, Organization, Verb, scope_for
+
+from .models import (
+    Program,
+    ProgramContent,
+    ProgramParty,
+    Review,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+)
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+TIMELINESS = ("done_on_time", "done_late", "overdue", "open", "cancelled")
+
+
+# --- Programmes ----------------------------------------------------------------------------
+
+
+def programs_for_user(
+    user: User,
+    *,
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    party: int | None = None,
+    term: str = "",
+    overdue_on: datetime.date | None = None,
+) -> QuerySet[Program]:
+    programs = Program.objects.visible_to(user)
+    for word in fold(q).split():
+        programs = programs.filter(Q(title__icontains=word) | Q(code__icontains=word))
+    if kind:
+        programs = programs.filter(kind=kind)
+    if status:
+        programs = programs.filter(status=status)
+    if party is not None:
+        programs = programs.filter(parties__organization_id=party)
+    if term:
+        programs = programs.filter(term=term)
+    if overdue_on is not None:
+        late = Task.objects.overdue(overdue_on).values("content__program_id")
+        programs = programs.filter(pk__in=late)
+    return programs.select_related("lead").order_by("-starts_on", "title")
+
+
+def get_program_for_user(user: User, pk: int | str) -> Program:
+    try:
+        return (
+            Program.objects.visible_to(user)
+            .select_related("lead", "lead__area", "predecessor")
+            .get(pk=pk)
+        )
+    except (Program.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def program_parties(program: Program) -> QuerySet[ProgramParty]:
+    return program.parties.select_related("organization", "organization__area")
+
+
+def program_contents_with_tasks(program: Program) -> list[ProgramContent]:
+    tasks = Task.objects.select_related("lead").order_by("due_on", "pk")
+    return list(program.contents.prefetch_related(Prefetch("tasks", queryset=tasks)))
+
+
+def program_tasks(program: Program) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(content__program=program)
+        .select_related("lead", "content")
+        .order_by("content__number", "due_on", "pk")
+    )
+
+
+def program_updates(program: Program, limit: int = 30) -> QuerySet[TaskUpdate]:
+    return (
+        TaskUpdate.objects.filter(task__content__program=program)
+        .select_related("task", "task__lead", "author")
+        .order_by("-reported_on", "-pk")[:limit]
+    )
+
+
+def program_reviews(program: Program) -> QuerySet[Review]:
+    return program.reviews.order_by("-issued_on", "-pk")
+
+
+def counts(tasks: list[Task], today: datetime.date) -> dict[str, int]:
+    """How many tasks are done on time, done late, overdue, open and cancelled."""
+    tally = Counter(task.timeliness(today) for task in tasks)
+    result = {key: tally.get(key, 0) for key in TIMELINESS}
+    result["total"] = len(tasks)
+    result["done"] = result["done_on_time"] + result["done_late"]
+    return result
+
+
+def with_percentages(row: dict[str, int]) -> dict[str, Any]:
+    """Shares of the non-cancelled tasks, for progress bars."""
+    base = row["total"] - row["cancelled"]
+    shares = {
+        f"{key}_pct": round(100 * row[key] / base) if base else 0
+        for key in ("done_on_time", "done_late", "overdue", "open")
+    }
+    return {**row, **shares}
+
+
+def program_progress(program: Program, today: datetime.date) -> dict[str, Any]:
+    """Progress per content and per party (one query for the tasks)."""
+    tasks = list(program_tasks(program))
+    by_content: dict[int, list[Task]] = {}
+    by_party: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_content.setdefault(task.content_id, []).append(task)
+        by_party.setdefault(task.lead_id, []).append(task)
+    return {
+        "total": with_percentages(counts(tasks, today)),
+        "by_content": {k: with_percentages(counts(v, today)) for k, v in by_content.items()},
+        "by_party": {k: with_percentages(counts(v, today)) for k, v in by_party.items()},
+    }
+
+
+def timeline(program: Program, today: datetime.date) -> list[dict[str, Any]]:
+    """Tasks by due month, stacked by state, for the chart over the term."""
+    months: dict[str, Counter[str]] = {}
+    for task in program_tasks(program):
+        key = task.due_on.strftime("%Y-%m")
+        months.setdefault(key, Counter())[task.timeliness(today)] += 1
+    return [
+        {"month": key, **{k: months[key].get(k, 0) for k in TIMELINESS}} for key in sorted(months)
+    ]
+
+
+# --- Tasks ---------------------------------------------------------------------------------
+
+
+def tasks_for_user(
+    user: User,
+    *,
+    program: int | None = None,
+    lead: int | None = None,
+    status: str = "",
+    overdue_on: datetime.date | None = None,
+    due_before: datetime.date | None = None,
+) -> QuerySet[Task]:
+    tasks = Task.objects.visible_to(user)
+    if program is not None:
+        tasks = tasks.filter(content__program_id=program)
+    if lead is not None:
+        tasks = tasks.filter(lead_id=lead)
+    if status:
+        tasks = tasks.filter(status=status)
+    if overdue_on is not None:
+        tasks = tasks.overdue(overdue_on)
+    if due_before is not None:
+        tasks = tasks.filter(due_on__lte=due_before)
+    return tasks.select_related("lead", "content", "content__program").order_by("due_on", "pk")
+
+
+def get_task_for_user(user: User, pk: int | str) -> Task:
+    try:
+        return (
+            Task.objects.visible_to(user)
+            .select_related("lead", "content", "content__program", "content__program__lead")
+            .get(pk=pk)
+        )
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def task_updates(task: Task) -> QuerySet[TaskUpdate]:
+    return task.updates.select_related("author").order_by("-reported_on", "-pk")
+
+
+def updates_for_user(user: User, *, task: int | None = None) -> QuerySet[TaskUpdate]:
+    updates = TaskUpdate.objects.filter(task__in=Task.objects.visible_to(user))
+    if task is not None:
+        updates = updates.filter(task_id=task)
+    return updates.select_related("author", "task").order_by("-reported_on", "-pk")
+
+
+def my_work(user: User, today: datetime.date) -> QuerySet[Task]:
+    """Open tasks led by the user's organisations (and their units): overdue or due soon."""
+    soon = today + datetime.timedelta(days=settings.DANVAN_DUE_SOON_DAYS)
+    tasks = Task.objects.open().filter(due_on__lte=soon, content__program__status="in_force")
+    if not user.is_superuser:
+        paths = scope_for(user).org_paths
+        if not paths:
+            return Task.objects.none()
+        mine = Q()
+        for path in paths:
+            mine |= Q(lead__path__startswith=path)
+        tasks = tasks.filter(mine)
+    return tasks.select_related("lead", "content", "content__program").order_by("due_on", "pk")
+
+
+def get_review_for_user(user: User, pk: int | str) -> Review:
+    try:
+        return (
+            Review.objects.filter(program__in=Program.objects.visible_to(user))
+            .select_related("program", "program__lead", "program__lead__area", "created_by")
+            .get(pk=pk)
+        )
+    except (Review.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Review facts --------------------------------------------------------------------------
+
+
+def compile_review_facts(
+    program: Program, period: periods.Period, *, today: datetime.date
+) -> dict[str, Any]:
+    """The figures of a period: tasks due then, how they stand, per party and per content."""
+    tasks = [t for t in program_tasks(program) if period.start <= t.due_on <= period.end]
+    # Judge as of the period's end (or today, if the period is still running).
+    as_of = min(today, period.end + datetime.timedelta(days=1))
+    parties = {p.organization_id: p.organization.name for p in program_parties(program)}
+    contents = {c.pk: c for c in program.contents.all()}
+    by_party: dict[int, list[Task]] = {}
+    by_content: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_party.setdefault(task.lead_id, []).append(task)
+        by_content.setdefault(task.content_id, []).append(task)
+    updates = (
+        TaskUpdate.objects.filter(
+            task__content__program=program,
+            reported_on__gte=period.start,
+            reported_on__lte=period.end,
+        )
+        .select_related("task", "task__lead")
+        .order_by("reported_on", "pk")
+    )
+
+    def row(items: list[Task]) -> dict[str, int]:
+        figures = counts(items, as_of)
+        figures["due"] = figures["total"] - figures["cancelled"]
+        return figures
+
+    return {
+        "period": period.code,
+        "period_label": period.label("vi"),
+        "as_of": as_of.isoformat(),
+        "totals": row(tasks),
+        "by_party": [
+            {"party": name, **row(by_party.get(org_id, []))} for org_id, name in parties.items()
+        ],
+        "by_content": [
+            {"number": c.number, "content": c.title, **row(by_content.get(pk, []))}
+            for pk, c in sorted(contents.items(), key=lambda item: item[1].number)
+        ],
+        "updates": [
+            {
+                "date": u.reported_on.isoformat(),
+                "party": u.task.lead.name,
+                "task": u.task.title,
+                "percent": u.percent,
+                "text": u.text,
+            }
+            for u in updates
+        ],
+    }
+
+
+def organizations_user_may_lead(user: User) -> QuerySet[Organization]:
+    """Active organisations where the user may draft programmes (the edit verb)."""
+    orgs = Organization.objects.active()
+    if user.is_superuser:
+        return orgs.select_related("area").order_by("path")
+    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
+    return orgs.subtree_of(paths).select_related("area").order_by("path")
+
+
+def tasks_done_on_time(org_paths: list[str], period: periods.Period) -> int:
+    """Tasks led within these subtrees, due in the period and done by their due date.
+
+    A derived figure for periodic reports.
+    """
+    condition = Q()
+    for path in org_paths:
+        condition |= Q(lead__path__startswith=path)
+    return Task.objects.filter(
+        condition,
+        due_on__gte=period.start,
+        due_on__lte=period.end,
+        status=TaskStatus.DONE,
+        done_on__lte=F("due_on"),
+    ).count()

@@ -1,0 +1,619 @@
+"""Writes to programmes, contents, tasks, progress updates and reviews.
+
+Keyword-only, one transaction each, the actor's permission checked here, bad input refused
+with a ValidationError that says what to fix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from danvan.lib import periods
+from danvan.lib.uploads import check_upload, safe_name
+from danvan.org.models import Membership, Organization, Verb
+from danvan.org.selectors import user_can
+
+from .models import (
+    OPEN_STATUSES,
+    Program,
+    ProgramContent,
+    ProgramParty,
+    ProgramStatus,
+    Recurrence,
+    Review,
+    ReviewKind,
+    Task,
+    TaskReminder,
+    TaskStatus,
+    TaskUpdate,
+)
+from .selectors import compile_review_facts
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+RECURRENCE_PERIOD = {
+    Recurrence.MONTHLY: periods.PeriodType.MONTH,
+    Recurrence.QUARTERLY: periods.PeriodType.QUARTER,
+    Recurrence.HALF_YEARLY: periods.PeriodType.HALF,
+    Recurrence.YEARLY: periods.PeriodType.YEAR,
+}
+
+
+def _fmt(day: datetime.date | None) -> str:
+    return date_format(day, "d/m/Y") if day else "…"
+
+
+def _require(actor: User | None, verb: str, org: Organization, message: str) -> None:
+    if actor is not None and not user_can(actor, verb, org):
+        raise PermissionDenied(message)
+
+
+def _attributed(instance: Any, actor: User | None, reason: str = "") -> Any:
+    if actor is not None:
+        instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    return instance
+
+
+def _term_dates(
+    term: str, starts_on: datetime.date | None, ends_on: datetime.date | None
+) -> tuple[str, datetime.date, datetime.date]:
+    """A term code gives the dates; otherwise both dates are needed."""
+    term = term.strip()
+    if term:
+        try:
+            period = periods.parse(term)
+        except periods.PeriodError as exc:
+            raise ValidationError({"term": str(exc)}) from None
+        return period.code, starts_on or period.start, ends_on or period.end
+    if starts_on is None or ends_on is None:
+        raise ValidationError({"term": _("Give a term such as 2021-2026, or both dates.")})
+    return "", starts_on, ends_on
+
+
+# --- Programmes ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_create(
+    *,
+    actor: User | None,
+    kind: str,
+    title: str,
+    lead: Organization,
+    parties: list[Organization] | None = None,
+    term: str = "",
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    code: str = "",
+    documents: str = "",
+    signed_on: datetime.date | None = None,
+    predecessor: Program | None = None,
+) -> Program:
+    """Draft a programme led by `lead`; the lead is always its first party."""
+    _require(actor, Verb.EDIT, lead, _("You may not draft programmes for this agency."))
+    if not title.strip():
+        raise ValidationError({"title": _("Enter the title.")})
+    if not lead.is_active:
+        raise ValidationError({"lead": _("The lead agency is dissolved.")})
+    term, starts_on, ends_on = _term_dates(term, starts_on, ends_on)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The programme must end after it starts.")})
+    program = _attributed(
+        Program(
+            kind=kind,
+            title=title.strip(),
+            code=code.strip(),
+            term=term,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            documents=documents,
+            lead=lead,
+            signed_on=signed_on,
+            predecessor=predecessor,
+            created_by=actor,
+        ),
+        actor,
+    )
+    program.full_clean(exclude=["lead", "predecessor", "created_by", "signed_file"])
+    program.save()
+    others = [org for org in (parties or []) if org.pk != lead.pk]
+    for order, org in enumerate([lead, *others]):
+        if not org.is_active:
+            raise ValidationError({"parties": _("%(org)s is dissolved.") % {"org": org.name}})
+        ProgramParty.objects.create(program=program, organization=org, order=order)
+    return program
+
+
+def _require_draft(program: Program) -> None:
+    if program.status != ProgramStatus.DRAFT:
+        raise ValidationError(
+            _(
+                "The programme is %(status)s: its contents and parties change only while it is "
+                "a draft. A leader can reopen it."
+            )
+            % {"status": program.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def program_update(*, actor: User | None, program: Program, **fields: Any) -> Program:
+    """Change a draft programme's details."""
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    _require_draft(program)
+    allowed = {"kind", "title", "code", "term", "starts_on", "ends_on", "documents", "signed_on"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    if {"term", "starts_on", "ends_on"} & set(fields):
+        # A new term brings its own dates unless dates are given too.
+        term_given = "term" in fields
+        term, starts_on, ends_on = _term_dates(
+            fields.get("term", program.term),
+            fields.get("starts_on", None if term_given else program.starts_on),
+            fields.get("ends_on", None if term_given else program.ends_on),
+        )
+        fields.update(term=term, starts_on=starts_on, ends_on=ends_on)
+    for name, value in fields.items():
+        setattr(program, name, value.strip() if isinstance(value, str) else value)
+    program.full_clean(exclude=["lead", "predecessor", "created_by", "signed_file"])
+    if program.ends_on < program.starts_on:
+        raise ValidationError({"ends_on": _("The programme must end after it starts.")})
+    _attributed(program, actor).save()
+    return program
+
+
+@transaction.atomic
+def program_set_parties(
+    *, actor: User | None, program: Program, parties: list[tuple[Organization, str]]
+) -> Program:
+    """Replace the parties (organisation, title of who signed) of a draft programme."""
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    _require_draft(program)
+    chosen = {org.pk for org, _title in parties}
+    if program.lead_id not in chosen:
+        parties = [(program.lead, ""), *parties]
+    leading = Task.objects.filter(content__program=program).exclude(
+        lead_id__in=chosen | {program.lead_id}
+    )
+    if leading.exists():
+        raise ValidationError(
+            {"parties": _("%(org)s leads tasks of this programme and must stay a party.")
+             % {"org": leading.first().lead.name}}  # type: ignore[union-attr]
+        )  # fmt: skip
+    existing = {p.organization_id: p for p in program.parties.all()}
+    for order, (org, title) in enumerate(parties):
+        party = existing.pop(org.pk, None) or ProgramParty(program=program, organization=org)
+        party.signatory_title = title.strip()
+        party.order = order
+        _attributed(party, actor).save()
+    for party in existing.values():
+        party.delete()
+    return program
+
+
+@transaction.atomic
+def program_put_in_force(
+    *,
+    actor: User | None,
+    program: Program,
+    signed_on: datetime.date,
+    signed_file: UploadedFile | None = None,
+) -> Program:
+    """Record the signing: the programme is in force and its contents are fixed."""
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    _require_draft(program)
+    if not program.contents.exists():
+        raise ValidationError(_("Add the main contents before the programme comes into force."))
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    if signed_file is not None:
+        check_upload(signed_file)
+        program.signed_file.save(safe_name(signed_file.name or "signed"), signed_file, save=False)
+    program.signed_on = signed_on
+    program.status = ProgramStatus.IN_FORCE
+    _attributed(program, actor, _("Signed; in force")).save()
+    return program
+
+
+@transaction.atomic
+def program_reopen(*, actor: User | None, program: Program, reason: str) -> Program:
+    """A leader returns a programme in force to draft so its contents can change."""
+    _require(actor, Verb.APPROVE, program.lead, _("Only a leader of the lead agency may reopen."))
+    if program.status != ProgramStatus.IN_FORCE:
+        raise ValidationError(_("Only a programme in force can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the programme is reopened.")})
+    program.status = ProgramStatus.DRAFT
+    _attributed(program, actor, _("Reopened: %(reason)s") % {"reason": reason.strip()}).save()
+    return program
+
+
+@transaction.atomic
+def program_end(*, actor: User | None, program: Program) -> Program:
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    if program.status != ProgramStatus.IN_FORCE:
+        raise ValidationError(_("Only a programme in force can end."))
+    program.status = ProgramStatus.ENDED
+    _attributed(program, actor, _("Ended")).save()
+    return program
+
+
+@transaction.atomic
+def program_renew(*, actor: User | None, program: Program, term: str) -> Program:
+    """Start the next term's draft: parties and contents copied, the old one linked."""
+    if program.status not in (ProgramStatus.ENDED, ProgramStatus.REVIEWED):
+        raise ValidationError(_("Renew a programme once its term has ended."))
+    parties = [p.organization for p in program.parties.select_related("organization")]
+    new = program_create(
+        actor=actor,
+        kind=program.kind,
+        title=program.title,
+        lead=program.lead,
+        parties=[org for org in parties if org.is_active],
+        term=term,
+        documents=program.documents,
+        predecessor=program,
+    )
+    for content in program.contents.all():
+        ProgramContent.objects.create(
+            program=new,
+            number=content.number,
+            title=content.title,
+            description=content.description,
+        )
+    return new
+
+
+# --- Contents ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contents_add(
+    *, actor: User | None, program: Program, titles: list[str], description: str = ""
+) -> list[ProgramContent]:
+    """Add main contents at the end, numbered in order; empty lines are skipped."""
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    _require_draft(program)
+    titles = [t.strip() for t in titles if t.strip()]
+    if not titles:
+        raise ValidationError({"titles": _("Enter at least one content, one per line.")})
+    last = program.contents.aggregate(n=Max("number"))["n"] or 0
+    created = []
+    for offset, title in enumerate(titles, start=1):
+        content = ProgramContent(
+            program=program, number=last + offset, title=title, description=description
+        )
+        content.full_clean(exclude=["program"])
+        created.append(_attributed(content, actor))
+        created[-1].save()
+    return created
+
+
+@transaction.atomic
+def content_update(
+    *, actor: User | None, content: ProgramContent, title: str, description: str
+) -> ProgramContent:
+    _require(actor, Verb.EDIT, content.program.lead, _("You may not change this programme."))
+    _require_draft(content.program)
+    if not title.strip():
+        raise ValidationError({"title": _("Enter the title.")})
+    content.title = title.strip()
+    content.description = description
+    _attributed(content, actor).save()
+    return content
+
+
+@transaction.atomic
+def content_delete(*, actor: User | None, content: ProgramContent) -> None:
+    """Remove a content of a draft (only without tasks); the others are renumbered."""
+    program = content.program
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    _require_draft(program)
+    if content.tasks.exists():
+        raise ValidationError(_("This content has tasks; move or delete them first."))
+    number = content.number
+    _attributed(content, actor).delete()
+    for later in program.contents.filter(number__gt=number).order_by("number"):
+        later.number -= 1
+        _attributed(later, actor).save()
+
+
+# --- Tasks ---------------------------------------------------------------------------------
+
+
+def _occurrences(program: Program, recurrence: str) -> list[tuple[str, datetime.date]]:
+    """(period code, due date) of each occurrence of a recurring task over the term."""
+    if not program.term:
+        raise ValidationError(
+            {"recurrence": _("A recurring task needs a programme with a term, such as 2021-2026.")}
+        )
+    term = periods.parse(program.term)
+    if recurrence == Recurrence.TERM:
+        return [(term.code, program.ends_on)]
+    return [
+        (p.code, min(p.end, program.ends_on))
+        for p in term.children(RECURRENCE_PERIOD[Recurrence(recurrence)])
+        if p.end >= program.starts_on
+    ]
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: User | None,
+    content: ProgramContent,
+    title: str,
+    lead: Organization,
+    due_on: datetime.date | None = None,
+    recurrence: str = "",
+    description: str = "",
+    supporting: list[Organization] | None = None,
+) -> list[Task]:
+    """A task with a due date, or one occurrence per period of its recurrence."""
+    program = content.program
+    _require(actor, Verb.EDIT, program.lead, _("You may not add tasks to this programme."))
+    if program.status in (ProgramStatus.ENDED, ProgramStatus.REVIEWED):
+        raise ValidationError(_("The programme has ended; renew it to plan new tasks."))
+    if not title.strip():
+        raise ValidationError({"title": _("Enter what is to be done.")})
+    if not program.parties.filter(organization=lead).exists():
+        raise ValidationError(
+            {"lead": _("%(org)s is not a party to this programme; the lead must be one.")
+             % {"org": lead.name}}
+        )  # fmt: skip
+    if recurrence and recurrence not in Recurrence.values:
+        raise ValidationError({"recurrence": _("Choose a recurrence from the list.")})
+    if recurrence:
+        if due_on is not None:
+            raise ValidationError({"due_on": _("Give a due date or a recurrence, not both.")})
+        plan = _occurrences(program, recurrence)
+    else:
+        if due_on is None:
+            raise ValidationError({"due_on": _("Give a due date, or choose a recurrence.")})
+        if not program.starts_on <= due_on <= program.ends_on:
+            raise ValidationError(
+                {"due_on": _("The due date must fall within the term, %(start)s – %(end)s.")
+                 % {"start": _fmt(program.starts_on), "end": _fmt(program.ends_on)}}
+            )  # fmt: skip
+        plan = [("", due_on)]
+    series = uuid.uuid4() if recurrence else None
+    tasks = []
+    for period_code, day in plan:
+        task = _attributed(
+            Task(
+                content=content,
+                title=title.strip(),
+                description=description,
+                lead=lead,
+                recurrence=recurrence,
+                period=period_code,
+                series=series,
+                due_on=day,
+            ),
+            actor,
+        )
+        task.full_clean(exclude=["content", "lead", "series"])
+        task.save()
+        if supporting:
+            task.supporting.set([org for org in supporting if org.pk != lead.pk])
+        tasks.append(task)
+    return tasks
+
+
+@transaction.atomic
+def task_update(
+    *,
+    actor: User | None,
+    task: Task,
+    title: str | None = None,
+    description: str | None = None,
+    due_on: datetime.date | None = None,
+    status: str | None = None,
+) -> Task:
+    """Change a task (the lead agency's staff); cancelling keeps it in the record."""
+    program = task.content.program
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this task."))
+    if title is not None:
+        if not title.strip():
+            raise ValidationError({"title": _("Enter what is to be done.")})
+        task.title = title.strip()
+    if description is not None:
+        task.description = description
+    if due_on is not None:
+        if not program.starts_on <= due_on <= program.ends_on:
+            raise ValidationError(
+                {"due_on": _("The due date must fall within the term, %(start)s – %(end)s.")
+                 % {"start": _fmt(program.starts_on), "end": _fmt(program.ends_on)}}
+            )  # fmt: skip
+        task.due_on = due_on
+    if status is not None:
+        _set_status(task, status, timezone.localdate())
+    _attributed(task, actor).save()
+    return task
+
+
+def _set_status(task: Task, status: str, day: datetime.date) -> None:
+    """Set the status; a task done keeps the day it was first done."""
+    if status not in TaskStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if status == TaskStatus.DONE:
+        if task.status != TaskStatus.DONE or task.done_on is None:
+            task.done_on = day
+        task.percent = 100
+    else:
+        task.done_on = None
+    task.status = status
+
+
+@transaction.atomic
+def task_report_progress(
+    *,
+    actor: User,
+    task: Task,
+    text: str,
+    percent: int,
+    reported_on: datetime.date | None = None,
+    attachment: UploadedFile | None = None,
+    status: str | None = None,
+) -> TaskUpdate:
+    """A party's officer reports progress on a task it leads."""
+    if not user_can(actor, Verb.EDIT, task.lead):
+        raise PermissionDenied(_("Only the lead organisation's officers report on this task."))
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status == TaskStatus.CANCELLED:
+        raise ValidationError(_("This task was cancelled."))
+    if not text.strip():
+        raise ValidationError({"text": _("Describe what was done.")})
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("Progress is a whole number from 0 to 100.")})
+    reported_on = reported_on or timezone.localdate()
+    if reported_on > timezone.localdate():
+        raise ValidationError({"reported_on": _("The date cannot be in the future.")})
+    update = TaskUpdate(
+        task=task, text=text.strip(), percent=percent, reported_on=reported_on, author=actor
+    )
+    if attachment is not None:
+        check_upload(attachment)
+        update.attachment.save(safe_name(attachment.name or "file"), attachment, save=False)
+    update.save()
+    task.percent = percent
+    if not status:
+        status = TaskStatus.DONE if percent == 100 else TaskStatus.IN_PROGRESS
+        if percent == 0 and task.status == TaskStatus.NOT_STARTED:
+            status = TaskStatus.NOT_STARTED
+    _set_status(task, status, reported_on)
+    _attributed(task, actor).save()
+    return update
+
+
+# --- Reviews -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_open(
+    *, actor: User, program: Program, kind: str, period: str, place: str = ""
+) -> Review:
+    """Compile the period's facts into an editable draft review."""
+    _require(actor, Verb.EDIT, program.lead, _("You may not write reviews of this programme."))
+    if kind not in ReviewKind.values:
+        raise ValidationError({"kind": _("Choose interim review or end-of-term summary.")})
+    try:
+        parsed = periods.parse(period)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    if parsed.end < program.starts_on or parsed.start > program.ends_on:
+        raise ValidationError({"period": _("The period lies outside the programme's term.")})
+    if program.status == ProgramStatus.DRAFT:
+        raise ValidationError(_("A draft programme has nothing to review yet."))
+    facts = compile_review_facts(program, parsed, today=timezone.localdate())
+    review = Review(
+        program=program,
+        kind=kind,
+        period=parsed.code,
+        place=place or program.lead.area.name,
+        issued_on=timezone.localdate(),
+        facts=facts,
+        achievements=_achievements_draft(facts),
+        created_by=actor,
+    )
+    _attributed(review, actor).save()
+    if kind == ReviewKind.FINAL and program.status == ProgramStatus.ENDED:
+        program.status = ProgramStatus.REVIEWED
+        _attributed(program, actor, _("End-of-term summary written")).save()
+    return review
+
+
+def _achievements_draft(facts: dict[str, Any]) -> str:
+    """A first paragraph from the figures, and the parties' own reports, for the editor."""
+    totals = facts["totals"]
+    lines = [
+        _(
+            "In %(period)s the parties had %(due)d tasks due: %(on_time)d done on time, "
+            "%(late)d done late, %(open)d still open (%(overdue)d of them overdue)."
+        )
+        % {
+            "period": facts["period_label"],
+            "due": totals["due"],
+            "on_time": totals["done_on_time"],
+            "late": totals["done_late"],
+            "open": totals["open"] + totals["overdue"],
+            "overdue": totals["overdue"],
+        }
+    ]
+    for update in facts["updates"][:30]:
+        lines.append(f"- {update['party']}: {update['text']}")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def review_update(*, actor: User, review: Review, **sections: str) -> Review:
+    _require(actor, Verb.EDIT, review.program.lead, _("You may not edit this review."))
+    allowed = {"achievements", "limitations", "lessons", "directions", "number", "place"}
+    for name, value in sections.items():
+        if name not in allowed:
+            raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": name})
+        setattr(review, name, value)
+    review.full_clean(exclude=["program", "created_by"])
+    _attributed(review, actor).save()
+    return review
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+def _emails(org_id: int, roles: list[str]) -> list[str]:
+    return list(
+        Membership.objects.active()
+        .filter(organization_id=org_id, role__in=roles, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def send_task_reminders(*, today: datetime.date | None = None) -> int:
+    """E-mail reminders due today; each (task, kind) is sent once. Returns e-mails sent."""
+    today = today or timezone.localdate()
+    before = settings.DANVAN_REMINDER_DAYS_BEFORE
+    after = settings.DANVAN_REMINDER_DAYS_AFTER
+    escalate = settings.DANVAN_ESCALATION_DAYS
+    plan: list[tuple[str, Any, list[str]]] = []
+    open_tasks = Task.objects.filter(
+        status__in=OPEN_STATUSES, content__program__status=ProgramStatus.IN_FORCE
+    ).select_related("content__program", "lead")
+    for task in open_tasks.filter(due_on=today + datetime.timedelta(days=before)):
+        plan.append(("due_soon", task, _emails(task.lead_id, settings.DANVAN_REMINDER_ROLES)))
+    for task in open_tasks.filter(due_on__lte=today - datetime.timedelta(days=after)):
+        plan.append(("overdue", task, _emails(task.lead_id, settings.DANVAN_REMINDER_ROLES)))
+    for task in open_tasks.filter(due_on__lte=today - datetime.timedelta(days=escalate)):
+        lead = task.content.program.lead_id
+        plan.append(("escalated", task, _emails(lead, settings.DANVAN_ESCALATION_ROLES)))
+    messages = []
+    for kind, task, recipients in plan:
+        if not recipients:
+            continue
+        _reminder, created = TaskReminder.objects.get_or_create(task=task, kind=kind)
+        if not created:
+            continue
+        context = {"task": task, "kind": kind, "site_url": settings.SITE_URL, "today": today}
+        subject = render_to_string("programs/email/reminder_subject.txt", context).strip()
+        body = render_to_string("programs/email/reminder.txt", context)
+        messages.append((subject, body, None, recipients))
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return sum(len(m[3]) for m in messages)

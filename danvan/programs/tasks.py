@@ -1,0 +1,11 @@
+"""Background jobs of the programmes app (django-tasks)."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def send_task_reminders() -> int:
+    """The daily reminder run: due soon, the day after, and escalation to the lead agency."""
+    return services.send_task_reminders()

@@ -1,0 +1,483 @@
+"""Pages for programmes, contents, tasks, progress, reviews and My work. Thin views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from danvan.lib.history import history_for
+from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
+from danvan.org.models import Organization, Verb
+from danvan.org.selectors import user_can
+
+from . import exports, selectors, services
+from .forms import (
+    ContentForm,
+    ContentsForm,
+    ImportForm,
+    ProgramForm,
+    ProgressForm,
+    RenewForm,
+    ReopenForm,
+    ReviewForm,
+    ReviewOpenForm,
+    SignForm,
+    TaskEditForm,
+    TaskForm,
+)
+from .models import ProgramContent, ProgramKind, ProgramStatus
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    today = timezone.localdate()
+    q = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    overdue = request.GET.get("overdue") == "1"
+    programs = selectors.programs_for_user(
+        user,
+        q=q,
+        kind=kind if kind in ProgramKind.values else "",
+        status=status if status in ProgramStatus.values else "",
+        overdue_on=today if overdue else None,
+    )
+    page = paginate(request, programs)
+    return render(
+        request,
+        "programs/program_list.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "status": status,
+            "overdue": overdue,
+            "kinds": ProgramKind.choices,
+            "statuses": ProgramStatus.choices,
+            "query": query_without_page(request),
+            "can_create": selectors.organizations_user_may_lead(user).exists(),
+        },
+    )
+
+
+@login_required
+def program_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    leads = selectors.organizations_user_may_lead(user)
+    if not leads.exists():
+        raise PermissionDenied
+    parties = Organization.objects.visible_to(user).active().select_related("area")
+    form = ProgramForm(request.POST or None, leads=leads, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        contents = data.pop("contents").splitlines()
+        try:
+            program = services.program_create(
+                actor=user, **{**data, "parties": list(data["parties"])}
+            )
+            if any(line.strip() for line in contents):
+                services.contents_add(actor=user, program=program, titles=contents)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Programme drafted."))
+            return redirect("program_detail", pk=program.pk)
+    return render(request, "programs/program_form.html", {"form": form, "program": None})
+
+
+@login_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    today = timezone.localdate()
+    progress = selectors.program_progress(program, today)
+    parties = list(selectors.program_parties(program))
+    for party in parties:
+        party.progress = progress["by_party"].get(party.organization_id)  # type: ignore[attr-defined]
+    contents = selectors.program_contents_with_tasks(program)
+    for content in contents:
+        content.progress = progress["by_content"].get(content.pk)  # type: ignore[attr-defined]
+    can_edit = user_can(user, Verb.EDIT, program.lead)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "parties": parties,
+            "contents": contents,
+            "progress": progress["total"],
+            "timeline": selectors.timeline(program, today),
+            "timeline_labels": {
+                "done_on_time": _("done on time"),
+                "done_late": _("done late"),
+                "overdue": _("overdue"),
+                "open": _("open"),
+                "cancelled": _("cancelled"),
+            },
+            "updates": selectors.program_updates(program),
+            "reviews": selectors.program_reviews(program),
+            "history": history_for(program),
+            "today": today,
+            "can_edit": can_edit,
+            "can_reopen": user_can(user, Verb.APPROVE, program.lead),
+            "sign_form": SignForm(initial={"signed_on": program.signed_on or today}),
+            "contents_form": ContentsForm(),
+            "review_form": ReviewOpenForm(initial={"period": str(today.year)}),
+        },
+    )
+
+
+@login_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, program.lead):
+        raise PermissionDenied
+    fields = ["kind", "title", "code", "term", "starts_on", "ends_on", "documents"]
+    form = ProgramForm(
+        request.POST or None,
+        leads=Organization.objects.none(),
+        parties=Organization.objects.none(),
+        editing=True,
+        initial={f: getattr(program, f) for f in fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(actor=user, program=program, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect("program_detail", pk=program.pk)
+    return render(request, "programs/program_form.html", {"form": form, "program": program})
+
+
+@login_required
+def program_parties_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from .forms import PartyForm
+
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, program.lead):
+        raise PermissionDenied
+    parties = list(selectors.program_parties(program))
+    form = PartyForm(request.POST or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_set_parties(
+                actor=user,
+                program=program,
+                parties=[(p.organization, form.cleaned_data[f"party_{p.pk}"]) for p in parties],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Signatories saved."))
+            return redirect("program_detail", pk=program.pk)
+    return render(request, "programs/parties_form.html", {"form": form, "program": program})
+
+
+@login_required
+@require_POST
+def program_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Sign (in force), reopen, end or renew a programme."""
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    try:
+        if action == "sign":
+            form: Any = SignForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(_("Give the signing date."))
+            services.program_put_in_force(actor=user, program=program, **form.cleaned_data)
+            messages.success(request, _("The programme is in force."))
+        elif action == "reopen":
+            form = ReopenForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Say why the programme is reopened."))
+            services.program_reopen(actor=user, program=program, **form.cleaned_data)
+            messages.success(request, _("The programme is a draft again."))
+        elif action == "end":
+            services.program_end(actor=user, program=program)
+            messages.success(request, _("The programme has ended."))
+        elif action == "renew":
+            form = RenewForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Give the next term, such as 2026-2031."))
+            new = services.program_renew(actor=user, program=program, **form.cleaned_data)
+            messages.success(request, _("The next term's draft was started."))
+            return redirect("program_detail", pk=new.pk)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("program_detail", pk=program.pk)
+
+
+@login_required
+@require_POST
+def contents_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    form = ContentsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Enter at least one content, one per line."))
+        services.contents_add(
+            actor=user, program=program, titles=form.cleaned_data["titles"].splitlines()
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Contents added."))
+    return redirect("program_detail", pk=program.pk)
+
+
+def _content_for_user(request: HttpRequest, pk: int) -> ProgramContent:
+    user = current_user(request)
+    content = ProgramContent.objects.select_related("program").filter(pk=pk).first()
+    if content is None:
+        from django.http import Http404
+
+        raise Http404
+    selectors.get_program_for_user(user, content.program_id)
+    return content
+
+
+@login_required
+def content_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    content = _content_for_user(request, pk)
+    form = ContentForm(
+        request.POST or None, initial={"title": content.title, "description": content.description}
+    )
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST:
+                services.content_delete(actor=user, content=content)
+                messages.success(request, _("Content removed; the others were renumbered."))
+                return redirect("program_detail", pk=content.program_id)
+            if form.is_valid():
+                services.content_update(actor=user, content=content, **form.cleaned_data)
+                messages.success(request, _("Content saved."))
+                return redirect("program_detail", pk=content.program_id)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(request, "programs/content_form.html", {"form": form, "content": content})
+
+
+@login_required
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, program.lead):
+        raise PermissionDenied
+    parties = Organization.objects.filter(
+        pk__in=program.parties.values("organization_id")
+    ).select_related("area")
+    form = TaskForm(
+        request.POST or None,
+        initial={"content": request.GET.get("content")},
+        contents=program.contents.all(),
+        parties=parties,
+        supporting=Organization.objects.visible_to(user).active().select_related("area"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            tasks = services.task_create(
+                actor=user, **{**data, "supporting": list(data["supporting"])}
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(count)d task(s) planned.") % {"count": len(tasks)})
+            return redirect("program_detail", pk=program.pk)
+    return render(request, "programs/task_form.html", {"form": form, "program": program})
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    task = selectors.get_task_for_user(user, pk)
+    today = timezone.localdate()
+    can_report = user_can(user, Verb.EDIT, task.lead)
+    form = ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"percent": task.percent, "reported_on": today},
+    )
+    if request.method == "POST":
+        if not can_report:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.task_report_progress(actor=user, task=task, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Progress recorded."))
+                return redirect("task_detail", pk=task.pk)
+    return render(
+        request,
+        "programs/task_detail.html",
+        {
+            "task": task,
+            "program": task.content.program,
+            "updates": selectors.task_updates(task),
+            "history": history_for(task),
+            "form": form,
+            "can_report": can_report and task.status != "cancelled",
+            "can_edit": user_can(user, Verb.EDIT, task.content.program.lead),
+            "timeliness": task.timeliness(today),
+        },
+    )
+
+
+@login_required
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    task = selectors.get_task_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, task.content.program.lead):
+        raise PermissionDenied
+    form = TaskEditForm(
+        request.POST or None,
+        initial={
+            "title": task.title,
+            "description": task.description,
+            "due_on": task.due_on,
+            "status": task.status,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(actor=user, task=task, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect("task_detail", pk=task.pk)
+    return render(request, "programs/task_edit.html", {"form": form, "task": task})
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    today = timezone.localdate()
+    page = paginate(request, selectors.my_work(user, today))
+    return render(
+        request,
+        "programs/my_work.html",
+        {"page": page, "today": today, "query": query_without_page(request)},
+    )
+
+
+# --- Reviews -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review_open(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    form = ReviewOpenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose the kind and the period."))
+        review = services.review_open(actor=user, program=program, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("program_detail", pk=program.pk)
+    messages.success(request, _("The review draft is ready; edit it and download it."))
+    return redirect("review_edit", pk=review.pk)
+
+
+@login_required
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    review = selectors.get_review_for_user(user, pk)
+    can_edit = user_can(user, Verb.EDIT, review.program.lead)
+    fields = ["number", "place", "achievements", "limitations", "lessons", "directions"]
+    form = ReviewForm(request.POST or None, initial={f: getattr(review, f) for f in fields})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.review_update(actor=user, review=review, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Review saved."))
+                return redirect("review_edit", pk=review.pk)
+    return render(
+        request,
+        "programs/review_edit.html",
+        {"review": review, "form": form, "facts": review.facts, "can_edit": can_edit},
+    )
+
+
+@login_required
+def review_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.get_review_for_user(current_user(request), pk)
+    response = HttpResponse(
+        exports.review_docx(review),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.docx"'
+    return response
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+
+@login_required
+def tasks_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.get_program_for_user(current_user(request), pk)
+    return _xlsx(exports.tasks_xlsx(program, timezone.localdate()), f"tasks-{program.pk}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(exports.import_template(), "danvan-programme-template.xlsx")
+
+
+@login_required
+def program_import(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    program = selectors.get_program_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, program.lead):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = exports.import_contents_and_tasks(
+                actor=user, program=program, data=form.cleaned_data["file"].read()
+            )
+        except exports.ImportRefused as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(count)d rows imported.") % {"count": count})
+            return redirect("program_detail", pk=program.pk)
+    return render(
+        request,
+        "programs/import.html",
+        {"form": form, "program": program, "errors": errors},
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test's
     # fixtures make meanwhile are ordinary synchronous ones.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,16 +31,33 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--no-first-run", "--disable-component-update", "--disable-sync"],
         )  # fmt: skip
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        page = context.new_page()
-        page.console_errors = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,  # type: ignore[attr-defined]
-        )
-        yield page
-        context.close()
+        yield browser
         browser.close()
+
+
+def new_page(browser: Any) -> Any:
+    """A fresh session (its own cookies) that records console errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    return page
+
+
+@pytest.fixture
+def browser_page(browser: Any) -> Any:
+    return new_page(browser)
+
+
+def sign_in(page: Any, site: str, email: str) -> None:
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", "danvan-demo")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{site}/")
 
 
 @pytest.fixture
@@ -104,3 +122,62 @@ def test_commission_history_shows_the_2025_rename(demo_site: str, browser_page) 
     history = page.locator("#history").inner_text()
     assert "Ban Dân vận Tỉnh ủy Nghệ An" in history  # the old name, struck through
     assert "Quản trị hệ thống" in history  # who renamed it
+
+
+def test_a_programme_from_drafting_to_the_review_in_word(demo_site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """tinh drafts a programme with three parties and ten contents and a recurring task;
+    xa (a party) reports progress; tinh opens the interim review and downloads the DOCX."""
+    import docx
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    tinh.goto(f"{demo_site}/programs/new/")
+    tinh.select_option("#id_kind", "coordination_programme")
+    tinh.fill("#id_title", "Chương trình phối hợp thử nghiệm trên trình duyệt")
+    tinh.fill("#id_term", "2025-2026")
+    tinh.select_option("#id_lead", label="Ban Tuyên giáo và Dân vận Tỉnh ủy Nghệ An — Nghệ An")
+    tinh.select_option(
+        "#id_parties",
+        label=["Đảng ủy Ủy ban nhân dân tỉnh Nghệ An — Nghệ An",
+               "Ủy ban MTTQ Việt Nam xã Mường Xén — Xã Mường Xén"],
+    )  # fmt: skip
+    tinh.fill("#id_contents", "\n".join(f"Nội dung chủ yếu số {i}" for i in range(1, 11)))
+    tinh.click("main form button[type=submit]")
+    tinh.wait_for_selector("h1:has-text('Chương trình phối hợp thử nghiệm trên trình duyệt')")
+    assert tinh.locator("text=10. Nội dung chủ yếu số 10").is_visible()
+    assert tinh.locator("text=Ủy ban MTTQ Việt Nam xã Mường Xén").first.is_visible()
+    tinh.click("#sign-button")
+    tinh.wait_for_selector("#end-form")  # in force: the next step offered is ending the term
+
+    tinh.click("#new-task")
+    tinh.select_option("#id_content", index=3)
+    tinh.fill("#id_title", "Báo cáo kết quả phối hợp 6 tháng")
+    tinh.select_option("#id_lead", label="Ủy ban MTTQ Việt Nam xã Mường Xén — Xã Mường Xén")
+    tinh.select_option("#id_recurrence", "half_yearly")
+    tinh.click("main form button[type=submit]")
+    tinh.wait_for_selector("text=(2025S1)")
+    assert tinh.locator("text=(2026S2)").is_visible()
+
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    xa.goto(f"{demo_site}/my-work/")
+    xa.click("a:has-text('Báo cáo kết quả phối hợp 6 tháng') >> nth=0")
+    xa.fill("#id_text", "Đã tổ chức hội nghị đánh giá tại 12 thôn, bản")
+    xa.fill("#id_percent", "100")
+    xa.fill("#id_reported_on", "2025-12-20")  # reported within the period the review covers
+    xa.click("main form button[type=submit]")
+    xa.wait_for_selector("text=Đã tổ chức hội nghị đánh giá tại 12 thôn, bản")
+
+    tinh.reload()
+    tinh.select_option("#id_kind", "interim")
+    tinh.fill("#id_period", "2025")
+    tinh.click("#open-review")
+    tinh.wait_for_selector("#facts-table")
+    assert "Đã tổ chức hội nghị đánh giá" in tinh.locator("#id_achievements").input_value()
+    with tinh.expect_download() as download_info:
+        tinh.click("#download-docx")
+    document = docx.Document(download_info.value.path())
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    front = next(r for r in rows if r[0] == "Ủy ban MTTQ Việt Nam xã Mường Xén")
+    assert front[1:] == ["2", "0", "1", "1", "0"]  # due, on time, late, overdue, open
+    assert tinh.console_errors == [] and xa.console_errors == []

@@ -48,7 +48,7 @@ def review_docx(review: Review) -> bytes:
     totals = facts.get("totals", {})
     doc.heading("I. Kết quả thực hiện")
     doc.paragraph(
-        f"Trong {facts.get('period_label', review.period)}, có {totals.get('due', 0)} nhiệm vụ "
+        f"Trong {facts.get('period_phrase', review.period)}, có {totals.get('due', 0)} nhiệm vụ "
         f"đến hạn: {totals.get('done_on_time', 0)} hoàn thành đúng hạn, "
         f"{totals.get('done_late', 0)} hoàn thành chậm, "
         f"{totals.get('overdue', 0)} quá hạn, {totals.get('open', 0)} đang thực hiện."

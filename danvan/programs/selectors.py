@@ -254,6 +254,8 @@ def compile_review_facts(
     return {
         "period": period.code,
         "period_label": period.label("vi"),
+        # The label inside a sentence: «trong năm 2025», «trong 6 tháng đầu năm 2025».
+        "period_phrase": period.label("vi")[:1].lower() + period.label("vi")[1:],
         "as_of": as_of.isoformat(),
         "totals": row(tasks),
         "by_party": [

@@ -53,6 +53,14 @@ RECURRENCE_PERIOD = {
 }
 
 
+def _checked(upload: UploadedFile, field: str) -> None:
+    """The upload checks, reported on the form's file field."""
+    try:
+        check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
 def _fmt(day: datetime.date | None) -> str:
     return date_format(day, "d/m/Y") if day else "…"
 
@@ -223,7 +231,7 @@ def program_put_in_force(
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
     if signed_file is not None:
-        check_upload(signed_file)
+        _checked(signed_file, "signed_file")
         program.signed_file.save(safe_name(signed_file.name or "signed"), signed_file, save=False)
     program.signed_on = signed_on
     program.status = ProgramStatus.IN_FORCE
@@ -489,7 +497,7 @@ def task_report_progress(
         task=task, text=text.strip(), percent=percent, reported_on=reported_on, author=actor
     )
     if attachment is not None:
-        check_upload(attachment)
+        _checked(attachment, "attachment")
         update.attachment.save(safe_name(attachment.name or "file"), attachment, save=False)
     update.save()
     task.percent = percent
@@ -548,7 +556,7 @@ def _achievements_draft(facts: dict[str, Any]) -> str:
             "%(late)d done late, %(open)d still open (%(overdue)d of them overdue)."
         )
         % {
-            "period": facts["period_label"],
+            "period": facts["period_phrase"],
             "due": totals["due"],
             "on_time": totals["done_on_time"],
             "late": totals["done_late"],

@@ -154,7 +154,22 @@ def load(out: TextIO) -> None:
             actor=lanhdao, task=task, text="Đã gửi báo cáo 6 tháng.", percent=100,
             reported_on=task.due_on + datetime.timedelta(days=10 if task.due_on.year == 2023 else -2),
         )  # fmt: skip
+    # Last year's work, for the interim review: one task on time, one late, one left undone.
     last_year = str(min(today.year - 1, 2025))
+    for title, lead, due, done in [
+        ('Hội nghị sơ kết phong trào "Dân vận khéo"', commission, "09-30", "09-25"),
+        ("Khảo sát việc thực hiện dân chủ ở cơ sở tại xã Mường Xén", ppc, "10-31", "11-20"),
+        ("Tập huấn kỹ năng đối thoại cho cán bộ xã", ppc, "11-30", None),
+    ]:
+        (task,) = services.task_create(
+            actor=tinh, content=c[3] if "Dân vận khéo" in title else c[6], title=title,
+            lead=lead, due_on=datetime.date.fromisoformat(f"{last_year}-{due}"),
+        )  # fmt: skip
+        if done:
+            services.task_report_progress(
+                actor=lanhdao, task=task, text=f"{title}: đã hoàn thành, có báo cáo kết quả.",
+                percent=100, reported_on=datetime.date.fromisoformat(f"{last_year}-{done}"),
+            )  # fmt: skip
     services.review_open(actor=tinh, program=current, kind=ReviewKind.INTERIM, period=last_year)
 
     # 2021–2025 with the armed forces, the Ethnic and Religious committees: term over.

@@ -45,22 +45,18 @@ def review_docx(review: Review) -> bytes:
         title,
         subtitle=f"{kind} thực hiện {program.title} ({facts.get('period_label', review.period)})",
     )
-    totals = facts.get("totals", {})
+    widths = [65.0, 20.0, 20.0, 20.0, 20.0, 20.0]
     doc.heading("I. Kết quả thực hiện")
-    doc.paragraph(
-        f"Trong {facts.get('period_phrase', review.period)}, có {totals.get('due', 0)} nhiệm vụ "
-        f"đến hạn: {totals.get('done_on_time', 0)} hoàn thành đúng hạn, "
-        f"{totals.get('done_late', 0)} hoàn thành chậm, "
-        f"{totals.get('overdue', 0)} quá hạn, {totals.get('open', 0)} đang thực hiện."
-    )
-    headers = ["Đơn vị", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Đang thực hiện"]
+    for text in _paragraphs(review.achievements):
+        doc.paragraph(text)
     doc.paragraph("Kết quả theo đơn vị chủ trì:", bold=True)
     doc.table(
-        headers,
+        ["Đơn vị", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Đang thực hiện"],
         [
             [r["party"], r["due"], r["done_on_time"], r["done_late"], r["overdue"], r["open"]]
             for r in facts.get("by_party", [])
         ],
+        widths_mm=widths,
     )
     doc.paragraph("Kết quả theo nội dung chủ yếu:", bold=True)
     doc.table(
@@ -70,9 +66,8 @@ def review_docx(review: Review) -> bytes:
              r["overdue"], r["open"]]
             for r in facts.get("by_content", [])
         ],
+        widths_mm=widths,
     )  # fmt: skip
-    for text in _paragraphs(review.achievements):
-        doc.paragraph(text)
     sections = [
         ("II. Hạn chế, nguyên nhân", review.limitations),
         ("III. Bài học kinh nghiệm", review.lessons),

@@ -257,6 +257,7 @@ def compile_review_facts(
         # The label inside a sentence: «trong năm 2025», «trong 6 tháng đầu năm 2025».
         "period_phrase": period.label("vi")[:1].lower() + period.label("vi")[1:],
         "as_of": as_of.isoformat(),
+        "as_of_label": as_of.strftime("%d/%m/%Y"),
         "totals": row(tasks),
         "by_party": [
             {"party": name, **row(by_party.get(org_id, []))} for org_id, name in parties.items()

@@ -106,7 +106,7 @@ def test_review_opens_with_figures_and_downloads_as_docx(world, tinh, xa, progra
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert world.front_a.name in cells and "1" in cells
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "1 hoàn thành đúng hạn" in text
+    assert "1 nhiệm vụ hoàn thành đúng hạn" in text
     assert as_user(world_user := xa).get(f"/reviews/{review.pk}/").status_code == 200
     assert world_user.pk
 

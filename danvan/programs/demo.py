@@ -156,7 +156,7 @@ def load(out: TextIO) -> None:
         )  # fmt: skip
     # Last year's work, for the interim review: one task on time, one late, one left undone.
     last_year = str(min(today.year - 1, 2025))
-    for title, lead, due, done in [
+    for title, lead, due, finished in [
         ('Hội nghị sơ kết phong trào "Dân vận khéo"', commission, "09-30", "09-25"),
         ("Khảo sát việc thực hiện dân chủ ở cơ sở tại xã Mường Xén", ppc, "10-31", "11-20"),
         ("Tập huấn kỹ năng đối thoại cho cán bộ xã", ppc, "11-30", None),
@@ -165,10 +165,10 @@ def load(out: TextIO) -> None:
             actor=tinh, content=c[3] if "Dân vận khéo" in title else c[6], title=title,
             lead=lead, due_on=datetime.date.fromisoformat(f"{last_year}-{due}"),
         )  # fmt: skip
-        if done:
+        if finished:
             services.task_report_progress(
                 actor=lanhdao, task=task, text=f"{title}: đã hoàn thành, có báo cáo kết quả.",
-                percent=100, reported_on=datetime.date.fromisoformat(f"{last_year}-{done}"),
+                percent=100, reported_on=datetime.date.fromisoformat(f"{last_year}-{finished}"),
             )  # fmt: skip
     services.review_open(actor=tinh, program=current, kind=ReviewKind.INTERIM, period=last_year)
 

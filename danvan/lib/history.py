@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 # Tree bookkeeping that a person does not need to read; a move shows as its reason.
-HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name"}
+HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name", "search_text"}
 
 
 @dataclass
@@ -51,7 +52,7 @@ def _display(
     if isinstance(value, Decimal | float | int):
         return number_format(value)
     if isinstance(value, datetime.datetime):
-        return date_format(value, "d/m/Y H:i")
+        return date_format(timezone.localtime(value), "d/m/Y H:i")
     if isinstance(value, datetime.date):
         return date_format(value, "d/m/Y")
     return str(value)

@@ -39,7 +39,10 @@ _ZIP_MARKER = {
     ".ods": "mimetype",
 }
 _PROGRAM_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
-_PROGRAM_SUFFIXES = (".exe", ".dll", ".bat", ".cmd", ".sh", ".js", ".vbs", ".ps1", ".jar")
+_PROGRAM_SUFFIXES = (
+    ".exe", ".dll", ".bat", ".cmd", ".com", ".scr", ".pif", ".msi", ".cpl", ".hta", ".lnk",
+    ".reg", ".sh", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".ps1", ".psm1", ".jar",
+)  # fmt: skip
 _HEAD_BYTES = 16
 
 _EXTRA_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})

@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
+from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user
 
 from . import selectors, services
@@ -125,10 +126,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
     data = payload.dict()
     lead = _org(user, data.pop("lead_id"), "lead_id")
     parties = [_org(user, pk, "party_ids") for pk in data.pop("party_ids")]
-    contents = data.pop("contents")
     program = services.program_create(actor=user, lead=lead, parties=parties, **data)
-    if contents:
-        services.contents_add(actor=user, program=program, titles=contents)
     return Status(201, _program_out(user, program.pk))
 
 
@@ -222,7 +220,12 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
     ).first()
     if content is None:
         raise ValidationError({"content_id": _("No such content in your scope.")})
-    lead = _org(user, data.pop("lead_id"), "lead_id")
+    # The lead is one of the programme's parties, whoever's scope it lies in.
+    lead = Organization.objects.filter(
+        pk=data.pop("lead_id"), pk__in=content.program.parties.values("organization_id")
+    ).first()
+    if lead is None:
+        raise ValidationError({"lead": _("The lead must be one of the programme's parties.")})
     supporting = [_org(user, pk, "supporting_ids") for pk in data.pop("supporting_ids")]
     tasks = services.task_create(
         actor=user, content=content, lead=lead, supporting=supporting, **data

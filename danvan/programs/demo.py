@@ -101,7 +101,7 @@ def load(out: TextIO) -> None:
                 actor=lanhdao, task=task, text="Đã hoàn thành, có báo cáo bằng văn bản.",
                 percent=100, reported_on=done,
             )  # fmt: skip
-    services.program_end(actor=tinh, program=old)
+    services.program_end(actor=lanhdao, program=old)
     services.review_open(actor=tinh, program=old, kind=ReviewKind.FINAL, period="2016-2021")
 
     # 2021–2026: renewed on 10 contents, in force, tasks in every state.
@@ -195,7 +195,7 @@ def load(out: TextIO) -> None:
                 reported_on=task.due_on,
             )  # fmt: skip
     if today > armed.ends_on:
-        services.program_end(actor=tinh, program=armed)
+        services.program_end(actor=lanhdao, program=armed)
 
     # A border post twinned with a border commune.
     twin_start = datetime.date(2024, 1, 1)

@@ -24,7 +24,7 @@ STATE_LABELS = {
     "done_on_time": "Hoàn thành đúng hạn",
     "done_late": "Hoàn thành chậm",
     "overdue": "Quá hạn",
-    "open": "Đang thực hiện",
+    "open": "Chưa đến hạn",
     "cancelled": "Đã hủy",
 }
 
@@ -51,7 +51,7 @@ def review_docx(review: Review) -> bytes:
         doc.paragraph(text)
     doc.paragraph("Kết quả theo đơn vị chủ trì:", bold=True)
     doc.table(
-        ["Đơn vị", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Đang thực hiện"],
+        ["Đơn vị", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Chưa đến hạn"],
         [
             [r["party"], r["due"], r["done_on_time"], r["done_late"], r["overdue"], r["open"]]
             for r in facts.get("by_party", [])
@@ -60,7 +60,7 @@ def review_docx(review: Review) -> bytes:
     )
     doc.paragraph("Kết quả theo nội dung chủ yếu:", bold=True)
     doc.table(
-        ["Nội dung", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Đang thực hiện"],
+        ["Nội dung", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Chưa đến hạn"],
         [
             [f"{r['number']}. {r['content']}", r["due"], r["done_on_time"], r["done_late"],
              r["overdue"], r["open"]]
@@ -113,18 +113,12 @@ def tasks_xlsx(program: Program, today: datetime.date) -> bytes:
 
 # --- Import --------------------------------------------------------------------------------
 
-RECURRENCE_WORDS = {
-    "": "",
+RECURRENCE_WORDS: dict[str, str] = {
     "hàng tháng": Recurrence.MONTHLY,
-    "monthly": Recurrence.MONTHLY,
     "hàng quý": Recurrence.QUARTERLY,
-    "quarterly": Recurrence.QUARTERLY,
     "6 tháng": Recurrence.HALF_YEARLY,
-    "half_yearly": Recurrence.HALF_YEARLY,
     "hàng năm": Recurrence.YEARLY,
-    "yearly": Recurrence.YEARLY,
     "cả nhiệm kỳ": Recurrence.TERM,
-    "term": Recurrence.TERM,
 }
 COLUMNS = [
     Column("number", "Nội dung số", required=True, kind="int"),
@@ -186,6 +180,7 @@ def import_template() -> bytes:
 @transaction.atomic
 def import_contents_and_tasks(*, actor: User, program: Program, data: bytes) -> int:
     """Import into a draft programme: all rows, or none with every problem listed."""
+    services.require_draft(program)
     try:
         rows = read_rows(data, COLUMNS)
     except SheetError as exc:
@@ -239,6 +234,8 @@ def _import_row(
             actor=actor, program=program, titles=[str(row["content"])]
         )
         count += 1
+    if not row.get("task") and (row.get("lead") or row.get("due_on") or row.get("recurrence")):
+        raise ValidationError({"title": _("The row names a lead or a date but no task.")})
     if row.get("task"):
         lead = parties.get(fold(str(row.get("lead") or "")))
         if lead is None:

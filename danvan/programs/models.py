@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from danvan.lib.text import fold
 from danvan.org.models import Organization, scope_for
 
 if TYPE_CHECKING:
@@ -81,11 +82,16 @@ class Program(models.Model):
         verbose_name=_("previous term"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
@@ -100,6 +106,11 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Diacritic-free, so "ket nghia" finds "Kết nghĩa" on SQLite and PostgreSQL alike.
+        self.search_text = fold(f"{self.title} {self.code}")[:500]
+        super().save(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:
@@ -294,7 +305,10 @@ class Review(models.Model):
     lessons = models.TextField(_("lessons"), blank=True)
     directions = models.TextField(_("directions for the next period"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

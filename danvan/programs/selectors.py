@@ -45,7 +45,7 @@ def programs_for_user(
 ) -> QuerySet[Program]:
     programs = Program.objects.visible_to(user)
     for word in fold(q).split():
-        programs = programs.filter(Q(title__icontains=word) | Q(code__icontains=word))
+        programs = programs.filter(search_text__contains=word)
     if kind:
         programs = programs.filter(kind=kind)
     if status:

@@ -88,7 +88,14 @@ def _term_dates(
             period = periods.parse(term)
         except periods.PeriodError as exc:
             raise ValidationError({"term": str(exc)}) from None
-        return period.code, starts_on or period.start, ends_on or period.end
+        starts_on, ends_on = starts_on or period.start, ends_on or period.end
+        if not (period.start <= starts_on <= period.end and period.start <= ends_on <= period.end):
+            raise ValidationError(
+                {"starts_on": _("The dates must lie within the term %(term)s (%(start)s – %(end)s); "
+                                "leave them empty to use the whole term.")
+                 % {"term": period.code, "start": _fmt(period.start), "end": _fmt(period.end)}}
+            )  # fmt: skip
+        return period.code, starts_on, ends_on
     if starts_on is None or ends_on is None:
         raise ValidationError({"term": _("Give a term such as 2021-2026, or both dates.")})
     return "", starts_on, ends_on
@@ -112,6 +119,7 @@ def program_create(
     documents: str = "",
     signed_on: datetime.date | None = None,
     predecessor: Program | None = None,
+    contents: list[str] | None = None,
 ) -> Program:
     """Draft a programme led by `lead`; the lead is always its first party."""
     _require(actor, Verb.EDIT, lead, _("You may not draft programmes for this agency."))
@@ -138,17 +146,21 @@ def program_create(
         ),
         actor,
     )
-    program.full_clean(exclude=["lead", "predecessor", "created_by", "signed_file"])
+    program.full_clean(
+        exclude=["lead", "predecessor", "created_by", "signed_file"], validate_constraints=False
+    )
     program.save()
-    others = [org for org in (parties or []) if org.pk != lead.pk]
+    others = list({org.pk: org for org in (parties or []) if org.pk != lead.pk}.values())
     for order, org in enumerate([lead, *others]):
         if not org.is_active:
             raise ValidationError({"parties": _("%(org)s is dissolved.") % {"org": org.name}})
         ProgramParty.objects.create(program=program, organization=org, order=order)
+    if contents and any(line.strip() for line in contents):
+        contents_add(actor=actor, program=program, titles=contents)
     return program
 
 
-def _require_draft(program: Program) -> None:
+def require_draft(program: Program) -> None:
     if program.status != ProgramStatus.DRAFT:
         raise ValidationError(
             _(
@@ -163,7 +175,7 @@ def _require_draft(program: Program) -> None:
 def program_update(*, actor: User | None, program: Program, **fields: Any) -> Program:
     """Change a draft programme's details."""
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
-    _require_draft(program)
+    require_draft(program)
     allowed = {"kind", "title", "code", "term", "starts_on", "ends_on", "documents", "signed_on"}
     unknown = set(fields) - allowed
     if unknown:
@@ -179,9 +191,19 @@ def program_update(*, actor: User | None, program: Program, **fields: Any) -> Pr
         fields.update(term=term, starts_on=starts_on, ends_on=ends_on)
     for name, value in fields.items():
         setattr(program, name, value.strip() if isinstance(value, str) else value)
-    program.full_clean(exclude=["lead", "predecessor", "created_by", "signed_file"])
     if program.ends_on < program.starts_on:
         raise ValidationError({"ends_on": _("The programme must end after it starts.")})
+    program.full_clean(
+        exclude=["lead", "predecessor", "created_by", "signed_file"], validate_constraints=False
+    )
+    outside = Task.objects.filter(content__program=program).exclude(
+        due_on__gte=program.starts_on, due_on__lte=program.ends_on
+    )
+    if outside.exists():
+        raise ValidationError(
+            {"starts_on": _("%(count)d tasks are due outside these dates; change them first.")
+             % {"count": outside.count()}}
+        )  # fmt: skip
     _attributed(program, actor).save()
     return program
 
@@ -192,7 +214,7 @@ def program_set_parties(
 ) -> Program:
     """Replace the parties (organisation, title of who signed) of a draft programme."""
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
-    _require_draft(program)
+    require_draft(program)
     chosen = {org.pk for org, _title in parties}
     if program.lead_id not in chosen:
         parties = [(program.lead, ""), *parties]
@@ -225,7 +247,7 @@ def program_put_in_force(
 ) -> Program:
     """Record the signing: the programme is in force and its contents are fixed."""
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
-    _require_draft(program)
+    require_draft(program)
     if not program.contents.exists():
         raise ValidationError(_("Add the main contents before the programme comes into force."))
     if signed_on > timezone.localdate():
@@ -254,7 +276,8 @@ def program_reopen(*, actor: User | None, program: Program, reason: str) -> Prog
 
 @transaction.atomic
 def program_end(*, actor: User | None, program: Program) -> Program:
-    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    """A leader closes the term (it cannot be undone: renew to go on)."""
+    _require(actor, Verb.APPROVE, program.lead, _("Only a leader of the lead agency may end it."))
     if program.status != ProgramStatus.IN_FORCE:
         raise ValidationError(_("Only a programme in force can end."))
     program.status = ProgramStatus.ENDED
@@ -267,6 +290,14 @@ def program_renew(*, actor: User | None, program: Program, term: str) -> Program
     """Start the next term's draft: parties and contents copied, the old one linked."""
     if program.status not in (ProgramStatus.ENDED, ProgramStatus.REVIEWED):
         raise ValidationError(_("Renew a programme once its term has ended."))
+    if program.successors.exists():
+        raise ValidationError(_("This programme has already been renewed."))
+    try:
+        next_term = periods.parse(term)
+    except periods.PeriodError as exc:
+        raise ValidationError({"term": str(exc)}) from None
+    if next_term.start <= program.starts_on:
+        raise ValidationError({"term": _("The next term must begin after this one began.")})
     parties = [p.organization for p in program.parties.select_related("organization")]
     new = program_create(
         actor=actor,
@@ -297,7 +328,7 @@ def contents_add(
 ) -> list[ProgramContent]:
     """Add main contents at the end, numbered in order; empty lines are skipped."""
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
-    _require_draft(program)
+    require_draft(program)
     titles = [t.strip() for t in titles if t.strip()]
     if not titles:
         raise ValidationError({"titles": _("Enter at least one content, one per line.")})
@@ -318,7 +349,7 @@ def content_update(
     *, actor: User | None, content: ProgramContent, title: str, description: str
 ) -> ProgramContent:
     _require(actor, Verb.EDIT, content.program.lead, _("You may not change this programme."))
-    _require_draft(content.program)
+    require_draft(content.program)
     if not title.strip():
         raise ValidationError({"title": _("Enter the title.")})
     content.title = title.strip()
@@ -332,7 +363,7 @@ def content_delete(*, actor: User | None, content: ProgramContent) -> None:
     """Remove a content of a draft (only without tasks); the others are renumbered."""
     program = content.program
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
-    _require_draft(program)
+    require_draft(program)
     if content.tasks.exists():
         raise ValidationError(_("This content has tasks; move or delete them first."))
     number = content.number
@@ -354,10 +385,17 @@ def _occurrences(program: Program, recurrence: str) -> list[tuple[str, datetime.
     term = periods.parse(program.term)
     if recurrence == Recurrence.TERM:
         return [(term.code, program.ends_on)]
+    try:
+        occurrences = term.children(RECURRENCE_PERIOD[Recurrence(recurrence)])
+    except periods.PeriodError:
+        raise ValidationError(
+            {"recurrence": _("The term %(term)s is too short for this recurrence.")
+             % {"term": term.code}}
+        ) from None  # fmt: skip
     return [
         (p.code, min(p.end, program.ends_on))
-        for p in term.children(RECURRENCE_PERIOD[Recurrence(recurrence)])
-        if p.end >= program.starts_on
+        for p in occurrences
+        if p.end >= program.starts_on and p.start <= program.ends_on
     ]
 
 
@@ -437,6 +475,8 @@ def task_update(
     """Change a task (the lead agency's staff); cancelling keeps it in the record."""
     program = task.content.program
     _require(actor, Verb.EDIT, program.lead, _("You may not change this task."))
+    if program.status in (ProgramStatus.ENDED, ProgramStatus.REVIEWED):
+        raise ValidationError(_("The programme has ended; its tasks are kept as they were."))
     if title is not None:
         if not title.strip():
             raise ValidationError({"title": _("Enter what is to be done.")})
@@ -483,9 +523,19 @@ def task_report_progress(
     """A party's officer reports progress on a task it leads."""
     if not user_can(actor, Verb.EDIT, task.lead):
         raise PermissionDenied(_("Only the lead organisation's officers report on this task."))
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = Task.objects.select_for_update().select_related("content__program").get(pk=task.pk)
+    program = task.content.program
+    if program.status != ProgramStatus.IN_FORCE:
+        raise ValidationError(_("Progress is reported while the programme is in force."))
     if task.status == TaskStatus.CANCELLED:
         raise ValidationError(_("This task was cancelled."))
+    if status and status not in (TaskStatus.IN_PROGRESS, TaskStatus.DONE):
+        raise ValidationError(
+            {"status": _("A progress report marks a task in progress or done; the lead agency "
+                         "cancels tasks.")}
+        )  # fmt: skip
+    if status == TaskStatus.DONE and percent != 100:
+        raise ValidationError({"percent": _("A task marked done must be at 100 percent.")})
     if not text.strip():
         raise ValidationError({"text": _("Describe what was done.")})
     if not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -493,6 +543,11 @@ def task_report_progress(
     reported_on = reported_on or timezone.localdate()
     if reported_on > timezone.localdate():
         raise ValidationError({"reported_on": _("The date cannot be in the future.")})
+    if reported_on < program.starts_on:
+        raise ValidationError(
+            {"reported_on": _("The date is before the programme began (%(day)s).")
+             % {"day": _fmt(program.starts_on)}}
+        )  # fmt: skip
     update = TaskUpdate(
         task=task, text=text.strip(), percent=percent, reported_on=reported_on, author=actor
     )
@@ -529,6 +584,15 @@ def review_open(
         raise ValidationError({"period": _("The period lies outside the programme's term.")})
     if program.status == ProgramStatus.DRAFT:
         raise ValidationError(_("A draft programme has nothing to review yet."))
+    if kind == ReviewKind.FINAL and program.status == ProgramStatus.IN_FORCE:
+        raise ValidationError(
+            {"kind": _("The end-of-term summary is written once the term has ended.")}
+        )
+    if program.reviews.filter(kind=kind, period=parsed.code).exists():
+        raise ValidationError(
+            {"period": _("A review of this kind for %(period)s exists already; open it instead.")
+             % {"period": parsed.code}}
+        )  # fmt: skip
     facts = compile_review_facts(program, parsed, today=timezone.localdate())
     review = Review(
         program=program,
@@ -595,33 +659,45 @@ def _emails(org_id: int, roles: list[str]) -> list[str]:
 
 @transaction.atomic
 def send_task_reminders(*, today: datetime.date | None = None) -> int:
-    """E-mail reminders due today; each (task, kind) is sent once. Returns e-mails sent."""
+    """E-mail today's reminders, one message per person listing their tasks.
+
+    Each (task, kind) is sent once; a day the job did not run is caught up the next day.
+    Returns how many e-mails were sent.
+    """
     today = today or timezone.localdate()
-    before = settings.DANVAN_REMINDER_DAYS_BEFORE
-    after = settings.DANVAN_REMINDER_DAYS_AFTER
-    escalate = settings.DANVAN_ESCALATION_DAYS
-    plan: list[tuple[str, Any, list[str]]] = []
+    before = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_BEFORE)
+    after = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_AFTER)
+    escalate = datetime.timedelta(days=settings.DANVAN_ESCALATION_DAYS)
     open_tasks = Task.objects.filter(
         status__in=OPEN_STATUSES, content__program__status=ProgramStatus.IN_FORCE
     ).select_related("content__program", "lead")
-    for task in open_tasks.filter(due_on=today + datetime.timedelta(days=before)):
-        plan.append(("due_soon", task, _emails(task.lead_id, settings.DANVAN_REMINDER_ROLES)))
-    for task in open_tasks.filter(due_on__lte=today - datetime.timedelta(days=after)):
-        plan.append(("overdue", task, _emails(task.lead_id, settings.DANVAN_REMINDER_ROLES)))
-    for task in open_tasks.filter(due_on__lte=today - datetime.timedelta(days=escalate)):
-        lead = task.content.program.lead_id
-        plan.append(("escalated", task, _emails(lead, settings.DANVAN_ESCALATION_ROLES)))
+    due: list[tuple[str, Any]] = [
+        ("due_soon", open_tasks.filter(due_on__gt=today - after, due_on__lte=today + before)),
+        ("overdue", open_tasks.filter(due_on__lte=today - after)),
+        ("escalated", open_tasks.filter(due_on__lte=today - escalate)),
+    ]
+    already = set(TaskReminder.objects.values_list("task_id", "kind"))
+    inbox: dict[tuple[str, str], list[Task]] = {}
+    for kind, tasks in due:
+        for task in tasks:
+            if (task.pk, kind) in already:
+                continue
+            org, roles = (
+                (task.content.program.lead_id, settings.DANVAN_ESCALATION_ROLES)
+                if kind == "escalated"
+                else (task.lead_id, settings.DANVAN_REMINDER_ROLES)
+            )
+            recipients = _emails(org, roles)
+            if recipients:
+                TaskReminder.objects.create(task=task, kind=kind)
+            for email in recipients:
+                inbox.setdefault((email, kind), []).append(task)
     messages = []
-    for kind, task, recipients in plan:
-        if not recipients:
-            continue
-        _reminder, created = TaskReminder.objects.get_or_create(task=task, kind=kind)
-        if not created:
-            continue
-        context = {"task": task, "kind": kind, "site_url": settings.SITE_URL, "today": today}
+    for (email, kind), tasks in sorted(inbox.items()):
+        context = {"tasks": tasks, "kind": kind, "site_url": settings.SITE_URL, "today": today}
         subject = render_to_string("programs/email/reminder_subject.txt", context).strip()
         body = render_to_string("programs/email/reminder.txt", context)
-        messages.append((subject, body, None, recipients))
+        messages.append((subject, body, None, [email]))
     if messages:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return sum(len(m[3]) for m in messages)
+    return len(messages)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -14,10 +14,16 @@ urlpatterns = [
     path("programs/<int:pk>/tasks.xlsx", views.tasks_xlsx, name="program_tasks_xlsx"),
     path("programs/<int:pk>/import/", views.program_import, name="program_import"),
     path("programs/<int:pk>/reviews/new/", views.review_open, name="review_open"),
-    path("programs/<int:pk>/<str:action>/", views.program_transition, name="program_transition"),
+    re_path(
+        r"^programs/(?P<pk>[0-9]+)/(?P<action>sign|reopen|end|renew)/$",
+        views.program_transition,
+        name="program_transition",
+    ),
     path("contents/<int:pk>/", views.content_edit, name="content_edit"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("programs/<int:pk>/signed/", views.signed_file, name="program_signed_file"),
+    path("task-updates/<int:pk>/attachment/", views.update_attachment, name="update_attachment"),
     path("reviews/<int:pk>/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/docx/", views.review_docx, name="review_docx"),
     path("my-work/", views.my_work, name="my_work"),

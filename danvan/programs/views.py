@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danvan.lib import periods
 from danvan.lib.history import history_for
 from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
 from danvan.org.models import Organization, Verb
@@ -87,13 +88,10 @@ def program_create(request: HttpRequest) -> HttpResponse:
     form = ProgramForm(request.POST or None, leads=leads, parties=parties)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        contents = data.pop("contents").splitlines()
+        data["contents"] = data["contents"].splitlines()
+        data["parties"] = list(data["parties"])
         try:
-            program = services.program_create(
-                actor=user, **{**data, "parties": list(data["parties"])}
-            )
-            if any(line.strip() for line in contents):
-                services.contents_add(actor=user, program=program, titles=contents)
+            program = services.program_create(actor=user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -214,6 +212,8 @@ def program_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
             services.program_reopen(actor=user, program=program, **form.cleaned_data)
             messages.success(request, _("The programme is a draft again."))
         elif action == "end":
+            if request.POST.get("confirm") != "1":
+                raise ValidationError(_("Tick the box to confirm that the term is over."))
             services.program_end(actor=user, program=program)
             messages.success(request, _("The programme has ended."))
         elif action == "renew":
@@ -253,8 +253,6 @@ def _content_for_user(request: HttpRequest, pk: int) -> ProgramContent:
     user = current_user(request)
     content = ProgramContent.objects.select_related("program").filter(pk=pk).first()
     if content is None:
-        from django.http import Http404
-
         raise Http404
     selectors.get_program_for_user(user, content.program_id)
     return content
@@ -429,7 +427,13 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "programs/review_edit.html",
-        {"review": review, "form": form, "facts": review.facts, "can_edit": can_edit},
+        {
+            "review": review,
+            "form": form,
+            "facts": review.facts,
+            "can_edit": can_edit,
+            "period_label": periods.parse(review.period).label(),
+        },
     )
 
 
@@ -442,6 +446,28 @@ def review_docx(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.docx"'
     return response
+
+
+# --- Files --------------------------------------------------------------------------------
+
+
+@login_required
+def signed_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed document, to those who may see the programme (media is never public)."""
+    program = selectors.get_program_for_user(current_user(request), pk)
+    if not program.signed_file:
+        raise Http404
+    return FileResponse(program.signed_file.open("rb"), as_attachment=True,
+                        filename=(program.signed_file.name or "").rsplit("/", 1)[-1])  # fmt: skip
+
+
+@login_required
+def update_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    update = selectors.updates_for_user(current_user(request)).filter(pk=pk).first()
+    if update is None or not update.attachment:
+        raise Http404
+    return FileResponse(update.attachment.open("rb"), as_attachment=True,
+                        filename=(update.attachment.name or "").rsplit("/", 1)[-1])  # fmt: skip
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -473,6 +499,8 @@ def program_import(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except exports.ImportRefused as exc:
             errors = exc.errors
+        except ValidationError as exc:
+            errors = exc.messages
         else:
             messages.success(request, _("%(count)d rows imported.") % {"count": count})
             return redirect("program_detail", pk=program.pk)

@@ -134,10 +134,12 @@ def test_progress_sets_status_and_done_date(world: World, tinh, xa, program) -> 
     assert task.timeliness(datetime.date(2026, 1, 1)) == "done_late"
 
 
-def test_renew_copies_parties_and_contents(world: World, tinh, program) -> None:
+def test_renew_copies_parties_and_contents(world: World, tinh, lanhdao, program) -> None:
     with pytest.raises(ValidationError, match="once its term has ended"):
         services.program_renew(actor=tinh, program=program, term="2027-2031")
-    services.program_end(actor=tinh, program=program)
+    with pytest.raises(PermissionDenied):
+        services.program_end(actor=tinh, program=program)  # a leader ends the term
+    services.program_end(actor=lanhdao, program=program)
     new = services.program_renew(actor=tinh, program=program, term="2027-2031")
     assert new.status == ProgramStatus.DRAFT and new.predecessor == program
     assert [c.title for c in new.contents.all()] == ["Tuyên truyền", "Dân chủ cơ sở", "Báo cáo"]
@@ -266,3 +268,87 @@ def test_review_facts_count_the_period_only(world: World, tinh, xa, program) -> 
     assert front["due"] == 2
     assert [u["text"] for u in facts["updates"]] == ["Xong sớm", "Xong muộn"]
     assert c.due_on.year == 2026
+
+
+def test_recurrence_coarser_than_the_term_is_refused_not_a_crash(world: World, tinh) -> None:
+    one_year = services.program_create(
+        actor=tinh, kind="action_programme", title="Kế hoạch năm", lead=world.commission,
+        term="2026", contents=["Nội dung"],
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="too short"):
+        services.task_create(
+            actor=tinh, content=one_year.contents.get(), title="Báo cáo",
+            lead=world.commission, recurrence="yearly",
+        )  # fmt: skip
+
+
+def test_dates_must_lie_within_the_term(world: World, tinh) -> None:
+    with pytest.raises(ValidationError, match="within the term"):
+        services.program_create(
+            actor=tinh, kind="action_programme", title="X", lead=world.commission,
+            term="2021-2026", starts_on=datetime.date(2020, 7, 1),
+        )  # fmt: skip
+    assert not Program.objects.filter(title="X").exists()
+
+
+def test_creation_with_a_bad_content_saves_nothing(world: World, tinh) -> None:
+    with pytest.raises(ValidationError):
+        services.program_create(
+            actor=tinh, kind="action_programme", title="Nguyên khối", lead=world.commission,
+            term="2026", contents=["Tốt", "x" * 401],
+        )  # fmt: skip
+    assert not Program.objects.filter(title="Nguyên khối").exists()
+
+
+def test_a_progress_report_cannot_cancel_backdate_or_half_finish(world, tinh, xa, program) -> None:  # type: ignore[no-untyped-def]
+    (task,) = services.task_create(
+        actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
+        due_on=datetime.date(2025, 6, 1),
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="lead agency cancels"):
+        services.task_report_progress(actor=xa, task=task, text="x", percent=0, status="cancelled")
+    with pytest.raises(ValidationError, match="100 percent"):
+        services.task_report_progress(actor=xa, task=task, text="x", percent=10, status="done")
+    with pytest.raises(ValidationError, match="before the programme began"):
+        services.task_report_progress(
+            actor=xa, task=task, text="x", percent=100, reported_on=datetime.date(2019, 1, 1)
+        )
+    assert not TaskUpdate.objects.exists()
+
+
+def test_an_ended_programme_is_kept_as_it_was(world, tinh, lanhdao, xa, program) -> None:  # type: ignore[no-untyped-def]
+    (task,) = services.task_create(
+        actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
+        due_on=datetime.date(2025, 6, 1),
+    )  # fmt: skip
+    services.program_end(actor=lanhdao, program=program)
+    with pytest.raises(ValidationError, match="has ended"):
+        services.task_update(actor=tinh, task=task, title="Đổi")
+    with pytest.raises(ValidationError, match="in force"):
+        services.task_report_progress(actor=xa, task=task, text="x", percent=50)
+
+
+def test_reviews_final_only_after_the_end_and_one_per_period(world, tinh, lanhdao, program) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError, match="once the term has ended"):
+        services.review_open(actor=tinh, program=program, kind="final", period="2025-2026")
+    services.review_open(actor=tinh, program=program, kind="interim", period="2025")
+    with pytest.raises(ValidationError, match="exists already"):
+        services.review_open(actor=tinh, program=program, kind="interim", period="2025")
+    services.program_end(actor=lanhdao, program=program)
+    services.review_open(actor=tinh, program=program, kind="final", period="2025-2026")
+    program.refresh_from_db()
+    assert program.status == ProgramStatus.REVIEWED
+
+
+def test_one_reminder_email_lists_all_of_a_persons_tasks(
+    world, tinh, xa, program, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    for title in ("Việc một", "Việc hai"):
+        services.task_create(
+            actor=tinh, content=content(program, 1), title=title, lead=world.front_a,
+            due_on=datetime.date(2025, 6, 10),
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_task_reminders(today=datetime.date(2025, 6, 5))
+    assert len(mail.outbox) == 1
+    assert "Việc một" in mail.outbox[0].body and "Việc hai" in mail.outbox[0].body

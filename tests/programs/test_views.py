@@ -204,3 +204,51 @@ def test_only_a_leader_may_reopen_on_the_page(world, tinh, lanhdao, program, as_
     as_user(lanhdao).post(f"/programs/{program.pk}/reopen/", {"reason": "Sửa nội dung"})
     program.refresh_from_db()
     assert program.status == "draft"
+
+
+def test_search_finds_a_vietnamese_title_with_or_without_accents(
+    world, program, tinh, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    client = as_user(tinh)
+    for q in ("thử nghiệm", "thu nghiem"):
+        assert (
+            "Chương trình phối hợp thử nghiệm"
+            in client.get("/programs/", {"q": q}).content.decode()
+        )
+    assert bearer_count(tinh, "thu nghiem") == 1
+
+
+def bearer_count(user, q: str) -> int:  # type: ignore[no-untyped-def]
+    from tests.org.test_api import bearer
+
+    return bearer(user).get("/api/v1/programs", {"q": q}).json()["count"]
+
+
+def test_attachments_are_served_only_within_the_scope(
+    world, tinh, xa, xa2, program, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    (task,) = services.task_create(
+        actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
+        due_on=datetime.date(2025, 6, 1),
+    )  # fmt: skip
+    update = services.task_report_progress(
+        actor=xa, task=task, text="Biên bản", percent=20,
+        attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%test\n"),
+    )  # fmt: skip
+    url = f"/task-updates/{update.pk}/attachment/"
+    response = as_user(xa).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert as_user(xa2).get(url).status_code == 404
+    assert as_user(xa).get(f"/media/{update.attachment.name}").status_code == 404
+
+
+def test_ending_needs_a_leader_and_a_confirmation(world, tinh, lanhdao, program, as_user) -> None:  # type: ignore[no-untyped-def]
+    as_user(tinh).post(f"/programs/{program.pk}/end/", {"confirm": "1"})
+    program.refresh_from_db()
+    assert program.status == "in_force"
+    as_user(lanhdao).post(f"/programs/{program.pk}/end/", {})
+    program.refresh_from_db()
+    assert program.status == "in_force"
+    as_user(lanhdao).post(f"/programs/{program.pk}/end/", {"confirm": "1"})
+    program.refresh_from_db()
+    assert program.status == "ended"

@@ -64,17 +64,29 @@ class ProgramForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    """The title of the person who signed for each party (one line per party)."""
+    """Who signed for each party; parties to remove; organisations to add."""
 
-    def __init__(self, *args: Any, parties: Any, **kw: Any) -> None:
+    def __init__(self, *args: Any, parties: Any, candidates: Any, lead: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         for party in parties:
             self.fields[f"party_{party.pk}"] = forms.CharField(
-                label=party.organization.name,
+                label=_("%(org)s — signed by (title)") % {"org": party.organization.name},
                 required=False,
                 max_length=200,
                 initial=party.signatory_title,
             )
+            if party.organization_id != lead.pk:
+                self.fields[f"remove_{party.pk}"] = forms.BooleanField(
+                    label=_("Remove %(org)s from the parties") % {"org": party.organization.name},
+                    required=False,
+                )
+        self.fields["add"] = OrganizationsChoice(
+            label=_("Add parties"),
+            queryset=candidates,
+            required=False,
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+            help_text=_("Hold Ctrl to choose several."),
+        )
 
 
 class ContentsForm(forms.Form):

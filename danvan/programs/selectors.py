@@ -11,6 +11,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from danvan.lib import periods
+from danvan.lib.history import HistoryEntry, history_for_many
 from danvan.lib.text import fold
 from danvan.org.models import PERMISSIONS, Organization, Verb, scope_for
 
@@ -135,14 +136,33 @@ def program_progress(program: Program, today: datetime.date) -> dict[str, Any]:
 
 
 def timeline(program: Program, today: datetime.date) -> list[dict[str, Any]]:
-    """Tasks by due month, stacked by state, for the chart over the term."""
+    """Tasks by due month, stacked by state, for every month of the term (to scale)."""
     months: dict[str, Counter[str]] = {}
     for task in program_tasks(program):
         key = task.due_on.strftime("%Y-%m")
         months.setdefault(key, Counter())[task.timeliness(today)] += 1
+    if not months:
+        return []
+    keys = []
+    year, month = program.starts_on.year, program.starts_on.month
+    while (year, month) <= (program.ends_on.year, program.ends_on.month):
+        keys.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    empty: Counter[str] = Counter()
     return [
-        {"month": key, **{k: months[key].get(k, 0) for k in TIMELINESS}} for key in sorted(months)
+        {"month": key, **{k: months.get(key, empty).get(k, 0) for k in TIMELINESS}} for key in keys
     ]
+
+
+def program_structure_history(program: Program) -> list[HistoryEntry]:
+    """Changes to the parties and main contents, newest first."""
+    contents = ProgramContent.history.filter(program_id=program.pk).select_related("history_user")
+    parties = ProgramParty.history.filter(program_id=program.pk).select_related(
+        "history_user", "organization"
+    )
+    entries = history_for_many(ProgramContent, contents, subject=lambda r: f"{r.number}. {r.title}")
+    entries += history_for_many(ProgramParty, parties, subject=lambda r: r.organization.name)
+    return sorted(entries, key=lambda e: e.when, reverse=True)[:50]
 
 
 # --- Tasks ---------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from .forms import (
     ContentForm,
     ContentsForm,
     ImportForm,
+    PartyForm,
     ProgramForm,
     ProgressForm,
     RenewForm,
@@ -132,6 +133,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "updates": selectors.program_updates(program),
             "reviews": selectors.program_reviews(program),
             "history": history_for(program),
+            "structure_history": selectors.program_structure_history(program),
             "today": today,
             "can_edit": can_edit,
             "can_reopen": user_can(user, Verb.APPROVE, program.lead),
@@ -169,25 +171,34 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def program_parties_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    from .forms import PartyForm
-
+    """Who signed for each party; while a draft, parties can be added and removed."""
     user = current_user(request)
     program = selectors.get_program_for_user(user, pk)
     if not user_can(user, Verb.EDIT, program.lead):
         raise PermissionDenied
     parties = list(selectors.program_parties(program))
-    form = PartyForm(request.POST or None, parties=parties)
+    candidates = (
+        Organization.objects.visible_to(user)
+        .active()
+        .exclude(pk__in=[p.organization_id for p in parties])
+        .select_related("area")
+    )
+    form = PartyForm(
+        request.POST or None, parties=parties, candidates=candidates, lead=program.lead
+    )
     if request.method == "POST" and form.is_valid():
+        kept = [
+            (p.organization, form.cleaned_data[f"party_{p.pk}"])
+            for p in parties
+            if not form.cleaned_data.get(f"remove_{p.pk}")
+        ]
+        added = [(org, "") for org in form.cleaned_data["add"]]
         try:
-            services.program_set_parties(
-                actor=user,
-                program=program,
-                parties=[(p.organization, form.cleaned_data[f"party_{p.pk}"]) for p in parties],
-            )
+            services.program_set_parties(actor=user, program=program, parties=kept + added)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Signatories saved."))
+            messages.success(request, _("Parties saved."))
             return redirect("program_detail", pk=program.pk)
     return render(request, "programs/parties_form.html", {"form": form, "program": program})
 

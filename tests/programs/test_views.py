@@ -252,3 +252,27 @@ def test_ending_needs_a_leader_and_a_confirmation(world, tinh, lanhdao, program,
     as_user(lanhdao).post(f"/programs/{program.pk}/end/", {"confirm": "1"})
     program.refresh_from_db()
     assert program.status == "ended"
+
+
+def test_parties_are_added_and_removed_while_draft_and_the_change_is_shown(
+    world, tinh, lanhdao, program, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    services.program_reopen(actor=lanhdao, program=program, reason="Thêm đơn vị")
+    client = as_user(tinh)
+    parties = {p.organization_id: p for p in program.parties.all()}
+    response = client.post(f"/programs/{program.pk}/parties/", {
+        f"party_{parties[world.commission.pk].pk}": "Trưởng ban",
+        f"party_{parties[world.party_a.pk].pk}": "",
+        f"remove_{parties[world.party_a.pk].pk}": "on",
+        f"party_{parties[world.front_a.pk].pk}": "Chủ tịch",
+        "add": [world.front_b.pk],
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert set(program.parties.values_list("organization_id", flat=True)) == {
+        world.commission.pk,
+        world.front_a.pk,
+        world.front_b.pk,
+    }
+    page = client.get(f"/programs/{program.pk}/").content.decode()
+    section = page.split('id="structure-history"')[1]
+    assert world.front_b.name in section and world.party_a.name in section

@@ -41,3 +41,14 @@ def is_checkbox(field: forms.BoundField) -> bool:
 def page_url(context: dict[str, Any], page_number: int) -> str:
     query = context.get("query", "")
     return f"?{query}&page={page_number}" if query else f"?page={page_number}"
+
+
+@register.filter
+def period_label(code: str) -> str:
+    """A period code as words in the active language: 2025S1 → «6 tháng đầu năm 2025»."""
+    from danvan.lib import periods
+
+    try:
+        return periods.parse(code).label() if code else ""
+    except periods.PeriodError:
+        return code

@@ -240,6 +240,20 @@ def read_rows(
     data: bytes, columns: list[Column], *, max_rows: int = 5000
 ) -> list[dict[str, object]]:
     """Read the first sheet into one dict per row (plus "_row"); SheetError lists every error."""
+    result, errors = read_rows_and_errors(data, columns, max_rows=max_rows)
+    if errors:
+        raise SheetError(errors)
+    return result
+
+
+def read_rows_and_errors(
+    data: bytes, columns: list[Column], *, max_rows: int = 5000
+) -> tuple[list[dict[str, object]], list[CellError]]:
+    """The rows whose cells all convert, and the errors of the others.
+
+    For importers that go on to check the good rows' content, so a user sees every problem
+    of the file at once. An unreadable file or a missing column still raises SheetError.
+    """
     header, rows = _sheet_rows(data, max_rows)
 
     positions: dict[str, int] = {}
@@ -258,6 +272,7 @@ def read_rows(
     errors: list[CellError] = []
     result: list[dict[str, object]] = []
     for number, values in rows:
+        errors_before = len(errors)
         record: dict[str, object] = {"_row": number}
         for column in columns:
             index = found.get(column.key)
@@ -272,7 +287,6 @@ def read_rows(
                 record[column.key] = _convert(column, value)
             except ValueError as exc:
                 errors.append(CellError(number, _letter(index), str(exc)))
-        result.append(record)
-    if errors:
-        raise SheetError(errors)
-    return result
+        if len(errors) == errors_before:
+            result.append(record)
+    return result, errors

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -252,6 +253,11 @@ class TaskUpdateOut(Schema):
     reported_on: datetime.date
     author: str = Field(..., alias="author.email")
     created_at: datetime.datetime
+    attachment_url: str | None = None
+
+    @staticmethod
+    def resolve_attachment_url(obj: TaskUpdate) -> str | None:
+        return reverse("update_attachment", args=[obj.pk]) if obj.attachment else None
 
 
 class TaskUpdateIn(Schema):

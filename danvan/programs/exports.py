@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from danvan.lib.docx import Header, OfficialDocument
-from danvan.lib.excel import CellError, Column, SheetError, read_rows, workbook_bytes
+from danvan.lib.excel import CellError, Column, SheetError, read_rows_and_errors, workbook_bytes
 from danvan.lib.text import fold
 
 from . import services
@@ -182,11 +182,10 @@ def import_contents_and_tasks(*, actor: User, program: Program, data: bytes) -> 
     """Import into a draft programme: all rows, or none with every problem listed."""
     services.require_draft(program)
     try:
-        rows = read_rows(data, COLUMNS)
+        rows, errors = read_rows_and_errors(data, COLUMNS)
     except SheetError as exc:
         raise ImportRefused(exc.errors) from None
     parties = {fold(p.organization.name): p.organization for p in program_parties(program)}
-    errors: list[CellError] = []
     contents = {c.number: c for c in program.contents.all()}
     imported = 0
     for row in rows:
@@ -201,7 +200,7 @@ def import_contents_and_tasks(*, actor: User, program: Program, data: bytes) -> 
             errors.append(CellError(line, "", str(exc)))
     if errors:
         transaction.set_rollback(True)
-        raise ImportRefused(errors)
+        raise ImportRefused(sorted(errors, key=lambda e: (e.row, e.column)))
     return imported
 
 

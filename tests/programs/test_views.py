@@ -136,6 +136,7 @@ def test_tasks_export_and_import(world, tinh, program, lanhdao, as_user) -> None
     sheet.append([5, None, "Thiếu tên nội dung", world.front_a.name, "30/06/2025", None, None])
     sheet.append([4, None, "Đơn vị lạ", "Ủy ban không tồn tại", "30/06/2025", None, None])
     sheet.append([4, None, "Ngoài nhiệm kỳ", world.front_a.name, "30/06/2030", None, None])
+    sheet.append(["bốn", None, "Số sai", world.front_a.name, "31/02/2025", None, None])
     bad = io.BytesIO()
     book.save(bad)
     before = Task.objects.count()
@@ -144,7 +145,9 @@ def test_tasks_export_and_import(world, tinh, program, lanhdao, as_user) -> None
     })  # fmt: skip
     body = response.content.decode()
     assert response.status_code == 200
+    # Cell-format errors and content errors are listed together, by row and column.
     assert "Dòng 5" in body and "Dòng 6" in body and "Dòng 7" in body
+    assert "Dòng 8, cột A" in body and "Dòng 8, cột E" in body
     assert Task.objects.count() == before  # nothing half-imported
     export = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/programs/{program.pk}/tasks.xlsx").content)

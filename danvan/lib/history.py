@@ -17,6 +17,20 @@ from django.utils.translation import gettext as _
 HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name", "search_text"}
 
 
+def attributed(instance: Any, actor: Any, reason: str = "") -> Any:
+    """Name the actor (and a reason) in the history entry the instance's next save writes."""
+    if actor is not None:
+        instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    return instance
+
+
+def short_date(day: datetime.date | None) -> str:
+    """dd/mm/yyyy as agencies write it; "…" for an open end."""
+    return date_format(day, "d/m/Y") if day else "…"
+
+
 @dataclass
 class Change:
     field: str

@@ -19,8 +19,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from danvan.lib.history import attributed, short_date
 
 from .models import (
     LEVEL_DEPTH,
@@ -42,13 +43,6 @@ if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 
-def _attributed(instance: Any, actor: User | None) -> Any:
-    """Record the actor as the author of the history entry the next save writes."""
-    if actor is not None:
-        instance._history_user = actor
-    return instance
-
-
 def _locked(node: Any) -> Any:
     """The node fresh from the database and locked, so concurrent children get distinct paths."""
     return type(node).objects.select_for_update().get(pk=node.pk)
@@ -67,10 +61,6 @@ def _clean_fields(model: Any, fields: dict[str, Any]) -> None:
             errors[name] = exc.messages
     if errors:
         raise ValidationError(errors)
-
-
-def _fmt(day: datetime.date | None) -> str:
-    return date_format(day, "d/m/Y") if day else "…"
 
 
 def _ranges_overlap(
@@ -123,8 +113,8 @@ def _check_area(
                 "The area must be valid within its parent %(parent)s (%(start)s – %(end)s)."
             ) % {
                 "parent": parent.name,
-                "start": _fmt(parent.valid_from),
-                "end": _fmt(parent.valid_to),
+                "start": short_date(parent.valid_from),
+                "end": short_date(parent.valid_to),
             }
     if code.strip():
         clashes = Area.objects.filter(code=code.strip())
@@ -138,8 +128,8 @@ def _check_area(
                 ) % {
                     "code": code,
                     "name": other.name,
-                    "start": _fmt(other.valid_from),
-                    "end": _fmt(other.valid_to),
+                    "start": short_date(other.valid_from),
+                    "end": short_date(other.valid_to),
                 }
                 break
     if errors:
@@ -162,7 +152,7 @@ def _check_successors(area: Area, successors: list[Area]) -> None:
                     "successors": _(
                         "%(successor)s is not valid on %(day)s, the day after %(area)s ended."
                     )
-                    % {"successor": successor.name, "day": _fmt(day_after), "area": area.name}
+                    % {"successor": successor.name, "day": short_date(day_after), "area": area.name}
                 }
             )
 
@@ -183,8 +173,8 @@ def _check_dependents(area: Area, level: str, valid_from: Any, valid_to: Any) ->
             raise ValidationError(
                 {"valid_from" if early else "valid_to": _(
                     "The sub-area %(child)s is valid %(start)s – %(end)s, outside these dates; "
-                    "change it first.") % {"child": child.name, "start": _fmt(child.valid_from),
-                                           "end": _fmt(child.valid_to)}}
+                    "change it first.") % {"child": child.name, "start": short_date(child.valid_from),
+                                           "end": short_date(child.valid_to)}}
             )  # fmt: skip
     today = timezone.localdate()
     probe = Area(valid_from=valid_from, valid_to=valid_to)
@@ -236,7 +226,7 @@ def area_create(
         "is_border": is_border,
     }
     _clean_fields(Area, fields)
-    new = _attributed(Area(**fields), actor)
+    new = attributed(Area(**fields), actor)
     if parent is not None:
         parent = _locked(parent)
     area = (
@@ -308,7 +298,7 @@ def area_update(
         }
     for field, value in merged.items():
         setattr(area, field, value.strip() if isinstance(value, str) else value)
-    _attributed(area, actor).save()
+    attributed(area, actor).save()
     if successors is not None:
         _check_successors(area, successors)
         area.successors.set(successors)
@@ -332,7 +322,7 @@ def _check_dates(
     if established_on and dissolved_on and dissolved_on < established_on:
         raise ValidationError(
             {"dissolved_on": _("The dissolution date is before the founding date (%(day)s).")
-             % {"day": _fmt(established_on)}}
+             % {"day": short_date(established_on)}}
         )  # fmt: skip
 
 
@@ -352,9 +342,9 @@ def _check_organization(
             "Choose an area that exists then, such as its successor."
         ) % {
             "area": area.name,
-            "day": _fmt(reference_day),
-            "start": _fmt(area.valid_from),
-            "end": _fmt(area.valid_to),
+            "day": short_date(reference_day),
+            "start": short_date(area.valid_from),
+            "end": short_date(area.valid_to),
         }
     if org is None and dissolved_on is None and not kind.is_active:
         errors["kind"] = _("The kind “%(kind)s” is no longer in use.") % {"kind": kind.label}
@@ -415,7 +405,7 @@ def organization_create(
         "successor": successor,
     }
     _clean_fields(Organization, fields)
-    new = _attributed(Organization(**fields), actor)
+    new = attributed(Organization(**fields), actor)
     if parent is None:
         return Organization.objects.add_root(instance=new)
     return Organization.objects.add_child(_locked(parent), instance=new)
@@ -483,7 +473,7 @@ def organization_update(
         }
     for field, value in fields.items():
         setattr(org, field, value.strip() if isinstance(value, str) else value)
-    _attributed(org, actor).save()
+    attributed(org, actor).save()
     return org
 
 
@@ -515,10 +505,10 @@ def organization_dissolve(
             raise ValidationError({"successor": _("The successor must be active.")})
     org.dissolved_on = dissolved_on
     org.successor = successor
-    _attributed(org, actor).save()
+    attributed(org, actor).save()
     for membership in Membership.objects.active().filter(organization=org):
         membership.ended_on = dissolved_on
-        _attributed(membership, actor).save()
+        attributed(membership, actor).save()
     return org
 
 
@@ -559,7 +549,7 @@ def membership_create(
                 "organization": _(
                     "%(org)s was dissolved on %(day)s; add the member to its successor instead."
                 )
-                % {"org": organization.name, "day": _fmt(organization.dissolved_on)}
+                % {"org": organization.name, "day": short_date(organization.dissolved_on)}
             }
         )
     if not user.is_active:
@@ -571,7 +561,7 @@ def membership_create(
                 % {"user": user.email}
             }
         )
-    membership = _attributed(Membership(user=user, organization=organization, role=role), actor)
+    membership = attributed(Membership(user=user, organization=organization, role=role), actor)
     membership.save()
     forget_scope(user)
     return membership
@@ -584,7 +574,7 @@ def membership_change_role(*, actor: User | None, membership: Membership, role: 
     _check_may_grant(actor, membership.organization, membership.role, granting=False)
     _check_may_grant(actor, membership.organization, role)
     membership.role = role
-    _attributed(membership, actor).save()
+    attributed(membership, actor).save()
     forget_scope(membership.user)
     return membership
 
@@ -598,7 +588,7 @@ def membership_end(
         raise ValidationError(_("This membership has already ended."))
     _check_may_grant(actor, membership.organization, membership.role, granting=False)
     membership.ended_on = ended_on or timezone.localdate()
-    _attributed(membership, actor).save()
+    attributed(membership, actor).save()
     forget_scope(membership.user)
     return membership
 

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from danvan.lib import periods
+from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Membership, Organization, Verb
 from danvan.org.selectors import user_can
@@ -61,21 +61,9 @@ def _checked(upload: UploadedFile, field: str) -> None:
         raise ValidationError({field: exc.messages}) from None
 
 
-def _fmt(day: datetime.date | None) -> str:
-    return date_format(day, "d/m/Y") if day else "…"
-
-
 def _require(actor: User | None, verb: str, org: Organization, message: str) -> None:
     if actor is not None and not user_can(actor, verb, org):
         raise PermissionDenied(message)
-
-
-def _attributed(instance: Any, actor: User | None, reason: str = "") -> Any:
-    if actor is not None:
-        instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    return instance
 
 
 def _term_dates(
@@ -93,7 +81,7 @@ def _term_dates(
             raise ValidationError(
                 {"starts_on": _("The dates must lie within the term %(term)s (%(start)s – %(end)s); "
                                 "leave them empty to use the whole term.")
-                 % {"term": period.code, "start": _fmt(period.start), "end": _fmt(period.end)}}
+                 % {"term": period.code, "start": short_date(period.start), "end": short_date(period.end)}}
             )  # fmt: skip
         return period.code, starts_on, ends_on
     if starts_on is None or ends_on is None:
@@ -130,7 +118,7 @@ def program_create(
     term, starts_on, ends_on = _term_dates(term, starts_on, ends_on)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The programme must end after it starts.")})
-    program = _attributed(
+    program = attributed(
         Program(
             kind=kind,
             title=title.strip(),
@@ -204,7 +192,7 @@ def program_update(*, actor: User | None, program: Program, **fields: Any) -> Pr
             {"starts_on": _("%(count)d tasks are due outside these dates; change them first.")
              % {"count": outside.count()}}
         )  # fmt: skip
-    _attributed(program, actor).save()
+    attributed(program, actor).save()
     return program
 
 
@@ -231,7 +219,7 @@ def program_set_parties(
         party = existing.pop(org.pk, None) or ProgramParty(program=program, organization=org)
         party.signatory_title = title.strip()
         party.order = order
-        _attributed(party, actor).save()
+        attributed(party, actor).save()
     for party in existing.values():
         party.delete()
     return program
@@ -257,7 +245,7 @@ def program_put_in_force(
         program.signed_file.save(safe_name(signed_file.name or "signed"), signed_file, save=False)
     program.signed_on = signed_on
     program.status = ProgramStatus.IN_FORCE
-    _attributed(program, actor, _("Signed; in force")).save()
+    attributed(program, actor, _("Signed; in force")).save()
     return program
 
 
@@ -270,7 +258,7 @@ def program_reopen(*, actor: User | None, program: Program, reason: str) -> Prog
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the programme is reopened.")})
     program.status = ProgramStatus.DRAFT
-    _attributed(program, actor, _("Reopened: %(reason)s") % {"reason": reason.strip()}).save()
+    attributed(program, actor, _("Reopened: %(reason)s") % {"reason": reason.strip()}).save()
     return program
 
 
@@ -281,7 +269,7 @@ def program_end(*, actor: User | None, program: Program) -> Program:
     if program.status != ProgramStatus.IN_FORCE:
         raise ValidationError(_("Only a programme in force can end."))
     program.status = ProgramStatus.ENDED
-    _attributed(program, actor, _("Ended")).save()
+    attributed(program, actor, _("Ended")).save()
     return program
 
 
@@ -339,7 +327,7 @@ def contents_add(
             program=program, number=last + offset, title=title, description=description
         )
         content.full_clean(exclude=["program"])
-        created.append(_attributed(content, actor))
+        created.append(attributed(content, actor))
         created[-1].save()
     return created
 
@@ -354,7 +342,7 @@ def content_update(
         raise ValidationError({"title": _("Enter the title.")})
     content.title = title.strip()
     content.description = description
-    _attributed(content, actor).save()
+    attributed(content, actor).save()
     return content
 
 
@@ -367,10 +355,10 @@ def content_delete(*, actor: User | None, content: ProgramContent) -> None:
     if content.tasks.exists():
         raise ValidationError(_("This content has tasks; move or delete them first."))
     number = content.number
-    _attributed(content, actor).delete()
+    attributed(content, actor).delete()
     for later in program.contents.filter(number__gt=number).order_by("number"):
         later.number -= 1
-        _attributed(later, actor).save()
+        attributed(later, actor).save()
 
 
 # --- Tasks ---------------------------------------------------------------------------------
@@ -435,13 +423,13 @@ def task_create(
         if not program.starts_on <= due_on <= program.ends_on:
             raise ValidationError(
                 {"due_on": _("The due date must fall within the term, %(start)s – %(end)s.")
-                 % {"start": _fmt(program.starts_on), "end": _fmt(program.ends_on)}}
+                 % {"start": short_date(program.starts_on), "end": short_date(program.ends_on)}}
             )  # fmt: skip
         plan = [("", due_on)]
     series = uuid.uuid4() if recurrence else None
     tasks = []
     for period_code, day in plan:
-        task = _attributed(
+        task = attributed(
             Task(
                 content=content,
                 title=title.strip(),
@@ -487,12 +475,12 @@ def task_update(
         if not program.starts_on <= due_on <= program.ends_on:
             raise ValidationError(
                 {"due_on": _("The due date must fall within the term, %(start)s – %(end)s.")
-                 % {"start": _fmt(program.starts_on), "end": _fmt(program.ends_on)}}
+                 % {"start": short_date(program.starts_on), "end": short_date(program.ends_on)}}
             )  # fmt: skip
         task.due_on = due_on
     if status is not None:
         _set_status(task, status, timezone.localdate())
-    _attributed(task, actor).save()
+    attributed(task, actor).save()
     return task
 
 
@@ -546,7 +534,7 @@ def task_report_progress(
     if reported_on < program.starts_on:
         raise ValidationError(
             {"reported_on": _("The date is before the programme began (%(day)s).")
-             % {"day": _fmt(program.starts_on)}}
+             % {"day": short_date(program.starts_on)}}
         )  # fmt: skip
     update = TaskUpdate(
         task=task, text=text.strip(), percent=percent, reported_on=reported_on, author=actor
@@ -561,7 +549,7 @@ def task_report_progress(
         if percent == 0 and task.status == TaskStatus.NOT_STARTED:
             status = TaskStatus.NOT_STARTED
     _set_status(task, status, reported_on)
-    _attributed(task, actor).save()
+    attributed(task, actor).save()
     return update
 
 
@@ -604,10 +592,10 @@ def review_open(
         achievements=_achievements_draft(facts),
         created_by=actor,
     )
-    _attributed(review, actor).save()
+    attributed(review, actor).save()
     if kind == ReviewKind.FINAL and program.status == ProgramStatus.ENDED:
         program.status = ProgramStatus.REVIEWED
-        _attributed(program, actor, _("End-of-term summary written")).save()
+        attributed(program, actor, _("End-of-term summary written")).save()
     return review
 
 
@@ -642,7 +630,7 @@ def review_update(*, actor: User, review: Review, **sections: str) -> Review:
             raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": name})
         setattr(review, name, value)
     review.full_clean(exclude=["program", "created_by"])
-    _attributed(review, actor).save()
+    attributed(review, actor).save()
     return review
 
 

@@ -347,6 +347,26 @@ def content_update(
 
 
 @transaction.atomic
+def content_move(*, actor: User | None, content: ProgramContent, up: bool) -> ProgramContent:
+    """Swap a content with its neighbour above (or below); numbers stay 1..n."""
+    program = content.program
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
+    require_draft(program)
+    neighbour = program.contents.filter(number=content.number + (-1 if up else 1)).first()
+    if neighbour is None:
+        return content
+    first, second = content.number, neighbour.number
+    # Through a free number: (programme, number) is unique at every step.
+    spare = (program.contents.aggregate(n=Max("number"))["n"] or 0) + 1
+    ProgramContent.objects.filter(pk=content.pk).update(number=spare)
+    neighbour.number = first
+    attributed(neighbour, actor).save()
+    content.number = second
+    attributed(content, actor).save()
+    return content
+
+
+@transaction.atomic
 def content_delete(*, actor: User | None, content: ProgramContent) -> None:
     """Remove a content of a draft (only without tasks); the others are renumbered."""
     program = content.program

@@ -20,6 +20,7 @@ urlpatterns = [
         name="program_transition",
     ),
     path("contents/<int:pk>/", views.content_edit, name="content_edit"),
+    path("contents/<int:pk>/move/", views.content_move, name="content_move"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("programs/<int:pk>/signed/", views.signed_file, name="program_signed_file"),

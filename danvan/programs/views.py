@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -267,6 +268,18 @@ def _content_for_user(request: HttpRequest, pk: int) -> ProgramContent:
         raise Http404
     selectors.get_program_for_user(user, content.program_id)
     return content
+
+
+@login_required
+@require_POST
+def content_move(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    content = _content_for_user(request, pk)
+    try:
+        services.content_move(actor=user, content=content, up=request.POST.get("up") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("program_detail", args=[content.program_id]) + "#contents-title")
 
 
 @login_required

@@ -279,3 +279,16 @@ def test_parties_are_added_and_removed_while_draft_and_the_change_is_shown(
     page = client.get(f"/programs/{program.pk}/").content.decode()
     section = page.split('id="structure-history"')[1]
     assert world.front_b.name in section and world.party_a.name in section
+
+
+def test_contents_are_reordered_while_a_draft(world, tinh, lanhdao, program, as_user) -> None:  # type: ignore[no-untyped-def]
+    client = as_user(tinh)
+    third = program.contents.get(number=3)
+    assert client.post(f"/contents/{third.pk}/move/", {"up": "1"}).status_code == 302
+    assert [c.title for c in program.contents.all()] == ["Tuyên truyền", "Dân chủ cơ sở", "Báo cáo"]
+    services.program_reopen(actor=lanhdao, program=program, reason="Sắp xếp lại")
+    client.post(f"/contents/{third.pk}/move/", {"up": "1"})
+    assert [c.title for c in program.contents.all()] == ["Tuyên truyền", "Báo cáo", "Dân chủ cơ sở"]
+    client.post(f"/contents/{third.pk}/move/", {"up": "0"})
+    assert [c.number for c in program.contents.all()] == [1, 2, 3]
+    assert program.contents.get(number=3).title == "Báo cáo"

@@ -352,3 +352,30 @@ def test_one_reminder_email_lists_all_of_a_persons_tasks(
         services.send_task_reminders(today=datetime.date(2025, 6, 5))
     assert len(mail.outbox) == 1
     assert "Việc một" in mail.outbox[0].body and "Việc hai" in mail.outbox[0].body
+
+
+def test_reminders_command_runs_the_background_job(
+    world, tinh, xa, program, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    # The programme is in force; a task due in 3 days needs a reminder today.
+    today = timezone.localdate()
+    if not program.starts_on <= today + datetime.timedelta(days=3) <= program.ends_on:
+        Program.objects.filter(pk=program.pk).update(
+            starts_on=today - datetime.timedelta(days=30),
+            ends_on=today + datetime.timedelta(days=60),
+        )
+        program.refresh_from_db()
+    Task.objects.create(
+        content=content(program, 1), title="Sắp đến hạn", lead=world.front_a,
+        due_on=today + datetime.timedelta(days=3),
+    )  # fmt: skip
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reminders", stdout=out)
+    assert "SUCCESSFUL" in out.getvalue()
+    assert [m.to for m in mail.outbox] == [["xa@example.vn"]]

@@ -181,3 +181,71 @@ def test_a_programme_from_drafting_to_the_review_in_word(demo_site: str, browser
     front = next(r for r in rows if r[0] == "Ủy ban MTTQ Việt Nam xã Mường Xén")
     assert front[1:] == ["2", "0", "1", "1", "0"]  # due, on time, late, overdue, open
     assert tinh.console_errors == [] and xa.console_errors == []
+
+
+def test_a_practice_from_registration_to_the_public_showcase(demo_site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """xa registers a model with results; tinh appraises and recognises it; xa2 records a
+    replication; an anonymous visitor finds it on the showcase typing without diacritics."""
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    xa.goto(f"{demo_site}/practices/")
+    xa.click("#register-practice")
+    xa.select_option("#id_kind", "model")
+    xa.fill("#id_name", "Mô hình Đêm hội trăng rằm vùng biên")
+    xa.select_option("#id_field", "culture_society")
+    xa.select_option("#id_organization", label="Ủy ban MTTQ Việt Nam xã Mường Xén — Xã Mường Xén")
+    xa.fill("#id_outputs", "Thu hút 1.200 lượt thiếu nhi tham gia")
+    xa.check("#id_is_public")
+    xa.fill("#id_metric", "Thiếu nhi tham gia")
+    xa.fill("#id_value", "1200")
+    xa.fill("#id_unit", "lượt")
+    xa.click("main form button[type=submit]")
+    xa.wait_for_selector("#results")
+    practice_url = xa.url
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    tinh.goto(practice_url)
+    for name in (
+        "identity",
+        "leadership",
+        "mobilisation",
+        "urgency",
+        "recognition",
+        "sustainability",
+    ):
+        tinh.fill(f"#appraise-form #id_score_{name}", "9")
+    tinh.click("#appraise-form button[type=submit]")
+    tinh.wait_for_selector("#decide-form")
+    tinh.select_option("#decide-form #id_decision", "recognition")
+    tinh.select_option(
+        "#decide-form #id_decided_by", label="Ban Tuyên giáo và Dân vận Tỉnh ủy Nghệ An — Nghệ An"
+    )
+    tinh.select_option("#decide-form #id_level", "province")
+    tinh.fill("#decide-form #id_decision_number", "77-QĐ/BTGDV")
+    tinh.click("#decide-form button[type=submit]")
+    tinh.wait_for_selector("#recognitions:has-text('77-QĐ/BTGDV')")
+
+    xa2 = new_page(browser)
+    sign_in(xa2, demo_site, "xa2@demo.danvan.vn")
+    xa2.goto(practice_url)
+    xa2.select_option(
+        "#replicate-form #id_organization", label="Ủy ban MTTQ Việt Nam xã Mỹ Lý — Xã Mỹ Lý"
+    )
+    xa2.fill("#replicate-form #id_adaptation", "Tổ chức tại 3 bản vùng cao")
+    xa2.fill("#replicate-form #id_metric", "Thiếu nhi tham gia")
+    xa2.fill("#replicate-form #id_value_before", "0")
+    xa2.fill("#replicate-form #id_value", "300")
+    xa2.fill("#replicate-form #id_unit", "lượt")
+    xa2.click("#replicate-form button[type=submit]")
+    xa2.wait_for_selector("text=Tổ chức tại 3 bản vùng cao")
+
+    visitor = new_page(browser)
+    visitor.goto(f"{demo_site}/thuc-tien/")
+    visitor.fill("#q", "dem hoi trang ram vung bien")
+    visitor.press("#q", "Enter")
+    visitor.click("text=Mô hình Đêm hội trăng rằm vùng biên")
+    assert "1200" in visitor.content() or "1.200" in visitor.content()
+    assert "77-QĐ" not in visitor.locator("main").inner_text()  # internal numbers stay inside
+    for page in (xa, tinh, xa2, visitor):
+        assert page.console_errors == []

@@ -25,6 +25,8 @@ OPEN_PREFIXES = (
     "/favicon.ico",
     "/i18n/",
     "/invitations/",
+    "/thuc-tien/",
+    "/practices/photos/",
     "/api/",
 )
 

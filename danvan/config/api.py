@@ -142,10 +142,12 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 def _routers() -> None:
     from danvan.org.api import router as org_router
+    from danvan.practices.api import router as practices_router
     from danvan.programs.api import router as programs_router
 
     api.add_router("/", org_router)
     api.add_router("/", programs_router)
+    api.add_router("/", practices_router)
 
 
 _routers()

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("organization_list", _("Organisations"), "/orgs/"),
     ("area_list", _("Areas"), "/areas/"),
     ("program_list", _("Programmes"), "/programs/"),
+    ("practice_list", _("Dân vận khéo"), "/practices/"),
     ("my_work", _("My work"), "/my-work/"),
 ]
 

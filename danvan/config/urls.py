@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("danvan.accounts.urls")),
     path("", include("danvan.programs.urls")),
+    path("", include("danvan.practices.urls")),
     path("", include("danvan.org.urls")),
 ]
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.org",
     "danvan.programs",
+    "danvan.practices",
 ]
 
 MIDDLEWARE = [

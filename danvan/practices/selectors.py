@@ -1,0 +1,187 @@
+"""Reads of practices: scoped lists, adoption figures, statistics and the public showcase."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from danvan.lib import periods
+from danvan.lib.text import fold
+from danvan.org.models import Organization
+
+from .models import (
+    RECOGNISED_STATUSES,
+    Field,
+    Level,
+    Practice,
+    PracticeStatus,
+    Recognition,
+    RecognitionKind,
+    Replication,
+)
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+
+def _search(practices: QuerySet[Practice], q: str) -> QuerySet[Practice]:
+    for word in fold(q).split():
+        practices = practices.filter(search_text__contains=word)
+    return practices
+
+
+def practices_for_user(
+    user: User,
+    *,
+    q: str = "",
+    field: str = "",
+    kind: str = "",
+    status: str = "",
+    organization: Organization | None = None,
+) -> QuerySet[Practice]:
+    practices = _search(Practice.objects.visible_to(user), q)
+    if field:
+        practices = practices.filter(field=field)
+    if kind:
+        practices = practices.filter(kind=kind)
+    if status:
+        practices = practices.filter(status=status)
+    if organization is not None:
+        practices = practices.filter(organization__path__startswith=organization.path)
+    return practices.select_related("organization", "area", "subfield").order_by(
+        "-registered_on", "name"
+    )
+
+
+def get_practice_for_user(user: User, pk: int | str) -> Practice:
+    try:
+        return (
+            Practice.objects.visible_to(user)
+            .select_related("organization", "organization__kind", "area", "subfield")
+            .get(pk=pk)
+        )
+    except (Practice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def adoption(practice: Practice, user: User) -> dict[str, Any]:
+    """'Adopted in X of Y units': units of the practice's kind of organisation in the scope."""
+    peers = (
+        Organization.objects.visible_to(user)
+        .active()
+        .filter(kind_id=practice.organization.kind_id)
+        .exclude(pk=practice.organization_id)
+    )
+    replications = list(
+        practice.replications.select_related("organization").prefetch_related("results")
+    )
+    adopters = {r.organization_id for r in replications}
+    return {
+        "adopted": len(adopters & set(peers.values_list("pk", flat=True))),
+        "units": peers.count(),
+        "replications": replications,
+    }
+
+
+def not_yet_adopted(organization: Organization) -> QuerySet[Practice]:
+    """Recognised practices this unit has neither built nor adopted."""
+    return (
+        Practice.objects.filter(status__in=RECOGNISED_STATUSES)
+        .exclude(organization=organization)
+        .exclude(replications__organization=organization)
+        .select_related("organization")
+        .order_by("name")
+    )
+
+
+# --- Statistics ----------------------------------------------------------------------------
+
+
+def statistics(org_paths: list[str], period: periods.Period) -> dict[str, Any]:
+    """Figures for the subtrees of these organisations in a period, by field.
+
+    registered: registered in the period; appraised: under appraisal or decided; recognised
+    by level and commended: decisions in the period; replicated: adoptions in the period.
+    """
+    in_scope = Q()
+    for path in org_paths:
+        in_scope |= Q(organization__path__startswith=path)
+    practices = Practice.objects.filter(in_scope)
+    in_period = {"registered_on__gte": period.start, "registered_on__lte": period.end}
+    rows: dict[str, dict[str, int]] = {f: _empty() for f in Field.values}
+    for row in practices.filter(**in_period).values("field").annotate(n=Count("pk")):
+        rows[row["field"]]["registered"] = row["n"]
+    appraised = practices.filter(**in_period).exclude(status=PracticeStatus.REGISTERED)
+    for row in appraised.values("field").annotate(n=Count("pk")):
+        rows[row["field"]]["appraised"] = row["n"]
+    decisions = Recognition.objects.filter(
+        practice__in=practices, decided_on__gte=period.start, decided_on__lte=period.end
+    )
+    for field, kind, level, n in decisions.values_list("practice__field", "kind", "level").annotate(
+        n=Count("pk")
+    ):
+        if kind == RecognitionKind.COMMENDATION:
+            rows[field]["commended"] += n
+        else:
+            rows[field][f"recognised_{level}"] += n
+    adoptions = Replication.objects.filter(
+        practice__in=practices, adopted_on__gte=period.start, adopted_on__lte=period.end
+    )
+    for field, n in adoptions.values_list("practice__field").annotate(n=Count("pk")):
+        rows[field]["replicated"] = n
+    total = _empty()
+    for figures in rows.values():
+        for key, value in figures.items():
+            total[key] += value
+    return {"by_field": rows, "total": total}
+
+
+def _empty() -> dict[str, int]:
+    return {
+        "registered": 0,
+        "appraised": 0,
+        **{f"recognised_{level}": 0 for level in Level.values},
+        "commended": 0,
+        "replicated": 0,
+    }
+
+
+# --- Public showcase -----------------------------------------------------------------------
+
+
+def public_practices(
+    *,
+    q: str = "",
+    field: str = "",
+    area: int | None = None,
+    level: str = "",
+    year: int | None = None,
+    kind: str = "",
+) -> QuerySet[Practice]:
+    """Recognised practices their units made public — nothing else, ever."""
+    practices = _search(Practice.objects.public(), q)
+    if field:
+        practices = practices.filter(field=field)
+    if kind:
+        practices = practices.filter(kind=kind)
+    if area is not None:
+        from danvan.org.models import Area
+
+        root = Area.objects.filter(pk=area).first()
+        practices = practices.filter(area__path__startswith=root.path) if root else practices.none()
+    if level:
+        practices = practices.filter(recognitions__level=level)
+    if year is not None:
+        practices = practices.filter(recognitions__decided_on__year=year)
+    return practices.distinct().select_related("organization", "area").order_by("-pk")
+
+
+def get_public_practice(pk: int | str) -> Practice:
+    try:
+        return (
+            Practice.objects.public().select_related("organization", "area", "subfield").get(pk=pk)
+        )
+    except (Practice.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,354 @@
+"""Pages of the "Dân vận khéo" movement, and its public showcase (no login)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from danvan.lib import periods
+from danvan.lib.history import history_for
+from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
+from danvan.org.models import Area, Organization, Verb
+from danvan.org.selectors import user_can
+from danvan.programs.selectors import organizations_user_may_lead
+
+from . import selectors, services
+from .forms import AppraisalForm, DecisionForm, PhotoForm, PracticeForm, ReplicationForm, ResultForm
+from .models import (
+    CRITERIA,
+    Field,
+    Level,
+    Practice,
+    PracticeKind,
+    PracticePhoto,
+    PracticeStatus,
+)
+
+TEN_ITEMS = [
+    "situation", "objectives", "content_method", "target_group", "forces", "resources",
+    "timeline", "outputs", "sustainability",
+]  # fmt: skip
+
+
+@login_required
+def practice_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    q = request.GET.get("q", "").strip()
+    field = request.GET.get("field", "")
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    practices = selectors.practices_for_user(
+        user,
+        q=q,
+        field=field if field in Field.values else "",
+        kind=kind if kind in PracticeKind.values else "",
+        status=status if status in PracticeStatus.values else "",
+    )
+    return render(
+        request,
+        "practices/practice_list.html",
+        {
+            "page": paginate(request, practices),
+            "q": q,
+            "field": field,
+            "kind": kind,
+            "status": status,
+            "fields": Field.choices,
+            "kinds": PracticeKind.choices,
+            "statuses": PracticeStatus.choices,
+            "query": query_without_page(request),
+            "can_register": organizations_user_may_lead(user).exists(),
+        },
+    )
+
+
+@login_required
+def practice_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    units = organizations_user_may_lead(user)
+    if not units.exists():
+        raise PermissionDenied
+    form = PracticeForm(request.POST or None, organizations=units)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        result = {k: data.pop(k) for k in ("metric", "value", "unit")}
+        results = [result] if result["metric"] or result["value"] is not None else []
+        try:
+            practice = services.practice_register(actor=user, results=results, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Practice registered."))
+            return redirect("practice_detail", pk=practice.pk)
+    return render(request, "practices/practice_form.html", {"form": form, "practice": None})
+
+
+@login_required
+def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    practice = selectors.get_practice_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, practice.organization):
+        raise PermissionDenied
+    names = [
+        n for n in PracticeForm.base_fields if n not in ("organization", "metric", "value", "unit")
+    ]
+    form = PracticeForm(
+        request.POST or None,
+        organizations=Organization.objects.none(),
+        editing=True,
+        initial={n: getattr(practice, n) for n in names},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.practice_update(actor=user, practice=practice, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Practice saved."))
+            return redirect("practice_detail", pk=practice.pk)
+    return render(request, "practices/practice_form.html", {"form": form, "practice": practice})
+
+
+def _ten_items(practice: Any) -> list[tuple[str, str]]:
+    """The nine text items of the registration form, labelled."""
+    labels = {f.name: str(f.verbose_name) for f in Practice._meta.fields}
+    return [(labels[n], getattr(practice, n)) for n in TEN_ITEMS]
+
+
+def _detail_context(request: HttpRequest, practice: Any, **forms: Any) -> dict[str, Any]:
+    user = current_user(request)
+    owner = user_can(user, Verb.EDIT, practice.organization)
+    may_appraise = services.user_may_appraise(user, practice)
+    bodies = organizations_user_may_lead(user)
+    adopters = organizations_user_may_lead(user).exclude(pk=practice.organization_id)
+    appraisals = list(practice.appraisals.select_related("appraiser"))
+    return {
+        "practice": practice,
+        "items": _ten_items(practice),
+        "results": practice.results.filter(replication__isnull=True),
+        "photos": practice.photos.all(),
+        "appraisals": appraisals if (owner or may_appraise) else [],
+        "criteria": CRITERIA,
+        "recognitions": practice.recognitions.select_related("decided_by"),
+        "adoption": selectors.adoption(practice, user),
+        "history": history_for(practice),
+        "owner": owner,
+        "may_appraise": may_appraise and practice.status in ("registered", "under_appraisal"),
+        "may_decide": may_appraise,
+        "may_replicate": practice.is_recognised and adopters.exists(),
+        "appraisal_form": forms.get("appraisal_form") or AppraisalForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(bodies=bodies),
+        "replication_form": forms.get("replication_form")
+        or ReplicationForm(units=adopters, initial={"adopted_on": timezone.localdate()}),
+        "result_form": forms.get("result_form")
+        or ResultForm(initial={"as_of": timezone.localdate()}),
+        "photo_form": forms.get("photo_form") or PhotoForm(),
+    }
+
+
+@login_required
+def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = selectors.get_practice_for_user(current_user(request), pk)
+    return render(request, "practices/practice_detail.html", _detail_context(request, practice))
+
+
+@login_required
+@require_POST
+def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Appraise, decide, replicate, add a result or a photo; errors re-render the page."""
+    user = current_user(request)
+    practice = selectors.get_practice_for_user(user, pk)
+    bodies = organizations_user_may_lead(user)
+    forms: dict[str, Any] = {}
+    try:
+        if action == "appraise":
+            form: Any = AppraisalForm(request.POST)
+            forms["appraisal_form"] = form
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                comments = data.pop("comments")
+                services.appraisal_record(
+                    actor=user, practice=practice, scores=data, comments=comments
+                )
+                messages.success(request, _("Appraisal recorded."))
+                return redirect("practice_detail", pk=practice.pk)
+        elif action == "decide":
+            form = DecisionForm(request.POST, bodies=bodies)
+            forms["decision_form"] = form
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                decision = data.pop("decision")
+                services.practice_decide(
+                    actor=user,
+                    practice=practice,
+                    recognised=decision != "not_recognised",
+                    kind=decision if decision != "not_recognised" else "recognition",
+                    **data,
+                )
+                messages.success(request, _("Decision recorded."))
+                return redirect("practice_detail", pk=practice.pk)
+        elif action == "replicate":
+            form = ReplicationForm(
+                request.POST,
+                units=organizations_user_may_lead(user).exclude(pk=practice.organization_id),
+            )
+            forms["replication_form"] = form
+            if form.is_valid():
+                data = dict(form.cleaned_data)
+                row = {k: data.pop(k) for k in ("metric", "value_before", "value", "unit")}
+                services.replication_record(
+                    actor=user, practice=practice, results=[row] if row["metric"] else [], **data
+                )
+                messages.success(request, _("Adoption recorded."))
+                return redirect("practice_detail", pk=practice.pk)
+        elif action == "result":
+            form = ResultForm(request.POST)
+            forms["result_form"] = form
+            if form.is_valid():
+                services.result_add(actor=user, practice=practice, **form.cleaned_data)
+                messages.success(request, _("Result added."))
+                return redirect("practice_detail", pk=practice.pk)
+        elif action == "photo":
+            form = PhotoForm(request.POST, request.FILES)
+            forms["photo_form"] = form
+            if form.is_valid():
+                services.photo_add(
+                    actor=user,
+                    practice=practice,
+                    upload=form.cleaned_data["image"],
+                    caption=form.cleaned_data["caption"],
+                )
+                messages.success(request, _("Photo added."))
+                return redirect("practice_detail", pk=practice.pk)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    return render(
+        request,
+        "practices/practice_detail.html",
+        _detail_context(request, practice, **forms),
+        status=400,
+    )
+
+
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    code = request.GET.get("period", str(timezone.localdate().year))
+    try:
+        period = periods.parse(code)
+    except periods.PeriodError as exc:
+        messages.error(request, str(exc))
+        period = periods.parse(str(timezone.localdate().year))
+    from danvan.org.models import scope_for
+
+    paths = (
+        list(Organization.objects.filter(depth=1).values_list("path", flat=True))
+        if user.is_superuser
+        else scope_for(user).org_paths
+    )
+    figures = selectors.statistics(paths, period)
+    return render(
+        request,
+        "practices/statistics.html",
+        {"figures": figures, "period": period, "fields": Field.choices, "levels": Level.choices},
+    )
+
+
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo: public for showcased practices, otherwise only within the scope."""
+    item = PracticePhoto.objects.select_related("practice").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    public = selectors.public_practices().filter(pk=item.practice_id).exists()
+    if not public:
+        if not request.user.is_authenticated:
+            raise Http404
+        selectors.get_practice_for_user(current_user(request), item.practice_id)
+    return FileResponse(item.image.open("rb"), content_type="image/jpeg")
+
+
+# --- The public showcase -------------------------------------------------------------------
+
+
+def showcase(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    field = request.GET.get("field", "")
+    level = request.GET.get("level", "")
+    kind = request.GET.get("kind", "")
+    year = request.GET.get("year", "")
+    area = request.GET.get("area", "")
+    practices = selectors.public_practices(
+        q=q,
+        field=field if field in Field.values else "",
+        level=level if level in Level.values else "",
+        kind=kind if kind in PracticeKind.values else "",
+        year=int(year) if year.isdigit() else None,
+        area=int(area) if area.isdigit() else None,
+    )
+    return render(
+        request,
+        "practices/showcase.html",
+        {
+            "page": paginate(request, practices, per_page=20),
+            "q": q,
+            "field": field,
+            "level": level,
+            "kind": kind,
+            "year": year,
+            "area": area,
+            "fields": Field.choices,
+            "levels": Level.choices,
+            "kinds": PracticeKind.choices,
+            "areas": Area.objects.filter(depth=1).order_by("name"),
+            "query": query_without_page(request),
+        },
+    )
+
+
+def showcase_detail(request: HttpRequest, pk: int, printable: bool = False) -> HttpResponse:
+    practice = selectors.get_public_practice(pk)
+    return render(
+        request,
+        "practices/showcase_print.html" if printable else "practices/showcase_detail.html",
+        {
+            "practice": practice,
+            "items": _ten_items(practice),
+            "results": practice.results.filter(replication__isnull=True),
+            "photos": practice.photos.all(),
+            "recognitions": practice.recognitions.select_related("decided_by"),
+            "adopted": practice.replications.count(),
+        },
+    )
+
+
+class ShowcaseFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Dân vận khéo: recognised practices")
+    subtitle = gettext_lazy("Good practices of skillful mass mobilization, recognised and shared.")
+    link = "/thuc-tien/"
+
+    def items(self) -> Any:
+        return selectors.public_practices()[:50]
+
+    def item_title(self, item: Any) -> str:
+        return item.name
+
+    def item_description(self, item: Any) -> str:
+        return item.outputs or item.content_method
+
+    def item_link(self, item: Any) -> str:
+        return reverse("showcase_detail", args=[item.pk])

@@ -135,7 +135,12 @@ def statistics(org_paths: list[str], period: periods.Period) -> dict[str, Any]:
     for figures in rows.values():
         for key, value in figures.items():
             total[key] += value
-    return {"by_field": rows, "total": total}
+    by_area: dict[str, int] = {}
+    for name, n in (
+        practices.filter(**in_period).values_list("area__name").annotate(n=Count("pk")).order_by()
+    ):
+        by_area[name] = n
+    return {"by_field": rows, "total": total, "registered_by_area": dict(sorted(by_area.items()))}
 
 
 def _empty() -> dict[str, int]:

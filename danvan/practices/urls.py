@@ -6,6 +6,10 @@ urlpatterns = [
     path("practices/", views.practice_list, name="practice_list"),
     path("practices/new/", views.practice_create, name="practice_create"),
     path("practices/statistics/", views.statistics, name="practice_statistics"),
+    path("practices/export.xlsx", views.practices_export, name="practices_export"),
+    path("practices/template.xlsx", views.registration_template, name="practices_template"),
+    path("practices/import/", views.practices_import, name="practices_import"),
+    path("practices/not-adopted/", views.not_adopted, name="practices_not_adopted"),
     path("practices/<int:pk>/", views.practice_detail, name="practice_detail"),
     path("practices/<int:pk>/edit/", views.practice_edit, name="practice_edit"),
     re_path(

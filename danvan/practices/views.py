@@ -22,9 +22,10 @@ from danvan.lib.history import history_for
 from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
 from danvan.org.models import Area, Organization, Verb
 from danvan.org.selectors import user_can
+from danvan.programs.forms import ImportForm
 from danvan.programs.selectors import organizations_user_may_lead
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import AppraisalForm, DecisionForm, PhotoForm, PracticeForm, ReplicationForm, ResultForm
 from .models import (
     CRITERIA,
@@ -261,6 +262,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
         else scope_for(user).org_paths
     )
     figures = selectors.statistics(paths, period)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.statistics_xlsx(figures, period.code), f"thong-ke-{period.code}.xlsx")
     return render(
         request,
         "practices/statistics.html",
@@ -279,6 +282,77 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
             raise Http404
         selectors.get_practice_for_user(current_user(request), item.practice_id)
     return FileResponse(item.image.open("rb"), content_type="image/jpeg")
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def practices_export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered on the page, to Excel."""
+    user = current_user(request)
+    practices = selectors.practices_for_user(
+        user,
+        q=request.GET.get("q", ""),
+        field=request.GET.get("field", "") if request.GET.get("field") in Field.values else "",
+        kind=request.GET.get("kind", "") if request.GET.get("kind") in PracticeKind.values else "",
+        status=request.GET.get("status", "")
+        if request.GET.get("status") in PracticeStatus.values
+        else "",
+    )
+    return _xlsx(exports.practices_xlsx(practices), "dan-van-kheo.xlsx")
+
+
+@login_required
+def registration_template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(exports.template(), "dang-ky-mo-hinh.xlsx")
+
+
+@login_required
+def practices_import(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    units = organizations_user_may_lead(user)
+    if not units.exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = exports.import_registrations(
+                actor=user, data=form.cleaned_data["file"].read(), units=units
+            )
+        except exports.ImportRefused as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("%(count)d practices registered.") % {"count": count})
+            return redirect("practice_list")
+    return render(request, "practices/import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def not_adopted(request: HttpRequest) -> HttpResponse:
+    """For one of the user's units: recognised practices it has not yet adopted."""
+    user = current_user(request)
+    units = Organization.objects.visible_to(user).active().select_related("area").order_by("path")
+    unit = (
+        units.filter(pk=request.GET.get("unit") or 0).first()
+        if request.GET.get("unit", "").isdigit()
+        else None
+    )
+    return render(
+        request,
+        "practices/not_adopted.html",
+        {
+            "units": units[:500],
+            "unit": unit,
+            "practices": selectors.not_yet_adopted(unit)[:200] if unit else [],
+        },
+    )
 
 
 # --- The public showcase -------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from danvan.lib import periods
@@ -176,11 +176,15 @@ def public_practices(
 
         root = Area.objects.filter(pk=area).first()
         practices = practices.filter(area__path__startswith=root.path) if root else practices.none()
-    if level:
-        practices = practices.filter(recognitions__level=level)
-    if year is not None:
-        practices = practices.filter(recognitions__decided_on__year=year)
-    return practices.distinct().select_related("organization", "area").order_by("-pk")
+    if level or year is not None:
+        # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole set.
+        decisions = Recognition.objects.filter(practice=OuterRef("pk"))
+        if level:
+            decisions = decisions.filter(level=level)
+        if year is not None:
+            decisions = decisions.filter(decided_on__year=year)
+        practices = practices.filter(Exists(decisions))
+    return practices.select_related("organization", "area").order_by("-pk")
 
 
 def get_public_practice(pk: int | str) -> Practice:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -387,7 +388,10 @@ def showcase(request: HttpRequest) -> HttpResponse:
             "fields": Field.choices,
             "levels": Level.choices,
             "kinds": PracticeKind.choices,
-            "areas": Area.objects.filter(depth=1).order_by("name"),
+            # Provinces, and the communes that have something on the showcase.
+            "areas": Area.objects.filter(
+                Q(depth=1) | Q(pk__in=Practice.objects.public().values("area_id"))
+            ).order_by("path"),
             "query": query_without_page(request),
         },
     )

@@ -223,3 +223,13 @@ def test_api_register_appraise_decide_replicate_and_refusals(world, tinh, xa, xa
     })  # fmt: skip
     assert created.status_code == 201
     assert bearer(xa2).get("/api/v1/replications", {"practice": pk}).json()["count"] == 1
+
+
+def test_showcase_filters_by_area(world, tinh, xa) -> None:  # type: ignore[no-untyped-def]
+    practice = register(world, xa, name="Mô hình theo địa bàn", is_public=True)
+    recognise(world, tinh, practice)
+    visitor = Client()
+    found = visitor.get("/thuc-tien/", {"area": world.commune_a.pk}).content.decode()
+    elsewhere = visitor.get("/thuc-tien/", {"area": world.commune_b.pk}).content.decode()
+    assert "Mô hình theo địa bàn" in found and "Mô hình theo địa bàn" not in elsewhere
+    assert "Xã Mường Xén</option>" in found

@@ -96,6 +96,17 @@ def not_yet_adopted(organization: Organization) -> QuerySet[Practice]:
     )
 
 
+def not_yet_adopted_in_area(area: Any) -> QuerySet[Practice]:
+    """Recognised practices no unit of this area (or its sub-areas) built or adopted."""
+    return (
+        Practice.objects.filter(status__in=RECOGNISED_STATUSES)
+        .exclude(organization__area__path__startswith=area.path)
+        .exclude(replications__organization__area__path__startswith=area.path)
+        .select_related("organization")
+        .order_by("name")
+    )
+
+
 # --- Statistics ----------------------------------------------------------------------------
 
 

@@ -337,21 +337,27 @@ def practices_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def not_adopted(request: HttpRequest) -> HttpResponse:
-    """For one of the user's units: recognised practices it has not yet adopted."""
+    """For a unit, or an area: recognised practices not yet adopted there."""
     user = current_user(request)
     units = Organization.objects.visible_to(user).active().select_related("area").order_by("path")
-    unit = (
-        units.filter(pk=request.GET.get("unit") or 0).first()
-        if request.GET.get("unit", "").isdigit()
-        else None
-    )
+    areas = Area.objects.visible_to(user).order_by("path")
+    unit_id, area_id = request.GET.get("unit", ""), request.GET.get("area", "")
+    unit = units.filter(pk=unit_id).first() if unit_id.isdigit() else None
+    area = areas.filter(pk=area_id).first() if area_id.isdigit() and not unit else None
+    practices: Any = []
+    if unit:
+        practices = selectors.not_yet_adopted(unit)[:200]
+    elif area:
+        practices = selectors.not_yet_adopted_in_area(area)[:200]
     return render(
         request,
         "practices/not_adopted.html",
         {
             "units": units[:500],
+            "areas": areas[:500],
             "unit": unit,
-            "practices": selectors.not_yet_adopted(unit)[:200] if unit else [],
+            "area": area,
+            "practices": practices,
         },
     )
 

@@ -127,3 +127,16 @@ def test_units_see_what_they_have_not_yet_adopted(world, tinh, xa, xa2, as_user)
     )
     page = as_user(xa2).get("/practices/not-adopted/", {"unit": world.front_b.pk}).content.decode()
     assert practice.name not in page
+
+
+def test_an_area_shows_what_it_has_not_yet_adopted(world, tinh, xa, xa2, as_user) -> None:  # type: ignore[no-untyped-def]
+    practice = register(world, xa)
+    recognise(world, tinh, practice)
+    page = (
+        as_user(tinh).get("/practices/not-adopted/", {"area": world.commune_b.pk}).content.decode()
+    )
+    assert practice.name in page
+    own = (
+        as_user(tinh).get("/practices/not-adopted/", {"area": world.commune_a.pk}).content.decode()
+    )
+    assert practice.name not in own  # built there

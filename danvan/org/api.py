@@ -21,9 +21,22 @@ from .models import Area, Membership, Organization, OrganizationKind
 router = Router()
 
 
-def _actor(request: HttpRequest) -> User:
-    """The authenticated user (the token's owner, or the session's user)."""
+def request_user(request: HttpRequest) -> User:
+    """The authenticated user of an API call (the token's owner, or the session's user)."""
     return cast(User, request.user)
+
+
+def organization_in_scope(user: User, pk: int, field: str) -> Organization:
+    """An organisation named in a payload, or a 400 that says which field is wrong."""
+    try:
+        return selectors.get_organization_for_user(user, pk)
+    except Http404:
+        raise ValidationError(
+            {field: _("No organisation with id %(id)s in your scope.") % {"id": pk}}
+        ) from None
+
+
+_actor = request_user
 
 
 def _with_parent_id(qs: QuerySet[Any], model: type[Area] | type[Organization]) -> QuerySet[Any]:

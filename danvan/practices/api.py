@@ -2,35 +2,21 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.org.selectors import get_organization_for_user
+from danvan.org.api import organization_in_scope as _org
+from danvan.org.api import request_user as _actor
 
 from . import selectors, services
 from .models import Practice, Replication
 
 router = Router()
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _org(user: User, pk: int, field: str) -> Any:
-    try:
-        return get_organization_for_user(user, pk)
-    except Http404:
-        raise ValidationError(
-            {field: _("No organisation with id %(id)s in your scope.") % {"id": pk}}
-        ) from None
 
 
 class ResultIn(Schema):

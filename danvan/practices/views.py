@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 
 from danvan.lib import periods
 from danvan.lib.history import history_for
-from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
+from danvan.lib.web import (
+    add_service_errors,
+    current_user,
+    paginate,
+    query_without_page,
+    xlsx_response,
+)
 from danvan.org.models import Area, Organization, Verb
 from danvan.org.selectors import user_can
 from danvan.programs.forms import ImportForm
@@ -264,7 +270,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
     figures = selectors.statistics(paths, period)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.statistics_xlsx(figures, period.code), f"thong-ke-{period.code}.xlsx")
+        return xlsx_response(
+            exports.statistics_xlsx(figures, period.code), f"thong-ke-{period.code}.xlsx"
+        )
     return render(
         request,
         "practices/statistics.html",
@@ -285,14 +293,6 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(item.image.open("rb"), content_type="image/jpeg")
 
 
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def practices_export(request: HttpRequest) -> HttpResponse:
     """The list as filtered on the page, to Excel."""
@@ -306,12 +306,12 @@ def practices_export(request: HttpRequest) -> HttpResponse:
         if request.GET.get("status") in PracticeStatus.values
         else "",
     )
-    return _xlsx(exports.practices_xlsx(practices), "dan-van-kheo.xlsx")
+    return xlsx_response(exports.practices_xlsx(practices), "dan-van-kheo.xlsx")
 
 
 @login_required
 def registration_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(exports.template(), "dang-ky-mo-hinh.xlsx")
+    return xlsx_response(exports.template(), "dang-ky-mo-hinh.xlsx")
 
 
 @login_required

@@ -1,10 +1,10 @@
 """API for programmes, tasks and progress updates — scoped like the web pages."""
 
 import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,26 +13,14 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
+from danvan.org.api import organization_in_scope as _org
+from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
-from danvan.org.selectors import get_organization_for_user
 
 from . import selectors, services
 from .models import Program, Task, TaskUpdate
 
 router = Router()
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _org(user: User, pk: int, field: str) -> Any:
-    try:
-        return get_organization_for_user(user, pk)
-    except Http404:
-        raise ValidationError(
-            {field: _("No organisation with id %(id)s in your scope.") % {"id": pk}}
-        ) from None
 
 
 # --- Programmes ----------------------------------------------------------------------------

@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from danvan.lib import periods
 from danvan.lib.history import history_for
-from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
+from danvan.lib.web import (
+    add_service_errors,
+    current_user,
+    paginate,
+    query_without_page,
+    xlsx_response,
+)
 from danvan.org.models import Organization, Verb
 from danvan.org.selectors import user_can
 
@@ -37,14 +43,6 @@ from .forms import (
     TaskForm,
 )
 from .models import ProgramContent, ProgramKind, ProgramStatus
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -500,12 +498,14 @@ def update_attachment(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def tasks_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.get_program_for_user(current_user(request), pk)
-    return _xlsx(exports.tasks_xlsx(program, timezone.localdate()), f"tasks-{program.pk}.xlsx")
+    return xlsx_response(
+        exports.tasks_xlsx(program, timezone.localdate()), f"tasks-{program.pk}.xlsx"
+    )
 
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx(exports.import_template(), "danvan-programme-template.xlsx")
+    return xlsx_response(exports.import_template(), "danvan-programme-template.xlsx")
 
 
 @login_required

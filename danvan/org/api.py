@@ -36,9 +36,6 @@ def organization_in_scope(user: User, pk: int, field: str) -> Organization:
         ) from None
 
 
-_actor = request_user
-
-
 def _with_parent_id(qs: QuerySet[Any], model: type[Area] | type[Organization]) -> QuerySet[Any]:
     """Annotate each row with its parent's id in the same query (no N+1)."""
     parent = model.objects.filter(
@@ -118,7 +115,7 @@ def _area_out(user: User, pk: int) -> Area:
 @router.get("/areas", response=list[AreaOut], tags=["areas"])
 @paginate(PageNumberPagination)
 def list_areas(request: HttpRequest, filters: Query[AreaFilter]) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     parent = (
         _visible(selectors.get_area_for_user, user, filters.parent_id, "parent_id", _("area"))
         if filters.parent_id
@@ -132,8 +129,8 @@ def list_areas(request: HttpRequest, filters: Query[AreaFilter]) -> Any:
 
 @router.get("/areas/{area_id}", response=AreaOut, tags=["areas"])
 def get_area(request: HttpRequest, area_id: int) -> Any:
-    selectors.get_area_for_user(_actor(request), area_id)
-    return _area_out(_actor(request), area_id)
+    selectors.get_area_for_user(request_user(request), area_id)
+    return _area_out(request_user(request), area_id)
 
 
 def _areas(user: User, ids: list[int]) -> list[Area]:
@@ -144,7 +141,7 @@ def _areas(user: User, ids: list[int]) -> list[Area]:
 
 @router.post("/areas", response={201: AreaOut}, tags=["areas"])
 def create_area(request: HttpRequest, payload: AreaIn) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     data = payload.dict()
     parent_id = data.pop("parent_id")
     parent = (
@@ -159,7 +156,7 @@ def create_area(request: HttpRequest, payload: AreaIn) -> Any:
 
 @router.patch("/areas/{area_id}", response=AreaOut, tags=["areas"])
 def update_area(request: HttpRequest, area_id: int, payload: AreaPatch) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     area = selectors.get_area_for_user(user, area_id)
     data = payload.dict(exclude_unset=True)
     extra: dict[str, Any] = {}
@@ -255,7 +252,7 @@ def _organization_out(user: User, pk: int) -> Organization:
 @router.get("/organizations", response=list[OrganizationOut], tags=["organizations"])
 @paginate(PageNumberPagination)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter]) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     area = (
         _visible(selectors.get_area_for_user, user, filters.area_id, "area_id", _("area"))
         if filters.area_id
@@ -280,13 +277,13 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter])
 
 @router.get("/organizations/{org_id}", response=OrganizationOut, tags=["organizations"])
 def get_organization(request: HttpRequest, org_id: int) -> Any:
-    selectors.get_organization_for_user(_actor(request), org_id)
-    return _organization_out(_actor(request), org_id)
+    selectors.get_organization_for_user(request_user(request), org_id)
+    return _organization_out(request_user(request), org_id)
 
 
 @router.post("/organizations", response={201: OrganizationOut}, tags=["organizations"])
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     data = payload.dict()
     parent_id = data.pop("parent_id")
     parent = (
@@ -306,7 +303,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
 
 @router.patch("/organizations/{org_id}", response=OrganizationOut, tags=["organizations"])
 def update_organization(request: HttpRequest, org_id: int, payload: OrganizationPatch) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     org = selectors.get_organization_for_user(user, org_id)
     data = payload.dict(exclude_unset=True)
     if "parent_id" in data:
@@ -330,7 +327,7 @@ def update_organization(request: HttpRequest, org_id: int, payload: Organization
 
 @router.post("/organizations/{org_id}/dissolve", response=OrganizationOut, tags=["organizations"])
 def dissolve_organization(request: HttpRequest, org_id: int, payload: DissolveIn) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     org = selectors.get_organization_for_user(user, org_id)
     successor = (
         _visible(
@@ -385,7 +382,7 @@ class MembershipPatch(Schema):
 @router.get("/memberships", response=list[MembershipOut], tags=["memberships"])
 @paginate(PageNumberPagination)
 def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     org = (
         _visible(
             selectors.get_organization_for_user,
@@ -404,12 +401,12 @@ def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> 
 
 @router.get("/memberships/{membership_id}", response=MembershipOut, tags=["memberships"])
 def get_membership(request: HttpRequest, membership_id: int) -> Any:
-    return selectors.get_membership_for_user(_actor(request), membership_id)
+    return selectors.get_membership_for_user(request_user(request), membership_id)
 
 
 @router.post("/memberships", response={201: MembershipOut}, tags=["memberships"])
 def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     org = _visible(
         selectors.get_organization_for_user,
         user,
@@ -432,7 +429,7 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
 
 @router.patch("/memberships/{membership_id}", response=MembershipOut, tags=["memberships"])
 def update_membership(request: HttpRequest, membership_id: int, payload: MembershipPatch) -> Any:
-    user = _actor(request)
+    user = request_user(request)
     membership = selectors.get_membership_for_user(user, membership_id)
     if payload.role is not None:
         services.membership_change_role(actor=user, membership=membership, role=payload.role)

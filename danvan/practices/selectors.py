@@ -9,7 +9,7 @@ from django.http import Http404
 
 from danvan.lib import periods
 from danvan.lib.text import fold
-from danvan.org.models import Organization
+from danvan.org.models import Area, Organization
 
 from .models import (
     RECOGNISED_STATUSES,
@@ -96,7 +96,7 @@ def not_yet_adopted(organization: Organization) -> QuerySet[Practice]:
     )
 
 
-def not_yet_adopted_in_area(area: Any) -> QuerySet[Practice]:
+def not_yet_adopted_in_area(area: Area) -> QuerySet[Practice]:
     """Recognised practices no unit of this area (or its sub-areas) built or adopted."""
     return (
         Practice.objects.filter(status__in=RECOGNISED_STATUSES)
@@ -183,8 +183,6 @@ def public_practices(
     if kind:
         practices = practices.filter(kind=kind)
     if area is not None:
-        from danvan.org.models import Area
-
         root = Area.objects.filter(pk=area).first()
         practices = practices.filter(area__path__startswith=root.path) if root else practices.none()
     if level or year is not None:

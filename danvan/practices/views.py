@@ -27,7 +27,7 @@ from danvan.lib.web import (
     query_without_page,
     xlsx_response,
 )
-from danvan.org.models import Area, Organization, Verb
+from danvan.org.models import Area, Organization, Verb, scope_for
 from danvan.org.selectors import user_can
 from danvan.programs.forms import ImportForm
 from danvan.programs.selectors import organizations_user_may_lead
@@ -261,8 +261,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
     except periods.PeriodError as exc:
         messages.error(request, str(exc))
         period = periods.parse(str(timezone.localdate().year))
-    from danvan.org.models import scope_for
-
     paths = (
         list(Organization.objects.filter(depth=1).values_list("path", flat=True))
         if user.is_superuser

@@ -18,7 +18,7 @@ from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
 
 from . import selectors, services
-from .models import Program, Task, TaskUpdate
+from .models import Program, ProgramContent, Task, TaskUpdate
 
 router = Router()
 
@@ -202,8 +202,6 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
     """Create a task; a recurring one answers with every occurrence."""
     user = _actor(request)
     data = payload.dict()
-    from .models import ProgramContent
-
     content = ProgramContent.objects.filter(
         pk=data.pop("content_id"), program__in=Program.objects.visible_to(user)
     ).first()

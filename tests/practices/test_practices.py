@@ -233,3 +233,29 @@ def test_showcase_filters_by_area(world, tinh, xa) -> None:  # type: ignore[no-u
     elsewhere = visitor.get("/thuc-tien/", {"area": world.commune_b.pk}).content.decode()
     assert "Mô hình theo địa bàn" in found and "Mô hình theo địa bàn" not in elsewhere
     assert "Xã Mường Xén</option>" in found
+
+
+def test_another_unit_reads_a_recognised_practice_but_may_not_change_it(
+    world, tinh, xa, xa2, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    practice = register(world, xa)
+    recognise(world, tinh, practice)
+    client = as_user(xa2)
+    assert client.get(f"/practices/{practice.pk}/").status_code == 200
+    assert client.get(f"/practices/{practice.pk}/edit/").status_code == 403
+    response = client.post(f"/practices/{practice.pk}/result/", {
+        "metric": "x", "value": "1", "unit": "hộ", "as_of": "2026-01-01",
+    })  # fmt: skip
+    assert response.status_code == 403
+    assert practice.results.count() == 1
+
+
+def test_photos_of_unpublished_practices_stay_private(world, xa, xa2, as_user) -> None:  # type: ignore[no-untyped-def]
+    practice = register(world, xa)
+    photo = services.photo_add(
+        actor=xa, practice=practice, upload=SimpleUploadedFile("anh.jpg", _jpeg())
+    )
+    url = f"/practices/photos/{photo.pk}/"
+    assert Client().get(url).status_code == 404
+    assert as_user(xa2).get(url).status_code == 404
+    assert as_user(xa).get(url).status_code == 200

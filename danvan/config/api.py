@@ -141,13 +141,17 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 
 def _routers() -> None:
+    from danvan.documents.api import router as documents_router
     from danvan.org.api import router as org_router
+    from danvan.oversight.api import router as oversight_router
     from danvan.practices.api import router as practices_router
     from danvan.programs.api import router as programs_router
 
     api.add_router("/", org_router)
     api.add_router("/", programs_router)
     api.add_router("/", practices_router)
+    api.add_router("/", documents_router)
+    api.add_router("/", oversight_router)
 
 
 _routers()

@@ -15,6 +15,8 @@ NAVIGATION = [
     ("area_list", _("Areas"), "/areas/"),
     ("program_list", _("Programmes"), "/programs/"),
     ("practice_list", _("Dân vận khéo"), "/practices/"),
+    ("oversight_list", _("Oversight"), "/oversight/"),
+    ("document_list", _("Documents"), "/documents/"),
     ("my_work", _("My work"), "/my-work/"),
 ]
 

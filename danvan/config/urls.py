@@ -15,7 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("danvan.accounts.urls")),
+    path("", include("danvan.documents.urls")),
     path("", include("danvan.programs.urls")),
+    path("", include("danvan.oversight.urls")),
     path("", include("danvan.practices.urls")),
     path("", include("danvan.org.urls")),
 ]

@@ -232,6 +232,15 @@ def _load_organizations(province: Area, today: dict[str, Area]) -> dict[str, Org
         add(f"front:{code}", f"party:{code}", f"Ủy ban MTTQ Việt Nam {unit} {rest}",
             "fatherland_front", area)  # fmt: skip
         add(f"ppc:{code}", f"party:{code}", f"Ủy ban nhân dân {unit} {rest}", "government", area)
+    # Every other commune's Party committee and Front: the units inspections and reports reach.
+    for code, area in sorted(today.items()):
+        if code in DEMO_COMMUNES:
+            continue
+        unit, rest = area.name.split(" ", 1)
+        unit = unit.lower()
+        add(f"party:{code}", "commission", f"Đảng ủy {unit} {rest}", "party_committee", area)
+        add(f"front:{code}", f"party:{code}", f"Ủy ban MTTQ Việt Nam {unit} {rest}",
+            "fatherland_front", area)  # fmt: skip
     # Before the 2025 reform: the district level, dissolved on 30/06/2025.
     districts = {a.code: a for a in Area.objects.filter(level=AreaLevel.DISTRICT)}
     add(

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
+from danvan.documents.models import Document
+from danvan.documents.selectors import get_document_for_user
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
@@ -40,7 +42,8 @@ class ProgramOut(Schema):
     term: str
     starts_on: datetime.date
     ends_on: datetime.date
-    documents: str
+    document_ids: list[int]
+    documents_note: str
     lead_id: int
     status: str
     signed_on: datetime.date | None
@@ -50,6 +53,10 @@ class ProgramOut(Schema):
     @staticmethod
     def resolve_parties(obj: Program) -> list[Any]:
         return list(obj.parties.all())
+
+    @staticmethod
+    def resolve_document_ids(obj: Program) -> list[int]:
+        return [d.pk for d in obj.documents.all()]
 
 
 class ProgramFilter(Schema):
@@ -70,7 +77,7 @@ class ProgramIn(Schema):
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
     code: str = ""
-    documents: str = ""
+    document_ids: list[int] = Field([], description="Documents of the registry it implements")
     contents: list[str] = Field([], description="Main contents, in order")
 
 
@@ -81,11 +88,24 @@ class ProgramPatch(Schema):
     term: str | None = None
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
-    documents: str | None = None
+    document_ids: list[int] | None = None
 
 
 def _program_out(user: User, pk: int) -> Program:
-    return Program.objects.visible_to(user).prefetch_related("parties__organization").get(pk=pk)
+    return (
+        Program.objects.visible_to(user)
+        .prefetch_related("parties__organization", "documents")
+        .get(pk=pk)
+    )
+
+
+def _document(user: User, pk: int) -> Document:
+    try:
+        return get_document_for_user(user, pk)
+    except Http404:
+        raise ValidationError(
+            {"document_ids": _("No document with id %(id)s.") % {"id": pk}}
+        ) from None
 
 
 @router.get("/programs", response=list[ProgramOut], tags=["programmes"])
@@ -100,7 +120,7 @@ def list_programs(request: HttpRequest, filters: Query[ProgramFilter]) -> Any:
         term=filters.term,
         overdue_on=timezone.localdate() if filters.overdue else None,
     )
-    return programs.prefetch_related("parties__organization")
+    return programs.prefetch_related("parties__organization", "documents")
 
 
 @router.get("/programs/{program_id}", response=ProgramOut, tags=["programmes"])
@@ -115,7 +135,10 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
     data = payload.dict()
     lead = _org(user, data.pop("lead_id"), "lead_id")
     parties = [_org(user, pk, "party_ids") for pk in data.pop("party_ids")]
-    program = services.program_create(actor=user, lead=lead, parties=parties, **data)
+    documents = [_document(user, pk) for pk in data.pop("document_ids")]
+    program = services.program_create(
+        actor=user, lead=lead, parties=parties, documents=documents, **data
+    )
     return Status(201, _program_out(user, program.pk))
 
 
@@ -123,7 +146,10 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
 def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Any:
     user = _actor(request)
     program = selectors.get_program_for_user(user, program_id)
-    services.program_update(actor=user, program=program, **payload.dict(exclude_unset=True))
+    data = payload.dict(exclude_unset=True)
+    if "document_ids" in data:
+        data["documents"] = [_document(user, pk) for pk in data.pop("document_ids") or []]
+    services.program_update(actor=user, program=program, **data)
     return _program_out(user, program.pk)
 
 

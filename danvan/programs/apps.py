@@ -6,3 +6,12 @@ class ProgramsConfig(AppConfig):
     name = "danvan.programs"
     label = "programs"
     verbose_name = _("Coordination programmes")
+
+    def ready(self) -> None:
+        from danvan.documents import references
+        from danvan.lib import reminders
+
+        from . import citations, tasks
+
+        references.register(citations.SOURCE)
+        reminders.register(tasks.send_task_reminders)

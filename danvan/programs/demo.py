@@ -12,6 +12,7 @@ from typing import TextIO
 from django.utils import timezone
 
 from danvan.accounts.models import User
+from danvan.documents.models import Document
 from danvan.org.models import Organization
 
 from . import services
@@ -76,6 +77,7 @@ def _clamp(day: datetime.date, program: Program) -> datetime.date:
 def load(out: TextIO) -> None:
     today = timezone.localdate()
     orgs = {o.name: o for o in Organization.objects.all()}
+    documents = {d.number: d for d in Document.objects.all()}
     commission = Organization.objects.get(depth=1)
     ppc = orgs["Đảng ủy Ủy ban nhân dân tỉnh Nghệ An"]
     tinh = User.objects.get(email="tinh@demo.danvan.vn")
@@ -86,7 +88,7 @@ def load(out: TextIO) -> None:
         actor=tinh, kind=ProgramKind.COORDINATION_PROGRAMME,
         title="Chương trình phối hợp công tác dân vận giữa Đảng ủy UBND tỉnh và Ban Dân vận Tỉnh ủy",
         code="CTPH-01/2016", lead=commission, parties=[ppc], term="2016-2021",
-        documents="Nghị quyết số 25-NQ/TW ngày 03/6/2013 của Ban Chấp hành Trung ương",
+        documents=[documents["25-NQ/TW"], documents["290-QĐ/TW"]],
     )  # fmt: skip
     contents = services.contents_add(actor=tinh, program=old, titles=PPC_CONTENTS_2016)
     services.program_put_in_force(actor=tinh, program=old, signed_on=datetime.date(2016, 12, 21))
@@ -113,6 +115,10 @@ def load(out: TextIO) -> None:
         actor=tinh, program=current,
         parties=[(commission, "Trưởng Ban Dân vận Tỉnh ủy"), (ppc, "Bí thư Đảng ủy UBND tỉnh")],
     )  # fmt: skip
+    # Decision 23-QĐ/TW (2021) replaced Decision 290-QĐ/TW: the new term cites it.
+    services.program_update(
+        actor=tinh, program=current, documents=[documents["25-NQ/TW"], documents["23-QĐ/TW"]]
+    )
     current.code = "CTPH-02/2021"
     current.save()
     services.program_put_in_force(

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.documents.models import Document
 from danvan.org.forms import DateInput
 from danvan.org.models import Organization
 
@@ -21,6 +22,11 @@ class OrganizationsChoice(forms.ModelMultipleChoiceField):
         return f"{obj.name} — {obj.area.name}"
 
 
+class DocumentsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.number} — {obj.title}"
+
+
 class ProgramForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProgramKind.choices)
     title = forms.CharField(label=_("Title"), max_length=400)
@@ -33,11 +39,15 @@ class ProgramForm(forms.Form):
     )
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
-    documents = forms.CharField(
+    documents = DocumentsChoice(
         label=_("Documents implemented"),
+        queryset=Document.objects.none(),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The Party or State documents this programme carries out."),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_(
+            "The Party or State documents this programme carries out, from the "
+            "registry (Documents). Hold Ctrl to choose several."
+        ),
     )
     lead = OrganizationChoice(label=_("Lead agency"), queryset=Organization.objects.none())
     parties = OrganizationsChoice(
@@ -54,8 +64,11 @@ class ProgramForm(forms.Form):
         help_text=_("One content per line; they are numbered in this order."),
     )
 
-    def __init__(self, *args: Any, leads: Any, parties: Any, editing: bool = False, **kw: Any):
+    def __init__(
+        self, *args: Any, leads: Any, parties: Any, documents: Any, editing: bool = False, **kw: Any
+    ):
         super().__init__(*args, **kw)
+        self.fields["documents"].queryset = documents  # type: ignore[attr-defined]
         self.fields["lead"].queryset = leads  # type: ignore[attr-defined]
         self.fields["parties"].queryset = parties  # type: ignore[attr-defined]
         if editing:

@@ -60,11 +60,15 @@ class Program(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    documents = models.TextField(
-        _("documents implemented"),
+    documents = models.ManyToManyField(
+        "documents.Document",
+        related_name="programs",
         blank=True,
+        verbose_name=_("documents implemented"),
         help_text=_("The Party or State documents this programme carries out."),
     )
+    # What was typed before documents had a registry, where no number could be read from it.
+    documents_note = models.TextField(_("documents (as typed before the registry)"), blank=True)
     lead = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead agency")
     )
@@ -91,7 +95,7 @@ class Program(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[documents])
     objects = ProgramQuerySet.as_manager()
 
     class Meta:

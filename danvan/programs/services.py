@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.documents.models import Document
 from danvan.lib import periods
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
@@ -104,7 +105,7 @@ def program_create(
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
     code: str = "",
-    documents: str = "",
+    documents: list[Document] | None = None,
     signed_on: datetime.date | None = None,
     predecessor: Program | None = None,
     contents: list[str] | None = None,
@@ -126,7 +127,6 @@ def program_create(
             term=term,
             starts_on=starts_on,
             ends_on=ends_on,
-            documents=documents,
             lead=lead,
             signed_on=signed_on,
             predecessor=predecessor,
@@ -138,6 +138,7 @@ def program_create(
         exclude=["lead", "predecessor", "created_by", "signed_file"], validate_constraints=False
     )
     program.save()
+    program.documents.set(documents or [])
     others = list({org.pk: org for org in (parties or []) if org.pk != lead.pk}.values())
     for order, org in enumerate([lead, *others]):
         if not org.is_active:
@@ -160,11 +161,17 @@ def require_draft(program: Program) -> None:
 
 
 @transaction.atomic
-def program_update(*, actor: User | None, program: Program, **fields: Any) -> Program:
-    """Change a draft programme's details."""
+def program_update(
+    *,
+    actor: User | None,
+    program: Program,
+    documents: list[Document] | None = None,
+    **fields: Any,
+) -> Program:
+    """Change a draft programme's details (and the documents it implements)."""
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
     require_draft(program)
-    allowed = {"kind", "title", "code", "term", "starts_on", "ends_on", "documents", "signed_on"}
+    allowed = {"kind", "title", "code", "term", "starts_on", "ends_on", "signed_on"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
@@ -193,6 +200,8 @@ def program_update(*, actor: User | None, program: Program, **fields: Any) -> Pr
              % {"count": outside.count()}}
         )  # fmt: skip
     attributed(program, actor).save()
+    if documents is not None:
+        program.documents.set(documents)
     return program
 
 
@@ -294,7 +303,7 @@ def program_renew(*, actor: User | None, program: Program, term: str) -> Program
         lead=program.lead,
         parties=[org for org in parties if org.is_active],
         term=term,
-        documents=program.documents,
+        documents=list(program.documents.all()),
         predecessor=program,
     )
     for content in program.contents.all():

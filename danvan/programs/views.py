@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danvan.documents.selectors import document_choices
 from danvan.lib import periods
 from danvan.lib.history import history_for
 from danvan.lib.web import (
@@ -85,11 +86,14 @@ def program_create(request: HttpRequest) -> HttpResponse:
     if not leads.exists():
         raise PermissionDenied
     parties = Organization.objects.visible_to(user).active().select_related("area")
-    form = ProgramForm(request.POST or None, leads=leads, parties=parties)
+    form = ProgramForm(
+        request.POST or None, leads=leads, parties=parties, documents=document_choices(user)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["contents"] = data["contents"].splitlines()
         data["parties"] = list(data["parties"])
+        data["documents"] = list(data["documents"])
         try:
             program = services.program_create(actor=user, **data)
         except ValidationError as exc:
@@ -119,6 +123,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "program": program,
             "parties": parties,
+            "documents": program.documents.order_by("-issued_on", "number"),
             "contents": contents,
             "progress": progress["total"],
             "timeline": selectors.timeline(program, today),
@@ -149,17 +154,20 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.get_program_for_user(user, pk)
     if not user_can(user, Verb.EDIT, program.lead):
         raise PermissionDenied
-    fields = ["kind", "title", "code", "term", "starts_on", "ends_on", "documents"]
+    fields = ["kind", "title", "code", "term", "starts_on", "ends_on"]
     form = ProgramForm(
         request.POST or None,
         leads=Organization.objects.none(),
         parties=Organization.objects.none(),
+        documents=document_choices(user),
         editing=True,
-        initial={f: getattr(program, f) for f in fields},
+        initial={**{f: getattr(program, f) for f in fields}, "documents": program.documents.all()},
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["documents"] = list(data["documents"])
         try:
-            services.program_update(actor=user, program=program, **form.cleaned_data)
+            services.program_update(actor=user, program=program, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

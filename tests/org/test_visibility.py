@@ -38,9 +38,17 @@ def _subtree_ids(email: str) -> set[int]:
 
 
 def _api_ids(client: Client) -> set[int]:
-    response = client.get("/api/v1/organizations", {"page_size": 500})
-    assert response.status_code == 200
-    return {row["id"] for row in response.json()["items"]}
+    """Every organisation the API lists, page by page."""
+    ids: set[int] = set()
+    page = 1
+    while True:
+        response = client.get("/api/v1/organizations", {"page": page, "page_size": 100})
+        assert response.status_code == 200
+        body = response.json()
+        ids |= {row["id"] for row in body["items"]}
+        if len(ids) >= body["count"]:
+            return ids
+        page += 1
 
 
 @pytest.mark.django_db

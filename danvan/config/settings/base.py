@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     # danvan, ground floor first: `danvan demo` loads each app's demo in this order.
     "danvan.accounts",
     "danvan.org",
+    "danvan.documents",
     "danvan.programs",
     "danvan.practices",
+    "danvan.oversight",
 ]
 
 MIDDLEWARE = [

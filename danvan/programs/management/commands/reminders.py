@@ -1,15 +1,16 @@
-"""`danvan reminders`: queue today's programme task reminders (run it daily, e.g. from cron)."""
+"""`danvan reminders`: queue today's reminders of every app (run it daily, e.g. from cron)."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from danvan.programs.tasks import send_task_reminders
+from danvan.lib import reminders
 
 
 class Command(BaseCommand):
-    help = "Queue today's task reminders (due soon, overdue, escalation)."
+    help = "Queue today's reminders: programme tasks and oversight recommendations."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = send_task_reminders.enqueue()
-        self.stdout.write(f"Reminders queued ({result.status}).")
+        for job in reminders.jobs():
+            result = job.enqueue()
+            self.stdout.write(f"{job.name}: queued ({result.status}).")

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from danvan.org.forms import DateInput
+
+from .models import Document, DocumentKind
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    number = forms.CharField(
+        label=_("Number"), max_length=60, help_text=_("As written on the document, e.g. 23-QĐ/TW.")
+    )
+    issuer = forms.CharField(
+        label=_("Issuing body"),
+        max_length=200,
+        help_text=_("e.g. Bộ Chính trị, Ban Chấp hành Trung ương, Quốc hội, Chính phủ."),
+    )
+    issued_on = forms.DateField(label=_("Date issued"), widget=DateInput())
+    title = forms.CharField(label=_("Title"), max_length=500)
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    file = forms.FileField(
+        label=_("File"), required=False, help_text=_("PDF, Word or an image; 20 MB at most.")
+    )
+
+
+class DocumentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.number} — {obj.title}"
+
+
+class ReplaceForm(forms.Form):
+    replaced_by = DocumentChoice(
+        label=_("Replaced by"),
+        queryset=Document.objects.none(),
+        required=False,
+        help_text=_("Leave empty to mark the document in force again."),
+    )
+
+    def __init__(self, *args: Any, choices: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["replaced_by"].queryset = choices  # type: ignore[attr-defined]
+
+
+class OrganizationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.area.name}"
+
+
+class SummaryOpenForm(forms.Form):
+    organization = OrganizationChoice(
+        label=_("Summary by"),
+        queryset=Document.objects.none(),
+        help_text=_("What its units did is compiled: programmes, inspections and supervisions."),
+    )
+    period = forms.CharField(
+        label=_("Years summed up"),
+        max_length=20,
+        help_text=_("A span of years such as 2006-2025, or one year."),
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+class SummaryForm(forms.Form):
+    number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    achievements = forms.CharField(
+        label=_("Results"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    limitations = forms.CharField(
+        label=_("Limitations and causes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    lessons = forms.CharField(
+        label=_("Lessons"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    directions = forms.CharField(
+        label=_("Directions for the next period"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -1,0 +1,110 @@
+"""Reads of the document registry, what cites each document, and implementation summaries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import translation
+
+from danvan.lib import periods
+from danvan.lib.text import fold
+from danvan.org.models import PERMISSIONS, Organization, Verb, scope_for
+
+from . import references
+from .models import Document, ImplementationSummary
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+
+def documents_for_user(
+    user: User, *, q: str = "", kind: str = "", status: str = "", issuer: str = ""
+) -> QuerySet[Document]:
+    documents = Document.objects.visible_to(user)
+    for word in fold(q).split():
+        documents = documents.filter(search_text__contains=word)
+    if kind:
+        documents = documents.filter(kind=kind)
+    if status:
+        documents = documents.filter(status=status)
+    if issuer:
+        documents = documents.filter(issuer_key=fold(issuer))
+    return documents.select_related("replaced_by").order_by("-issued_on", "number")
+
+
+def get_document_for_user(user: User, pk: int | str) -> Document:
+    try:
+        return Document.objects.visible_to(user).select_related("replaced_by").get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def document_choices(user: User) -> QuerySet[Document]:
+    """Documents to pick from when a programme or an oversight cites them."""
+    return Document.objects.visible_to(user).order_by("-issued_on", "number")
+
+
+def document_references(user: User, document: Document) -> list[dict[str, Any]]:
+    """Per registered source (programmes, oversights, …): the citing records the user may see."""
+    return [
+        {"key": source.key, "label": source.label, "items": source.references(user, document)}
+        for source in references.sources()
+    ]
+
+
+def document_summaries(user: User, document: Document) -> QuerySet[ImplementationSummary]:
+    return (
+        ImplementationSummary.objects.visible_to(user)
+        .filter(document=document)
+        .select_related("organization")
+        .order_by("-issued_on", "-pk")
+    )
+
+
+def get_summary_for_user(user: User, pk: int | str) -> ImplementationSummary:
+    try:
+        return (
+            ImplementationSummary.objects.visible_to(user)
+            .select_related("document", "organization", "organization__area", "created_by")
+            .get(pk=pk)
+        )
+    except (ImplementationSummary.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def organizations_user_may_summarize(user: User) -> QuerySet[Organization]:
+    orgs = Organization.objects.active()
+    if user.is_superuser:
+        return orgs.select_related("area").order_by("path")
+    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
+    return orgs.subtree_of(paths).select_related("area").order_by("path")
+
+
+def period_phrase(period: periods.Period) -> str:
+    """The period inside a Vietnamese sentence: «giai đoạn 2006–2025 (20 năm)», «năm 2025»."""
+    if period.type == periods.PeriodType.TERM:
+        years = period.end.year - period.start.year + 1
+        return f"giai đoạn {period.start.year}–{period.end.year} ({years} năm)"
+    label = period.label("vi")
+    return label[:1].lower() + label[1:]
+
+
+def compile_summary_facts(
+    document: Document, organization: Organization, period: periods.Period
+) -> dict[str, Any]:
+    """Every registered source's figures for this document, subtree and period."""
+    with translation.override("vi"):  # the summary is an official document in Vietnamese
+        sections = [
+            source.summarize(document, [organization.path], period).as_dict()
+            for source in references.sources()
+        ]
+    return {
+        "document": document.citation,
+        "organization": organization.name,
+        "period": period.code,
+        "period_label": period.label("vi"),
+        "period_phrase": period_phrase(period),
+        "sections": sections,
+    }

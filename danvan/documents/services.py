@@ -1,0 +1,226 @@
+"""Writes to the document registry and to implementation summaries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.lib import periods
+from danvan.lib.history import attributed
+from danvan.lib.text import fold
+from danvan.lib.uploads import check_upload, safe_name
+from danvan.org.models import Organization, Verb
+from danvan.org.selectors import user_can
+
+from .models import (
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    ImplementationSummary,
+    number_key,
+    user_registers_documents,
+)
+from .selectors import compile_summary_facts
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+EDITABLE = {"kind", "number", "issuer", "issued_on", "title", "summary"}
+
+
+def _require_registrar(actor: User | None) -> None:
+    if actor is not None and not user_registers_documents(actor):
+        raise PermissionDenied(_("Only specialists, leaders and administrators keep the registry."))
+
+
+def _check(document: Document) -> None:
+    """The rules every saved document meets; each message names the field to fix."""
+    errors: dict[str, str] = {}
+    if document.kind not in DocumentKind.values:
+        errors["kind"] = _("Choose a kind from the list.")
+    if not document.number.strip():
+        errors["number"] = _("Enter the number as written on the document, e.g. 23-QĐ/TW.")
+    if not document.issuer.strip():
+        errors["issuer"] = _("Enter the issuing body.")
+    if not document.title.strip():
+        errors["title"] = _("Enter the title.")
+    if document.issued_on is None:
+        errors["issued_on"] = _("Enter the date the document was issued.")
+    elif document.issued_on > timezone.localdate():
+        errors["issued_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    twin = Document.objects.filter(
+        number_key=number_key(document.number)[:60], issuer_key=fold(document.issuer)[:200]
+    ).exclude(pk=document.pk)
+    if twin.exists():
+        raise ValidationError(
+            {"number": _("%(issuer)s already has a document numbered %(number)s in the registry.")
+             % {"issuer": document.issuer.strip(), "number": twin.first().number}}  # type: ignore[union-attr]
+        )  # fmt: skip
+
+
+def _attach(document: Document, file: UploadedFile | None) -> None:
+    if file is None:
+        return
+    try:
+        check_upload(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    document.file.save(safe_name(file.name or "document"), file, save=False)
+
+
+@transaction.atomic
+def document_create(
+    *,
+    actor: User | None,
+    kind: str,
+    number: str,
+    issuer: str,
+    issued_on: datetime.date | None,
+    title: str,
+    summary: str = "",
+    file: UploadedFile | None = None,
+) -> Document:
+    """Register a document; its number is unique for its issuing body."""
+    _require_registrar(actor)
+    document = Document(
+        kind=kind,
+        number=number.strip(),
+        issuer=" ".join(issuer.split()),
+        issued_on=issued_on,
+        title=title.strip(),
+        summary=summary.strip(),
+        created_by=actor,
+    )
+    _check(document)
+    _attach(document, file)
+    attributed(document, actor).save()
+    return document
+
+
+@transaction.atomic
+def document_update(
+    *, actor: User | None, document: Document, file: UploadedFile | None = None, **fields: Any
+) -> Document:
+    _require_registrar(actor)
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    for name, value in fields.items():
+        if name == "issuer" and isinstance(value, str):
+            value = " ".join(value.split())
+        setattr(document, name, value.strip() if isinstance(value, str) else value)
+    _check(document)
+    _attach(document, file)
+    attributed(document, actor).save()
+    return document
+
+
+@transaction.atomic
+def document_replace(
+    *, actor: User | None, document: Document, replaced_by: Document | None
+) -> Document:
+    """Mark a document replaced by a later one (or, with None, back in force)."""
+    _require_registrar(actor)
+    if replaced_by is None:
+        document.status = DocumentStatus.IN_FORCE
+        document.replaced_by = None
+        attributed(document, actor, _("Back in force")).save()
+        return document
+    if replaced_by.pk == document.pk:
+        raise ValidationError({"replaced_by": _("A document cannot replace itself.")})
+    successor: Document | None = replaced_by
+    while successor is not None:  # a chain of replacements never loops back
+        if successor.pk == document.pk:
+            raise ValidationError(
+                {"replaced_by": _("%(number)s is itself replaced, through a chain, by this one.")
+                 % {"number": replaced_by.number}}
+            )  # fmt: skip
+        successor = successor.replaced_by
+    document.status = DocumentStatus.REPLACED
+    document.replaced_by = replaced_by
+    attributed(document, actor, _("Replaced by %(number)s") % {"number": replaced_by.number}).save()
+    return document
+
+
+# --- Implementation summaries ----------------------------------------------------------------
+
+
+@transaction.atomic
+def summary_open(
+    *,
+    actor: User,
+    document: Document,
+    organization: Organization,
+    period: str,
+    place: str = "",
+) -> ImplementationSummary:
+    """Compile what referred to the document in the period, within the organisation's subtree."""
+    if not user_can(actor, Verb.EDIT, organization):
+        raise PermissionDenied(_("You may not write summaries for this organisation."))
+    try:
+        parsed = periods.parse(period)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    if document.issued_on and parsed.end < document.issued_on:
+        raise ValidationError({"period": _("The period ends before the document was issued.")})
+    if parsed.start > timezone.localdate():
+        raise ValidationError({"period": _("The period has not begun yet.")})
+    if ImplementationSummary.objects.filter(
+        document=document, organization=organization, period=parsed.code
+    ).exists():
+        raise ValidationError(
+            {"period": _("This organisation already has a summary of %(period)s; open it instead.")
+             % {"period": parsed.code}}
+        )  # fmt: skip
+    facts = compile_summary_facts(document, organization, parsed)
+    summary = ImplementationSummary(
+        document=document,
+        organization=organization,
+        period=parsed.code,
+        place=place or organization.area.name,
+        issued_on=timezone.localdate(),
+        facts=facts,
+        achievements=_achievements_draft(facts),
+        created_by=actor,
+    )
+    attributed(summary, actor).save()
+    return summary
+
+
+def _achievements_draft(facts: dict[str, Any]) -> str:
+    lines = [
+        _("Over %(period)s, within %(org)s: %(parts)s.")
+        % {
+            "period": facts["period_phrase"],
+            "org": facts["organization"],
+            "parts": "; ".join(f"{s['label'].lower()}: {s['count']}" for s in facts["sections"])
+            or "—",
+        }
+    ]
+    for section in facts["sections"]:
+        lines += [f"- {line}" for line in section["lines"][:20]]
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def summary_update(
+    *, actor: User, summary: ImplementationSummary, **sections: str
+) -> ImplementationSummary:
+    if not user_can(actor, Verb.EDIT, summary.organization):
+        raise PermissionDenied(_("You may not edit this summary."))
+    allowed = {"achievements", "limitations", "lessons", "directions", "number", "place"}
+    for name, value in sections.items():
+        if name not in allowed:
+            raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": name})
+        setattr(summary, name, value)
+    summary.full_clean(exclude=["document", "organization", "created_by"])
+    attributed(summary, actor).save()
+    return summary

@@ -1,0 +1,321 @@
+"""API for oversights and recommendations — scoped like the web pages."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from danvan.accounts.models import User
+from danvan.documents.models import Document
+from danvan.documents.selectors import get_document_for_user
+from danvan.lib import periods
+from danvan.org.api import organization_in_scope as _org
+from danvan.org.api import request_user as _actor
+
+from . import selectors, services
+from .models import Oversight, PlanItem, Recommendation
+
+router = Router()
+
+
+class RecommendationOut(Schema):
+    id: int
+    oversight_id: int
+    number: int
+    text: str
+    responsible_id: int
+    responsible_name: str = Field(..., alias="responsible.name")
+    due_on: datetime.date
+    status: str
+    follow_up: str
+    done_on: datetime.date | None
+    response: str
+
+    @staticmethod
+    def resolve_follow_up(obj: Recommendation) -> str:
+        return obj.follow_up()
+
+
+class OversightOut(Schema):
+    id: int
+    kind: str
+    title: str
+    lead_id: int
+    plan_item_id: int | None
+    team: str
+    subject_ids: list[int]
+    document_ids: list[int]
+    starts_on: datetime.date
+    ends_on: datetime.date
+    stage: str
+    findings: str
+    conclusion_number: str
+    conclusion_on: datetime.date | None
+    conclusion: str
+    recommendations: list[RecommendationOut]
+
+    @staticmethod
+    def resolve_subject_ids(obj: Oversight) -> list[int]:
+        return [o.pk for o in obj.subjects.all()]
+
+    @staticmethod
+    def resolve_document_ids(obj: Oversight) -> list[int]:
+        return [d.pk for d in obj.documents.all()]
+
+    @staticmethod
+    def resolve_stage(obj: Oversight) -> str:
+        return obj.stage()
+
+    @staticmethod
+    def resolve_recommendations(obj: Oversight) -> list[Any]:
+        return list(obj.recommendations.all())
+
+
+class OversightFilter(Schema):
+    q: str = ""
+    kind: str = Field("", description="inspection, supervision or survey")
+    year: int | None = None
+    lead: int | None = None
+    subject: int | None = Field(None, description="A subject organisation's id")
+    document: int | None = Field(None, description="A document checked")
+    plan: int | None = None
+    stage: str = Field("", description="planned, under_way or concluded")
+
+
+class OversightIn(Schema):
+    kind: str
+    title: str
+    lead_id: int
+    subject_ids: list[int]
+    document_ids: list[int] = []
+    starts_on: datetime.date
+    ends_on: datetime.date
+    team: str = ""
+    findings: str = ""
+    plan_item_id: int | None = None
+
+
+class OversightPatch(Schema):
+    kind: str | None = None
+    title: str | None = None
+    subject_ids: list[int] | None = None
+    document_ids: list[int] | None = None
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    team: str | None = None
+    findings: str | None = None
+    conclusion_on: datetime.date | None = Field(None, description="Records the conclusion")
+    conclusion_number: str | None = None
+    conclusion: str | None = None
+
+
+class FiguresOut(Schema):
+    period: str
+    scope_organization_id: int | None
+    inspections: int
+    inspected_organizations: int
+    supervisions: int
+    supervised_organizations: int
+    surveys: int
+    surveyed_organizations: int
+    recommendations: int
+    recommendations_done: int
+    recommendations_overdue: int
+
+
+def _documents(user: User, ids: list[int]) -> list[Document]:
+    found = []
+    for pk in ids:
+        try:
+            found.append(get_document_for_user(user, pk))
+        except Http404:
+            raise ValidationError(
+                {"document_ids": _("No document with id %(id)s.") % {"id": pk}}
+            ) from None
+    return found
+
+
+def _plan_item(user: User, pk: int | None) -> PlanItem | None:
+    if pk is None:
+        return None
+    item = (
+        PlanItem.objects.filter(pk=pk, plan__in=selectors.plans_for_user(user).values("pk"))
+        .select_related("plan__organization")
+        .first()
+    )
+    if item is None:
+        raise ValidationError({"plan_item_id": _("No plan item with id %(id)s.") % {"id": pk}})
+    return item
+
+
+def _out(user: User, pk: int) -> Oversight:
+    return (
+        Oversight.objects.visible_to(user)
+        .prefetch_related("subjects", "documents", "recommendations__responsible")
+        .get(pk=pk)
+    )
+
+
+@router.get("/oversights", response=list[OversightOut], tags=["oversight"])
+@paginate(PageNumberPagination)
+def list_oversights(request: HttpRequest, filters: Query[OversightFilter]) -> Any:
+    return selectors.oversights_for_user(_actor(request), **filters.dict()).prefetch_related(
+        "subjects", "documents", "recommendations__responsible"
+    )
+
+
+@router.get("/oversights/figures", response=FiguresOut, tags=["oversight"])
+def oversight_figures(request: HttpRequest, period: str, org: int | None = None) -> Any:
+    """«N inspections of M organisations» for a period, over your scope or one organisation."""
+    user = _actor(request)
+    try:
+        parsed = periods.parse(period)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    organization = _org(user, org, "org") if org is not None else None
+    scope = selectors.user_reporting_scope(user, organization)
+    figures = selectors.oversight_figures(scope, parsed, today=timezone.localdate())
+    return {"period": parsed.code, "scope_organization_id": org, **figures.as_dict()}
+
+
+@router.get("/oversights/{oversight_id}", response=OversightOut, tags=["oversight"])
+def get_oversight(request: HttpRequest, oversight_id: int) -> Any:
+    user = _actor(request)
+    selectors.get_oversight_for_user(user, oversight_id)
+    return _out(user, oversight_id)
+
+
+@router.post("/oversights", response={201: OversightOut}, tags=["oversight"])
+def create_oversight(request: HttpRequest, payload: OversightIn) -> Any:
+    user = _actor(request)
+    data = payload.dict()
+    lead = _org(user, data.pop("lead_id"), "lead_id")
+    subjects = [_org(user, pk, "subject_ids") for pk in data.pop("subject_ids")]
+    documents = _documents(user, data.pop("document_ids"))
+    plan_item = _plan_item(user, data.pop("plan_item_id"))
+    oversight = services.oversight_create(
+        actor=user,
+        lead=lead,
+        subjects=subjects,
+        documents=documents,
+        plan_item=plan_item,
+        **data,
+    )
+    return Status(201, _out(user, oversight.pk))
+
+
+@router.patch("/oversights/{oversight_id}", response=OversightOut, tags=["oversight"])
+def update_oversight(request: HttpRequest, oversight_id: int, payload: OversightPatch) -> Any:
+    user = _actor(request)
+    oversight = selectors.get_oversight_for_user(user, oversight_id)
+    data = payload.dict(exclude_unset=True)
+    conclusion = {k: data.pop(k) for k in list(data) if k.startswith("conclusion")}
+    if "subject_ids" in data:
+        data["subjects"] = [_org(user, pk, "subject_ids") for pk in data.pop("subject_ids") or []]
+    if "document_ids" in data:
+        data["documents"] = _documents(user, data.pop("document_ids") or [])
+    if data:
+        services.oversight_update(actor=user, oversight=oversight, **data)
+    if conclusion:
+        services.oversight_conclude(
+            actor=user,
+            oversight=oversight,
+            conclusion_on=conclusion.get("conclusion_on", oversight.conclusion_on),
+            conclusion_number=conclusion.get("conclusion_number") or oversight.conclusion_number,
+            conclusion=conclusion.get("conclusion") or oversight.conclusion,
+        )
+    return _out(user, oversight.pk)
+
+
+# --- Recommendations -----------------------------------------------------------------------
+
+
+class RecommendationFilter(Schema):
+    follow_up: str = Field("", description="open, in_progress, overdue or done")
+    responsible: int | None = None
+    oversight: int | None = None
+    mine: bool = Field(False, description="Only those addressed to your organisations")
+
+
+class RecommendationIn(Schema):
+    oversight_id: int
+    text: str
+    responsible_id: int
+    due_on: datetime.date
+
+
+class RecommendationPatch(Schema):
+    text: str | None = None
+    responsible_id: int | None = None
+    due_on: datetime.date | None = None
+    status: str | None = Field(None, description="open, in_progress or done")
+    response: str | None = None
+
+
+def _rec_out(user: User, pk: int) -> Recommendation:
+    return selectors.get_recommendation_for_user(user, pk)
+
+
+@router.get("/recommendations", response=list[RecommendationOut], tags=["oversight"])
+@paginate(PageNumberPagination)
+def list_recommendations(request: HttpRequest, filters: Query[RecommendationFilter]) -> Any:
+    data = filters.dict()
+    data["addressed_to_me"] = data.pop("mine")
+    return selectors.recommendations_for_user(_actor(request), **data)
+
+
+@router.get("/recommendations/{rec_id}", response=RecommendationOut, tags=["oversight"])
+def get_recommendation(request: HttpRequest, rec_id: int) -> Any:
+    return _rec_out(_actor(request), rec_id)
+
+
+@router.post("/recommendations", response={201: RecommendationOut}, tags=["oversight"])
+def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> Any:
+    user = _actor(request)
+    try:
+        oversight = selectors.get_oversight_for_user(user, payload.oversight_id)
+    except Http404:
+        raise ValidationError(
+            {"oversight_id": _("No oversight with id %(id)s in your scope.")
+             % {"id": payload.oversight_id}}
+        ) from None  # fmt: skip
+    rec = services.recommendation_add(
+        actor=user,
+        oversight=oversight,
+        text=payload.text,
+        responsible=_org(user, payload.responsible_id, "responsible_id"),
+        due_on=payload.due_on,
+    )
+    return Status(201, _rec_out(user, rec.pk))
+
+
+@router.patch("/recommendations/{rec_id}", response=RecommendationOut, tags=["oversight"])
+def update_recommendation(request: HttpRequest, rec_id: int, payload: RecommendationPatch) -> Any:
+    """The lead corrects text, responsible or due date; the responsible answers with a status."""
+    user = _actor(request)
+    rec = selectors.get_recommendation_for_user(user, rec_id)
+    data = payload.dict(exclude_unset=True)
+    if {"text", "responsible_id", "due_on"} & set(data):
+        services.recommendation_update(
+            actor=user,
+            recommendation=rec,
+            text=data.get("text") or rec.text,
+            responsible=_org(user, data["responsible_id"], "responsible_id")
+            if data.get("responsible_id")
+            else rec.responsible,
+            due_on=data.get("due_on") or rec.due_on,
+        )
+    if "status" in data or "response" in data:
+        services.recommendation_respond(
+            actor=user,
+            recommendation=rec,
+            status=data.get("status") or rec.status,
+            response=data.get("response") or "",
+        )
+    return _rec_out(user, rec.pk)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OversightConfig(AppConfig):
+    name = "danvan.oversight"
+    label = "oversight"
+    verbose_name = _("Inspection and supervision")
+
+    def ready(self) -> None:
+        from danvan.documents import references
+        from danvan.lib import reminders
+
+        from . import citations, tasks
+
+        references.register(citations.SOURCE)
+        reminders.register(tasks.send_recommendation_reminders)

@@ -1,0 +1,342 @@
+"""Reads of plans, oversights and recommendations through the user's scope, and their figures."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from danvan.lib import periods
+from danvan.lib.text import fold
+from danvan.org.models import PERMISSIONS, Organization, Verb, scope_for
+from danvan.org.scopes import ReportingScope
+from danvan.org.selectors import user_can
+
+from .models import (
+    Oversight,
+    OversightKind,
+    Plan,
+    Recommendation,
+    RecommendationStatus,
+)
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+FOLLOW_UP = ("open", "in_progress", "overdue", "done")
+
+
+# --- The seeds' figure -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OversightFigures:
+    """«N inspections of M organisations»: N oversights, M distinct subject organisations."""
+
+    inspections: int = 0
+    inspected_organizations: int = 0
+    supervisions: int = 0
+    supervised_organizations: int = 0
+    surveys: int = 0
+    surveyed_organizations: int = 0
+    recommendations: int = 0
+    recommendations_done: int = 0
+    recommendations_overdue: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def oversight_figures(
+    scope: ReportingScope, period: periods.Period, *, today: datetime.date | None = None
+) -> OversightFigures:
+    """Oversights led within the scope that began in the period, and what they recommended.
+
+    An oversight of three organisations counts once, and three organisations; M counts
+    distinct organisations over the whole period, so a year is not the sum of its halves.
+    Recommendations are judged as of the period's end (or today, while it runs).
+    Two queries, whatever the size. A derived indicator for periodic reports.
+    """
+    today = today or timezone.localdate()
+    cutoff = min(today, period.end)
+    oversights = Oversight.objects.filter(
+        scope.q("lead"), starts_on__gte=period.start, starts_on__lte=period.end
+    )
+    by_kind = {
+        row["kind"]: row
+        for row in oversights.order_by()
+        .values("kind")
+        .annotate(n=Count("pk", distinct=True), m=Count("subjects", distinct=True))
+    }
+    done_by_cutoff = Q(done_on__isnull=False, done_on__lte=cutoff)
+    recs = Recommendation.objects.filter(oversight__in=oversights.values("pk")).aggregate(
+        made=Count("pk"),
+        done=Count("pk", filter=done_by_cutoff),
+        overdue=Count("pk", filter=Q(due_on__lt=cutoff) & ~done_by_cutoff),
+    )
+
+    def pair(kind: str) -> tuple[int, int]:
+        row = by_kind.get(kind)
+        return (row["n"], row["m"]) if row else (0, 0)
+
+    inspections, inspected = pair(OversightKind.INSPECTION)
+    supervisions, supervised = pair(OversightKind.SUPERVISION)
+    surveys, surveyed = pair(OversightKind.SURVEY)
+    return OversightFigures(
+        inspections=inspections,
+        inspected_organizations=inspected,
+        supervisions=supervisions,
+        supervised_organizations=supervised,
+        surveys=surveys,
+        surveyed_organizations=surveyed,
+        recommendations=recs["made"],
+        recommendations_done=recs["done"],
+        recommendations_overdue=recs["overdue"],
+    )
+
+
+def user_reporting_scope(user: User, organization: Organization | None = None) -> ReportingScope:
+    """The figures a user may read: one organisation's subtree, or all of their scope."""
+    if organization is not None:
+        return ReportingScope.of(organization)
+    if user.is_superuser:
+        roots = Organization.get_root_nodes()
+        return ReportingScope(org_paths=tuple(r.path for r in roots))
+    return ReportingScope(org_paths=tuple(scope_for(user).org_paths))
+
+
+# --- Oversights ------------------------------------------------------------------------------
+
+
+def oversights_for_user(
+    user: User,
+    *,
+    q: str = "",
+    kind: str = "",
+    year: int | None = None,
+    lead: int | None = None,
+    subject: int | None = None,
+    document: int | None = None,
+    plan: int | None = None,
+    stage: str = "",
+    today: datetime.date | None = None,
+) -> QuerySet[Oversight]:
+    oversights = Oversight.objects.visible_to(user)
+    for word in fold(q).split():
+        oversights = oversights.filter(search_text__contains=word)
+    if kind:
+        oversights = oversights.filter(kind=kind)
+    if year:
+        oversights = oversights.filter(starts_on__year=year)
+    if lead is not None:
+        oversights = oversights.filter(lead_id=lead)
+    if subject is not None:
+        oversights = oversights.filter(subjects__id=subject)
+    if document is not None:
+        oversights = oversights.filter(documents__id=document)
+    if plan is not None:
+        oversights = oversights.filter(plan_item__plan_id=plan)
+    if stage:
+        today = today or timezone.localdate()
+        if stage == "concluded":
+            oversights = oversights.filter(conclusion_on__isnull=False)
+        elif stage == "planned":
+            oversights = oversights.filter(conclusion_on__isnull=True, starts_on__gt=today)
+        elif stage == "under_way":
+            oversights = oversights.filter(conclusion_on__isnull=True, starts_on__lte=today)
+    return (
+        oversights.select_related("lead")
+        .annotate(
+            subject_count=Count("subjects", distinct=True),
+            recommendation_count=Count("recommendations", distinct=True),
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def get_oversight_for_user(user: User, pk: int | str) -> Oversight:
+    try:
+        return (
+            Oversight.objects.visible_to(user)
+            .select_related("lead", "lead__area", "plan_item", "plan_item__plan")
+            .get(pk=pk)
+        )
+    except (Oversight.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def oversight_subjects(oversight: Oversight) -> QuerySet[Organization]:
+    return oversight.subjects.select_related("area").order_by("path")
+
+
+def oversight_recommendations(oversight: Oversight) -> QuerySet[Recommendation]:
+    return oversight.recommendations.select_related("responsible").order_by("number", "pk")
+
+
+def organizations_user_may_lead(user: User) -> QuerySet[Organization]:
+    """Active organisations where the user may record oversights (the edit verb)."""
+    orgs = Organization.objects.active()
+    if user.is_superuser:
+        return orgs.select_related("area").order_by("path")
+    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
+    return orgs.subtree_of(paths).select_related("area").order_by("path")
+
+
+def subject_candidates(user: User) -> QuerySet[Organization]:
+    """Organisations the user may name as subjects (the service checks the lead's scope)."""
+    return Organization.objects.visible_to(user).active().select_related("area").order_by("path")
+
+
+def in_lead_scope(lead: Organization, org: Organization) -> bool:
+    """Whom a lead may inspect: its own subtree and the organisations located in its area."""
+    return org.path.startswith(lead.path) or org.area.path.startswith(lead.area.path)
+
+
+# --- Recommendations -------------------------------------------------------------------------
+
+
+def recommendations_for_user(
+    user: User,
+    *,
+    follow_up: str = "",
+    responsible: int | None = None,
+    oversight: int | None = None,
+    addressed_to_me: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet[Recommendation]:
+    today = today or timezone.localdate()
+    recs = Recommendation.objects.visible_to(user)
+    if follow_up == "overdue":
+        recs = recs.overdue(today)
+    elif follow_up == RecommendationStatus.DONE:
+        recs = recs.filter(status=RecommendationStatus.DONE)
+    elif follow_up in (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS):
+        recs = recs.filter(status=follow_up, due_on__gte=today)
+    if responsible is not None:
+        recs = recs.filter(responsible_id=responsible)
+    if oversight is not None:
+        recs = recs.filter(oversight_id=oversight)
+    if addressed_to_me and not user.is_superuser:
+        recs = recs.filter(ReportingScope(tuple(scope_for(user).org_paths)).q("responsible"))
+    return recs.select_related("responsible", "oversight", "oversight__lead").order_by(
+        "due_on", "pk"
+    )
+
+
+def get_recommendation_for_user(user: User, pk: int | str) -> Recommendation:
+    try:
+        return (
+            Recommendation.objects.visible_to(user)
+            .select_related("responsible", "oversight", "oversight__lead")
+            .get(pk=pk)
+        )
+    except (Recommendation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def user_may_answer(user: User, recommendation: Recommendation) -> bool:
+    """The responsible organisation's officers answer; the lead's officers may update too."""
+    return user_can(user, Verb.EDIT, recommendation.responsible) or user_can(
+        user, Verb.EDIT, recommendation.oversight.lead
+    )
+
+
+def follow_up_totals(recs: QuerySet[Recommendation], today: datetime.date) -> dict[str, int]:
+    """How many are open, in progress, overdue and done — one query."""
+    current = Q(due_on__gte=today)
+    return recs.order_by().aggregate(
+        open=Count("pk", filter=current & Q(status=RecommendationStatus.OPEN)),
+        in_progress=Count("pk", filter=current & Q(status=RecommendationStatus.IN_PROGRESS)),
+        overdue=Count("pk", filter=~current & ~Q(status=RecommendationStatus.DONE)),
+        done=Count("pk", filter=Q(status=RecommendationStatus.DONE)),
+    )
+
+
+def follow_up_counts(recs: list[Recommendation], today: datetime.date) -> dict[str, int]:
+    tally = Counter(r.follow_up(today) for r in recs)
+    return {key: tally.get(key, 0) for key in FOLLOW_UP}
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+def plans_for_user(user: User, *, year: int | None = None) -> QuerySet[Plan]:
+    plans = Plan.objects.visible_to(user)
+    if year:
+        plans = plans.filter(year=year)
+    return (
+        plans.select_related("organization")
+        .annotate(item_count=Count("items", distinct=True))
+        .order_by("-year", "title")
+    )
+
+
+def get_plan_for_user(user: User, pk: int | str) -> Plan:
+    try:
+        return (
+            Plan.objects.visible_to(user)
+            .select_related("organization", "organization__area")
+            .get(pk=pk)
+        )
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def plan_versus_done(plan: Plan, today: datetime.date) -> dict[str, Any]:
+    """Each plan item with the oversights that carried it out, and its state; plus totals."""
+    oversights = Oversight.objects.select_related("lead").order_by("starts_on", "pk")
+    items = list(
+        plan.items.prefetch_related(
+            Prefetch("subjects", queryset=Organization.objects.order_by("path")),
+            Prefetch("oversights", queryset=oversights),
+        ).order_by("order", "pk")
+    )
+    totals: dict[str, Counter[str]] = {}
+    for item in items:
+        done = list(item.oversights.all())
+        period = periods.parse(item.period)
+        if any(o.conclusion_on for o in done):
+            state = "done"
+        elif done:
+            state = "under_way"
+        elif period.end < today:
+            state = "missed"
+        else:
+            state = "not_started"
+        item.state = state  # type: ignore[attr-defined]
+        item.done = done  # type: ignore[attr-defined]
+        item.period_label = period.label()  # type: ignore[attr-defined]
+        totals.setdefault(item.kind, Counter())[state] += 1
+    unplanned = (
+        Oversight.objects.led_within([plan.organization.path])
+        .filter(starts_on__year=plan.year, plan_item__isnull=True)
+        .select_related("lead")
+        .order_by("starts_on", "pk")
+    )
+    by_kind = []
+    for value, label in OversightKind.choices:
+        counts = totals.get(value, Counter())
+        planned = sum(counts.values())
+        by_kind.append(
+            {
+                "kind": value,
+                "label": label,
+                "planned": planned,
+                "done": counts["done"],
+                "under_way": counts["under_way"],
+                "missed": counts["missed"],
+                "not_started": counts["not_started"],
+                "pct": round(100 * counts["done"] / planned) if planned else 0,
+            }
+        )
+    return {
+        "items": items,
+        "by_kind": by_kind,
+        "unplanned": list(unplanned[:20]),
+        "unplanned_count": unplanned.count(),
+    }

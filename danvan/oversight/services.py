@@ -1,0 +1,446 @@
+"""Writes to plans, oversights and recommendations.
+
+Keyword-only, one transaction each, the actor's permission checked here, bad input refused
+with a ValidationError that names the field to fix.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.documents.models import Document
+from danvan.lib import periods
+from danvan.lib.history import attributed, short_date
+from danvan.lib.uploads import check_upload, safe_name
+from danvan.org.models import Membership, Organization, Verb
+from danvan.org.selectors import user_can
+
+from .models import (
+    Oversight,
+    OversightKind,
+    Plan,
+    PlanItem,
+    Recommendation,
+    RecommendationReminder,
+    RecommendationStatus,
+)
+from .selectors import in_lead_scope
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+
+def _require(actor: User | None, verb: str, org: Organization, message: str) -> None:
+    if actor is not None and not user_can(actor, verb, org):
+        raise PermissionDenied(message)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in OversightKind.values:
+        raise ValidationError({"kind": _("Choose inspection, supervision or thematic survey.")})
+
+
+def _check_subjects(lead: Organization, subjects: list[Organization], field: str) -> None:
+    for org in subjects:
+        if not org.is_active:
+            raise ValidationError({field: _("%(org)s is dissolved.") % {"org": org.name}})
+        if not in_lead_scope(lead, org):
+            raise ValidationError(
+                {field: _("%(org)s is outside the scope of %(lead)s: a lead oversees its own "
+                          "units and the organisations of its area.")
+                 % {"org": org.name, "lead": lead.name}}
+            )  # fmt: skip
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *, actor: User | None, organization: Organization, year: int, title: str, note: str = ""
+) -> Plan:
+    _require(actor, Verb.EDIT, organization, _("You may not make plans for this organisation."))
+    if not title.strip():
+        raise ValidationError({"title": _("Enter the title.")})
+    if not periods.MIN_YEAR <= year <= periods.MAX_YEAR:
+        raise ValidationError({"year": _("Enter a year such as 2026.")})
+    plan = Plan(
+        organization=organization, year=year, title=title.strip(), note=note, created_by=actor
+    )
+    attributed(plan, actor).save()
+    return plan
+
+
+def _item_period(plan: Plan, period: str) -> str:
+    try:
+        parsed = periods.parse(period.strip())
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    if parsed.type == periods.PeriodType.TERM or parsed.start.year != plan.year:
+        raise ValidationError(
+            {"period": _("Give a month, quarter or half of %(year)s, e.g. %(year)sQ2.")
+             % {"year": plan.year}}
+        )  # fmt: skip
+    return parsed.code
+
+
+@transaction.atomic
+def plan_item_add(
+    *,
+    actor: User | None,
+    plan: Plan,
+    kind: str,
+    title: str,
+    period: str,
+    subjects: list[Organization] | None = None,
+) -> PlanItem:
+    """Add a line to the plan: what, whom, when."""
+    _require(actor, Verb.EDIT, plan.organization, _("You may not change this plan."))
+    _check_kind(kind)
+    if not title.strip():
+        raise ValidationError({"title": _("Say what is to be inspected or supervised.")})
+    code = _item_period(plan, period)
+    _check_subjects(plan.organization, subjects or [], "subjects")
+    order = (plan.items.aggregate(n=Max("order"))["n"] or 0) + 1
+    item = attributed(
+        PlanItem(plan=plan, kind=kind, title=title.strip(), period=code, order=order), actor
+    )
+    item.save()
+    item.subjects.set(subjects or [])
+    return item
+
+
+@transaction.atomic
+def plan_item_delete(*, actor: User | None, item: PlanItem) -> None:
+    _require(actor, Verb.EDIT, item.plan.organization, _("You may not change this plan."))
+    if item.oversights.exists():
+        raise ValidationError(_("Oversights carry out this item; it stays in the plan."))
+    attributed(item, actor).delete()
+
+
+# --- Oversights ----------------------------------------------------------------------------
+
+
+def _check_dates(
+    starts_on: datetime.date | None, ends_on: datetime.date | None
+) -> tuple[datetime.date, datetime.date]:
+    if starts_on is None:
+        raise ValidationError({"starts_on": _("Enter the day the oversight begins.")})
+    if ends_on is None:
+        raise ValidationError({"ends_on": _("Enter the day the oversight ends.")})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The oversight must end on or after it begins.")})
+    return starts_on, ends_on
+
+
+def _check_plan_item(lead: Organization, item: PlanItem | None) -> None:
+    if item is not None and not lead.path.startswith(item.plan.organization.path):
+        raise ValidationError(
+            {"plan_item": _("This plan belongs to %(org)s, not to the lead or above it.")
+             % {"org": item.plan.organization.name}}
+        )  # fmt: skip
+
+
+@transaction.atomic
+def oversight_create(
+    *,
+    actor: User | None,
+    kind: str,
+    title: str,
+    lead: Organization,
+    subjects: list[Organization],
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    documents: list[Document] | None = None,
+    team: str = "",
+    findings: str = "",
+    plan_item: PlanItem | None = None,
+) -> Oversight:
+    """Record an inspection, supervision or survey of one or more subject organisations."""
+    _require(actor, Verb.EDIT, lead, _("You may not record oversights for this organisation."))
+    _check_kind(kind)
+    if not title.strip():
+        raise ValidationError({"title": _("Enter the title.")})
+    if not lead.is_active:
+        raise ValidationError({"lead": _("The lead organisation is dissolved.")})
+    if not subjects:
+        raise ValidationError({"subjects": _("Choose at least one subject organisation.")})
+    _check_subjects(lead, subjects, "subjects")
+    starts_on, ends_on = _check_dates(starts_on, ends_on)
+    _check_plan_item(lead, plan_item)
+    oversight = attributed(
+        Oversight(
+            kind=kind,
+            title=title.strip(),
+            lead=lead,
+            team=team.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            findings=findings.strip(),
+            plan_item=plan_item,
+            created_by=actor,
+        ),
+        actor,
+    )
+    oversight.save()
+    oversight.subjects.set(subjects)
+    oversight.documents.set(documents or [])
+    return oversight
+
+
+EDITABLE = {"kind", "title", "team", "starts_on", "ends_on", "findings", "plan_item"}
+
+
+@transaction.atomic
+def oversight_update(
+    *,
+    actor: User | None,
+    oversight: Oversight,
+    subjects: list[Organization] | None = None,
+    documents: list[Document] | None = None,
+    **fields: Any,
+) -> Oversight:
+    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    for name, value in fields.items():
+        setattr(oversight, name, value.strip() if isinstance(value, str) else value)
+    _check_kind(oversight.kind)
+    if not oversight.title:
+        raise ValidationError({"title": _("Enter the title.")})
+    _check_dates(oversight.starts_on, oversight.ends_on)
+    _check_plan_item(oversight.lead, oversight.plan_item)
+    if oversight.conclusion_on and oversight.conclusion_on < oversight.starts_on:
+        raise ValidationError(
+            {"starts_on": _("The conclusion is dated %(day)s; the oversight began before it.")
+             % {"day": short_date(oversight.conclusion_on)}}
+        )  # fmt: skip
+    if subjects is not None:
+        if not subjects:
+            raise ValidationError({"subjects": _("Choose at least one subject organisation.")})
+        _check_subjects(oversight.lead, subjects, "subjects")
+    attributed(oversight, actor).save()
+    if subjects is not None:
+        oversight.subjects.set(subjects)
+    if documents is not None:
+        oversight.documents.set(documents)
+    return oversight
+
+
+@transaction.atomic
+def oversight_conclude(
+    *,
+    actor: User | None,
+    oversight: Oversight,
+    conclusion_on: datetime.date | None,
+    conclusion_number: str = "",
+    conclusion: str = "",
+    findings: str | None = None,
+    conclusion_file: UploadedFile | None = None,
+) -> Oversight:
+    """Record the conclusion (number, date, text, file); it may be corrected later."""
+    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
+    if conclusion_on is None:
+        raise ValidationError({"conclusion_on": _("Enter the date of the conclusion.")})
+    if conclusion_on < oversight.starts_on:
+        raise ValidationError(
+            {"conclusion_on": _("The conclusion cannot be dated before the oversight began "
+                                "(%(day)s).") % {"day": short_date(oversight.starts_on)}}
+        )  # fmt: skip
+    if conclusion_on > timezone.localdate():
+        raise ValidationError({"conclusion_on": _("The date cannot be in the future.")})
+    if not conclusion.strip() and not conclusion_file:
+        raise ValidationError({"conclusion": _("Write the conclusion, or attach the document.")})
+    if conclusion_file is not None:
+        try:
+            check_upload(conclusion_file)
+        except ValidationError as exc:
+            raise ValidationError({"conclusion_file": exc.messages}) from None
+        oversight.conclusion_file.save(
+            safe_name(conclusion_file.name or "conclusion"), conclusion_file, save=False
+        )
+    oversight.conclusion_on = conclusion_on
+    oversight.conclusion_number = conclusion_number.strip()
+    oversight.conclusion = conclusion.strip()
+    if findings is not None:
+        oversight.findings = findings.strip()
+    attributed(oversight, actor, _("Concluded")).save()
+    return oversight
+
+
+# --- Recommendations -----------------------------------------------------------------------
+
+
+def _check_recommendation(
+    oversight: Oversight,
+    text: str,
+    responsible: Organization | None,
+    due_on: datetime.date | None,
+) -> tuple[Organization, datetime.date]:
+    if not text.strip():
+        raise ValidationError({"text": _("Write the recommendation.")})
+    if responsible is None:
+        raise ValidationError(
+            {"responsible": _("Name the organisation responsible for carrying it out.")}
+        )
+    if due_on is None:
+        raise ValidationError({"due_on": _("Give the date by which it must be carried out.")})
+    if due_on < oversight.starts_on:
+        raise ValidationError(
+            {"due_on": _("The due date is before the oversight began (%(day)s).")
+             % {"day": short_date(oversight.starts_on)}}
+        )  # fmt: skip
+    _check_subjects(oversight.lead, [responsible], "responsible")
+    return responsible, due_on
+
+
+@transaction.atomic
+def recommendation_add(
+    *,
+    actor: User | None,
+    oversight: Oversight,
+    text: str,
+    responsible: Organization | None,
+    due_on: datetime.date | None,
+) -> Recommendation:
+    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
+    responsible, due_on = _check_recommendation(oversight, text, responsible, due_on)
+    number = (oversight.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
+    recommendation = attributed(
+        Recommendation(
+            oversight=oversight,
+            number=number,
+            text=text.strip(),
+            responsible=responsible,
+            due_on=due_on,
+        ),
+        actor,
+    )
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_update(
+    *,
+    actor: User | None,
+    recommendation: Recommendation,
+    text: str,
+    responsible: Organization | None,
+    due_on: datetime.date | None,
+) -> Recommendation:
+    """The lead's officers correct a recommendation; the history keeps what it said."""
+    oversight = recommendation.oversight
+    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
+    responsible, due_on = _check_recommendation(oversight, text, responsible, due_on)
+    recommendation.text = text.strip()
+    recommendation.responsible = responsible
+    recommendation.due_on = due_on
+    attributed(recommendation, actor).save()
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_respond(
+    *, actor: User, recommendation: Recommendation, status: str, response: str = ""
+) -> Recommendation:
+    """The responsible organisation reports how far it has carried the recommendation out."""
+    rec = (
+        Recommendation.objects.select_for_update()
+        .select_related("responsible", "oversight__lead")
+        .get(pk=recommendation.pk)
+    )
+    if not (
+        user_can(actor, Verb.EDIT, rec.responsible)
+        or user_can(actor, Verb.EDIT, rec.oversight.lead)
+    ):
+        raise PermissionDenied(
+            _("Only the responsible organisation's officers answer this recommendation.")
+        )
+    if status not in RecommendationStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if status == RecommendationStatus.DONE and not response.strip() and not rec.response:
+        raise ValidationError({"response": _("Say what was done.")})
+    if status == RecommendationStatus.DONE:
+        if rec.status != RecommendationStatus.DONE or rec.done_on is None:
+            rec.done_on = timezone.localdate()
+    else:
+        rec.done_on = None
+    rec.status = status
+    if response.strip():
+        rec.response = response.strip()
+    attributed(rec, actor).save()
+    recommendation.refresh_from_db()
+    return rec
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+def _emails(org_id: int, roles: list[str]) -> list[str]:
+    return list(
+        Membership.objects.active()
+        .filter(organization_id=org_id, role__in=roles, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def send_recommendation_reminders(*, today: datetime.date | None = None) -> int:
+    """E-mail today's reminders on recommendations, like those on programme tasks.
+
+    Before the due date and the day after it to the responsible organisation; escalated to
+    the lead's leaders after the escalation delay. Each (recommendation, kind) is sent once.
+    """
+    today = today or timezone.localdate()
+    before = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_BEFORE)
+    after = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_AFTER)
+    escalate = datetime.timedelta(days=settings.DANVAN_ESCALATION_DAYS)
+    open_recs = Recommendation.objects.open().select_related("oversight", "responsible")
+    due: list[tuple[str, Any]] = [
+        ("due_soon", open_recs.filter(due_on__gt=today - after, due_on__lte=today + before)),
+        ("overdue", open_recs.filter(due_on__lte=today - after)),
+        ("escalated", open_recs.filter(due_on__lte=today - escalate)),
+    ]
+    already = set(RecommendationReminder.objects.values_list("recommendation_id", "kind"))
+    inbox: dict[tuple[str, str], list[Recommendation]] = {}
+    for kind, recs in due:
+        for rec in recs:
+            if (rec.pk, kind) in already:
+                continue
+            org, roles = (
+                (rec.oversight.lead_id, settings.DANVAN_ESCALATION_ROLES)
+                if kind == "escalated"
+                else (rec.responsible_id, settings.DANVAN_REMINDER_ROLES)
+            )
+            recipients = _emails(org, roles)
+            if recipients:
+                RecommendationReminder.objects.create(recommendation=rec, kind=kind)
+            for email in recipients:
+                inbox.setdefault((email, kind), []).append(rec)
+    messages = []
+    for (email, kind), recs in sorted(inbox.items()):
+        context = {
+            "recommendations": recs,
+            "kind": kind,
+            "site_url": settings.SITE_URL,
+            "today": today,
+        }
+        subject = render_to_string("oversight/email/reminder_subject.txt", context).strip()
+        body = render_to_string("oversight/email/reminder.txt", context)
+        messages.append((subject, body, None, [email]))
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return len(messages)

@@ -1,0 +1,502 @@
+"""Pages for oversights, recommendations and annual plans. Thin views."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from danvan.documents.selectors import document_choices
+from danvan.lib import periods
+from danvan.lib.history import history_for, history_for_many
+from danvan.lib.web import (
+    add_service_errors,
+    current_user,
+    paginate,
+    query_without_page,
+    xlsx_response,
+)
+from danvan.org.models import Organization, Verb
+from danvan.org.selectors import get_organization_for_user, user_can
+
+from . import exports, selectors, services
+from .forms import (
+    ConcludeForm,
+    OversightForm,
+    PlanForm,
+    PlanItemForm,
+    RecommendationForm,
+    RespondForm,
+)
+from .models import OversightKind, PlanItem, Recommendation, RecommendationStatus
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _list_filters(request: HttpRequest) -> dict[str, Any]:
+    kind = request.GET.get("kind", "")
+    stage = request.GET.get("stage", "")
+    return {
+        "q": request.GET.get("q", "").strip(),
+        "kind": kind if kind in OversightKind.values else "",
+        "year": _int(request.GET.get("year")),
+        "stage": stage if stage in ("planned", "under_way", "concluded") else "",
+        "document": _int(request.GET.get("document")),
+        "plan": _int(request.GET.get("plan")),
+    }
+
+
+def _figures_context(request: HttpRequest) -> dict[str, Any]:
+    """The seeds' figure for a period (default: the current half year) and a scope."""
+    user = current_user(request)
+    today = timezone.localdate()
+    code = request.GET.get("period", "").strip()
+    error = ""
+    try:
+        period = periods.parse(code) if code else periods.from_date(today, periods.PeriodType.HALF)
+    except periods.PeriodError as exc:
+        error = str(exc)
+        period = periods.from_date(today, periods.PeriodType.HALF)
+    org = None
+    org_id = _int(request.GET.get("org"))
+    if org_id is not None:
+        try:
+            org = get_organization_for_user(user, org_id)
+        except Http404:
+            error = _("That organisation is not in your scope.")
+    scope = selectors.user_reporting_scope(user, org)
+    return {
+        "figures": selectors.oversight_figures(scope, period, today=today),
+        "figures_period": period,
+        "figures_period_label": period.label(),
+        "figures_org": org,
+        "figures_error": error,
+        "period_choices": [
+            periods.from_date(today, periods.PeriodType.HALF),
+            periods.from_date(today, periods.PeriodType.HALF).previous(),
+            periods.from_date(today, periods.PeriodType.YEAR),
+            periods.from_date(today, periods.PeriodType.YEAR).previous(),
+        ],
+    }
+
+
+@login_required
+def oversight_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    filters = _list_filters(request)
+    oversights = selectors.oversights_for_user(user, **filters)
+    today = timezone.localdate()
+    page = paginate(request, oversights)
+    for oversight in page:
+        oversight.current_stage = oversight.stage(today)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "oversight/oversight_list.html",
+        {
+            "page": page,
+            **filters,
+            "kinds": OversightKind.choices,
+            "query": query_without_page(request),
+            "can_create": selectors.organizations_user_may_lead(user).exists(),
+            "scope_orgs": Organization.objects.visible_to(user)
+            .active()
+            .filter(depth__lte=2)
+            .order_by("path"),
+            **_figures_context(request),
+        },
+    )
+
+
+@login_required
+def oversights_xlsx(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    oversights = selectors.oversights_for_user(user, **_list_filters(request))
+    return xlsx_response(
+        exports.oversights_xlsx(oversights, timezone.localdate()), "kiem-tra-giam-sat.xlsx"
+    )
+
+
+def _oversight_form(request: HttpRequest, **kw: Any) -> OversightForm:
+    user = current_user(request)
+    return OversightForm(
+        request.POST or None,
+        leads=selectors.organizations_user_may_lead(user),
+        subjects=selectors.subject_candidates(user),
+        documents=document_choices(user),
+        plan_items=PlanItem.objects.filter(
+            plan__in=selectors.plans_for_user(user).values("pk")
+        ).select_related("plan"),
+        **kw,
+    )
+
+
+@login_required
+def oversight_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    if not selectors.organizations_user_may_lead(user).exists():
+        raise PermissionDenied
+    initial: dict[str, Any] = {"kind": OversightKind.SUPERVISION}
+    item_id = _int(request.GET.get("plan_item"))
+    if item_id:
+        item = PlanItem.objects.filter(
+            pk=item_id, plan__in=selectors.plans_for_user(user).values("pk")
+        ).first()
+        if item is not None:
+            initial.update(
+                kind=item.kind,
+                title=item.title,
+                plan_item=item,
+                lead=item.plan.organization,
+                subjects=list(item.subjects.all()),
+            )
+    form = _oversight_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["subjects"] = list(data["subjects"])
+        data["documents"] = list(data["documents"])
+        try:
+            oversight = services.oversight_create(actor=user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Oversight recorded."))
+            return redirect("oversight_detail", pk=oversight.pk)
+    return render(request, "oversight/oversight_form.html", {"form": form, "oversight": None})
+
+
+@login_required
+def oversight_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    oversight = selectors.get_oversight_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, oversight.lead):
+        raise PermissionDenied
+    fields = ["kind", "title", "plan_item", "starts_on", "ends_on", "team", "findings"]
+    initial = {f: getattr(oversight, f) for f in fields}
+    initial["subjects"] = list(oversight.subjects.all())
+    initial["documents"] = list(oversight.documents.all())
+    form = _oversight_form(request, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["subjects"] = list(data["subjects"])
+        data["documents"] = list(data["documents"])
+        try:
+            services.oversight_update(actor=user, oversight=oversight, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Oversight saved."))
+            return redirect("oversight_detail", pk=oversight.pk)
+    return render(request, "oversight/oversight_form.html", {"form": form, "oversight": oversight})
+
+
+@login_required
+def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    oversight = selectors.get_oversight_for_user(user, pk)
+    today = timezone.localdate()
+    can_edit = user_can(user, Verb.EDIT, oversight.lead)
+    recommendations = list(selectors.oversight_recommendations(oversight))
+    for rec in recommendations:
+        rec.state = rec.follow_up(today)  # type: ignore[attr-defined]
+        rec.may_answer = can_edit or user_can(user, Verb.EDIT, rec.responsible)  # type: ignore[attr-defined]
+        rec.respond_form = RespondForm(  # type: ignore[attr-defined]
+            initial={"status": rec.status}, prefix=f"rec{rec.pk}"
+        )
+    rec_history = history_for_many(
+        Recommendation,
+        Recommendation.history.filter(oversight_id=oversight.pk).select_related("history_user"),
+        subject=lambda r: _("Recommendation %(n)s") % {"n": r.number},
+    )
+    return render(
+        request,
+        "oversight/oversight_detail.html",
+        {
+            "oversight": oversight,
+            "stage": oversight.stage(today),
+            "subjects": selectors.oversight_subjects(oversight),
+            "documents": oversight.documents.order_by("number"),
+            "recommendations": recommendations,
+            "follow_up": selectors.follow_up_counts(recommendations, today),
+            "can_edit": can_edit,
+            "conclude_form": ConcludeForm(
+                initial={
+                    "conclusion_on": oversight.conclusion_on or today,
+                    "conclusion_number": oversight.conclusion_number,
+                    "conclusion": oversight.conclusion,
+                }
+            ),
+            "recommendation_form": RecommendationForm(
+                responsible=selectors.subject_candidates(user),
+                initial={"due_on": today + datetime.timedelta(days=90)},
+            )
+            if can_edit
+            else None,
+            "history": history_for(oversight),
+            "rec_history": sorted(rec_history, key=lambda e: e.when, reverse=True)[:50],
+            "rec_history_title": _("Changes to the recommendations"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def oversight_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    oversight = selectors.get_oversight_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, oversight.lead):
+        raise PermissionDenied
+    form = ConcludeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.oversight_conclude(actor=user, oversight=oversight, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("Conclusion recorded."))
+    else:
+        _flash_form(request, form)
+    return redirect("oversight_detail", pk=oversight.pk)
+
+
+@login_required
+def conclusion_file(request: HttpRequest, pk: int) -> FileResponse:
+    oversight = selectors.get_oversight_for_user(current_user(request), pk)
+    if not oversight.conclusion_file:
+        raise Http404
+    return FileResponse(oversight.conclusion_file.open("rb"), as_attachment=True,
+                        filename=(oversight.conclusion_file.name or "").rsplit("/", 1)[-1])  # fmt: skip
+
+
+def _flash(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _flash_form(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
+# --- Recommendations -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    oversight = selectors.get_oversight_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, oversight.lead):
+        raise PermissionDenied
+    form = RecommendationForm(request.POST, responsible=selectors.subject_candidates(user))
+    if form.is_valid():
+        try:
+            services.recommendation_add(actor=user, oversight=oversight, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("Recommendation added."))
+    else:
+        _flash_form(request, form)
+    return redirect(reverse("oversight_detail", args=[oversight.pk]) + "#recommendations")
+
+
+@login_required
+def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    rec = selectors.get_recommendation_for_user(user, pk)
+    if not user_can(user, Verb.EDIT, rec.oversight.lead):
+        raise PermissionDenied
+    form = RecommendationForm(
+        request.POST or None,
+        responsible=selectors.subject_candidates(user),
+        initial={"text": rec.text, "responsible": rec.responsible, "due_on": rec.due_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_update(actor=user, recommendation=rec, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Recommendation saved."))
+            return redirect(
+                reverse("oversight_detail", args=[rec.oversight_id]) + "#recommendations"
+            )
+    return render(request, "oversight/recommendation_form.html", {"form": form, "rec": rec})
+
+
+@login_required
+@require_POST
+def recommendation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    rec = selectors.get_recommendation_for_user(user, pk)
+    if not selectors.user_may_answer(user, rec):
+        raise PermissionDenied
+    form = RespondForm(request.POST, prefix=f"rec{rec.pk}")
+    if form.is_valid():
+        try:
+            services.recommendation_respond(actor=user, recommendation=rec, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+    else:
+        _flash_form(request, form)
+    back = request.POST.get("next", "")
+    if back == "board":
+        return redirect("recommendation_board")
+    return redirect(reverse("oversight_detail", args=[rec.oversight_id]) + f"#rec-{rec.pk}")
+
+
+def _board_filters(request: HttpRequest) -> dict[str, Any]:
+    follow_up = request.GET.get("follow_up", "")
+    return {
+        "follow_up": follow_up if follow_up in selectors.FOLLOW_UP else "",
+        "addressed_to_me": request.GET.get("mine") == "1",
+    }
+
+
+@login_required
+def recommendation_board(request: HttpRequest) -> HttpResponse:
+    """The follow-up board: every recommendation in scope, by state, with the answers."""
+    user = current_user(request)
+    today = timezone.localdate()
+    filters = _board_filters(request)
+    everything = selectors.recommendations_for_user(
+        user, addressed_to_me=filters["addressed_to_me"], today=today
+    )
+    counts = selectors.follow_up_totals(everything, today)
+    recs = selectors.recommendations_for_user(user, **filters, today=today)
+    page = paginate(request, recs)
+    for rec in page:
+        rec.state = rec.follow_up(today)  # type: ignore[attr-defined]
+        rec.may_answer = selectors.user_may_answer(user, rec)  # type: ignore[attr-defined]
+        rec.respond_form = RespondForm(  # type: ignore[attr-defined]
+            initial={"status": rec.status}, prefix=f"rec{rec.pk}"
+        )
+    return render(
+        request,
+        "oversight/recommendation_board.html",
+        {
+            "page": page,
+            "counts": counts,
+            "follow_up": filters["follow_up"],
+            "mine": filters["addressed_to_me"],
+            "states": [
+                ("open", _("Open")),
+                ("in_progress", _("In progress")),
+                ("overdue", _("Overdue")),
+                ("done", _("Done")),
+            ],
+            "query": query_without_page(request),
+            "statuses": RecommendationStatus.choices,
+        },
+    )
+
+
+@login_required
+def recommendations_xlsx(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    today = timezone.localdate()
+    recs = selectors.recommendations_for_user(user, **_board_filters(request), today=today)
+    return xlsx_response(exports.recommendations_xlsx(recs, today), "kien-nghi.xlsx")
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    organizations = selectors.organizations_user_may_lead(user)
+    form = PlanForm(
+        request.POST or None,
+        organizations=organizations,
+        initial={"year": timezone.localdate().year, "organization": organizations.first()},
+    )
+    if request.method == "POST":
+        if not organizations.exists():
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                plan = services.plan_create(actor=user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Plan created; add its items."))
+                return redirect("plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "oversight/plan_list.html",
+        {
+            "plans": selectors.plans_for_user(user),
+            "form": form if organizations.exists() else None,
+        },
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    plan = selectors.get_plan_for_user(user, pk)
+    can_edit = user_can(user, Verb.EDIT, plan.organization)
+    form = PlanItemForm(request.POST or None, subjects=selectors.subject_candidates(user))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["subjects"] = list(data["subjects"])
+            try:
+                services.plan_item_add(actor=user, plan=plan, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Item added to the plan."))
+                return redirect("plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "oversight/plan_detail.html",
+        {
+            "plan": plan,
+            "progress": selectors.plan_versus_done(plan, timezone.localdate()),
+            "can_edit": can_edit,
+            "form": form,
+            "history": history_for(plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    item = (
+        PlanItem.objects.filter(pk=pk, plan__in=selectors.plans_for_user(user).values("pk"))
+        .select_related("plan__organization")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    try:
+        services.plan_item_delete(actor=user, item=item)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Item removed from the plan."))
+    return redirect("plan_detail", pk=item.plan_id)

@@ -249,3 +249,81 @@ def test_a_practice_from_registration_to_the_public_showcase(demo_site: str, bro
     assert "77-QĐ" not in visitor.locator("main").inner_text()  # internal numbers stay inside
     for page in (xa, tinh, xa2, visitor):
         assert page.console_errors == []
+
+
+def test_a_supervision_of_three_communes_and_its_recommendations(demo_site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """tinh records a supervision of three commune organisations against Decision 23-QĐ/TW
+    with two recommendations; xa, an officer of one subject, marks its recommendation done;
+    the document's page lists the supervision; the half-year figure moves by 1 and 3."""
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from danvan.documents import demo as documents_demo
+    from danvan.documents.models import Document
+    from danvan.lib import periods
+
+    documents_demo.load(io.StringIO())
+    today = timezone.localdate()
+    half = periods.from_date(today, periods.PeriodType.HALF).code
+    decision = Document.objects.get(number="23-QĐ/TW")
+
+    def figure(page: Any) -> tuple[int, int]:
+        page.goto(f"{demo_site}/oversight/?period={half}")
+        text = page.locator("#figure-supervisions").inner_text()
+        numbers = [int(n.replace(".", "")) for n in re.findall(r"[\d.]+", text)]
+        return numbers[0], numbers[1]
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    before = figure(tinh)
+    tinh.click("#new-oversight")
+    tinh.select_option("#id_kind", "supervision")
+    tinh.fill("#id_title", "Giám sát thực hiện Quy chế dân vận tại ba xã")
+    tinh.select_option("#id_lead", label="Ban Tuyên giáo và Dân vận Tỉnh ủy Nghệ An — Nghệ An")
+    tinh.select_option(
+        "#id_subjects",
+        label=["Ủy ban MTTQ Việt Nam xã Mường Xén — Xã Mường Xén",
+               "Ủy ban nhân dân xã Mường Xén — Xã Mường Xén",
+               "Ủy ban MTTQ Việt Nam xã Mỹ Lý — Xã Mỹ Lý"],
+    )  # fmt: skip
+    tinh.select_option("#id_documents", str(decision.pk))
+    tinh.fill("#id_starts_on", today.isoformat())
+    tinh.fill("#id_ends_on", (today + datetime.timedelta(days=5)).isoformat())
+    tinh.fill("#id_team", "Phó Trưởng ban — Trưởng đoàn")
+    tinh.click("main form button[type=submit]")
+    tinh.wait_for_selector("h1:has-text('Giám sát thực hiện Quy chế dân vận tại ba xã')")
+    assert tinh.locator("#oversight-subjects li").count() == 3
+
+    due = (today + datetime.timedelta(days=30)).isoformat()
+    for text, responsible in [
+        ("Hướng dẫn các thôn, bản tổ chức hội nghị nhân dân", "Ủy ban MTTQ Việt Nam xã Mường Xén — Xã Mường Xén"),
+        ("Công khai kết quả giải quyết kiến nghị", "Ủy ban nhân dân xã Mường Xén — Xã Mường Xén"),
+    ]:  # fmt: skip
+        tinh.fill("#id_text", text)
+        tinh.select_option("#id_responsible", label=responsible)
+        tinh.fill("#id_due_on", due)
+        tinh.click("#add-recommendation")
+        tinh.wait_for_selector(f"#recommendations li:has-text('{text}')")
+    assert tinh.locator("#recommendations > ul > li").count() == 2
+
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    xa.goto(f"{demo_site}/recommendations/?mine=1")
+    item = xa.locator("li:has-text('Hướng dẫn các thôn, bản tổ chức hội nghị nhân dân')")
+    assert xa.locator("li:has-text('Công khai kết quả giải quyết kiến nghị')").count() == 0
+    item.locator("summary").click()
+    item.locator("select").select_option("done")
+    item.locator("input[name$='-response']").fill("Đã hướng dẫn 12 thôn, bản")
+    item.locator("button[type=submit]").click()
+    xa.wait_for_selector("li:has-text('Đã hướng dẫn 12 thôn, bản') .badge:has-text('Hoàn thành')")
+
+    tinh.goto(f"{demo_site}/documents/{decision.pk}/")
+    assert (
+        "Giám sát thực hiện Quy chế dân vận tại ba xã"
+        in tinh.locator("#refs-oversights").inner_text()
+    )
+    after = figure(tinh)
+    assert after == (before[0] + 1, before[1] + 3)
+    assert tinh.console_errors == [] and xa.console_errors == []

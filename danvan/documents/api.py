@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -18,7 +19,7 @@ from .models import Document
 router = Router()
 
 
-class DocumentOut(Schema):
+class DocumentFields(Schema):
     id: int
     kind: str
     number: str
@@ -30,6 +31,8 @@ class DocumentOut(Schema):
     replaced_by_id: int | None
     has_file: bool
 
+
+class DocumentOut(DocumentFields):
     @staticmethod
     def resolve_has_file(obj: Document) -> bool:
         return bool(obj.file)
@@ -43,7 +46,7 @@ class ReferenceOut(Schema):
     detail: str
 
 
-class DocumentDetailOut(DocumentOut):
+class DocumentDetailOut(DocumentFields):
     citation: str
     references: list[ReferenceOut]
 
@@ -126,9 +129,10 @@ def update_document(request: HttpRequest, document_id: int, payload: DocumentPat
     data = payload.dict(exclude_unset=True)
     status_given = "replaced_by_id" in data
     replaced_by = data.pop("replaced_by_id", None)
-    if data:
-        services.document_update(actor=user, document=document, **data)
-    if status_given:
-        successor = _other(user, replaced_by) if replaced_by else None
-        services.document_replace(actor=user, document=document, replaced_by=successor)
+    successor = _other(user, replaced_by) if replaced_by else None
+    with transaction.atomic():  # a refused part leaves the document as it was
+        if data:
+            services.document_update(actor=user, document=document, **data)
+        if status_given:
+            services.document_replace(actor=user, document=document, replaced_by=successor)
     return _detail(request, selectors.get_document_for_user(user, document_id))

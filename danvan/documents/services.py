@@ -62,7 +62,7 @@ def _check(document: Document) -> None:
     if twin.exists():
         raise ValidationError(
             {"number": _("%(issuer)s already has a document numbered %(number)s in the registry.")
-             % {"issuer": document.issuer.strip(), "number": twin.first().number}}  # type: ignore[union-attr]
+             % {"issuer": twin.first().issuer, "number": twin.first().number}}  # type: ignore[union-attr]
         )  # fmt: skip
 
 

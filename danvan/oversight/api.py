@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,6 +221,14 @@ def update_oversight(request: HttpRequest, oversight_id: int, payload: Oversight
         data["subjects"] = [_org(user, pk, "subject_ids") for pk in data.pop("subject_ids") or []]
     if "document_ids" in data:
         data["documents"] = _documents(user, data.pop("document_ids") or [])
+    with transaction.atomic():  # a refused part leaves the oversight as it was
+        _apply(user, oversight, data, conclusion)
+    return _out(user, oversight.pk)
+
+
+def _apply(
+    user: User, oversight: Oversight, data: dict[str, Any], conclusion: dict[str, Any]
+) -> None:
     if data:
         services.oversight_update(actor=user, oversight=oversight, **data)
     if conclusion:
@@ -230,7 +239,6 @@ def update_oversight(request: HttpRequest, oversight_id: int, payload: Oversight
             conclusion_number=conclusion.get("conclusion_number") or oversight.conclusion_number,
             conclusion=conclusion.get("conclusion") or oversight.conclusion,
         )
-    return _out(user, oversight.pk)
 
 
 # --- Recommendations -----------------------------------------------------------------------
@@ -301,14 +309,23 @@ def update_recommendation(request: HttpRequest, rec_id: int, payload: Recommenda
     user = _actor(request)
     rec = selectors.get_recommendation_for_user(user, rec_id)
     data = payload.dict(exclude_unset=True)
+    responsible = (
+        _org(user, data["responsible_id"], "responsible_id")
+        if data.get("responsible_id")
+        else rec.responsible
+    )
+    with transaction.atomic():  # a refused part leaves the recommendation as it was
+        _answer(user, rec, data, responsible)
+    return _rec_out(user, rec.pk)
+
+
+def _answer(user: User, rec: Recommendation, data: dict[str, Any], responsible: Any) -> None:
     if {"text", "responsible_id", "due_on"} & set(data):
         services.recommendation_update(
             actor=user,
             recommendation=rec,
             text=data.get("text") or rec.text,
-            responsible=_org(user, data["responsible_id"], "responsible_id")
-            if data.get("responsible_id")
-            else rec.responsible,
+            responsible=responsible,
             due_on=data.get("due_on") or rec.due_on,
         )
     if "status" in data or "response" in data:
@@ -318,4 +335,3 @@ def update_recommendation(request: HttpRequest, rec_id: int, payload: Recommenda
             status=data.get("status") or rec.status,
             response=data.get("response") or "",
         )
-    return _rec_out(user, rec.pk)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.documents.models import Document
@@ -198,7 +199,7 @@ class Oversight(models.Model):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("recommendation", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
 

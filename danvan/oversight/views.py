@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from danvan.documents.selectors import document_choices
@@ -398,7 +399,7 @@ def recommendation_board(request: HttpRequest) -> HttpResponse:
             "follow_up": filters["follow_up"],
             "mine": filters["addressed_to_me"],
             "states": [
-                ("open", _("Open")),
+                ("open", pgettext("recommendation", "Open")),
                 ("in_progress", _("In progress")),
                 ("overdue", _("Overdue")),
                 ("done", _("Done")),

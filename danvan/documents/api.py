@@ -96,13 +96,12 @@ def _detail(request: HttpRequest, document: Document) -> dict[str, Any]:
     return {**data, "citation": document.citation, "references": refs}
 
 
-def _other(user: Any, pk: int) -> Document:
+def document_in_registry(user: Any, pk: int, field: str) -> Document:
+    """A document named in a payload, or a 400 that says which field is wrong."""
     try:
         return selectors.get_document_for_user(user, pk)
     except Http404:
-        raise ValidationError(
-            {"replaced_by_id": _("No document with id %(id)s.") % {"id": pk}}
-        ) from None
+        raise ValidationError({field: _("No document with id %(id)s.") % {"id": pk}}) from None
 
 
 @router.get("/documents", response=list[DocumentOut], tags=["documents"])
@@ -129,7 +128,7 @@ def update_document(request: HttpRequest, document_id: int, payload: DocumentPat
     data = payload.dict(exclude_unset=True)
     status_given = "replaced_by_id" in data
     replaced_by = data.pop("replaced_by_id", None)
-    successor = _other(user, replaced_by) if replaced_by else None
+    successor = document_in_registry(user, replaced_by, "replaced_by_id") if replaced_by else None
     with transaction.atomic():  # a refused part leaves the document as it was
         if data:
             services.document_update(actor=user, document=document, **data)

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.org.forms import DateInput
+from danvan.org.forms import DateInput, OrganizationChoice
 
 from .models import Document, DocumentKind
 
@@ -46,11 +46,6 @@ class ReplaceForm(forms.Form):
     def __init__(self, *args: Any, choices: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["replaced_by"].queryset = choices  # type: ignore[attr-defined]
-
-
-class OrganizationChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.area.name}"
 
 
 class SummaryOpenForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from danvan.lib import periods
 from danvan.lib.text import fold
-from danvan.org.models import PERMISSIONS, Organization, Verb, scope_for
+from danvan.org.models import Organization
 
 from . import references
 from .models import Document, ImplementationSummary
@@ -72,14 +72,6 @@ def get_summary_for_user(user: User, pk: int | str) -> ImplementationSummary:
         )
     except (ImplementationSummary.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-
-
-def organizations_user_may_summarize(user: User) -> QuerySet[Organization]:
-    orgs = Organization.objects.active()
-    if user.is_superuser:
-        return orgs.select_related("area").order_by("path")
-    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
-    return orgs.subtree_of(paths).select_related("area").order_by("path")
 
 
 def period_phrase(period: periods.Period) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from danvan.lib.history import history_for
 from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
 from danvan.org.models import Verb
-from danvan.org.selectors import user_can
+from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from . import exports, selectors, services
 from .forms import DocumentForm, ReplaceForm, SummaryForm, SummaryOpenForm
@@ -73,7 +73,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = selectors.get_document_for_user(user, pk)
     may_register = user_registers_documents(user)
-    summarizers = selectors.organizations_user_may_summarize(user)
+    summarizers = organizations_user_may_edit(user)
     return render(
         request,
         "documents/document_detail.html",
@@ -173,7 +173,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 def summary_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = selectors.get_document_for_user(user, pk)
-    organizations = selectors.organizations_user_may_summarize(user)
+    organizations = organizations_user_may_edit(user)
     if not organizations.exists():
         raise PermissionDenied
     form = SummaryOpenForm(request.POST, organizations=organizations)

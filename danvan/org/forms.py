@@ -29,6 +29,18 @@ def area_label(area: Area) -> str:
     return f"{area.name} ({area.code}{dates})"
 
 
+class OrganizationChoice(forms.ModelChoiceField):
+    """Organisations named with their area: two communes' Fronts share most of a name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.area.name}"
+
+
+class OrganizationsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.area.name}"
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

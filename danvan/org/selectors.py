@@ -40,6 +40,24 @@ def user_can(user: User, verb: str, organization: Organization) -> bool:
     return verb in scope_for(user).verbs_on(organization.path)
 
 
+def organizations_user_may_edit(user: User) -> QuerySet[Organization]:
+    """Active organisations where the user holds the edit verb: those they may act for."""
+    orgs = Organization.objects.active()
+    if user.is_superuser:
+        return orgs.select_related("area").order_by("path")
+    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
+    return orgs.subtree_of(paths).select_related("area").order_by("path")
+
+
+def member_emails(org_id: int, roles: list[str]) -> list[str]:
+    """E-mail addresses of the organisation's active members holding these roles."""
+    return list(
+        Membership.objects.active()
+        .filter(organization_id=org_id, role__in=roles, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
 def _area_register_paths(user: User) -> list[str]:
     """Area subtrees the user may register: those of top-level organisations they administer.
 

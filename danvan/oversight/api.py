@@ -13,8 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.documents.models import Document
-from danvan.documents.selectors import get_document_for_user
+from danvan.documents.api import document_in_registry
 from danvan.lib import periods
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
@@ -130,18 +129,6 @@ class FiguresOut(Schema):
     recommendations_overdue: int
 
 
-def _documents(user: User, ids: list[int]) -> list[Document]:
-    found = []
-    for pk in ids:
-        try:
-            found.append(get_document_for_user(user, pk))
-        except Http404:
-            raise ValidationError(
-                {"document_ids": _("No document with id %(id)s.") % {"id": pk}}
-            ) from None
-    return found
-
-
 def _plan_item(user: User, pk: int | None) -> PlanItem | None:
     if pk is None:
         return None
@@ -198,7 +185,7 @@ def create_oversight(request: HttpRequest, payload: OversightIn) -> Any:
     data = payload.dict()
     lead = _org(user, data.pop("lead_id"), "lead_id")
     subjects = [_org(user, pk, "subject_ids") for pk in data.pop("subject_ids")]
-    documents = _documents(user, data.pop("document_ids"))
+    documents = [document_in_registry(user, pk, "document_ids") for pk in data.pop("document_ids")]
     plan_item = _plan_item(user, data.pop("plan_item_id"))
     oversight = services.oversight_create(
         actor=user,
@@ -220,7 +207,9 @@ def update_oversight(request: HttpRequest, oversight_id: int, payload: Oversight
     if "subject_ids" in data:
         data["subjects"] = [_org(user, pk, "subject_ids") for pk in data.pop("subject_ids") or []]
     if "document_ids" in data:
-        data["documents"] = _documents(user, data.pop("document_ids") or [])
+        data["documents"] = [
+            document_in_registry(user, pk, "document_ids") for pk in data.pop("document_ids") or []
+        ]
     with transaction.atomic():  # a refused part leaves the oversight as it was
         _apply(user, oversight, data, conclusion)
     return _out(user, oversight.pk)

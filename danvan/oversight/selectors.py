@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from danvan.lib import periods
 from danvan.lib.text import fold
-from danvan.org.models import PERMISSIONS, Organization, Verb, scope_for
+from danvan.org.models import Organization, Verb, scope_for
 from danvan.org.scopes import ReportingScope
 from danvan.org.selectors import user_can
 
@@ -176,15 +176,6 @@ def oversight_subjects(oversight: Oversight) -> QuerySet[Organization]:
 
 def oversight_recommendations(oversight: Oversight) -> QuerySet[Recommendation]:
     return oversight.recommendations.select_related("responsible").order_by("number", "pk")
-
-
-def organizations_user_may_lead(user: User) -> QuerySet[Organization]:
-    """Active organisations where the user may record oversights (the edit verb)."""
-    orgs = Organization.objects.active()
-    if user.is_superuser:
-        return orgs.select_related("area").order_by("path")
-    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
-    return orgs.subtree_of(paths).select_related("area").order_by("path")
 
 
 def subject_candidates(user: User) -> QuerySet[Organization]:

@@ -27,7 +27,7 @@ from danvan.lib.web import (
     xlsx_response,
 )
 from danvan.org.models import Organization, Verb
-from danvan.org.selectors import get_organization_for_user, user_can
+from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit, user_can
 
 from . import exports, selectors, services
 from .forms import (
@@ -112,7 +112,7 @@ def oversight_list(request: HttpRequest) -> HttpResponse:
             **filters,
             "kinds": OversightKind.choices,
             "query": query_without_page(request),
-            "can_create": selectors.organizations_user_may_lead(user).exists(),
+            "can_create": organizations_user_may_edit(user).exists(),
             "scope_orgs": Organization.objects.visible_to(user)
             .active()
             .filter(depth__lte=2)
@@ -135,7 +135,7 @@ def _oversight_form(request: HttpRequest, **kw: Any) -> OversightForm:
     user = current_user(request)
     return OversightForm(
         request.POST or None,
-        leads=selectors.organizations_user_may_lead(user),
+        leads=organizations_user_may_edit(user),
         subjects=selectors.subject_candidates(user),
         documents=document_choices(user),
         plan_items=PlanItem.objects.filter(
@@ -148,7 +148,7 @@ def _oversight_form(request: HttpRequest, **kw: Any) -> OversightForm:
 @login_required
 def oversight_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not selectors.organizations_user_may_lead(user).exists():
+    if not organizations_user_may_edit(user).exists():
         raise PermissionDenied
     initial: dict[str, Any] = {"kind": OversightKind.SUPERVISION}
     item_id = _int(request.GET.get("plan_item"))
@@ -424,7 +424,7 @@ def recommendations_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    organizations = selectors.organizations_user_may_lead(user)
+    organizations = organizations_user_may_edit(user)
     form = PlanForm(
         request.POST or None,
         organizations=organizations,

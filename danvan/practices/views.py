@@ -28,9 +28,8 @@ from danvan.lib.web import (
     xlsx_response,
 )
 from danvan.org.models import Area, Organization, Verb, scope_for
-from danvan.org.selectors import user_can
+from danvan.org.selectors import organizations_user_may_edit, user_can
 from danvan.programs.forms import ImportForm
-from danvan.programs.selectors import organizations_user_may_lead
 
 from . import exports, selectors, services
 from .forms import AppraisalForm, DecisionForm, PhotoForm, PracticeForm, ReplicationForm, ResultForm
@@ -77,7 +76,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
             "kinds": PracticeKind.choices,
             "statuses": PracticeStatus.choices,
             "query": query_without_page(request),
-            "can_register": organizations_user_may_lead(user).exists(),
+            "can_register": organizations_user_may_edit(user).exists(),
         },
     )
 
@@ -85,7 +84,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def practice_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    units = organizations_user_may_lead(user)
+    units = organizations_user_may_edit(user)
     if not units.exists():
         raise PermissionDenied
     form = PracticeForm(request.POST or None, organizations=units)
@@ -139,8 +138,8 @@ def _detail_context(request: HttpRequest, practice: Any, **forms: Any) -> dict[s
     user = current_user(request)
     owner = user_can(user, Verb.EDIT, practice.organization)
     may_appraise = services.user_may_appraise(user, practice)
-    bodies = organizations_user_may_lead(user)
-    adopters = organizations_user_may_lead(user).exclude(pk=practice.organization_id)
+    bodies = organizations_user_may_edit(user)
+    adopters = organizations_user_may_edit(user).exclude(pk=practice.organization_id)
     appraisals = list(practice.appraisals.select_related("appraiser"))
     return {
         "practice": practice,
@@ -178,7 +177,7 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Appraise, decide, replicate, add a result or a photo; errors re-render the page."""
     user = current_user(request)
     practice = selectors.get_practice_for_user(user, pk)
-    bodies = organizations_user_may_lead(user)
+    bodies = organizations_user_may_edit(user)
     forms: dict[str, Any] = {}
     try:
         if action == "appraise":
@@ -210,7 +209,7 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "replicate":
             form = ReplicationForm(
                 request.POST,
-                units=organizations_user_may_lead(user).exclude(pk=practice.organization_id),
+                units=organizations_user_may_edit(user).exclude(pk=practice.organization_id),
             )
             forms["replication_form"] = form
             if form.is_valid():
@@ -315,7 +314,7 @@ def registration_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def practices_import(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    units = organizations_user_may_lead(user)
+    units = organizations_user_may_edit(user)
     if not units.exists():
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)

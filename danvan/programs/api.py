@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.documents.models import Document
-from danvan.documents.selectors import get_document_for_user
+from danvan.documents.api import document_in_registry
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
@@ -99,15 +98,6 @@ def _program_out(user: User, pk: int) -> Program:
     )
 
 
-def _document(user: User, pk: int) -> Document:
-    try:
-        return get_document_for_user(user, pk)
-    except Http404:
-        raise ValidationError(
-            {"document_ids": _("No document with id %(id)s.") % {"id": pk}}
-        ) from None
-
-
 @router.get("/programs", response=list[ProgramOut], tags=["programmes"])
 @paginate(PageNumberPagination)
 def list_programs(request: HttpRequest, filters: Query[ProgramFilter]) -> Any:
@@ -135,7 +125,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
     data = payload.dict()
     lead = _org(user, data.pop("lead_id"), "lead_id")
     parties = [_org(user, pk, "party_ids") for pk in data.pop("party_ids")]
-    documents = [_document(user, pk) for pk in data.pop("document_ids")]
+    documents = [document_in_registry(user, pk, "document_ids") for pk in data.pop("document_ids")]
     program = services.program_create(
         actor=user, lead=lead, parties=parties, documents=documents, **data
     )
@@ -148,7 +138,9 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch)
     program = selectors.get_program_for_user(user, program_id)
     data = payload.dict(exclude_unset=True)
     if "document_ids" in data:
-        data["documents"] = [_document(user, pk) for pk in data.pop("document_ids") or []]
+        data["documents"] = [
+            document_in_registry(user, pk, "document_ids") for pk in data.pop("document_ids") or []
+        ]
     services.program_update(actor=user, program=program, **data)
     return _program_out(user, program.pk)
 

@@ -6,20 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.documents.models import Document
-from danvan.org.forms import DateInput
+from danvan.org.forms import DateInput, OrganizationChoice, OrganizationsChoice
 from danvan.org.models import Organization
 
 from .models import ProgramContent, ProgramKind, Recurrence, ReviewKind, TaskStatus
-
-
-class OrganizationChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.area.name}"
-
-
-class OrganizationsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.area.name}"
 
 
 class DocumentsChoice(forms.ModelMultipleChoiceField):

@@ -13,7 +13,7 @@ from django.http import Http404
 from danvan.lib import periods
 from danvan.lib.history import HistoryEntry, history_for_many
 from danvan.lib.text import fold
-from danvan.org.models import PERMISSIONS, Organization, Verb, scope_for
+from danvan.org.models import scope_for
 
 from .models import (
     Program,
@@ -297,15 +297,6 @@ def compile_review_facts(
             for u in updates
         ],
     }
-
-
-def organizations_user_may_lead(user: User) -> QuerySet[Organization]:
-    """Active organisations where the user may draft programmes (the edit verb)."""
-    orgs = Organization.objects.active()
-    if user.is_superuser:
-        return orgs.select_related("area").order_by("path")
-    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
-    return orgs.subtree_of(paths).select_related("area").order_by("path")
 
 
 def tasks_done_on_time(org_paths: list[str], period: periods.Period) -> int:

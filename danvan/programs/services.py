@@ -24,8 +24,8 @@ from danvan.documents.models import Document
 from danvan.lib import periods
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
-from danvan.org.models import Membership, Organization, Verb
-from danvan.org.selectors import user_can
+from danvan.org.models import Organization, Verb
+from danvan.org.selectors import member_emails, user_can
 
 from .models import (
     OPEN_STATUSES,
@@ -666,14 +666,6 @@ def review_update(*, actor: User, review: Review, **sections: str) -> Review:
 # --- Reminders -----------------------------------------------------------------------------
 
 
-def _emails(org_id: int, roles: list[str]) -> list[str]:
-    return list(
-        Membership.objects.active()
-        .filter(organization_id=org_id, role__in=roles, user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
-
-
 @transaction.atomic
 def send_task_reminders(*, today: datetime.date | None = None) -> int:
     """E-mail today's reminders, one message per person listing their tasks.
@@ -704,7 +696,7 @@ def send_task_reminders(*, today: datetime.date | None = None) -> int:
                 if kind == "escalated"
                 else (task.lead_id, settings.DANVAN_REMINDER_ROLES)
             )
-            recipients = _emails(org, roles)
+            recipients = member_emails(org, roles)
             if recipients:
                 TaskReminder.objects.create(task=task, kind=kind)
             for email in recipients:

@@ -25,7 +25,7 @@ from danvan.lib.web import (
     xlsx_response,
 )
 from danvan.org.models import Organization, Verb
-from danvan.org.selectors import user_can
+from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from . import exports, selectors, services
 from .forms import (
@@ -74,7 +74,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             "kinds": ProgramKind.choices,
             "statuses": ProgramStatus.choices,
             "query": query_without_page(request),
-            "can_create": selectors.organizations_user_may_lead(user).exists(),
+            "can_create": organizations_user_may_edit(user).exists(),
         },
     )
 
@@ -82,7 +82,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def program_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    leads = selectors.organizations_user_may_lead(user)
+    leads = organizations_user_may_edit(user)
     if not leads.exists():
         raise PermissionDenied
     parties = Organization.objects.visible_to(user).active().select_related("area")

@@ -10,9 +10,9 @@ from .services import document_create, document_replace
 
 # (kind, number, issuer, date, title)
 DOCUMENTS = [
-    ("regulation", "290-QĐ/TW", "Bộ Chính trị", datetime.date(2010, 2, 25),
+    ("decision", "290-QĐ/TW", "Bộ Chính trị", datetime.date(2010, 2, 25),
      "Quy chế công tác dân vận của hệ thống chính trị"),
-    ("decision", "23-QĐ/TW", "Bộ Chính trị", datetime.date(2021, 7, 3),
+    ("decision", "23-QĐ/TW", "Bộ Chính trị", datetime.date(2021, 7, 30),
      "Quy chế công tác dân vận của hệ thống chính trị"),
     ("resolution", "23-NQ/TW", "Ban Chấp hành Trung ương", datetime.date(2003, 3, 12),
      "Về phát huy sức mạnh đại đoàn kết toàn dân tộc vì dân giàu, nước mạnh, xã hội công bằng, "

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.lib.text import fold
@@ -73,7 +74,9 @@ class Document(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     number = models.CharField(
-        _("number"), max_length=60, help_text=_("As written on the document, e.g. 23-QĐ/TW.")
+        pgettext_lazy("document", "number"),
+        max_length=60,
+        help_text=_("As written on the document, e.g. 23-QĐ/TW."),
     )
     issuer = models.CharField(
         _("issuing body"), max_length=200, help_text=_("e.g. Bộ Chính trị, Chính phủ, Quốc hội.")

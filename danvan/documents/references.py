@@ -56,6 +56,8 @@ class ReferenceSource:
     references: Callable[[User, Document], list[Reference]]
     # Within these organisation subtrees and this period, for an implementation summary.
     summarize: Callable[[Document, list[str], Period], SummarySection]
+    # A page listing all the citing records, when there are more than the document page shows.
+    list_url: Callable[[Document], str] | None = None
 
 
 _SOURCES: dict[str, ReferenceSource] = {}

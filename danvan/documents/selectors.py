@@ -46,12 +46,25 @@ def document_choices(user: User) -> QuerySet[Document]:
     return Document.objects.visible_to(user).order_by("-issued_on", "number")
 
 
+REFERENCES_SHOWN = 20
+
+
 def document_references(user: User, document: Document) -> list[dict[str, Any]]:
     """Per registered source (programmes, oversights, …): the citing records the user may see."""
-    return [
-        {"key": source.key, "label": source.label, "items": source.references(user, document)}
-        for source in references.sources()
-    ]
+    found = []
+    for source in references.sources():
+        items = source.references(user, document)
+        found.append(
+            {
+                "key": source.key,
+                "label": source.label,
+                "items": items,
+                "shown": items[:REFERENCES_SHOWN],
+                "more": max(0, len(items) - REFERENCES_SHOWN),
+                "list_url": source.list_url(document) if source.list_url else "",
+            }
+        )
+    return found
 
 
 def document_summaries(user: User, document: Document) -> QuerySet[ImplementationSummary]:

@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.lib.history import history_for
+from danvan.lib.text import fold
 from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
 from danvan.org.models import Verb
 from danvan.org.selectors import organizations_user_may_edit, user_can
@@ -228,5 +230,6 @@ def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_docx(request: HttpRequest, pk: int) -> HttpResponse:
     summary = selectors.get_summary_for_user(current_user(request), pk)
     response = HttpResponse(exports.summary_docx(summary), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="summary-{summary.pk}.docx"'
+    name = slugify(f"tong-ket {fold(summary.document.number)} {summary.period}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
     return response

@@ -72,16 +72,18 @@ def _display(
     return str(value)
 
 
+def _m2m_target_pk(row: dict[str, Any], target: Any) -> Any:
+    """The related row's key in a through-row dict: `to_area` (to self) or `organization`."""
+    name = target._meta.model_name
+    for key in (f"to_{name}", name, f"{name}_id"):
+        if row.get(key) is not None:
+            return row[key]
+    return next((v for k, v in row.items() if k.startswith("to_")), None)
+
+
 def _m2m_names(model_field: Any, rows: list[dict[str, Any]], names: dict) -> list[str]:
     target = model_field.related_model
-    key = f"to_{target._meta.model_name}" if model_field.remote_field.symmetrical is False else None
-    result = []
-    for row in rows:
-        pk = row.get(key) if key else None
-        if pk is None:
-            pk = next((v for k, v in row.items() if k.startswith("to_")), None)
-        result.append(names.get((target, pk), f"#{pk}"))
-    return result
+    return [names.get((target, pk), f"#{pk}") for pk in (_m2m_target_pk(r, target) for r in rows)]
 
 
 def history_for(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
@@ -161,9 +163,7 @@ def _related_names(
             for value in (old, new):
                 if isinstance(value, list):
                     for row in value:
-                        wanted.setdefault(target, set()).update(
-                            v for k, v in row.items() if k.startswith("to_")
-                        )
+                        wanted.setdefault(target, set()).add(_m2m_target_pk(row, target))
                 elif value is not None:
                     wanted.setdefault(target, set()).add(value)
     names: dict[tuple[type, Any], str] = {}

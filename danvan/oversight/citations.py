@@ -120,4 +120,5 @@ SOURCE = ReferenceSource(
     label=gettext_lazy("Inspections and supervisions"),
     references=references,
     summarize=summarize,
+    list_url=lambda document: f"{reverse('oversight_list')}?document={document.pk}",
 )

@@ -20,7 +20,7 @@ STAGE_LABELS = {
 FOLLOW_UP_LABELS = {
     "open": "Chưa thực hiện",
     "in_progress": "Đang thực hiện",
-    "done": "Đã thực hiện",
+    "done": "Hoàn thành",
     "overdue": "Quá hạn",
 }
 KIND_LABELS = {"inspection": "Kiểm tra", "supervision": "Giám sát", "survey": "Khảo sát chuyên đề"}

@@ -19,7 +19,7 @@ class DocumentsChoice(forms.ModelMultipleChoiceField):
 
 class PlanItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.plan.year} · {obj.get_kind_display()} · {obj.title} ({obj.period})"
+        return f"{obj.get_kind_display()} · {obj.title} ({obj.when})"
 
 
 MULTI_HELP = _("Hold Ctrl (or ⌘) to choose several.")

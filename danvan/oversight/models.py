@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.documents.models import Document
+from danvan.lib import periods
 from danvan.lib.text import fold
 from danvan.org.models import Organization, scope_for
 
@@ -103,13 +104,18 @@ class PlanItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def when(self) -> str:
+        """The period as people say it: «Quý I năm 2026», «Tháng 12 năm 2026»."""
+        return periods.parse(self.period).label() if periods.is_valid(self.period) else self.period
+
 
 # --- Oversights -----------------------------------------------------------------------------
 
 
 class OversightQuerySet(models.QuerySet["Oversight"]):
     def visible_to(self, user: User) -> OversightQuerySet:
-        """The one rule: its lead, or one of its subjects, lies in the user's scope."""
+        """The one rule: its lead, a subject or a recommendation's addressee is in the user's scope."""
         if user.is_superuser:
             return self.all()
         paths = scope_for(user).org_paths
@@ -118,7 +124,10 @@ class OversightQuerySet(models.QuerySet["Oversight"]):
         subjects = Oversight.subjects.through.objects.filter(
             _in_paths("organization", paths), oversight=OuterRef("pk")
         )
-        return self.filter(_in_paths("lead", paths) | Q(Exists(subjects)))
+        addressed = Recommendation.objects.filter(
+            _in_paths("responsible", paths), oversight=OuterRef("pk")
+        )
+        return self.filter(_in_paths("lead", paths) | Q(Exists(subjects)) | Q(Exists(addressed)))
 
     def led_within(self, paths: list[str]) -> OversightQuerySet:
         return self.filter(_in_paths("lead", paths))
@@ -206,15 +215,13 @@ class RecommendationStatus(models.TextChoices):
 
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def visible_to(self, user: User) -> RecommendationQuerySet:
-        """Seen with its oversight, and by the organisation it is addressed to."""
+        """Seen with its oversight (which its addressee sees too)."""
         if user.is_superuser:
             return self.all()
         paths = scope_for(user).org_paths
         if not paths:
             return self.none()
-        return self.filter(
-            Q(oversight__in=Oversight.objects.visible_to(user)) | _in_paths("responsible", paths)
-        )
+        return self.filter(oversight__in=Oversight.objects.visible_to(user))
 
     def open(self) -> RecommendationQuerySet:
         return self.exclude(status=RecommendationStatus.DONE)

@@ -7,13 +7,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from danvan.lib import periods
 from danvan.lib.text import fold
-from danvan.org.models import Organization, Verb, scope_for
+from danvan.org.models import Membership, Organization, Verb, scope_for
 from danvan.org.scopes import ReportingScope
 from danvan.org.selectors import user_can
 
@@ -127,8 +127,14 @@ def oversights_for_user(
     today: datetime.date | None = None,
 ) -> QuerySet[Oversight]:
     oversights = Oversight.objects.visible_to(user)
-    for word in fold(q).split():
-        oversights = oversights.filter(search_text__contains=word)
+    for word in fold(q).split():  # title, conclusion number, lead, subjects, documents
+        matching = Oversight.objects.filter(
+            Q(search_text__contains=word)
+            | Q(lead__search_name__contains=word)
+            | Q(subjects__search_name__contains=word)
+            | Q(documents__search_text__contains=word.replace(" ", ""))
+        )
+        oversights = oversights.filter(pk__in=matching.values("pk"))
     if kind:
         oversights = oversights.filter(kind=kind)
     if year:
@@ -212,10 +218,20 @@ def recommendations_for_user(
         recs = recs.filter(responsible_id=responsible)
     if oversight is not None:
         recs = recs.filter(oversight_id=oversight)
-    if addressed_to_me and not user.is_superuser:
-        recs = recs.filter(ReportingScope(tuple(scope_for(user).org_paths)).q("responsible"))
+    if addressed_to_me:
+        recs = recs.filter(responsible_id__in=my_organization_ids(user))
+    # Still to do first (by due date), then those done, the latest first.
     return recs.select_related("responsible", "oversight", "oversight__lead").order_by(
-        "due_on", "pk"
+        F("done_on").desc(nulls_first=True), "due_on", "pk"
+    )
+
+
+def my_organization_ids(user: User) -> list[int]:
+    """The organisations the user is a member of (not their subtrees): «my organisations»."""
+    return list(
+        Membership.objects.active()
+        .filter(user_id=user.pk)
+        .values_list("organization_id", flat=True)
     )
 
 
@@ -301,10 +317,9 @@ def plan_versus_done(plan: Plan, today: datetime.date) -> dict[str, Any]:
             state = "not_started"
         item.state = state  # type: ignore[attr-defined]
         item.done = done  # type: ignore[attr-defined]
-        item.period_label = period.label()  # type: ignore[attr-defined]
         totals.setdefault(item.kind, Counter())[state] += 1
     unplanned = (
-        Oversight.objects.led_within([plan.organization.path])
+        Oversight.objects.filter(lead=plan.organization)
         .filter(starts_on__year=plan.year, plan_item__isnull=True)
         .select_related("lead")
         .order_by("starts_on", "pk")

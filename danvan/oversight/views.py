@@ -58,6 +58,7 @@ def _list_filters(request: HttpRequest) -> dict[str, Any]:
         "stage": stage if stage in ("planned", "under_way", "concluded") else "",
         "document": _int(request.GET.get("document")),
         "plan": _int(request.GET.get("plan")),
+        "lead": _int(request.GET.get("lead")),
     }
 
 
@@ -83,7 +84,8 @@ def _figures_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "figures": selectors.oversight_figures(scope, period, today=today),
         "figures_period": period,
-        "figures_period_label": period.label(),
+        # Inside a sentence: «Số liệu năm 2026», «Figures for second half of 2026».
+        "figures_period_label": period.label()[:1].lower() + period.label()[1:],
         "figures_org": org,
         "figures_error": error,
         "period_choices": [
@@ -359,8 +361,8 @@ def recommendation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _flash_form(request, form)
     back = request.POST.get("next", "")
-    if back == "board":
-        return redirect("recommendation_board")
+    if back.startswith("/recommendations/"):  # the board, with its filters
+        return redirect(back)
     return redirect(reverse("oversight_detail", args=[rec.oversight_id]) + f"#rec-{rec.pk}")
 
 

@@ -67,6 +67,7 @@ def summarize(document: Document, org_paths: list[str], period: periods.Period) 
                 due,
                 figures["done_on_time"],
                 figures["done_late"],
+                figures["overdue"] + figures["open"],
             ]
         )
         lines.append(
@@ -82,7 +83,15 @@ def summarize(document: Document, org_paths: list[str], period: periods.Period) 
     return SummarySection(
         label=_("Programmes"),
         count=len(rows),
-        headers=[_("Programme"), _("Term"), _("Status"), _("Tasks due"), _("On time"), _("Late")],
+        headers=[
+            _("Programme"),
+            _("Term"),
+            _("Status"),
+            _("Tasks due"),
+            _("On time"),
+            _("Late"),
+            _("Not done"),
+        ],
         rows=rows,
         lines=lines,
     )

@@ -186,6 +186,7 @@ def test_plan_versus_done(world: World, tinh, english) -> None:  # type: ignore[
         plan_item=running_item,
     )  # fmt: skip
     oversight(world.commission, [world.party_b], D(2026, 7, 1))  # unplanned
+    oversight(world.party_a, [world.front_a], D(2026, 7, 2))  # a commune's own: not the plan's
     progress = selectors.plan_versus_done(plan, D(2026, 11, 23))
     assert {i.pk: i.state for i in progress["items"]} == {  # type: ignore[attr-defined]
         done_item.pk: "done", running_item.pk: "under_way", missed_item.pk: "missed",

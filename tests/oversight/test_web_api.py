@@ -244,3 +244,36 @@ def test_api_lists_filters_and_figures(world: World, supervision, tinh, xa, xa2,
     assert bearer(tinh).get("/api/v1/oversights/figures", {"period": "bad"}).status_code == 400
     assert Client().get("/api/v1/oversights").status_code == 401
     assert Recommendation.objects.count() == 1
+
+
+def test_an_addressee_who_is_not_a_subject_sees_the_oversight(world: World, units: Units, tinh,
+                                                              xa, xa2) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    made = services.oversight_create(
+        actor=tinh, kind="inspection", title="Kiểm tra Đảng ủy xã Mỹ Lý", lead=world.commission,
+        subjects=[world.party_b], starts_on=D(2026, 3, 1), ends_on=D(2026, 3, 2),
+    )  # fmt: skip
+    assert signed_in(xa).get(f"/oversight/{made.pk}/").status_code == 404
+    services.recommendation_add(
+        actor=tinh, oversight=made, text="Phối hợp với Mặt trận xã Mường Xén",
+        responsible=world.front_a, due_on=D(2026, 6, 1),
+    )  # fmt: skip
+    page = signed_in(xa).get(f"/oversight/{made.pk}/")
+    assert page.status_code == 200 and "Phối hợp với Mặt trận xã Mường Xén" in page.text
+    # «Mine» is what is addressed to the organisations one belongs to, not to the whole subtree.
+    mine = signed_in(tinh).get("/recommendations/", {"mine": "1"})
+    assert "Phối hợp với Mặt trận xã Mường Xén" not in mine.text
+    assert (
+        "Phối hợp với Mặt trận xã Mường Xén" in signed_in(xa).get("/recommendations/?mine=1").text
+    )
+
+
+def test_search_history_and_the_document_page_list(world: World, supervision, tinh,
+                                                   decision23) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    client = signed_in(tinh)
+    assert client.get("/oversight/", {"q": "muong xen"}).context["page"].paginator.count == 1
+    assert client.get("/oversight/", {"q": "23-qd/tw"}).context["page"].paginator.count == 1
+    assert client.get("/oversight/", {"q": "khong co"}).context["page"].paginator.count == 0
+    page = client.get(f"/oversight/{supervision.pk}/")
+    assert "#None" not in page.text and "Ủy ban nhân dân xã Mường Xén" in page.text
+    listed = client.get(f"/oversight/?document={decision23.pk}").context["page"].paginator.count
+    assert listed == 1

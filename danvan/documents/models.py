@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from danvan.lib.text import fold
-from danvan.org.models import Organization, scope_for
+from danvan.org.models import Organization, Role, scope_for
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -192,6 +192,5 @@ def user_registers_documents(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(
-        role in ("admin", "leader", "specialist") for _p, role, _a in scope_for(user).entries
-    )
+    registrars = {Role.ADMIN, Role.LEADER, Role.SPECIALIST}
+    return any(role in registrars for _p, role, _a in scope_for(user).entries)

@@ -1,10 +1,25 @@
-"""The daily reminder jobs: each app registers its django-tasks task in AppConfig.ready()."""
+"""Daily reminders on things with a due date (programme tasks, recommendations, …).
+
+Each app registers its django-tasks job in AppConfig.ready() (`danvan reminders` queues them
+all) and builds its run from `send_due_reminders`: the same windows, the same «each (item,
+kind) once» rule, one e-mail per person and kind, sent after the transaction commits.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+
 _JOBS: list[Any] = []
+
+KINDS = ("due_soon", "overdue", "escalated")
 
 
 def register(task: Any) -> None:
@@ -14,3 +29,53 @@ def register(task: Any) -> None:
 
 def jobs() -> list[Any]:
     return list(_JOBS)
+
+
+def due_windows(open_items: QuerySet[Any], today: datetime.date) -> list[tuple[str, Any]]:
+    """Open items by reminder kind, on their `due_on`: the days are settings."""
+    before = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_BEFORE)
+    after = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_AFTER)
+    escalate = datetime.timedelta(days=settings.DANVAN_ESCALATION_DAYS)
+    return [
+        ("due_soon", open_items.filter(due_on__gt=today - after, due_on__lte=today + before)),
+        ("overdue", open_items.filter(due_on__lte=today - after)),
+        ("escalated", open_items.filter(due_on__lte=today - escalate)),
+    ]
+
+
+def send_due_reminders(
+    *,
+    due: Iterable[tuple[str, Iterable[Any]]],
+    already: set[tuple[int, str]],
+    recipients: Callable[[Any, str], list[str]],
+    remember: Callable[[Any, str], object],
+    templates: str,
+    items_name: str,
+    today: datetime.date,
+) -> int:
+    """E-mail what is due and not yet sent; returns how many e-mails were sent.
+
+    `recipients(item, kind)` names the addresses; `remember(item, kind)` records the sending
+    (only when someone receives it, so a unit without officers is reminded once it has one).
+    `templates` is the folder of `reminder_subject.txt` and `reminder.txt`, which get the
+    items under `items_name`.
+    """
+    inbox: dict[tuple[str, str], list[Any]] = {}
+    for kind, items in due:
+        for item in items:
+            if (item.pk, kind) in already:
+                continue
+            addresses = recipients(item, kind)
+            if addresses:
+                remember(item, kind)
+            for email in addresses:
+                inbox.setdefault((email, kind), []).append(item)
+    messages = []
+    for (email, kind), items in sorted(inbox.items()):
+        context = {items_name: items, "kind": kind, "site_url": settings.SITE_URL, "today": today}
+        subject = render_to_string(f"{templates}/reminder_subject.txt", context).strip()
+        body = render_to_string(f"{templates}/reminder.txt", context)
+        messages.append((subject, body, None, [email]))
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return len(messages)

@@ -17,6 +17,7 @@ from danvan.documents.models import Document
 from danvan.lib import periods
 from danvan.lib.text import fold
 from danvan.org.models import Organization, scope_for
+from danvan.org.scopes import ReportingScope
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -29,10 +30,8 @@ class OversightKind(models.TextChoices):
 
 
 def _in_paths(field: str, paths: list[str]) -> Q:
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{field}__path__startswith": path})
-    return condition
+    """The foreign key `field` to Organization points into one of these subtrees."""
+    return ReportingScope(org_paths=tuple(paths)).q(field)
 
 
 # --- Annual plans ---------------------------------------------------------------------------
@@ -128,9 +127,6 @@ class OversightQuerySet(models.QuerySet["Oversight"]):
             _in_paths("responsible", paths), oversight=OuterRef("pk")
         )
         return self.filter(_in_paths("lead", paths) | Q(Exists(subjects)) | Q(Exists(addressed)))
-
-    def led_within(self, paths: list[str]) -> OversightQuerySet:
-        return self.filter(_in_paths("lead", paths))
 
 
 class Oversight(models.Model):

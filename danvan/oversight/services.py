@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
-from danvan.lib import periods
+from danvan.lib import periods, reminders
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization, Verb
@@ -382,7 +380,6 @@ def recommendation_respond(
     if response.strip():
         rec.response = response.strip()
     attributed(rec, actor).save()
-    recommendation.refresh_from_db()
     return rec
 
 
@@ -397,42 +394,21 @@ def send_recommendation_reminders(*, today: datetime.date | None = None) -> int:
     the lead's leaders after the escalation delay. Each (recommendation, kind) is sent once.
     """
     today = today or timezone.localdate()
-    before = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_BEFORE)
-    after = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_AFTER)
-    escalate = datetime.timedelta(days=settings.DANVAN_ESCALATION_DAYS)
     open_recs = Recommendation.objects.open().select_related("oversight", "responsible")
-    due: list[tuple[str, Any]] = [
-        ("due_soon", open_recs.filter(due_on__gt=today - after, due_on__lte=today + before)),
-        ("overdue", open_recs.filter(due_on__lte=today - after)),
-        ("escalated", open_recs.filter(due_on__lte=today - escalate)),
-    ]
-    already = set(RecommendationReminder.objects.values_list("recommendation_id", "kind"))
-    inbox: dict[tuple[str, str], list[Recommendation]] = {}
-    for kind, recs in due:
-        for rec in recs:
-            if (rec.pk, kind) in already:
-                continue
-            org, roles = (
-                (rec.oversight.lead_id, settings.DANVAN_ESCALATION_ROLES)
-                if kind == "escalated"
-                else (rec.responsible_id, settings.DANVAN_REMINDER_ROLES)
-            )
-            recipients = member_emails(org, roles)
-            if recipients:
-                RecommendationReminder.objects.create(recommendation=rec, kind=kind)
-            for email in recipients:
-                inbox.setdefault((email, kind), []).append(rec)
-    messages = []
-    for (email, kind), recs in sorted(inbox.items()):
-        context = {
-            "recommendations": recs,
-            "kind": kind,
-            "site_url": settings.SITE_URL,
-            "today": today,
-        }
-        subject = render_to_string("oversight/email/reminder_subject.txt", context).strip()
-        body = render_to_string("oversight/email/reminder.txt", context)
-        messages.append((subject, body, None, [email]))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return len(messages)
+
+    def recipients(rec: Recommendation, kind: str) -> list[str]:
+        if kind == "escalated":  # the lead's leaders
+            return member_emails(rec.oversight.lead_id, settings.DANVAN_ESCALATION_ROLES)
+        return member_emails(rec.responsible_id, settings.DANVAN_REMINDER_ROLES)
+
+    return reminders.send_due_reminders(
+        due=reminders.due_windows(open_recs, today),
+        already=set(RecommendationReminder.objects.values_list("recommendation_id", "kind")),
+        recipients=recipients,
+        remember=lambda rec, kind: RecommendationReminder.objects.create(
+            recommendation=rec, kind=kind
+        ),
+        templates="oversight/email",
+        items_name="recommendations",
+        today=today,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from danvan.documents.references import Reference, ReferenceSource, SummarySection
 from danvan.lib import periods
+from danvan.org.scopes import ReportingScope
 
 from .models import Program, ProgramParty
 from .selectors import counts, program_tasks
@@ -42,9 +43,7 @@ def references(user: User, document: Document) -> list[Reference]:
 
 def summarize(document: Document, org_paths: list[str], period: periods.Period) -> SummarySection:
     """Programmes citing the document with a party in the subtree and a term in the period."""
-    in_scope = Q(pk__in=[])
-    for path in org_paths:
-        in_scope |= Q(organization__path__startswith=path)
+    in_scope = ReportingScope(org_paths=tuple(org_paths)).q("organization")
     parties = ProgramParty.objects.filter(in_scope, program=OuterRef("pk"))
     programs = (
         Program.objects.filter(Exists(parties), documents=document)

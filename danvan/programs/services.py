@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
-from danvan.lib import periods
+from danvan.lib import periods, reminders
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization, Verb
@@ -674,39 +672,21 @@ def send_task_reminders(*, today: datetime.date | None = None) -> int:
     Returns how many e-mails were sent.
     """
     today = today or timezone.localdate()
-    before = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_BEFORE)
-    after = datetime.timedelta(days=settings.DANVAN_REMINDER_DAYS_AFTER)
-    escalate = datetime.timedelta(days=settings.DANVAN_ESCALATION_DAYS)
     open_tasks = Task.objects.filter(
         status__in=OPEN_STATUSES, content__program__status=ProgramStatus.IN_FORCE
     ).select_related("content__program", "lead")
-    due: list[tuple[str, Any]] = [
-        ("due_soon", open_tasks.filter(due_on__gt=today - after, due_on__lte=today + before)),
-        ("overdue", open_tasks.filter(due_on__lte=today - after)),
-        ("escalated", open_tasks.filter(due_on__lte=today - escalate)),
-    ]
-    already = set(TaskReminder.objects.values_list("task_id", "kind"))
-    inbox: dict[tuple[str, str], list[Task]] = {}
-    for kind, tasks in due:
-        for task in tasks:
-            if (task.pk, kind) in already:
-                continue
-            org, roles = (
-                (task.content.program.lead_id, settings.DANVAN_ESCALATION_ROLES)
-                if kind == "escalated"
-                else (task.lead_id, settings.DANVAN_REMINDER_ROLES)
-            )
-            recipients = member_emails(org, roles)
-            if recipients:
-                TaskReminder.objects.create(task=task, kind=kind)
-            for email in recipients:
-                inbox.setdefault((email, kind), []).append(task)
-    messages = []
-    for (email, kind), tasks in sorted(inbox.items()):
-        context = {"tasks": tasks, "kind": kind, "site_url": settings.SITE_URL, "today": today}
-        subject = render_to_string("programs/email/reminder_subject.txt", context).strip()
-        body = render_to_string("programs/email/reminder.txt", context)
-        messages.append((subject, body, None, [email]))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return len(messages)
+
+    def recipients(task: Task, kind: str) -> list[str]:
+        if kind == "escalated":  # the lead agency's leaders
+            return member_emails(task.content.program.lead_id, settings.DANVAN_ESCALATION_ROLES)
+        return member_emails(task.lead_id, settings.DANVAN_REMINDER_ROLES)
+
+    return reminders.send_due_reminders(
+        due=reminders.due_windows(open_tasks, today),
+        already=set(TaskReminder.objects.values_list("task_id", "kind")),
+        recipients=recipients,
+        remember=lambda task, kind: TaskReminder.objects.create(task=task, kind=kind),
+        templates="programs/email",
+        items_name="tasks",
+        today=today,
+    )

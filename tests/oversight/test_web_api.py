@@ -277,3 +277,28 @@ def test_search_history_and_the_document_page_list(world: World, supervision, ti
     assert "#None" not in page.text and "Ủy ban nhân dân xã Mường Xén" in page.text
     listed = client.get(f"/oversight/?document={decision23.pk}").context["page"].paginator.count
     assert listed == 1
+
+
+def test_plan_refusals(world: World, tinh, xa, xa2, outsider) -> None:  # type: ignore[no-untyped-def]
+    data = {"organization": world.commission.pk, "year": 2026, "title": "KH"}
+    assert signed_in(outsider).post("/oversight/plans/", data).status_code == 403
+    signed_in(xa).post("/oversight/plans/", data)  # the commission is not xa's to choose
+    plan = services.plan_create(actor=tinh, organization=world.commission, year=2026, title="KH")
+    assert plan.__class__.objects.count() == 1
+    item = services.plan_item_add(actor=tinh, plan=plan, kind="inspection", title="KT",
+                                  period="2026Q3")  # fmt: skip
+    item_data = {"kind": "inspection", "title": "x", "period": "2026Q1"}
+    assert signed_in(xa2).post(f"/oversight/plans/{plan.pk}/", item_data).status_code == 404
+    assert signed_in(xa).post(f"/oversight/plan-items/{item.pk}/delete/").status_code == 404
+    assert plan.items.count() == 1
+
+
+def test_the_reminders_command_queues_every_app(db: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reminders", stdout=out)
+    assert "send_task_reminders" in out.getvalue()
+    assert "send_recommendation_reminders" in out.getvalue()

@@ -327,3 +327,110 @@ def test_a_supervision_of_three_communes_and_its_recommendations(demo_site: str,
     after = figure(tinh)
     assert after == (before[0] + 1, before[1] + 3)
     assert tinh.console_errors == [] and xa.console_errors == []
+
+
+def test_a_half_year_report_from_filling_in_to_the_province_docx(demo_site: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """xa fills in the half-year report (derived oversight figures already there), fails a
+    check, fixes it, submits; tinh returns it, xa resubmits, tinh approves; the province's
+    pivot and its DOCX report carry the new figure."""
+    import datetime
+
+    import docx
+    from django.utils import timezone
+
+    from danvan.accounts.models import User
+    from danvan.lib import periods
+    from danvan.org.models import Organization
+    from danvan.oversight.models import Oversight, OversightKind
+    from danvan.reporting import demo as reporting_demo
+    from danvan.reporting.models import Form, Submission
+
+    reporting_demo.load(io.StringIO())
+    form = Form.objects.get(code=reporting_demo.SIX_MONTH)
+    half = periods.from_date(timezone.localdate(), periods.PeriodType.HALF).previous()
+    front = Organization.objects.get(name="Ủy ban MTTQ Việt Nam xã Mường Xén")
+    commission = Organization.objects.get(depth=1)
+    Oversight.objects.create(
+        kind=OversightKind.SUPERVISION,
+        title="Giám sát việc thực hiện dân chủ ở cơ sở",
+        lead=front,
+        starts_on=half.start + datetime.timedelta(days=40),
+        ends_on=half.start + datetime.timedelta(days=42),
+        created_by=User.objects.get(email="xa@demo.danvan.vn"),
+    )
+
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    xa.goto(f"{demo_site}/reports/")
+    xa.click(f"#start-{form.pk}-{front.pk}-{half.code}")
+    xa.wait_for_selector("#report-form")
+    assert xa.locator("#v_OV_SUPERVISIONS").inner_text().strip() == "1"  # derived, read-only
+    assert xa.locator("input#v_OV_SUPERVISIONS").count() == 0
+    typed = {
+        "SUPERVISIONS_SELF": "1",
+        "PROPAGANDA_SESSIONS": "7",
+        "PEOPLE_REACHED": "420",
+        "DIALOGUES": "2",
+        "PETITIONS_RECEIVED": "10",
+        "PETITIONS_SETTLED": "12",
+        "HOT_SPOTS": "0",
+        "SATISFACTION": "88,5",
+    }
+    for code, value in typed.items():
+        xa.fill(f"#v_{code}", value)
+    xa.fill("textarea[name^=n_]", "Tổ chức 7 buổi tuyên truyền Luật Thực hiện dân chủ ở cơ sở.")
+    xa.click("#submit-report")
+    xa.wait_for_selector("#report-errors")
+    assert "kiến nghị đã giải quyết" in xa.locator("#report-errors").inner_text()
+    assert xa.locator("#v_PETITIONS_RECEIVED").input_value() == "10"  # partial work kept
+    xa.fill("#v_PETITIONS_SETTLED", "9")
+    xa.click("#submit-report")
+    xa.wait_for_selector("#report-status .text-bg-primary")
+    submission = Submission.objects.get(form=form, organization=front, period=half.code)
+    assert submission.status == "submitted"
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    tinh.goto(f"{demo_site}/reports/{submission.pk}/")
+    tinh.fill("#return-comment", "Đề nghị ghi rõ số lượt người dân tham dự.")
+    tinh.click("#return-report")
+    tinh.wait_for_selector("#report-status .text-bg-warning")
+
+    xa.goto(f"{demo_site}/reports/{submission.pk}/")
+    assert "số lượt người dân" in xa.locator("#review-comment").inner_text()
+    xa.fill("#v_PEOPLE_REACHED", "450")
+    xa.click("#submit-report")
+    xa.wait_for_selector("#report-status .text-bg-primary")
+
+    pivot_url = (
+        f"{demo_site}/reports/pivot/?form={form.pk}&node={commission.pk}&period={half.code}"
+        "&indicator=PROPAGANDA_SESSIONS&indicator=PEOPLE_REACHED"
+    )
+    tinh.goto(pivot_url)
+    before = tinh.locator("#pivot-total td").nth(0).inner_text()
+    tinh.goto(f"{demo_site}/reports/{submission.pk}/")
+    tinh.click("#approve-report")
+    tinh.wait_for_selector("#report-status .text-bg-success")
+    tinh.goto(pivot_url)
+    tinh.wait_for_selector("#pivot-chart svg")
+    after = tinh.locator("#pivot-total td").nth(0).inner_text()
+
+    def number(text: str) -> int:
+        return int(text.replace(".", "").strip())
+
+    assert number(after) == number(before) + 7
+    row = tinh.locator("#pivot-table tbody tr", has_text="Đảng ủy xã Mường Xén")
+    assert number(row.locator("td").nth(1).inner_text()) >= 450
+
+    tinh.goto(
+        f"{demo_site}/reports/consolidated/?form={form.pk}&org={commission.pk}&period={half.code}"
+    )
+    tinh.click("#export-docx")
+    tinh.wait_for_selector("#export-download")
+    with tinh.expect_download() as download:
+        tinh.click("#export-download")
+    document = docx.Document(download.value.path())
+    cells = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
+    sessions = next(r for r in cells if r[0] == "Số buổi tuyên truyền, vận động")
+    assert sessions[2] == after
+    assert tinh.console_errors == [] and xa.console_errors == []

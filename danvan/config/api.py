@@ -146,12 +146,14 @@ def _routers() -> None:
     from danvan.oversight.api import router as oversight_router
     from danvan.practices.api import router as practices_router
     from danvan.programs.api import router as programs_router
+    from danvan.reporting.api import router as reporting_router
 
     api.add_router("/", org_router)
     api.add_router("/", programs_router)
     api.add_router("/", practices_router)
     api.add_router("/", documents_router)
     api.add_router("/", oversight_router)
+    api.add_router("/", reporting_router)
 
 
 _routers()

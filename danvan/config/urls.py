@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("danvan.documents.urls")),
     path("", include("danvan.programs.urls")),
     path("", include("danvan.oversight.urls")),
+    path("", include("danvan.reporting.urls")),
     path("", include("danvan.practices.urls")),
     path("", include("danvan.org.urls")),
 ]

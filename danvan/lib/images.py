@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -84,6 +84,9 @@ def _reencode(data: bytes) -> bytes:
     # Pillow's own bomb guard (Image.MAX_IMAGE_PIXELS, a process-wide setting left
     # untouched here) raises DecompressionBombError for absurd sizes while opening;
     # our stricter MAX_PIXELS check below covers everything else.
+    # A damaged picture is refused: WeasyPrint (PDF reports) turns on Pillow's
+    # process-wide LOAD_TRUNCATED_IMAGES when imported, so turn it off again here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:

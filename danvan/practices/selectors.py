@@ -10,6 +10,7 @@ from django.http import Http404
 from danvan.lib import periods
 from danvan.lib.text import fold
 from danvan.org.models import Area, Organization
+from danvan.org.scopes import ReportingScope
 
 from .models import (
     RECOGNISED_STATUSES,
@@ -152,6 +153,24 @@ def statistics(org_paths: list[str], period: periods.Period) -> dict[str, Any]:
     ):
         by_area[name] = n
     return {"by_field": rows, "total": total, "registered_by_area": dict(sorted(by_area.items()))}
+
+
+def practice_figures(scope: ReportingScope, period: periods.Period) -> dict[str, int]:
+    """Practices of units in the scope registered, recognised (or commended) and replicated
+    in the period: derived indicators for periodic reports. Three queries."""
+    within = {"gte": period.start, "lte": period.end}
+    registered = Practice.objects.filter(
+        scope.q("organization"), registered_on__gte=within["gte"], registered_on__lte=within["lte"]
+    ).count()
+    recognised = Recognition.objects.filter(
+        scope.q("practice__organization"),
+        decided_on__gte=within["gte"],
+        decided_on__lte=within["lte"],
+    ).count()
+    replicated = Replication.objects.filter(
+        scope.q("organization"), adopted_on__gte=within["gte"], adopted_on__lte=within["lte"]
+    ).count()
+    return {"registered": registered, "recognised": recognised, "replicated": replicated}
 
 
 def _empty() -> dict[str, int]:

@@ -14,6 +14,7 @@ from danvan.lib import periods
 from danvan.lib.history import HistoryEntry, history_for_many
 from danvan.lib.text import fold
 from danvan.org.models import scope_for
+from danvan.org.scopes import ReportingScope
 
 from .models import (
     Program,
@@ -299,16 +300,13 @@ def compile_review_facts(
     }
 
 
-def tasks_done_on_time(org_paths: list[str], period: periods.Period) -> int:
-    """Tasks led within these subtrees, due in the period and done by their due date.
+def tasks_done_on_time(scope: ReportingScope, period: periods.Period) -> int:
+    """Tasks led within the scope, due in the period and done by their due date.
 
     A derived figure for periodic reports.
     """
-    condition = Q()
-    for path in org_paths:
-        condition |= Q(lead__path__startswith=path)
     return Task.objects.filter(
-        condition,
+        scope.q("lead"),
         due_on__gte=period.start,
         due_on__lte=period.end,
         status=TaskStatus.DONE,

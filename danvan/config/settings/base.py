@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "danvan.programs",
     "danvan.practices",
     "danvan.oversight",
+    "danvan.reporting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,409 @@
+"""API for periodic reports: indicators, forms, submissions and live roll-ups — scoped."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from danvan.lib import periods
+from danvan.org.api import organization_in_scope as _org
+from danvan.org.api import request_user as _actor
+
+from . import rollups, selectors, services
+from .models import Form, Indicator
+
+router = Router()
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    value_type: str
+    unit: str
+    aggregation: str
+    source: str
+    derived_key: str
+    formula: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+    is_active: bool
+
+
+class IndicatorIn(Schema):
+    code: str
+    name: str
+    name_en: str = ""
+    value_type: str = "number"
+    unit: str = ""
+    aggregation: str = "sum"
+    source: str = "typed"
+    derived_key: str = ""
+    formula: str = ""
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    description: str = ""
+
+
+@router.get("/indicators", response=list[IndicatorOut], tags=["reporting"])
+@paginate(PageNumberPagination)
+def list_indicators(request: HttpRequest, source: str = "", active: bool | None = None) -> Any:
+    _actor(request)
+    indicators = Indicator.objects.all()
+    if source:
+        indicators = indicators.filter(source=source)
+    if active is not None:
+        indicators = indicators.filter(is_active=active)
+    return indicators
+
+
+@router.post("/indicators", response={201: IndicatorOut}, tags=["reporting"])
+def create_indicator(request: HttpRequest, payload: IndicatorIn) -> Any:
+    data = payload.dict()
+    indicator = services.indicator_create(actor=_actor(request), code=data.pop("code"), **data)
+    return Status(201, indicator)
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+class FormIndicatorOut(Schema):
+    code: str
+    name: str
+    source: str
+    required: bool
+
+
+class SectionOut(Schema):
+    id: int
+    title: str
+    kind: str
+    indicators: list[FormIndicatorOut]
+
+
+class RuleOut(Schema):
+    id: int
+    left: str
+    operator: str
+    right: str
+    severity: str
+    message: str
+
+
+class FormOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    periodicity: str
+    kinds: list[str]
+    area_levels: list[str]
+    deadline_days: int
+    sections: list[SectionOut]
+    rules: list[RuleOut]
+
+
+def _form_out(form: Form) -> dict[str, Any]:
+    layout = selectors.form_layout(form)
+    return {
+        "id": form.pk,
+        "code": form.code,
+        "name": form.name,
+        "name_en": form.name_en,
+        "periodicity": form.periodicity,
+        "kinds": [k.code for k in form.kinds.all()],
+        "area_levels": form.level_list,
+        "deadline_days": form.deadline_days,
+        "sections": [
+            {
+                "id": s.pk,
+                "title": s.title,
+                "kind": s.kind,
+                "indicators": [
+                    {
+                        "code": i.indicator.code,
+                        "name": i.indicator.name,
+                        "source": i.indicator.source,
+                        "required": i.required,
+                    }
+                    for i in items
+                ],
+            }
+            for s, items in layout.sections
+        ],
+        "rules": [
+            {
+                "id": r.pk,
+                "left": r.left,
+                "operator": r.operator,
+                "right": r.right,
+                "severity": r.severity,
+                "message": r.message,
+            }
+            for r in layout.rules
+        ],
+    }
+
+
+@router.get("/forms", response=list[FormOut], tags=["reporting"])
+def list_forms(request: HttpRequest) -> Any:
+    _actor(request)
+    return [_form_out(f) for f in Form.objects.active().prefetch_related("kinds")]
+
+
+@router.get("/forms/{form_id}", response=FormOut, tags=["reporting"])
+def get_form(request: HttpRequest, form_id: int) -> Any:
+    _actor(request)
+    return _form_out(selectors.get_form(form_id))
+
+
+# --- Submissions ---------------------------------------------------------------------------
+
+
+class ValueOut(Schema):
+    code: str
+    value: Decimal | str | None
+    source: str
+
+
+class SubmissionOut(Schema):
+    id: int
+    form_id: int
+    organization_id: int
+    organization_name: str
+    period: str
+    status: str
+    submitted_at: Any
+    reviewed_at: Any
+    review_comment: str
+    narratives: dict[str, str]
+    warning_comments: dict[str, str]
+    values: list[ValueOut]
+
+
+class SubmissionListOut(Schema):
+    id: int
+    form_id: int
+    organization_id: int
+    organization_name: str = Field(..., alias="organization.name")
+    period: str
+    status: str
+    submitted_at: Any
+    reviewed_at: Any
+
+
+class SubmissionIn(Schema):
+    form_id: int
+    organization_id: int
+    period: str
+
+
+class ValuesIn(Schema):
+    values: dict[str, Any] = {}
+    narratives: dict[str, str] = {}
+    comments: dict[str, str] = {}
+
+
+class ReturnIn(Schema):
+    comment: str
+
+
+class ReopenIn(Schema):
+    reason: str
+
+
+class SubmissionFilter(Schema):
+    form_id: int | None = None
+    organization_id: int | None = None
+    period: str | None = None
+    status: str | None = None
+
+
+def _submission_out(user: Any, pk: int) -> dict[str, Any]:
+    submission = selectors.get_submission_for_user(user, pk)
+    layout = selectors.form_layout(submission.form)
+    values = selectors.report_values(submission, layout)
+    return {
+        "id": submission.pk,
+        "form_id": submission.form_id,
+        "organization_id": submission.organization_id,
+        "organization_name": submission.organization.name,
+        "period": submission.period,
+        "status": submission.status,
+        "submitted_at": submission.submitted_at,
+        "reviewed_at": submission.reviewed_at,
+        "review_comment": submission.review_comment,
+        "narratives": submission.narratives,
+        "warning_comments": submission.warning_comments,
+        "values": [
+            {"code": i.code, "value": values.get(i.code), "source": i.source}
+            for i in layout.indicators
+        ],
+    }
+
+
+@router.get("/submissions", response=list[SubmissionListOut], tags=["reporting"])
+@paginate(PageNumberPagination)
+def list_submissions(request: HttpRequest, filters: Query[SubmissionFilter]) -> Any:
+    submissions = selectors.submissions_for_user(_actor(request))
+    for name, value in filters.dict().items():
+        if value is not None:
+            submissions = submissions.filter(**{name: value})
+    return submissions.order_by("-period", "organization__path")
+
+
+@router.get("/submissions/{submission_id}", response=SubmissionOut, tags=["reporting"])
+def get_submission(request: HttpRequest, submission_id: int) -> Any:
+    return _submission_out(_actor(request), submission_id)
+
+
+@router.post("/submissions", response={201: SubmissionOut}, tags=["reporting"])
+def create_submission(request: HttpRequest, payload: SubmissionIn) -> Any:
+    """Start (or find) a unit's report for a period that has ended."""
+    user = _actor(request)
+    organization = _org(user, payload.organization_id, "organization_id")
+    try:
+        form = Form.objects.get(pk=payload.form_id)
+    except Form.DoesNotExist:
+        raise ValidationError({"form_id": "Unknown form."}) from None
+    submission = services.submission_start(
+        actor=user, form=form, organization=organization, period=payload.period
+    )
+    return Status(201, _submission_out(user, submission.pk))
+
+
+@router.patch("/submissions/{submission_id}", response=SubmissionOut, tags=["reporting"])
+def save_values(request: HttpRequest, submission_id: int, payload: ValuesIn) -> Any:
+    """Save figures (by indicator code), narratives (by section id) and comments on warnings."""
+    user = _actor(request)
+    submission = selectors.get_submission_for_user(user, submission_id)
+    services.submission_save(actor=user, submission=submission, **payload.dict())
+    return _submission_out(user, submission_id)
+
+
+@router.post("/submissions/{submission_id}/submit", response=SubmissionOut, tags=["reporting"])
+def submit(request: HttpRequest, submission_id: int, payload: ValuesIn | None = None) -> Any:
+    user = _actor(request)
+    submission = selectors.get_submission_for_user(user, submission_id)
+    with transaction.atomic():
+        if payload is not None and (payload.values or payload.narratives or payload.comments):
+            services.submission_save(actor=user, submission=submission, **payload.dict())
+        services.submission_submit(actor=user, submission=submission)
+    return _submission_out(user, submission_id)
+
+
+@router.post("/submissions/{submission_id}/approve", response=SubmissionOut, tags=["reporting"])
+def approve(request: HttpRequest, submission_id: int) -> Any:
+    user = _actor(request)
+    selectors.get_submission_for_user(user, submission_id)
+    services.submission_approve(actor=user, submission_id=submission_id)
+    return _submission_out(user, submission_id)
+
+
+@router.post("/submissions/{submission_id}/return", response=SubmissionOut, tags=["reporting"])
+def return_(request: HttpRequest, submission_id: int, payload: ReturnIn) -> Any:
+    user = _actor(request)
+    selectors.get_submission_for_user(user, submission_id)
+    services.submission_return(actor=user, submission_id=submission_id, comment=payload.comment)
+    return _submission_out(user, submission_id)
+
+
+@router.post("/submissions/{submission_id}/reopen", response=SubmissionOut, tags=["reporting"])
+def reopen(request: HttpRequest, submission_id: int, payload: ReopenIn) -> Any:
+    user = _actor(request)
+    selectors.get_submission_for_user(user, submission_id)
+    services.submission_reopen(actor=user, submission_id=submission_id, reason=payload.reason)
+    return _submission_out(user, submission_id)
+
+
+# --- Roll-ups ------------------------------------------------------------------------------
+
+
+class RollupOut(Schema):
+    indicator: str
+    scope: str
+    scope_name: str
+    period: str
+    value: Decimal | None
+
+
+class PivotCell(Schema):
+    scope: str
+    scope_name: str
+    values: dict[str, Decimal | None]
+
+
+class PivotOut(Schema):
+    period: str
+    indicators: list[str]
+    rows: list[PivotCell]
+
+
+def _period(code: str) -> periods.Period:
+    try:
+        return periods.parse(code)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+
+
+def _indicators(codes: list[str]) -> list[Indicator]:
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError({"indicator": f"Unknown indicator code(s): {', '.join(unknown)}."})
+    return [found[c] for c in codes]
+
+
+@router.get("/rollups", response=RollupOut, tags=["reporting"])
+def rollup(request: HttpRequest, indicator: str, scope: str, period: str) -> Any:
+    """One indicator for an organisation («12») or an area («a7») subtree and a period
+    (2022S1, 2022, 2021-2025), live: approved reports count at once."""
+    user = _actor(request)
+    node = selectors.get_node_for_user(user, scope)
+    the_period = _period(period)
+    (ind,) = _indicators([indicator])
+    return {
+        "indicator": ind.code,
+        "scope": selectors.node_key(node),
+        "scope_name": node.name,
+        "period": the_period.code,
+        "value": rollups.figure(ind, node, the_period),
+    }
+
+
+@router.get("/rollups/pivot", response=PivotOut, tags=["reporting"])
+def rollup_pivot(
+    request: HttpRequest,
+    period: str,
+    indicator: list[str] = Query(...),  # noqa: B008
+    scope: list[str] = Query(...),  # noqa: B008
+) -> Any:
+    """Several indicators for several scopes (all organisations or all areas) at once."""
+    user = _actor(request)
+    nodes = [selectors.get_node_for_user(user, s) for s in scope]
+    if len({type(n) for n in nodes}) > 1:
+        raise ValidationError({"scope": "Give only organisations or only areas."})
+    the_period = _period(period)
+    indicators = _indicators(indicator)
+    values = rollups.figures(indicators, nodes, the_period)
+    return {
+        "period": the_period.code,
+        "indicators": [i.code for i in indicators],
+        "rows": [
+            {
+                "scope": selectors.node_key(n),
+                "scope_name": n.name,
+                "values": {i.code: values[(n.pk, i.pk)] for i in indicators},
+            }
+            for n in nodes
+        ],
+    }

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    name = "danvan.reporting"
+    label = "reporting"
+    verbose_name = _("Periodic reports")
+
+    def ready(self) -> None:
+        from danvan.lib import reminders
+
+        from . import derived, tasks
+
+        derived.register_builtins()
+        reminders.register(tasks.send_late_reminders)

@@ -1,0 +1,472 @@
+"""Reads of forms, reports, completeness and roll-ups, always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from danvan.lib import periods
+from danvan.org.models import (
+    PERMISSIONS,
+    Area,
+    AreaLevel,
+    Organization,
+    Role,
+    Verb,
+    scope_for,
+)
+from danvan.org.scopes import ReportingScope
+from danvan.org.selectors import user_can
+
+from . import derived, formulas, rollups
+from .models import (
+    Form,
+    FormIndicator,
+    Indicator,
+    Section,
+    SectionKind,
+    Source,
+    Submission,
+    SubmissionStatus,
+    ValidationRule,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+REVIEW_ROLES = (Role.ADMIN, Role.LEADER, Role.SPECIALIST)
+
+
+# --- Who may do what -----------------------------------------------------------------------
+
+
+def may_define(user: User) -> bool:
+    """Indicators and forms are kept by the administrators and leaders of a top-level unit."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        Verb.ADMINISTER in PERMISSIONS[role] and len(path) == Organization.steplen
+        for path, role, _area in scope_for(user).entries
+    )
+
+
+def may_fill(user: User, organization: Organization) -> bool:
+    return user_can(user, Verb.SUBMIT, organization)
+
+
+def may_review_for(user: User, reviewer: Organization) -> bool:
+    """Leaders and specialists of the reviewing organisation (or of one above it)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    role = scope_for(user).best_role_on(reviewer.path)
+    return role in REVIEW_ROLES
+
+
+def may_review(user: User, submission: Submission) -> bool:
+    return may_review_for(user, reviewing_organization(submission.form, submission.organization))
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+def reporting_units(
+    form: Form, period: periods.Period | None = None, within: Organization | None = None
+) -> QuerySet[Organization]:
+    """Organisations that report on the form (in the period, if given: those that existed)."""
+    units = Organization.objects.filter(form.reporting_units_q())
+    if within is not None:
+        units = units.filter(path__startswith=within.path)
+    if period is not None:
+        units = units.filter(
+            Q(established_on__isnull=True) | Q(established_on__lte=period.end),
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start),
+        )
+    else:
+        units = units.filter(dissolved_on__isnull=True)
+    return units
+
+
+def is_reporting_unit(form: Form, organization: Organization) -> bool:
+    return Organization.objects.filter(form.reporting_units_q(), pk=organization.pk).exists()
+
+
+def reviewing_organization(form: Form, organization: Organization) -> Organization:
+    """The nearest organisation above that reports on the same form (its report is built from
+    this one); where none does, the top of the tree; the top unit reviews its own report."""
+    ancestors = list(Organization.objects.ancestors_of(organization))
+    if not ancestors:
+        return organization
+    reporting = set(
+        Organization.objects.filter(
+            form.reporting_units_q(), pk__in=[a.pk for a in ancestors]
+        ).values_list("pk", flat=True)
+    )
+    for ancestor in reversed(ancestors):
+        if ancestor.pk in reporting:
+            return ancestor
+    return ancestors[0]
+
+
+def forms_for_user(user: User) -> list[Form]:
+    return list(Form.objects.active().prefetch_related("kinds"))
+
+
+def get_form(pk: int | str) -> Form:
+    try:
+        return Form.objects.get(pk=pk)
+    except (Form.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@dataclass
+class FormLayout:
+    """A form's sections with their indicators, in order, and its rules."""
+
+    form: Form
+    sections: list[tuple[Section, list[FormIndicator]]]
+    rules: list[ValidationRule]
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return [item.indicator for _s, items in self.sections for item in items]
+
+    @property
+    def narratives(self) -> list[Section]:
+        return [s for s, _items in self.sections if s.kind == SectionKind.NARRATIVE]
+
+
+def form_layout(form: Form) -> FormLayout:
+    sections = list(form.sections.order_by("order", "pk"))
+    items: dict[int, list[FormIndicator]] = defaultdict(list)
+    for item in (
+        FormIndicator.objects.filter(section__form=form)
+        .select_related("indicator")
+        .order_by("section__order", "order", "pk")
+    ):
+        items[item.section_id].append(item)
+    rules = list(form.rules.filter(is_active=True))
+    return FormLayout(form, [(s, items[s.pk]) for s in sections], rules)
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+def submissions_for_user(user: User) -> QuerySet[Submission]:
+    return Submission.objects.visible_to(user).select_related("form", "organization")
+
+
+def get_submission_for_user(user: User, pk: int | str) -> Submission:
+    try:
+        return (
+            Submission.objects.visible_to(user)
+            .select_related("form", "organization__area", "submitted_by", "reviewed_by")
+            .get(pk=pk)
+        )
+    except (Submission.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def unit_scope(organization: Organization) -> ReportingScope:
+    """What a unit's own derived figures count: its subtree."""
+    return ReportingScope.of(organization)
+
+
+def report_values(
+    submission: Submission,
+    layout: FormLayout,
+    *,
+    calculator: derived.Calculator | None = None,
+    extra_codes: frozenset[str] = frozenset(),
+) -> dict[str, Decimal | str | None]:
+    """Every figure of a report by code: typed as saved, derived (live while the report can be
+    edited, as submitted afterwards) and formulas; plus indicators its rules refer to."""
+    calculator = calculator or derived.Calculator()
+    wanted = {i.code: i for i in layout.indicators}
+    codes = set(extra_codes)
+    for rule in layout.rules:
+        codes |= formulas.codes(rule.left) | formulas.codes(rule.right)
+    missing = codes - set(wanted)
+    if missing:
+        wanted.update({i.code: i for i in Indicator.objects.filter(code__in=missing)})
+    by_code = rollups.with_dependencies(wanted.values())
+    stored = {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
+    period = submission.period_obj
+    scope = unit_scope(submission.organization)
+    live = submission.is_editable
+    values: dict[str, Any] = {}
+    for code, ind in by_code.items():
+        value = stored.get(ind.pk)
+        if ind.source == Source.TYPED:
+            values[code] = (value.number if ind.is_numeric else value.text) if value else None
+        elif ind.source == Source.DERIVED:
+            if value is not None and value.is_derived and not live:
+                values[code] = value.number
+            else:
+                values[code] = calculator.value(ind.derived_key, scope, period)
+    for code, ind in by_code.items():
+        if ind.source == Source.FORMULA:
+            numeric = {k: v for k, v in values.items() if not isinstance(v, str)}
+            values[code] = rollups.evaluate_formula(ind, by_code, numeric)
+    return values
+
+
+@dataclass
+class RuleResult:
+    rule: ValidationRule
+    left: Decimal | None
+    right: Decimal | None
+
+    @property
+    def failed(self) -> bool:
+        if self.left is None or self.right is None:
+            return False
+        left, right = self.left, self.right
+        return not {
+            "<": left < right,
+            "<=": left <= right,
+            "==": left == right,
+            "!=": left != right,
+            ">=": left >= right,
+            ">": left > right,
+        }[self.rule.operator]
+
+
+def check_rules(layout: FormLayout, values: dict[str, Any]) -> list[RuleResult]:
+    """The rules that fail on these figures (a rule with a missing side waits)."""
+    numeric = {k: v for k, v in values.items() if not isinstance(v, str)}
+    results = [
+        RuleResult(
+            rule, formulas.evaluate(rule.left, numeric), formulas.evaluate(rule.right, numeric)
+        )
+        for rule in layout.rules
+    ]
+    return [r for r in results if r.failed]
+
+
+# --- Completeness and timeliness -----------------------------------------------------------
+
+
+def _nearest_reporting_parent(paths: dict[str, int], path: str, top: str) -> str:
+    step = Organization.steplen
+    for end in range(len(path) - step, len(top) - 1, -step):
+        if path[:end] in paths:
+            return path[:end]
+    return top
+
+
+@dataclass
+class ChildStatus:
+    organization: Organization
+    submission: Submission | None
+    deadline: datetime.date
+    reminded_at: datetime.datetime | None = None
+
+    @property
+    def state(self) -> str:
+        """approved, submitted, returned, draft or missing."""
+        return self.submission.status if self.submission else "missing"
+
+    @property
+    def has_submitted(self) -> bool:
+        return bool(self.submission and self.submission.submitted_at)
+
+    @property
+    def on_time(self) -> bool | None:
+        if not self.has_submitted:
+            return None
+        assert self.submission is not None and self.submission.submitted_at is not None
+        return timezone.localdate(self.submission.submitted_at) <= self.deadline
+
+    def is_late(self, today: datetime.date) -> bool:
+        return not self.has_submitted and today > self.deadline
+
+
+@dataclass
+class LevelRate:
+    level: str
+    label: str
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    approved: int = 0
+
+    @property
+    def submitted_pct(self) -> int:
+        return round(100 * self.submitted / self.expected) if self.expected else 0
+
+    @property
+    def on_time_pct(self) -> int:
+        return round(100 * self.on_time / self.expected) if self.expected else 0
+
+
+@dataclass
+class Completeness:
+    form: Form
+    organization: Organization
+    period: periods.Period
+    deadline: datetime.date
+    children: list[ChildStatus]
+    levels: list[LevelRate] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for c in self.children if c.state == state)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for c in self.children if c.has_submitted)
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for c in self.children if c.on_time)
+
+    @property
+    def approved(self) -> int:
+        return self.count(SubmissionStatus.APPROVED)
+
+    def late(self, today: datetime.date) -> list[ChildStatus]:
+        return [c for c in self.children if c.is_late(today)]
+
+
+def completeness(form: Form, organization: Organization, period: periods.Period) -> Completeness:
+    """For a parent: each child unit's report (approved, submitted on time or late, missing),
+    and rates per level over every reporting unit below. Four queries."""
+    from .models import Reminder
+
+    units = list(
+        reporting_units(form, period, within=organization)
+        .exclude(pk=organization.pk)
+        .select_related("area")
+        .order_by("path")
+    )
+    paths = {u.path: u.pk for u in units}
+    submissions = {
+        s.organization_id: s
+        for s in Submission.objects.filter(
+            form=form, period=period.code, organization_id__in=list(paths.values())
+        )
+    }
+    reminded: dict[int, datetime.datetime] = {}
+    for org_id, sent_at in Reminder.objects.filter(
+        form=form, period=period.code, organization_id__in=list(paths.values())
+    ).values_list("organization_id", "sent_at"):
+        reminded[org_id] = max(sent_at, reminded.get(org_id, sent_at))
+    deadline = form.deadline(period)
+    children = []
+    level_names = dict(AreaLevel.choices)
+    rates: dict[str, LevelRate] = {}
+    for unit in units:
+        status = ChildStatus(unit, submissions.get(unit.pk), deadline, reminded.get(unit.pk))
+        if _nearest_reporting_parent(paths, unit.path, organization.path) == organization.path:
+            children.append(status)
+        level = unit.area.level if unit.area_id else ""
+        rate = rates.setdefault(level, LevelRate(level, str(level_names.get(level, "—"))))
+        rate.expected += 1
+        rate.submitted += status.has_submitted
+        rate.on_time += bool(status.on_time)
+        rate.approved += status.state == SubmissionStatus.APPROVED
+    order = {v: i for i, v in enumerate(AreaLevel.values)}
+    levels = sorted(rates.values(), key=lambda r: order.get(r.level, 99))
+    return Completeness(form, organization, period, deadline, children, levels)
+
+
+def completeness_over_periods(
+    form: Form, organization: Organization, codes: list[periods.Period]
+) -> list[tuple[periods.Period, list[LevelRate]]]:
+    return [(p, completeness(form, organization, p).levels) for p in codes]
+
+
+def recent_periods(form: Form, today: datetime.date, count: int = 6) -> list[periods.Period]:
+    """The latest periods of the form's kind whose reporting window has closed, newest first."""
+    current = periods.from_date(today, form.period_type)
+    out: list[periods.Period] = []
+    p = current
+    while len(out) < count:
+        if form.cutoff_end(p) < today:
+            out.append(p)
+        p = p.previous()
+    return out
+
+
+def pending_children(submission: Submission) -> list[Submission]:
+    """Children's reports awaiting review: a parent's report is approved once they are decided."""
+    board = completeness(submission.form, submission.organization, submission.period_obj)
+    return [
+        c.submission
+        for c in board.children
+        if c.submission is not None and c.submission.status == SubmissionStatus.SUBMITTED
+    ]
+
+
+# --- Roll-ups and pivots -------------------------------------------------------------------
+
+
+def get_node_for_user(user: User, node_id: str) -> Organization | Area:
+    """An organisation (id) or an area («a<id>») in the user's scope."""
+    from danvan.org.selectors import get_organization_for_user
+
+    node_id = (node_id or "").strip()
+    if node_id[:1].lower() == "a":
+        try:
+            return Area.objects.visible_to(user).get(pk=int(node_id[1:]))
+        except (Area.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
+    try:
+        return get_organization_for_user(user, int(node_id))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def node_key(node: Organization | Area) -> str:
+    return f"a{node.pk}" if isinstance(node, Area) else str(node.pk)
+
+
+def child_nodes(node: Organization | Area) -> list[Any]:
+    model: Any = type(node)
+    return list(model.objects.children_of(node).order_by("path"))
+
+
+@dataclass
+class Pivot:
+    indicators: list[Indicator]
+    rows: list[tuple[Any, str, list[Decimal | None]]]  # (node or period, label, figures)
+    total: list[Decimal | None]
+    by: str  # "units" or "periods"
+
+
+def pivot(
+    indicators: list[Indicator], node: Organization | Area, period: periods.Period, by: str
+) -> Pivot:
+    """Rows are the node's children (or the periods within the period), columns indicators."""
+    calculator = derived.Calculator()
+    if by == "periods":
+        kind = {
+            periods.PeriodType.TERM: periods.PeriodType.YEAR,
+            periods.PeriodType.YEAR: periods.PeriodType.HALF,
+            periods.PeriodType.HALF: periods.PeriodType.QUARTER,
+            periods.PeriodType.QUARTER: periods.PeriodType.MONTH,
+        }.get(period.type)
+        rows: list[tuple[Any, str, list[Decimal | None]]] = []
+        for child in period.children(kind) if kind else []:
+            values = rollups.figures(indicators, [node], child, calculator=calculator)
+            rows.append((child, child.label(), [values[(node.pk, i.pk)] for i in indicators]))
+    else:
+        children = child_nodes(node)
+        values = rollups.figures(indicators, children, period, calculator=calculator)
+        rows = [
+            (child, child.name, [values[(child.pk, i.pk)] for i in indicators])
+            for child in children
+        ]
+    own = rollups.figures(indicators, [node], period, calculator=calculator)
+    return Pivot(indicators, rows, [own[(node.pk, i.pk)] for i in indicators], by)

@@ -1,0 +1,749 @@
+"""Writes to indicators, forms and reports.
+
+Keyword-only, one transaction each, the actor's permission checked here, bad input refused
+with a ValidationError that names what to fix. Approving and reopening a report change the
+roll-ups in the same transaction, under a lock on the report: two leaders clicking together
+approve it once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.lib import periods
+from danvan.lib.history import attributed
+from danvan.org.models import AreaLevel, Organization, OrganizationKind, Role
+from danvan.org.selectors import member_emails
+
+from . import derived, formulas, rollups, selectors
+from .models import (
+    CODE_RE,
+    Aggregation,
+    Form,
+    FormIndicator,
+    Indicator,
+    Operator,
+    Reminder,
+    ReportExport,
+    Section,
+    SectionKind,
+    Severity,
+    Source,
+    Submission,
+    SubmissionStatus,
+    ValidationRule,
+    Value,
+    ValueType,
+)
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+
+def _require_definer(actor: User | None) -> None:
+    if actor is not None and not selectors.may_define(actor):
+        raise PermissionDenied(
+            _("Only the administrators and leaders of a top-level unit keep indicators and forms.")
+        )
+
+
+# --- Indicators ----------------------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "name",
+    "name_en",
+    "value_type",
+    "unit",
+    "aggregation",
+    "source",
+    "derived_key",
+    "formula",
+    "min_value",
+    "max_value",
+    "description",
+    "is_active",
+)
+
+
+def _check_indicator(indicator: Indicator) -> None:
+    errors: dict[str, str] = {}
+    if not CODE_RE.match(indicator.code or ""):
+        errors["code"] = _(
+            "A code is capital letters, digits and underscores, starting with a letter (at most 40)."
+        )
+    if not indicator.name.strip():
+        errors["name"] = _("Give the indicator a name.")
+    if indicator.value_type not in ValueType.values:
+        errors["value_type"] = _("Choose number, percent, yes/no or text.")
+    if indicator.aggregation not in Aggregation.values:
+        errors["aggregation"] = _("Choose sum, average, minimum, maximum, last or none.")
+    if indicator.value_type == ValueType.TEXT and indicator.aggregation != Aggregation.NONE:
+        errors["aggregation"] = _("A text indicator is not aggregated: choose «not aggregated».")
+    if (
+        indicator.min_value is not None
+        and indicator.max_value is not None
+        and indicator.min_value > indicator.max_value
+    ):
+        errors["max_value"] = _("The largest value is below the smallest.")
+    if indicator.source == Source.DERIVED:
+        if derived.get(indicator.derived_key) is None:
+            errors["derived_key"] = _("Choose the records this indicator is derived from.")
+        indicator.formula = ""
+    elif indicator.source == Source.FORMULA:
+        indicator.derived_key = ""
+        if indicator.value_type == ValueType.TEXT:
+            errors["value_type"] = _("A formula gives a number or a percent, not a text.")
+        try:
+            used = formulas.codes(indicator.formula)
+        except ValidationError as exc:
+            errors["formula"] = exc.messages[0]
+        else:
+            _check_formula_codes(indicator, used, errors)
+    elif indicator.source == Source.TYPED:
+        indicator.derived_key = ""
+        indicator.formula = ""
+    else:
+        errors["source"] = _("Choose typed, derived or formula.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_formula_codes(indicator: Indicator, used: set[str], errors: dict[str, str]) -> None:
+    known = {
+        code: (source, formula, value_type)
+        for code, source, formula, value_type in Indicator.objects.exclude(pk=indicator.pk)
+        .filter(is_active=True)
+        .values_list("code", "source", "formula", "value_type")
+    }
+    unknown = sorted(used - set(known) - {indicator.code})
+    if unknown:
+        errors["formula"] = _("Unknown indicator code(s): %(codes)s.") % {
+            "codes": ", ".join(unknown)
+        }
+        return
+    texts = sorted(c for c in used if c in known and known[c][2] == ValueType.TEXT)
+    if texts:
+        errors["formula"] = _("A formula cannot use a text indicator: %(codes)s.") % {
+            "codes": ", ".join(texts)
+        }
+        return
+    dependencies = {
+        code: formulas.codes(formula) if source == Source.FORMULA and formula else set()
+        for code, (source, formula, _t) in known.items()
+    }
+    dependencies[indicator.code] = used
+    cycle = formulas.find_cycle(dependencies, indicator.code)
+    if cycle:
+        errors["formula"] = _("This formula would go round in a circle: %(chain)s.") % {
+            "chain": " → ".join(cycle)
+        }
+
+
+@transaction.atomic
+def indicator_create(*, actor: User | None, code: str, **fields: Any) -> Indicator:
+    _require_definer(actor)
+    indicator = Indicator(code=(code or "").strip().upper())
+    for name, value in fields.items():
+        if name not in INDICATOR_FIELDS:
+            raise TypeError(name)
+        setattr(indicator, name, value)
+    _check_indicator(indicator)
+    if Indicator.objects.filter(code=indicator.code).exists():
+        raise ValidationError({"code": _("An indicator with this code already exists.")})
+    attributed(indicator, actor).save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any) -> Indicator:
+    """Change an indicator; its code and value type stay once reports use it."""
+    _require_definer(actor)
+    used = Value.objects.filter(indicator=indicator).exists()
+    for name, value in fields.items():
+        if name not in INDICATOR_FIELDS:
+            raise TypeError(name)
+        if used and name in ("value_type", "source") and value != getattr(indicator, name):
+            raise ValidationError(
+                {name: _("Reports already hold figures of this indicator: this cannot change.")}
+            )
+        setattr(indicator, name, value)
+    _check_indicator(indicator)
+    attributed(indicator, actor).save()
+    return indicator
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def form_create(
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    name_en: str = "",
+    description: str = "",
+    periodicity: str,
+    kinds: list[OrganizationKind] | None = None,
+    area_levels: list[str] | None = None,
+    deadline_days: int = 15,
+    sections: list[dict[str, Any]],
+) -> Form:
+    """A form with its sections: {"title", "title_en", "kind", "help_text", "indicators": [codes]}."""
+    _require_definer(actor)
+    errors: dict[str, str] = {}
+    if not re.fullmatch(r"[a-z0-9-]{1,60}", code or ""):
+        errors["code"] = _("A form code is lower-case letters, digits and hyphens.")
+    elif Form.objects.filter(code=code).exists():
+        errors["code"] = _("A form with this code already exists.")
+    if periodicity not in dict(Form.PERIODICITIES):
+        errors["periodicity"] = _("Choose half year, year, quarter or month.")
+    bad_levels = [v for v in area_levels or [] if v not in AreaLevel.values]
+    if bad_levels:
+        errors["area_levels"] = _("Unknown level(s): %(levels)s.") % {
+            "levels": ", ".join(bad_levels)
+        }
+    codes = [c for s in sections for c in s.get("indicators", [])]
+    known = {i.code: i for i in Indicator.objects.filter(code__in=codes, is_active=True)}
+    unknown = sorted(set(codes) - set(known))
+    if unknown:
+        errors["sections"] = _("Unknown indicator code(s): %(codes)s.") % {
+            "codes": ", ".join(unknown)
+        }
+    if errors:
+        raise ValidationError(errors)
+    form = Form(
+        code=code,
+        name=name,
+        name_en=name_en,
+        description=description,
+        periodicity=periodicity,
+        area_levels=",".join(area_levels or []),
+        deadline_days=deadline_days,
+    )
+    attributed(form, actor).save()
+    form.kinds.set(kinds or [])
+    for order, spec in enumerate(sections, start=1):
+        kind = spec.get("kind", SectionKind.INDICATORS)
+        section = Section.objects.create(
+            form=form,
+            order=order,
+            kind=kind,
+            title=spec["title"],
+            title_en=spec.get("title_en", ""),
+            help_text=spec.get("help_text", ""),
+        )
+        for item_order, indicator_code in enumerate(spec.get("indicators", []), start=1):
+            FormIndicator.objects.create(
+                section=section, indicator=known[indicator_code], order=item_order
+            )
+    return form
+
+
+@transaction.atomic
+def rule_add(
+    *,
+    actor: User | None,
+    form: Form,
+    left: str,
+    operator: str,
+    right: str,
+    severity: str = Severity.ERROR,
+    message: str,
+    message_en: str = "",
+) -> ValidationRule:
+    _require_definer(actor)
+    errors: dict[str, str] = {}
+    used: set[str] = set()
+    for side, expression in (("left", left), ("right", right)):
+        try:
+            used |= formulas.codes(expression)
+        except ValidationError as exc:
+            errors[side] = exc.messages[0]
+    if operator not in Operator.values:
+        errors["operator"] = _("Choose one of < ≤ = ≠ ≥ >.")
+    if severity not in Severity.values:
+        errors["severity"] = _("Choose error or warning.")
+    if not message.strip():
+        errors["message"] = _("Say what is wrong when the rule fails.")
+    unknown = sorted(
+        used - set(Indicator.objects.filter(code__in=used).values_list("code", flat=True))
+    )
+    if unknown:
+        errors["left"] = _("Unknown indicator code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+    if errors:
+        raise ValidationError(errors)
+    rule = ValidationRule(
+        form=form,
+        left=left.strip(),
+        operator=operator,
+        right=right.strip(),
+        severity=severity,
+        message=message.strip(),
+        message_en=message_en.strip(),
+    )
+    attributed(rule, actor).save()
+    return rule
+
+
+# --- Reports: entry ------------------------------------------------------------------------
+
+
+def _period_for(form: Form, code: str, today: datetime.date) -> periods.Period:
+    try:
+        period = periods.parse(code)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    if period.type != form.period_type:
+        raise ValidationError(
+            {
+                "period": _("This form is reported by %(kind)s: give a period such as %(example)s.")
+                % {
+                    "kind": dict(Form.PERIODICITIES)[form.periodicity],
+                    "example": periods.from_date(today, form.period_type).code,
+                }
+            }
+        )
+    if form.cutoff_end(period) >= today:
+        raise ValidationError(
+            {
+                "period": _("%(period)s has not ended yet: its report opens after %(day)s.")
+                % {
+                    "period": period.label(),
+                    "day": form.cutoff_end(period).strftime("%d/%m/%Y"),
+                }
+            }
+        )
+    return period
+
+
+@transaction.atomic
+def submission_start(
+    *,
+    actor: User | None,
+    form: Form,
+    organization: Organization,
+    period: str,
+    today: datetime.date | None = None,
+) -> Submission:
+    """The unit's report for the period: the one already started, or a new draft."""
+    today = today or timezone.localdate()
+    if actor is not None and not selectors.may_fill(actor, organization):
+        raise PermissionDenied(_("Only the officers of this unit fill in its reports."))
+    if not form.is_active:
+        raise ValidationError({"form": _("This form is no longer in use.")})
+    the_period = _period_for(form, period, today)
+    existing = Submission.objects.filter(
+        form=form, organization=organization, period=the_period.code
+    ).first()
+    if existing:
+        return existing
+    unit = selectors.reporting_units(form, the_period).filter(pk=organization.pk).exists()
+    if not unit:
+        raise ValidationError(
+            {
+                "organization": _(
+                    "%(org)s does not report on «%(form)s» (or did not exist in that period)."
+                )
+                % {"org": organization.name, "form": form.label}
+            }
+        )
+    submission = Submission(form=form, organization=organization, period=the_period.code)
+    try:
+        with transaction.atomic():
+            attributed(submission, actor).save()
+    except IntegrityError:  # started at the same moment by a colleague
+        return Submission.objects.get(form=form, organization=organization, period=the_period.code)
+    return submission
+
+
+_DECIMAL_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_YES = {"1", "yes", "có", "co", "true", "x"}
+_NO = {"0", "no", "không", "khong", "false"}
+
+
+def parse_value(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str]:
+    """(figure, text) from what was typed, or a ValidationError saying what is expected."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, ""
+    if indicator.value_type == ValueType.TEXT:
+        return None, str(raw).strip()
+    if indicator.value_type == ValueType.YES_NO:
+        word = str(raw).strip().lower()
+        if isinstance(raw, bool):
+            return Decimal(int(raw)), ""
+        if word in _YES:
+            return Decimal(1), ""
+        if word in _NO:
+            return Decimal(0), ""
+        raise ValidationError(_("Answer yes or no."))
+    if isinstance(raw, bool):
+        raise ValidationError(_("Type a number."))
+    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
+    if isinstance(raw, int | float | Decimal):
+        text = str(raw)
+    if not _DECIMAL_RE.match(text):
+        raise ValidationError(_("Type a number (decimals with a comma or a point)."))
+    try:
+        number = Decimal(text.replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValidationError(_("Type a number.")) from exc
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValidationError(_("At most four decimals."))
+    if abs(number) >= Decimal("1e15"):
+        raise ValidationError(_("This number is too large."))
+    low, high = indicator.bounds()
+    if low is not None and number < low:
+        raise ValidationError(_("At least %(low)s.") % {"low": _plain(low)})
+    if high is not None and number > high:
+        raise ValidationError(_("At most %(high)s.") % {"high": _plain(high)})
+    return number, ""
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text
+
+
+def _require_editable(actor: User | None, submission: Submission) -> None:
+    if actor is not None and not selectors.may_fill(actor, submission.organization):
+        raise PermissionDenied(_("Only the officers of this unit fill in its reports."))
+    if not submission.is_editable:
+        raise ValidationError(
+            _("This report is %(status)s and cannot be changed.")
+            % {"status": submission.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    actor: User | None,
+    submission: Submission,
+    values: dict[str, Any] | None = None,
+    narratives: dict[str, str] | None = None,
+    comments: dict[str, str] | None = None,
+) -> Submission:
+    """Save what has been typed so far (partial work is kept); a wrong value saves nothing."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require_editable(actor, submission)
+    layout = selectors.form_layout(submission.form)
+    typed = {i.code: i for i in layout.indicators if i.source == Source.TYPED}
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, tuple[Decimal | None, str]] = {}
+    for code, raw in (values or {}).items():
+        indicator = typed.get(code)
+        if indicator is None:
+            errors.setdefault(code, []).append(
+                _("%(code)s is not a figure this form asks the unit to type.") % {"code": code}
+            )
+            continue
+        try:
+            parsed[code] = parse_value(indicator, raw)
+        except ValidationError as exc:
+            errors.setdefault(code, []).extend(exc.messages)
+    sections = {str(s.pk) for s in layout.narratives}
+    for key in narratives or {}:
+        if str(key) not in sections:
+            errors.setdefault("narratives", []).append(
+                _("Unknown narrative section %(key)s.") % {"key": key}
+            )
+    rule_ids = {str(r.pk) for r in layout.rules if r.severity == Severity.WARNING}
+    for key in comments or {}:
+        if str(key) not in rule_ids:
+            errors.setdefault("comments", []).append(_("Unknown warning %(key)s.") % {"key": key})
+    if errors:
+        raise ValidationError(errors)
+    existing = {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
+    for code, (number, text) in parsed.items():
+        indicator = typed[code]
+        value = existing.get(indicator.pk)
+        if value is None:
+            if number is None and not text:
+                continue
+            attributed(
+                Value(submission=submission, indicator=indicator, number=number, text=text), actor
+            ).save()
+        elif value.number != number or value.text != text:
+            value.number, value.text = number, text
+            attributed(value, actor).save()
+    if narratives:
+        submission.narratives = {
+            **submission.narratives,
+            **{str(k): (v or "").strip() for k, v in narratives.items()},
+        }
+    if comments:
+        submission.warning_comments = {
+            **submission.warning_comments,
+            **{str(k): (v or "").strip() for k, v in comments.items()},
+        }
+    attributed(submission, actor).save()
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, actor: User | None, submission: Submission) -> Submission:
+    """Send the report up: every required figure typed, no error rule failing, a comment on
+    each failing warning. Derived figures are kept as they are at this moment."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require_editable(actor, submission)
+    layout = selectors.form_layout(submission.form)
+    values = selectors.report_values(submission, layout)
+    problems: list[str] = []
+    missing = [
+        item.indicator
+        for _s, items in layout.sections
+        for item in items
+        if item.required
+        and item.indicator.source == Source.TYPED
+        and values.get(item.indicator.code) in (None, "")
+    ]
+    if missing:
+        problems.append(_("Fill in: %(names)s.") % {"names": "; ".join(i.label for i in missing)})
+    for result in selectors.check_rules(layout, values):
+        rule = result.rule
+        if rule.severity == Severity.ERROR:
+            problems.append(rule.label)
+        elif not submission.warning_comments.get(str(rule.pk), "").strip():
+            problems.append(
+                _("%(message)s — explain this in a comment to submit.") % {"message": rule.label}
+            )
+    if problems:
+        raise ValidationError(problems)
+    by_code = {i.code: i for i in layout.indicators}
+    existing = {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
+    for code, indicator in by_code.items():
+        if indicator.source != Source.DERIVED:
+            continue
+        number = values.get(code)
+        value = existing.get(indicator.pk) or Value(
+            submission=submission, indicator=indicator, is_derived=True
+        )
+        value.number = number if isinstance(number, Decimal) else None
+        value.is_derived = True
+        attributed(value, actor).save()
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.submitted_by = actor
+    attributed(submission, actor, _("Submitted")).save()
+    return submission
+
+
+# --- Reports: review -----------------------------------------------------------------------
+
+
+def _locked_for_review(actor: User | None, submission_id: int) -> Submission:
+    try:
+        submission = (
+            Submission.objects.select_for_update()
+            .select_related("form", "organization")
+            .get(pk=submission_id)
+        )
+    except Submission.DoesNotExist as exc:
+        raise ValidationError(_("This report does not exist.")) from exc
+    if actor is not None and not selectors.may_review(actor, submission):
+        raise PermissionDenied(
+            _("Only the leaders and specialists of the unit above review this report.")
+        )
+    return submission
+
+
+def _already(submission: Submission) -> ValidationError:
+    who = submission.reviewed_by.full_name if submission.reviewed_by else ""
+    return ValidationError(
+        _("This report is already %(status)s%(who)s: nothing was changed.")
+        % {
+            "status": submission.get_status_display().lower(),
+            "who": f" ({who})" if who else "",
+        }
+    )
+
+
+@transaction.atomic
+def submission_approve(*, actor: User | None, submission_id: int) -> Submission:
+    """Approve a submitted report: it is locked and its figures join the roll-ups at once."""
+    submission = _locked_for_review(actor, submission_id)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise _already(submission)
+    pending = selectors.pending_children(submission)
+    if pending:
+        raise ValidationError(
+            _("Review the reports this one is built from first: %(units)s.")
+            % {"units": "; ".join(s.organization.name for s in pending[:10])}
+        )
+    submission.status = SubmissionStatus.APPROVED
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = actor
+    submission.review_comment = ""
+    attributed(submission, actor, _("Approved")).save()
+    rollups.apply(submission, +1)
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, actor: User | None, submission_id: int, comment: str) -> Submission:
+    """Send a submitted report back to its unit with a comment saying what to fix."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what the unit should fix.")})
+    submission = _locked_for_review(actor, submission_id)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise _already(submission)
+    submission.status = SubmissionStatus.RETURNED
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = actor
+    submission.review_comment = comment.strip()
+    attributed(submission, actor, _("Returned: %(comment)s") % {"comment": comment.strip()}).save()
+    transaction.on_commit(lambda: _notify_unit(submission, "returned"))
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(*, actor: User | None, submission_id: int, reason: str) -> Submission:
+    """Unlock an approved report for correction: its figures leave the roll-ups until it is
+    approved again, and the reason stays in its history."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for reopening.")})
+    submission = _locked_for_review(actor, submission_id)
+    if submission.status != SubmissionStatus.APPROVED:
+        raise ValidationError(_("Only an approved report can be reopened."))
+    reviewer = selectors.reviewing_organization(submission.form, submission.organization)
+    if (
+        reviewer.pk != submission.organization_id
+        and Submission.objects.filter(
+            form=submission.form,
+            organization=reviewer,
+            period=submission.period,
+            status=SubmissionStatus.APPROVED,
+        ).exists()
+    ):
+        raise ValidationError(
+            _("%(org)s's report, built from this one, is approved: reopen it first.")
+            % {"org": reviewer.name}
+        )
+    submission.status = SubmissionStatus.RETURNED
+    submission.reopen_reason = reason.strip()
+    submission.review_comment = reason.strip()
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = actor
+    attributed(submission, actor, _("Reopened: %(reason)s") % {"reason": reason.strip()}).save()
+    rollups.apply(submission, -1)
+    transaction.on_commit(lambda: _notify_unit(submission, "reopened"))
+    return submission
+
+
+def _unit_emails(organization_id: int) -> list[str]:
+    return member_emails(organization_id, [Role.REPORTER, Role.SPECIALIST, Role.LEADER])
+
+
+def _notify_unit(submission: Submission, event: str) -> None:
+    emails = _unit_emails(submission.organization_id)
+    if not emails:
+        return
+    context = {"submission": submission, "event": event, "site_url": settings.SITE_URL}
+    subject = render_to_string("reporting/email/review_subject.txt", context).strip()
+    body = render_to_string("reporting/email/review.txt", context)
+    send_mass_mail([(subject, body, None, [e]) for e in emails], fail_silently=False)
+
+
+# --- Reminders -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def remind_late(
+    *,
+    actor: User | None,
+    form: Form,
+    organization: Organization,
+    period: periods.Period,
+    today: datetime.date | None = None,
+    only_unreminded: bool = False,
+) -> int:
+    """E-mail the officers of the child units whose report is late; returns units reminded."""
+    today = today or timezone.localdate()
+    if actor is not None and not selectors.may_review_for(actor, organization):
+        raise PermissionDenied(_("Only the leaders and specialists of this unit send reminders."))
+    board = selectors.completeness(form, organization, period)
+    messages: list[tuple[str, str, None, list[str]]] = []
+    reminded = 0
+    for child in board.late(today):
+        if only_unreminded and child.reminded_at is not None:
+            continue
+        emails = _unit_emails(child.organization.pk)
+        if not emails:
+            continue
+        Reminder.objects.create(
+            form=form, organization=child.organization, period=period.code, sent_by=actor
+        )
+        reminded += 1
+        context = {
+            "form": form,
+            "organization": child.organization,
+            "period": period,
+            "deadline": board.deadline,
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string("reporting/email/late_subject.txt", context).strip()
+        body = render_to_string("reporting/email/late.txt", context)
+        messages.extend((subject, body, None, [e]) for e in emails)
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return reminded
+
+
+def send_late_reminders(*, today: datetime.date | None = None) -> int:
+    """The daily run: for each form's last closed period past its deadline, remind every late
+    unit once (through the top units, which see everything below them)."""
+    today = today or timezone.localdate()
+    total = 0
+    for form in Form.objects.active():
+        period = selectors.recent_periods(form, today, count=1)[0]
+        if form.deadline(period) >= today:
+            continue
+        for top in Organization.objects.filter(depth=1, dissolved_on__isnull=True):
+            for parent in [top, *selectors.reporting_units(form, period, within=top)]:
+                total += remind_late(
+                    actor=None,
+                    form=form,
+                    organization=parent,
+                    period=period,
+                    today=today,
+                    only_unreminded=True,
+                )
+    return total
+
+
+# --- Consolidated report exports -----------------------------------------------------------
+
+
+def export_request(
+    *, actor: User, form: Form, organization: Organization, period: str, file_format: str
+) -> ReportExport:
+    """Queue the building of a level's consolidated report (DOCX or PDF)."""
+    from . import tasks
+
+    if file_format not in ("docx", "pdf"):
+        raise ValidationError({"format": _("Choose DOCX or PDF.")})
+    try:
+        periods.parse(period)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    export = ReportExport.objects.create(
+        form=form,
+        organization=organization,
+        period=period,
+        file_format=file_format,
+        requested_by=actor,
+    )
+    transaction.on_commit(lambda: tasks.build_report.enqueue(export.pk))
+    return export

@@ -1,0 +1,47 @@
+"""Background jobs of periodic reporting (django-tasks)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from danvan.lib import periods
+
+from . import report, services
+from .models import ReportExport
+
+
+@task()
+def send_late_reminders() -> int:
+    """The daily reminder run: units whose report is past its deadline, each once."""
+    return services.send_late_reminders()
+
+
+@task()
+def build_report(export_id: int) -> str:
+    """Build a consolidated report, recording progress the page's bar shows."""
+    export = ReportExport.objects.select_related("form", "organization__area").get(pk=export_id)
+
+    def progress(percent: int) -> None:
+        ReportExport.objects.filter(pk=export.pk).update(
+            status=ReportExport.Status.RUNNING, progress=percent
+        )
+
+    progress(5)
+    try:
+        data = report.build(
+            export.form,
+            export.organization,
+            periods.parse(export.period),
+            export.file_format,
+            progress,
+        )
+    except Exception as exc:
+        ReportExport.objects.filter(pk=export.pk).update(
+            status=ReportExport.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now()
+        )
+        raise
+    ReportExport.objects.filter(pk=export.pk).update(
+        status=ReportExport.Status.DONE, progress=100, content=data, finished_at=timezone.now()
+    )
+    return export.status

@@ -678,17 +678,20 @@ def markdown(report: Report) -> str:
     return "\n".join(out)
 
 
-def write_results(report: Report, path: Path = RESULTS) -> None:
-    """Replace the generated block of RESULTS.md; the text around it is kept."""
-    block = markdown(report)
-    text = path.read_text() if path.exists() else ""
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + block + after
+def replace_block(path: Path, start: str, end: str, block: str, heading: str) -> None:
+    """Replace the generated block between the markers in RESULTS.md; the text around it is
+    kept. Without the markers, the block is added at the end under `heading`."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
     else:
-        text = "# Benchmark results\n\n## Public showcase search\n\n" + block + "\n"
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block + "\n"
     path.write_text(text)
+
+
+def write_results(report: Report, path: Path = RESULTS) -> None:
+    replace_block(path, START, END, markdown(report), "Public showcase search")
 
 
 def main() -> int:

@@ -400,13 +400,20 @@ def recent_periods(form: Form, today: datetime.date, count: int = 6) -> list[per
 
 
 def pending_children(submission: Submission) -> list[Submission]:
-    """Children's reports awaiting review: a parent's report is approved once they are decided."""
-    board = completeness(submission.form, submission.organization, submission.period_obj)
-    return [
-        c.submission
-        for c in board.children
-        if c.submission is not None and c.submission.status == SubmissionStatus.SUBMITTED
-    ]
+    """Reports below awaiting review: a parent's report is approved once the reports it is
+    built from are decided (one query; none at all below a commune)."""
+    organization = submission.organization
+    return list(
+        Submission.objects.filter(
+            form=submission.form_id,
+            period=submission.period,
+            status=SubmissionStatus.SUBMITTED,
+            organization__path__startswith=organization.path,
+        )
+        .exclude(organization=organization)
+        .select_related("organization")
+        .order_by("organization__path")[:20]
+    )
 
 
 # --- Roll-ups and pivots -------------------------------------------------------------------

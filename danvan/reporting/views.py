@@ -20,7 +20,7 @@ from danvan.lib import periods
 from danvan.lib.excel import workbook_bytes
 from danvan.lib.history import history_for
 from danvan.lib.web import current_user, xlsx_response
-from danvan.org.models import Area, Organization
+from danvan.org.models import PERMISSIONS, Area, Organization, Verb, scope_for
 from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit
 
 from . import derived, selectors, services
@@ -63,7 +63,12 @@ def report_home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     today = timezone.localdate()
     forms = selectors.forms_for_user(user)
-    units = list(organizations_user_may_edit(user)[:200])
+    units = list(organizations_user_may_edit(user)[:300])
+    # The table lists the units the user belongs to; «Another period» reaches those below.
+    own_paths = {
+        path for path, role, _area in scope_for(user).entries if Verb.SUBMIT in PERMISSIONS[role]
+    }
+    mine_only = [u for u in units if u.path in own_paths]
     rows = []
     for form in forms:
         recent = selectors.recent_periods(form, today, 2)
@@ -72,7 +77,7 @@ def report_home(request: HttpRequest) -> HttpResponse:
             .filter(pk__in=[u.pk for u in units])
             .values_list("pk", flat=True)
         )
-        mine = [u for u in units if u.pk in unit_ids]
+        mine = [u for u in mine_only if u.pk in unit_ids]
         existing = {
             (s.organization_id, s.period): s
             for s in Submission.objects.filter(

@@ -421,7 +421,7 @@ def _aggregate(aggregation: str, rows: list[tuple[str, Decimal]]) -> Decimal | N
     if aggregation == "sum":
         return sum(values, Decimal(0))
     if aggregation == "average":
-        return sum(values, Decimal(0)) / len(values)
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.0001"))
     if aggregation == "min":
         return min(values)
     if aggregation == "max":

@@ -36,6 +36,7 @@ class IndicatorOut(Schema):
     formula: str
     min_value: Decimal | None
     max_value: Decimal | None
+    decimal_places: int
     is_active: bool
 
 
@@ -51,6 +52,7 @@ class IndicatorIn(Schema):
     formula: str = ""
     min_value: Decimal | None = None
     max_value: Decimal | None = None
+    decimal_places: int = 4
     description: str = ""
 
 

@@ -124,6 +124,9 @@ def load(out: TextIO) -> None:
             formula=extra if source == Source.FORMULA else "",
             value_type=value_type,
             aggregation=aggregation,
+            # Counts are whole numbers from zero; percents and scores take one decimal.
+            decimal_places=0 if value_type == "number" and code != "DC_SCORE" else 1,
+            min_value=Decimal(0) if value_type == "number" else None,
         )
     kinds = OrganizationKind.objects.filter(
         code__in=["party_committee", "fatherland_front", "mobilization_commission"]

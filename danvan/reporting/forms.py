@@ -26,6 +26,7 @@ class IndicatorForm(forms.ModelForm):
             "formula",
             "min_value",
             "max_value",
+            "decimal_places",
             "description",
             "is_active",
         ]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -80,6 +80,12 @@ class Indicator(models.Model):
     )
     max_value = models.DecimalField(
         _("largest value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    decimal_places = models.PositiveSmallIntegerField(
+        _("decimals allowed"),
+        default=4,
+        validators=[MaxValueValidator(4)],
+        help_text=_("0 for counts (whole numbers), up to 4."),
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -334,11 +340,21 @@ class Submission(models.Model):
     warning_comments = models.JSONField(_("comments on warnings"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
@@ -495,4 +511,4 @@ class ReportExport(models.Model):
         return f"{self.form_id}/{self.organization_id}/{self.period}.{self.file_format}"
 
     def filename(self) -> str:
-        return f"bao-cao-{self.form.code}-{self.period}.{self.file_format}"
+        return f"{self.form.code}-{self.period}.{self.file_format}"

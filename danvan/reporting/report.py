@@ -27,6 +27,8 @@ def number_text(value: Decimal | str | None) -> str:
         return "—"
     if isinstance(value, str):
         return value
+    if value != value.quantize(Decimal("0.01")):
+        value = value.quantize(Decimal("0.01"))
     text = f"{value.normalize():,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -60,6 +60,9 @@ _FINER = (
 )
 
 
+AVERAGE_PLACES = Decimal("0.0001")  # an average keeps the four decimals figures have
+
+
 def scaled(number: Decimal) -> int:
     return int(number * SCALE)
 
@@ -270,7 +273,8 @@ def combine(
     if aggregation == Aggregation.SUM:
         return unscaled(sum(r[1] for r in rows))
     if aggregation == Aggregation.AVERAGE:
-        return unscaled(sum(r[1] for r in rows)) / sum(r[2] for r in rows)
+        mean = unscaled(sum(r[1] for r in rows)) / sum(r[2] for r in rows)
+        return mean.quantize(AVERAGE_PLACES)
     if aggregation == Aggregation.MIN:
         lows = [r[3] for r in rows if r[3] is not None]
         return unscaled(min(lows)) if lows else None

@@ -71,6 +71,7 @@ INDICATOR_FIELDS = (
     "formula",
     "min_value",
     "max_value",
+    "decimal_places",
     "description",
     "is_active",
 )
@@ -96,6 +97,8 @@ def _check_indicator(indicator: Indicator) -> None:
         and indicator.min_value > indicator.max_value
     ):
         errors["max_value"] = _("The largest value is below the smallest.")
+    if not 0 <= (indicator.decimal_places or 0) <= 4:
+        errors["decimal_places"] = _("From 0 to 4 decimals.")
     if indicator.source == Source.DERIVED:
         if derived.get(indicator.derived_key) is None:
             errors["derived_key"] = _("Choose the records this indicator is derived from.")
@@ -308,10 +311,10 @@ def _period_for(form: Form, code: str, today: datetime.date) -> periods.Period:
     if period.type != form.period_type:
         raise ValidationError(
             {
-                "period": _("This form is reported by %(kind)s: give a period such as %(example)s.")
+                "period": _("This form's period is a %(kind)s: give a period such as %(example)s.")
                 % {
-                    "kind": dict(Form.PERIODICITIES)[form.periodicity],
-                    "example": periods.from_date(today, form.period_type).code,
+                    "kind": str(dict(Form.PERIODICITIES)[form.periodicity]).lower(),
+                    "example": selectors.recent_periods(form, today, 1)[0].code,
                 }
             }
         )
@@ -369,6 +372,25 @@ def submission_start(
 
 
 _DECIMAL_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+# Thousands grouped as people write them: «1.250» or «1.250,5» in Vietnamese, «1,250» or
+# «1,250.5» in English. A single separator followed by other than three digits is a decimal.
+_GROUPED = {
+    "vi": (re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"), ".", ","),
+    "en": (re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"), ",", "."),
+}
+
+
+def _ungroup(text: str) -> str:
+    """Drop thousands separators in the active language's notation; decimals keep a point."""
+    from django.utils.translation import get_language
+
+    language = "en" if (get_language() or "vi").startswith("en") else "vi"
+    pattern, group, decimal = _GROUPED[language]
+    if pattern.match(text):
+        return text.replace(group, "").replace(decimal, ".")
+    return text
+
+
 _YES = {"1", "yes", "có", "co", "true", "x"}
 _NO = {"0", "no", "không", "khong", "false"}
 
@@ -391,16 +413,20 @@ def parse_value(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str]:
     if isinstance(raw, bool):
         raise ValidationError(_("Type a number."))
     text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
-    if isinstance(raw, int | float | Decimal):
-        text = str(raw)
+    text = str(raw) if isinstance(raw, int | float | Decimal) else _ungroup(text)
     if not _DECIMAL_RE.match(text):
         raise ValidationError(_("Type a number (decimals with a comma or a point)."))
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation as exc:
         raise ValidationError(_("Type a number.")) from exc
-    if number != number.quantize(Decimal("0.0001")):
-        raise ValidationError(_("At most four decimals."))
+    places = indicator.decimal_places
+    if places == 0 and number != number.to_integral_value():
+        raise ValidationError(_("Type a whole number."))
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise ValidationError(
+            _("At most %(n)s decimals.") % {"n": places} if places else _("Type a whole number.")
+        )
     if abs(number) >= Decimal("1e15"):
         raise ValidationError(_("This number is too large."))
     low, high = indicator.bounds()

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -138,13 +139,34 @@ def submission_start(request: HttpRequest) -> HttpResponse:
     return redirect("submission_detail", submission.pk)
 
 
+def _readable(formula: str, labels: dict[str, str]) -> str:
+    """A formula with indicator names instead of codes: «Số kiến nghị đã giải quyết / …»."""
+    import re
+
+    return re.sub(r"[A-Z][A-Z0-9_]*", lambda m: labels.get(m.group(0), m.group(0)), formula)
+
+
+def _raw(value: Any) -> str:
+    """A figure as it goes back into an input, in the reader's notation (12,5 in Vietnamese)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text if (get_language() or "vi").startswith("en") else text.replace(".", ",")
+    return str(value)
+
+
 def _entry_context(
-    user: Any, submission: Submission, posted: dict[str, str] | None = None
+    user: Any,
+    submission: Submission,
+    posted: dict[str, str] | None = None,
+    error_codes: list[str] | None = None,
 ) -> dict[str, Any]:
     layout = selectors.form_layout(submission.form)
     values = selectors.report_values(submission, layout)
     failing = {r.rule.pk: r for r in selectors.check_rules(layout, values)}
     stored = {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
+    labels = {i.code: i.label for i in layout.indicators}
     period = submission.period_obj
     sections = []
     for section, items in layout.sections:
@@ -157,27 +179,21 @@ def _entry_context(
                     "item": item,
                     "indicator": ind,
                     "value": value,
-                    "shown": number_text(value) if ind.source != Source.TYPED else "",
-                    "raw": ""
-                    if value is None
-                    else (
-                        value
-                        if isinstance(value, str)
-                        else format(value.normalize(), "f")
-                        if isinstance(value, Decimal)
-                        else value
-                    ),
+                    "shown": number_text(value) if not isinstance(value, str) else value,
+                    "raw": _raw(value),
                     "records_url": derived.records_url(
                         ind.derived_key, submission.organization_id, period
                     )
                     if ind.source == Source.DERIVED and derived.get(ind.derived_key)
                     else "",
                     "stored": stored.get(ind.pk),
+                    "formula_text": _readable(ind.formula, labels) if ind.formula else "",
                     "error": False,
                 }
             )
             if posted and ind.code in posted:
                 rows[-1]["raw"] = posted[ind.code]
+            rows[-1]["error"] = ind.code in (error_codes or ())
         sections.append(
             {
                 "section": section,
@@ -207,7 +223,12 @@ def _entry_context(
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     submission = selectors.get_submission_for_user(user, pk)
-    context = _entry_context(user, submission, request.session.pop("report_posted", None))
+    context = _entry_context(
+        user,
+        submission,
+        request.session.pop("report_posted", None),
+        request.session.pop("report_error_codes", None),
+    )
     context["submission"] = submission
     context["history"] = history_for(submission, limit=30)
     context["errors"] = request.session.pop("report_errors", None)
@@ -261,8 +282,9 @@ def submission_save(request: HttpRequest, pk: int) -> HttpResponse:
                 for code, errs in exc.error_dict.items()
             ]
             if "__all__" not in exc.error_dict:
-                # nothing was saved: show what was typed again
+                # nothing was saved: show what was typed again, the wrong ones marked
                 request.session["report_posted"] = values
+                request.session["report_error_codes"] = list(exc.error_dict)
         else:
             errors = exc.messages
         request.session["report_errors"] = errors
@@ -469,8 +491,16 @@ def pivot(request: HttpRequest) -> HttpResponse:
             "scope_orgs": Organization.objects.visible_to(user).filter(depth__lte=3)[:300],
             "scope_areas": Area.objects.visible_to(user).filter(depth__lte=2)[:300],
             "query": request.GET.urlencode(),
+            "query_without_node": _without(request, "node", "format"),
         },
     )
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _number(value: Decimal | None) -> float | None:

@@ -120,7 +120,7 @@ def brute(aggregation: str, figures: list[tuple[str, Decimal | None]]) -> Decima
     if aggregation == Aggregation.SUM:
         return sum(values, Decimal(0))
     if aggregation == Aggregation.AVERAGE:
-        return sum(values, Decimal(0)) / len(values)
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.0001"))
     if aggregation == Aggregation.MIN:
         return min(values)
     if aggregation == Aggregation.MAX:

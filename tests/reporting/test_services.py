@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from danvan.lib import periods
 from danvan.org import services as org_services
@@ -66,7 +67,7 @@ def test_values_of_the_wrong_type_or_out_of_range_are_refused(half_form, english
     assert services.parse_value(number, "") == (None, "")
     for raw, message in [
         ("abc", "Type a number"),
-        ("1.23456", "At most four decimals"),
+        ("1.23456", "At most 4 decimals"),
         ("1e5", "Type a number"),
     ]:
         with pytest.raises(ValidationError, match=message):
@@ -75,6 +76,18 @@ def test_values_of_the_wrong_type_or_out_of_range_are_refused(half_form, english
         services.parse_value(percent, "101")
     with pytest.raises(ValidationError, match="At least 0"):
         services.parse_value(percent, "-1")
+    assert services.parse_value(number, "1,250") == (Decimal(1250), "")  # English grouping
+    with translation.override("vi"):
+        assert services.parse_value(number, "1.250") == (Decimal(1250), "")
+        assert services.parse_value(number, "1.250,5") == (Decimal("1250.5"), "")
+        assert services.parse_value(number, "12,5") == (Decimal("12.5"), "")
+    count = services.indicator_create(
+        actor=None, code="SESSIONS", name="Số buổi", decimal_places=0, min_value=Decimal(0)
+    )
+    with pytest.raises(ValidationError, match="whole number"):
+        services.parse_value(count, "2.5")
+    with pytest.raises(ValidationError, match="At least 0"):
+        services.parse_value(count, "-3")
     yes_no = services.indicator_create(
         actor=None, code="HAS_PLAN", name="Có kế hoạch", value_type="yes_no"
     )
@@ -141,7 +154,9 @@ def test_a_report_opens_only_after_its_period_for_units_that_report(
 ) -> None:
     with pytest.raises(ValidationError, match="has not ended yet"):
         start(half_form, world.front_a, xa, period="2026S2")
-    with pytest.raises(ValidationError, match="reported by Half year"):
+    with pytest.raises(
+        ValidationError, match="period is a half year: give a period such as 2026S1"
+    ):
         start(half_form, world.front_a, xa, period="2026")
     with pytest.raises(ValidationError, match=r"not a valid|period"):
         start(half_form, world.front_a, xa, period="2026S9")
@@ -268,7 +283,7 @@ def test_a_parent_is_approved_once_the_reports_it_is_built_from_are_reviewed(
         services.submission_reopen(actor=tinh, submission_id=child.pk, reason="x")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_leaders_approving_together_count_once(half_form, world, xa, tinh, lanhdao) -> None:
     submission = submitted(half_form, world.front_a, xa)

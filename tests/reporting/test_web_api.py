@@ -223,6 +223,7 @@ def test_indicator_pages_for_definers_only(
             "aggregation": "none",
             "source": "formula",
             "formula": "LOOP + 1",
+            "decimal_places": "2",
             "is_active": "on",
         },
     )
@@ -236,6 +237,7 @@ def test_indicator_pages_for_definers_only(
             "aggregation": "none",
             "source": "formula",
             "formula": "DONE / PLANNED * 100",
+            "decimal_places": "2",
             "is_active": "on",
         },
     )

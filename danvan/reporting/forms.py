@@ -9,27 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import derived
 from .models import Indicator
+from .services import INDICATOR_FIELDS
 
 
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "value_type",
-            "unit",
-            "aggregation",
-            "source",
-            "derived_key",
-            "formula",
-            "min_value",
-            "max_value",
-            "decimal_places",
-            "description",
-            "is_active",
-        ]
+        fields = ["code", *INDICATOR_FIELDS]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "formula": _("Over other indicators' codes, e.g. DONE / PLANNED * 100."),

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from danvan.lib import periods
 from danvan.org.models import Area, AreaLevel, Organization, OrganizationKind, scope_for
+from danvan.org.scopes import ReportingScope
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -188,10 +189,10 @@ class Form(models.Model):
     def period_type(self) -> periods.PeriodType:
         return periods.PeriodType(self.periodicity)
 
-    def reporting_units_q(self, kind_ids: list[int] | None = None) -> Q:
+    def reporting_units_q(self) -> Q:
         """Organisations that must report on this form (kinds and levels; active or not)."""
         condition = Q()
-        kind_ids = list(self.kinds.values_list("pk", flat=True)) if kind_ids is None else kind_ids
+        kind_ids = [k.pk for k in self.kinds.all()]  # prefetched where forms are listed
         if kind_ids:
             condition &= Q(kind_id__in=kind_ids)
         if self.level_list:
@@ -317,10 +318,9 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         """A report is seen by whoever sees the organisation that files it (and those above)."""
         if user.is_superuser:
             return self.all()
-        condition = Q(pk__in=[])
-        for path in scope_for(user).org_paths:
-            condition |= Q(organization__path__startswith=path)
-        return self.filter(condition)
+        return self.filter(
+            ReportingScope(org_paths=tuple(scope_for(user).org_paths)).q("organization")
+        )
 
 
 class Submission(models.Model):

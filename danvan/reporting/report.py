@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -186,6 +185,3 @@ def build(form: Form, organization: Organization, period: periods.Period, file_f
     if progress:
         progress(95)
     return data
-
-
-__all__: list[Any] = ["build", "consolidate", "number_text"]

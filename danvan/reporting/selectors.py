@@ -78,6 +78,23 @@ def may_review(user: User, submission: Submission) -> bool:
     return may_review_for(user, reviewing_organization(submission.form, submission.organization))
 
 
+def reviewable(user: User, submissions: list[Submission]) -> list[Submission]:
+    """The reports this user may review: one query per form, however many reports."""
+    by_form: dict[int, list[Submission]] = defaultdict(list)
+    for submission in submissions:
+        by_form[submission.form_id].append(submission)
+    kept: set[int] = set()
+    for group in by_form.values():
+        reviewers = reviewing_paths(group[0].form, [s.organization for s in group])
+        kept |= {
+            s.pk
+            for s in group
+            if user.is_superuser
+            or scope_for(user).best_role_on(reviewers[s.organization_id]) in REVIEW_ROLES
+        }
+    return [s for s in submissions if s.pk in kept]
+
+
 # --- Forms ---------------------------------------------------------------------------------
 
 
@@ -98,25 +115,31 @@ def reporting_units(
     return units
 
 
-def is_reporting_unit(form: Form, organization: Organization) -> bool:
-    return Organization.objects.filter(form.reporting_units_q(), pk=organization.pk).exists()
+def reviewing_paths(form: Form, organizations: list[Organization]) -> dict[int, str]:
+    """{organisation id: path of the unit that reviews its report}: the nearest organisation
+    above that reports on the same form (its report is built from this one); where none does,
+    the top of the tree; the top unit reviews its own report. One query for them all."""
+    step = Organization.steplen
+    above = {o.path[:end] for o in organizations for end in range(step, len(o.path), step)}
+    reporting = set(
+        Organization.objects.filter(form.reporting_units_q(), path__in=above).values_list(
+            "path", flat=True
+        )
+    )
+    result = {}
+    for o in organizations:
+        prefixes = [o.path[:end] for end in range(len(o.path) - step, 0, -step)]
+        nearest = next((p for p in prefixes if p in reporting), None)
+        result[o.pk] = nearest or (prefixes[-1] if prefixes else o.path)
+    return result
 
 
 def reviewing_organization(form: Form, organization: Organization) -> Organization:
-    """The nearest organisation above that reports on the same form (its report is built from
-    this one); where none does, the top of the tree; the top unit reviews its own report."""
-    ancestors = list(Organization.objects.ancestors_of(organization))
-    if not ancestors:
+    """The unit that reviews this organisation's reports on the form (see reviewing_paths)."""
+    path = reviewing_paths(form, [organization])[organization.pk]
+    if path == organization.path:
         return organization
-    reporting = set(
-        Organization.objects.filter(
-            form.reporting_units_q(), pk__in=[a.pk for a in ancestors]
-        ).values_list("pk", flat=True)
-    )
-    for ancestor in reversed(ancestors):
-        if ancestor.pk in reporting:
-            return ancestor
-    return ancestors[0]
+    return Organization.objects.get(path=path)
 
 
 def forms_for_user(user: User) -> list[Form]:

@@ -19,6 +19,7 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from danvan.lib import periods
@@ -382,8 +383,6 @@ _GROUPED = {
 
 def _ungroup(text: str) -> str:
     """Drop thousands separators in the active language's notation; decimals keep a point."""
-    from django.utils.translation import get_language
-
     language = "en" if (get_language() or "vi").startswith("en") else "vi"
     pattern, group, decimal = _GROUPED[language]
     if pattern.match(text):

@@ -96,13 +96,16 @@ def report_home(request: HttpRequest) -> HttpResponse:
                         "submission": existing.get((unit.pk, period.code)),
                     }
                 )
-    waiting = [
-        s
-        for s in selectors.submissions_for_user(user)
-        .filter(status=SubmissionStatus.SUBMITTED)
-        .order_by("submitted_at")[:100]
-        if selectors.may_review(user, s)
-    ]
+    waiting = selectors.reviewable(
+        user,
+        list(
+            selectors.submissions_for_user(user)
+            .filter(status=SubmissionStatus.SUBMITTED)
+            .select_related("form")
+            .prefetch_related("form__kinds")
+            .order_by("submitted_at")[:100]
+        ),
+    )
     return render(
         request,
         "reporting/home.html",

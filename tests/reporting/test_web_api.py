@@ -330,3 +330,38 @@ def test_api_indicator_create_refuses_cycles_and_non_definers(
     assert refused.status_code == 400 and "vòng lặp" in text(refused)
     ok = post_json(bearer(lanhdao), "/api/v1/indicators", {**body, "formula": "DONE * 2"})
     assert ok.status_code == 201 and ok.json()["code"] == "X1"
+
+
+def test_pages_outside_ones_scope_answer_404(half_form, world, xa2, as_user) -> None:
+    client = as_user(xa2)
+    scope = f"form={half_form.pk}&period={PERIOD}"
+    assert client.get(f"/reports/pivot/?{scope}&node={world.commission.pk}").status_code == 404
+    assert client.get(f"/reports/pivot/?{scope}&node=a{world.province.pk}").status_code == 404
+    assert (
+        client.get(f"/reports/consolidated/?{scope}&org={world.commission.pk}").status_code == 404
+    )
+    assert client.get(f"/reports/completeness/?{scope}&org={world.party_a.pk}").status_code == 404
+    data = {"form": half_form.pk, "org": world.commission.pk, "period": PERIOD, "format": "docx"}
+    assert client.post("/reports/consolidated/export/", data).status_code == 404
+    assert not ReportExport.objects.exists()
+    pivot = bearer(xa2).get(
+        f"/api/v1/rollups/pivot?period={PERIOD}&indicator=MEETINGS&scope={world.front_a.pk}"
+    )
+    assert pivot.status_code == 404
+
+
+def test_reports_waiting_for_review_cost_the_same_however_many(
+    half_form, world, tinh, xa, as_user
+) -> None:
+    client = as_user(tinh)
+    submitted(half_form, world.front_a)
+    with CaptureQueriesContext(connection) as few:
+        assert "Mường Xén" in client.get("/reports/").content.decode()
+    for org in (world.front_b, world.party_a, world.party_b):
+        submitted(half_form, org)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/reports/").content.decode()
+    assert "Mỹ Lý" in page
+    assert len(many) == len(few)
+    # a reporter sees none of them to review
+    assert 'id="waiting-table"' not in as_user(xa).get("/reports/").content.decode()

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from danvan.lib.api import Pages, Patch
 from danvan.org.api import request_user as _actor
 
 from . import selectors, services
@@ -67,7 +68,7 @@ class DocumentIn(Schema):
     summary: str = ""
 
 
-class DocumentPatch(Schema):
+class DocumentPatch(Patch):
     kind: str | None = None
     number: str | None = None
     issuer: str | None = None
@@ -105,7 +106,7 @@ def document_in_registry(user: Any, pk: int, field: str) -> Document:
 
 
 @router.get("/documents", response=list[DocumentOut], tags=["documents"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilter]) -> Any:
     return selectors.documents_for_user(_actor(request), **filters.dict())
 

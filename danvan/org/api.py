@@ -10,10 +10,11 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
+from danvan.lib.api import Pages, Patch
 
 from . import selectors, services
 from .models import Area, Membership, Organization, OrganizationKind
@@ -94,7 +95,11 @@ class AreaIn(Schema):
     successor_ids: list[int] = []
 
 
-class AreaPatch(Schema):
+class AreaPatch(Patch):
+    nullable = frozenset(
+        {"parent_id", "valid_from", "valid_to", "population", "ethnic_minority_pct"}
+    )
+
     code: str | None = None
     name: str | None = None
     level: str | None = None
@@ -113,7 +118,7 @@ def _area_out(user: User, pk: int) -> Area:
 
 
 @router.get("/areas", response=list[AreaOut], tags=["areas"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_areas(request: HttpRequest, filters: Query[AreaFilter]) -> Any:
     user = request_user(request)
     parent = (
@@ -214,7 +219,9 @@ class OrganizationIn(Schema):
     established_on: datetime.date | None = None
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(Patch):
+    nullable = frozenset({"parent_id", "established_on"})
+
     name: str | None = None
     kind: str | None = None
     area_id: int | None = None
@@ -250,7 +257,7 @@ def _organization_out(user: User, pk: int) -> Organization:
 
 
 @router.get("/organizations", response=list[OrganizationOut], tags=["organizations"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter]) -> Any:
     user = request_user(request)
     area = (
@@ -374,13 +381,13 @@ class MembershipIn(Schema):
     role: str
 
 
-class MembershipPatch(Schema):
+class MembershipPatch(Patch):
     role: str | None = None
     ended: bool | None = Field(None, description="true ends the membership (kept in history)")
 
 
 @router.get("/memberships", response=list[MembershipOut], tags=["memberships"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
     user = request_user(request)
     org = (

@@ -9,12 +9,13 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib import periods
+from danvan.lib.api import Pages, Patch
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 
@@ -101,7 +102,7 @@ class OversightIn(Schema):
     plan_item_id: int | None = None
 
 
-class OversightPatch(Schema):
+class OversightPatch(Patch):
     kind: str | None = None
     title: str | None = None
     subject_ids: list[int] | None = None
@@ -151,7 +152,7 @@ def _out(user: User, pk: int) -> Oversight:
 
 
 @router.get("/oversights", response=list[OversightOut], tags=["oversight"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_oversights(request: HttpRequest, filters: Query[OversightFilter]) -> Any:
     return selectors.oversights_for_user(_actor(request), **filters.dict()).prefetch_related(
         "subjects", "documents", "recommendations__responsible"
@@ -247,7 +248,7 @@ class RecommendationIn(Schema):
     due_on: datetime.date
 
 
-class RecommendationPatch(Schema):
+class RecommendationPatch(Patch):
     text: str | None = None
     responsible_id: int | None = None
     due_on: datetime.date | None = None
@@ -260,7 +261,7 @@ def _rec_out(user: User, pk: int) -> Recommendation:
 
 
 @router.get("/recommendations", response=list[RecommendationOut], tags=["oversight"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_recommendations(request: HttpRequest, filters: Query[RecommendationFilter]) -> Any:
     data = filters.dict()
     data["addressed_to_me"] = data.pop("mine")

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
+from danvan.lib.api import Pages, Patch
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 
@@ -78,7 +79,7 @@ class PracticeIn(Schema):
     results: list[ResultIn] = []
 
 
-class PracticePatch(Schema):
+class PracticePatch(Patch):
     name: str | None = None
     outputs: str | None = None
     sustainability: str | None = None
@@ -109,7 +110,7 @@ def _practice_out(user: User, pk: int) -> Practice:
 
 
 @router.get("/practices", response=list[PracticeOut], tags=["practices"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_practices(request: HttpRequest, filters: Query[PracticeFilter]) -> Any:
     return selectors.practices_for_user(
         _actor(request), q=filters.q, field=filters.field, kind=filters.kind, status=filters.status
@@ -181,7 +182,7 @@ class ReplicationIn(Schema):
 
 
 @router.get("/replications", response=list[ReplicationOut], tags=["practices"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_replications(request: HttpRequest, practice: int | None = None) -> Any:
     visible = Practice.objects.visible_to(_actor(request))
     replications = Replication.objects.filter(practice__in=visible).prefetch_related("results")

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
+from danvan.lib.api import Pages, Patch
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
@@ -80,7 +81,7 @@ class ProgramIn(Schema):
     contents: list[str] = Field([], description="Main contents, in order")
 
 
-class ProgramPatch(Schema):
+class ProgramPatch(Patch):
     kind: str | None = None
     title: str | None = None
     code: str | None = None
@@ -99,7 +100,7 @@ def _program_out(user: User, pk: int) -> Program:
 
 
 @router.get("/programs", response=list[ProgramOut], tags=["programmes"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_programs(request: HttpRequest, filters: Query[ProgramFilter]) -> Any:
     programs = selectors.programs_for_user(
         _actor(request),
@@ -187,7 +188,7 @@ class TaskIn(Schema):
     supporting_ids: list[int] = []
 
 
-class TaskPatch(Schema):
+class TaskPatch(Patch):
     title: str | None = None
     description: str | None = None
     due_on: datetime.date | None = None
@@ -199,7 +200,7 @@ def _task_out(user: User, pk: int) -> Task:
 
 
 @router.get("/tasks", response=list[TaskOut], tags=["tasks"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
     return selectors.tasks_for_user(
         _actor(request),
@@ -273,7 +274,7 @@ class TaskUpdateIn(Schema):
 
 
 @router.get("/task-updates", response=list[TaskUpdateOut], tags=["tasks"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_task_updates(request: HttpRequest, task: int | None = None) -> Any:
     return selectors.updates_for_user(_actor(request), task=task)
 

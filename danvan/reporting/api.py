@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.lib import periods
+from danvan.lib.api import Pages
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 
@@ -57,7 +58,7 @@ class IndicatorIn(Schema):
 
 
 @router.get("/indicators", response=list[IndicatorOut], tags=["reporting"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_indicators(request: HttpRequest, source: str = "", active: bool | None = None) -> Any:
     _actor(request)
     indicators = Indicator.objects.all()
@@ -254,7 +255,7 @@ def _submission_out(user: Any, pk: int) -> dict[str, Any]:
 
 
 @router.get("/submissions", response=list[SubmissionListOut], tags=["reporting"])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def list_submissions(request: HttpRequest, filters: Query[SubmissionFilter]) -> Any:
     submissions = selectors.submissions_for_user(_actor(request))
     for name, value in filters.dict().items():

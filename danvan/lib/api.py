@@ -1,0 +1,44 @@
+"""What every app's API shares: bounded page numbers, and PATCH bodies that refuse a null."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+from pydantic import model_validator
+from pydantic_core import PydanticCustomError
+
+# Past this a page is empty anyway; below it the offset stays within a 64-bit integer.
+MAX_PAGE = 1_000_000
+
+
+class Pages(PageNumberPagination):
+    """`?page=` and `?page_size=` as every list answers them, with a page number kept in range."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
+class Patch(Schema):
+    """A PATCH body: leave a field out to keep it; `null` only where `nullable` names the field.
+
+    Without this, `{"title": null}` would reach a service as None and fail in the database.
+    """
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_null(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if value is None and name in cls.model_fields and name not in cls.nullable:
+                    raise PydanticCustomError(
+                        "null_refused",
+                        str(_("%(field)s: may not be null; leave it out to keep it."))
+                        % {"field": name},
+                    )
+        return data

@@ -16,6 +16,7 @@ from ninja.security.session import SessionAuth
 import danvan
 from danvan.accounts.selectors import requires_two_factor
 from danvan.accounts.services import token_authenticate
+from danvan.lib.errors import Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,13 @@ def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpRes
         errors.setdefault(".".join(loc) or "__all__", []).append(_schema_message(error))
     detail = " ".join(f"{field}: {msg}" for field, msgs in errors.items() for msg in msgs)
     return _error(request, 422, detail, errors=errors)
+
+
+@api.exception_handler(Conflict)
+def on_conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    response = on_validation_error(request, exc)
+    response.status_code = 409
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -10,10 +10,34 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from danvan.lib.periods import MAX_YEAR, MIN_YEAR
+
 if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 PAGE_SIZE = 50
+MAX_ID = 2**63 - 1  # the largest id a database row can have (a 64-bit integer)
+
+
+def int_param(request: HttpRequest, name: str, *, lo: int = 1, hi: int = MAX_ID) -> int | None:
+    """A whole-number query parameter within [lo, hi]; None when missing, malformed or out of range.
+
+    Every list filter reads ids, years and counts through this, so `?year=100000` or
+    `?party=99999999999999999999` is ignored like any other value that matches nothing.
+    """
+    raw = request.GET.get(name, "").strip()
+    if not raw or len(raw) > 20:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    return value if lo <= value <= hi else None
+
+
+def year_param(request: HttpRequest, name: str = "year") -> int | None:
+    """A year query parameter within the years the application knows (see lib.periods)."""
+    return int_param(request, name, lo=MIN_YEAR, hi=MAX_YEAR)
 
 
 def current_user(request: HttpRequest) -> User:

@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from ninja.security.session import SessionAuth
 import danvan
 from danvan.accounts.selectors import requires_two_factor
 from danvan.accounts.services import token_authenticate
-from danvan.lib.errors import Conflict
+from danvan.lib.errors import NUMBER_OUT_OF_RANGE, Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,59 @@ class VerifiedSession(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+# The error answers, each with the same body: {"detail": "...", "errors": {"field": ["..."]}}.
+ERROR_RESPONSES = {
+    400: "Refused: a value breaks a rule (the message says which), or a character text may not hold",
+    401: "Not signed in and no valid token",
+    403: "Your role does not allow this here",
+    404: "No such record in your scope (the same answer whether it exists or not)",
+    409: "The record is not in a state that allows this action",
+    413: "The request body is larger than the server accepts",
+    422: "The request does not match the schema (missing field, wrong type, out of range)",
+}
+
+
+def _error_codes(method: str, path: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation can answer, from its shape."""
+    codes = [400, 422] if operation.get("parameters") or operation.get("requestBody") else []
+    if operation.get("security"):
+        codes += [401, 403]
+    if "{" in path or codes:
+        codes.append(404)  # a record named in the path, the query or the body is not in scope
+    if method != "get":
+        codes += [403, 409]
+    if operation.get("requestBody"):
+        codes.append(413)
+    return sorted(set(codes))
+
+
+class DanvanAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The schema, with the error answers every operation can give documented on it."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                "errors": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["detail"],
+        }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for code in _error_codes(method, path, operation):
+                    responses.setdefault(
+                        code, {"description": ERROR_RESPONSES[code], "content": error}
+                    )
+        return schema
+
+
+api = DanvanAPI(
     title="danvan API",
     version="1",
     description=_(
@@ -135,6 +188,17 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     return _error(
         request, 401, _("Sign in, or send a personal token: Authorization: Bearer <token>.")
     )
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    return _error(request, 400, str(NUMBER_OUT_OF_RANGE))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL refuses a number beyond its column's range (the SQLite driver: OverflowError).
+    return _error(request, 400, str(NUMBER_OUT_OF_RANGE))
 
 
 @api.exception_handler(Exception)

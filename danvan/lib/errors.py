@@ -1,6 +1,10 @@
 """Errors services raise that the pages and the API both understand."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# What a request hears when a number in it is beyond what the database can store or look up.
+NUMBER_OUT_OF_RANGE = _("A number in the request is outside the range this field accepts.")
 
 
 class Conflict(ValidationError):

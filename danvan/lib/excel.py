@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from danvan.lib.uploads import check_zip_container, max_bytes
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -201,6 +206,27 @@ def _convert(column: Column, value: object) -> object:
     return text
 
 
+def _check_container(data: bytes) -> None:
+    """The upload limit and the ZIP-container bounds of lib.uploads, as a sheet error."""
+    limit = max_bytes()
+    message = ""
+    if len(data) > limit:
+        message = _("The file is %(size)s, larger than the %(limit)s limit.") % {
+            "size": filesizeformat(len(data)),
+            "limit": filesizeformat(limit),
+        }
+    else:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                check_zip_container(archive, _("the workbook"), len(data))
+        except ValidationError as exc:
+            message = " ".join(exc.messages)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            message = str(_("The file is not an Excel workbook (.xlsx)."))
+    if message:
+        raise SheetError([CellError(0, "", message)])
+
+
 def _sheet_rows(
     data: bytes, max_rows: int
 ) -> tuple[tuple[object, ...], list[tuple[int, tuple[object, ...]]]]:
@@ -208,6 +234,7 @@ def _sheet_rows(
     header: tuple[object, ...] = ()
     rows: list[tuple[int, tuple[object, ...]]] = []
     too_many = False
+    _check_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

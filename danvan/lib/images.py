@@ -21,6 +21,9 @@ from PIL import Image, ImageFile, ImageOps
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 1600
+# What decoding one picture may take in memory (pixels × bytes per pixel, after JPEG's reduced
+# decoding): with the copies made while flattening and resizing, well under 500 MB.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
 JPEG_QUALITY = 85
 NAME_LIMIT = 80
 ALLOWED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})  # MPO: phone JPEGs with a preview
@@ -107,6 +110,8 @@ def _reencode(data: bytes) -> bytes:
             raise _too_many_pixels()
         try:
             return _shrink_and_encode(image)
+        except ValidationError:
+            raise
         except Image.DecompressionBombError:
             raise _too_many_pixels() from None
         except Exception:
@@ -123,6 +128,17 @@ def _shrink_and_encode(image: Image.Image) -> bytes:
         # JPEG can decode straight at a reduced scale (never below the wanted size),
         # which saves most of the memory and time for large camera photos.
         image.draft(None, (max(1, round(width * scale)), max(1, round(height * scale))))
+    decoded_width, decoded_height = image.size
+    bands = max(len(image.getbands()), 1)
+    if decoded_width * decoded_height * bands > MAX_DECODED_BYTES:
+        raise ValidationError(
+            _(
+                "The picture is too large to process: save it with at most %(limit)s million "
+                "pixels and upload it again."
+            ),
+            code="too_many_pixels",
+            params={"limit": MAX_DECODED_BYTES // bands // 1_000_000},
+        )
     image.load()
     try:
         oriented = ImageOps.exif_transpose(image)

@@ -1,13 +1,24 @@
-"""Vietnamese by default: the language is the one the user chose, never the browser's guess."""
+"""Middleware of our own: the language a user chose, and the guard at the edge of every request."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from danvan.lib.errors import NUMBER_OUT_OF_RANGE
+from danvan.lib.uploads import max_bytes as max_upload_bytes
 
 
 class LanguageMiddleware:
@@ -26,3 +37,165 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# Characters no text may hold: NUL and the other C0 controls but tab and newlines (PostgreSQL
+# and XML refuse them: a stored one breaks every page and Word file that shows it), lone UTF-16
+# surrogates (they cannot be written as UTF-8) and the two non-characters U+FFFE and U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What `str.strip()` leaves but a reader cannot see: zero-width spaces and joiners, the BOM.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# Fields whose value is kept exactly as typed.
+_VERBATIM = ("password", "token", "csrfmiddlewaretoken")
+# Room for the form fields and multipart framing around the largest allowed file.
+_MULTIPART_OVERHEAD = 1024 * 1024
+
+
+class RequestGuardMiddleware:
+    """The edge every request passes: size, readable text, and text trimmed at its ends.
+
+    - A body larger than the upload limit (files) or DATA_UPLOAD_MAX_MEMORY_SIZE (anything
+      else) is refused with 413 before it is read.
+    - A query parameter, form field or JSON string holding a forbidden character is refused
+      with 400 naming the field; nothing is saved.
+    - Form fields and JSON strings are trimmed of white space and invisible characters at both
+      ends, so text that is only spaces or zero-width characters counts as empty and a required
+      field refuses it, as forms already do for plain spaces.
+    The API answers in JSON, pages with the 400/413 page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self._too_large(request) or self._check(request)
+        if refusal is not None:
+            return refusal
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A number beyond the database's range in a page's filter or form: 400, not 500."""
+        if isinstance(exception, (OverflowError, DataError)):
+            return _refuse(request, 400, str(NUMBER_OUT_OF_RANGE))
+        return None
+
+    def _too_large(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.content_type == "multipart/form-data"
+        limit = (
+            max_upload_bytes() + _MULTIPART_OVERHEAD
+            if multipart
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        )
+        if limit and length > limit:
+            return _refuse(
+                request,
+                413,
+                _("The request is %(size)s, larger than the %(limit)s this server accepts.")
+                % {"size": filesizeformat(length), "limit": filesizeformat(limit)},
+            )
+        return None
+
+    def _check(self, request: HttpRequest) -> HttpResponse | None:
+        bad = _bad_field(request.GET) or _bad_text("path", request.path)
+        if bad:
+            return _refuse_field(request, bad)
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return None
+        try:
+            if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+                bad = _bad_field(request.POST)
+                if not bad:
+                    request.POST = _trimmed_form(request.POST)  # type: ignore[assignment]
+            elif request.path.startswith("/api/") and request.body:
+                return self._check_json(request)
+        except RequestDataTooBig:
+            return _refuse(request, 413, _("The request is larger than this server accepts."))
+        except TooManyFieldsSent:
+            return _refuse(request, 400, _("The form has too many fields."))
+        return _refuse_field(request, bad) if bad else None
+
+    def _check_json(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return _refuse(request, 400, _("The request body is not valid JSON."))
+        bad = _bad_json(data, "")
+        if bad:
+            return _refuse_field(request, bad)
+        request._body = json.dumps(_trimmed_json(data)).encode()  # type: ignore[attr-defined]
+        return None
+
+
+def _bad_text(field: str, value: str) -> str | None:
+    return field if _FORBIDDEN.search(value) else None
+
+
+def _bad_field(data: QueryDict) -> str | None:
+    for key, values in data.lists():
+        for value in [key, *values]:
+            if isinstance(value, str) and _FORBIDDEN.search(value):
+                return key if _FORBIDDEN.search(key) is None else "?"
+    return None
+
+
+def _bad_json(data: Any, where: str) -> str | None:
+    if isinstance(data, str):
+        return where or "body" if _FORBIDDEN.search(data) else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{where}.{key}" if where else str(key)
+            if _FORBIDDEN.search(str(key)):
+                return where or "body"
+            found = _bad_json(value, path)
+            if found:
+                return found
+    if isinstance(data, list):
+        for index, value in enumerate(data):
+            found = _bad_json(value, f"{where}.{index}" if where else str(index))
+            if found:
+                return found
+    return None
+
+
+def _trim(text: str) -> str:
+    return text.strip().strip(_INVISIBLE).strip()
+
+
+def _trimmed_form(data: QueryDict) -> QueryDict:
+    trimmed = data.copy()
+    for key, values in data.lists():
+        if not any(word in key.lower() for word in _VERBATIM):
+            trimmed.setlist(key, [_trim(v) if isinstance(v, str) else v for v in values])
+    trimmed._mutable = False
+    return trimmed
+
+
+def _trimmed_json(data: Any, key: str = "") -> Any:
+    if isinstance(data, str):
+        return data if any(word in key.lower() for word in _VERBATIM) else _trim(data)
+    if isinstance(data, dict):
+        return {k: _trimmed_json(v, str(k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_trimmed_json(v, key) for v in data]
+    return data
+
+
+def _refuse_field(request: HttpRequest, field: str) -> HttpResponse:
+    message = _(
+        "“%(field)s” holds a character that text may not contain (a control character or "
+        "an unpaired surrogate); remove it and send again."
+    ) % {"field": field}
+    return _refuse(request, 400, message, field=field)
+
+
+def _refuse(request: HttpRequest, status: int, message: str, field: str = "") -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body: dict[str, Any] = {"detail": message}
+        if field:
+            body["errors"] = {field: [message]}
+        return JsonResponse(body, status=status)
+    return render(request, "400.html", {"status": status, "reason": message}, status=status)

@@ -54,11 +54,41 @@ def max_bytes() -> int:
     return int(getattr(settings, "DANVAN_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
 
 
+# An Office file is a ZIP of XML: what it unpacks to is bounded, so a small upload cannot
+# make the server (or a reader's computer) inflate hundreds of megabytes.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_UNPACK_RATIO = 100
+MAX_ENTRIES = 10_000
+
+
+def check_zip_container(archive: zipfile.ZipFile, name: str, packed_size: int) -> None:
+    """Refuse a ZIP whose entries unpack to too much, too many times its size, or too many files.
+
+    The sizes come from the archive's directory; Python's zipfile never inflates an entry past
+    its recorded size, so they are a bound on what reading it costs.
+    """
+    entries = archive.infolist()
+    unpacked = sum(entry.file_size for entry in entries)
+    if (
+        len(entries) > MAX_ENTRIES
+        or unpacked > MAX_UNPACKED_BYTES
+        or unpacked > MAX_UNPACK_RATIO * max(packed_size, 1)
+    ):
+        raise ValidationError(
+            _(
+                "The file “%(name)s” unpacks to %(size)s, far more than such a file holds; "
+                "save it again from the office program and upload the copy."
+            )
+            % {"name": name, "size": filesizeformat(unpacked)}
+        )
+
+
 def _zip_names(upload: UploadedFile) -> list[str] | None:
-    """The entry names of a ZIP upload, or None when it is not a readable ZIP."""
+    """The entry names of a ZIP upload (checked as a container), or None when it is not a ZIP."""
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
+            check_zip_container(archive, upload.name or "", upload.size or 0)
             return archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None

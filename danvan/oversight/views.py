@@ -22,9 +22,11 @@ from danvan.lib.history import history_for, history_for_many
 from danvan.lib.web import (
     add_service_errors,
     current_user,
+    int_param,
     paginate,
     query_without_page,
     xlsx_response,
+    year_param,
 )
 from danvan.org.models import Organization, Verb
 from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit, user_can
@@ -41,24 +43,17 @@ from .forms import (
 from .models import OversightKind, PlanItem, Recommendation, RecommendationStatus
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _list_filters(request: HttpRequest) -> dict[str, Any]:
     kind = request.GET.get("kind", "")
     stage = request.GET.get("stage", "")
     return {
         "q": request.GET.get("q", "").strip(),
         "kind": kind if kind in OversightKind.values else "",
-        "year": _int(request.GET.get("year")),
+        "year": year_param(request),
         "stage": stage if stage in ("planned", "under_way", "concluded") else "",
-        "document": _int(request.GET.get("document")),
-        "plan": _int(request.GET.get("plan")),
-        "lead": _int(request.GET.get("lead")),
+        "document": int_param(request, "document"),
+        "plan": int_param(request, "plan"),
+        "lead": int_param(request, "lead"),
     }
 
 
@@ -74,7 +69,7 @@ def _figures_context(request: HttpRequest) -> dict[str, Any]:
         error = str(exc)
         period = periods.from_date(today, periods.PeriodType.HALF)
     org = None
-    org_id = _int(request.GET.get("org"))
+    org_id = int_param(request, "org")
     if org_id is not None:
         try:
             org = get_organization_for_user(user, org_id)
@@ -153,7 +148,7 @@ def oversight_create(request: HttpRequest) -> HttpResponse:
     if not organizations_user_may_edit(user).exists():
         raise PermissionDenied
     initial: dict[str, Any] = {"kind": OversightKind.SUPERVISION}
-    item_id = _int(request.GET.get("plan_item"))
+    item_id = int_param(request, "plan_item")
     if item_id:
         item = PlanItem.objects.filter(
             pk=item_id, plan__in=selectors.plans_for_user(user).values("pk")

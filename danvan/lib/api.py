@@ -33,8 +33,10 @@ class Patch(Schema):
     @model_validator(mode="before")
     @classmethod
     def _refuse_null(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for name, value in data.items():
+        # ninja hands validators its DjangoGetter wrapper; the request's dict is inside.
+        body = getattr(data, "_obj", data)
+        if isinstance(body, dict):
+            for name, value in body.items():
                 if value is None and name in cls.model_fields and name not in cls.nullable:
                     raise PydanticCustomError(
                         "null_refused",
@@ -42,3 +44,9 @@ class Patch(Schema):
                         % {"field": name},
                     )
         return data
+
+
+def binary(media_type: str, description: str) -> dict[str, Any]:
+    """OpenAPI for an operation that answers with a file rather than JSON."""
+    content = {media_type: {"schema": {"type": "string", "format": "binary"}}}
+    return {"responses": {200: {"description": description, "content": content}}}

@@ -1,28 +1,40 @@
-"""API for programmes, tasks and progress updates — scoped like the web pages."""
+"""API for programmes: details, parties, main contents, signing and the term's end — scoped.
+
+Tasks and progress are in api_tasks, reviews in api_reviews; both hang under this router.
+"""
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
-from danvan.lib.api import Pages, Patch
+from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.web import xlsx_response
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
-from danvan.org.models import Organization
+from danvan.org.models import Organization, Verb
+from danvan.org.selectors import user_can
 
-from . import selectors, services
-from .models import Program, ProgramContent, Task, TaskUpdate
+from . import exports, selectors, services
+from .api_reviews import router as reviews_router
+from .api_tasks import router as tasks_router
+from .models import Program
 
 router = Router()
+router.add_router("", tasks_router)
+router.add_router("", reviews_router)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- Programmes ----------------------------------------------------------------------------
@@ -32,6 +44,14 @@ class PartyOut(Schema):
     organization_id: int
     organization_name: str = Field(..., alias="organization.name")
     signatory_title: str
+
+
+class ContentOut(Schema):
+    id: int
+    program_id: int
+    number: int
+    title: str
+    description: str
 
 
 class ProgramOut(Schema):
@@ -49,6 +69,7 @@ class ProgramOut(Schema):
     signed_on: datetime.date | None
     predecessor_id: int | None
     parties: list[PartyOut]
+    contents: list[ContentOut] = Field(..., description="Main contents, in their order")
 
     @staticmethod
     def resolve_parties(obj: Program) -> list[Any]:
@@ -57,6 +78,10 @@ class ProgramOut(Schema):
     @staticmethod
     def resolve_document_ids(obj: Program) -> list[int]:
         return [d.pk for d in obj.documents.all()]
+
+    @staticmethod
+    def resolve_contents(obj: Program) -> list[Any]:
+        return list(obj.contents.all())
 
 
 class ProgramFilter(Schema):
@@ -91,17 +116,43 @@ class ProgramPatch(Patch):
     document_ids: list[int] | None = None
 
 
-def _program_out(user: User, pk: int) -> Program:
-    return (
-        Program.objects.visible_to(user)
-        .prefetch_related("parties__organization", "documents")
-        .get(pk=pk)
+class PartyIn(Schema):
+    organization_id: int
+    signatory_title: str = Field("", description="Title of the person who signed for it")
+
+
+class PartiesIn(Schema):
+    parties: list[PartyIn] = Field(
+        ..., description="All parties, in order; the lead agency stays a party even if left out"
     )
+
+
+class SignIn(Schema):
+    signed_on: datetime.date
+    signatories: list[PartyIn] = Field(
+        [], description="Titles of who signed, by party organisation id; the parties stay"
+    )
+
+
+class ReopenIn(Schema):
+    reason: str
+
+
+class RenewIn(Schema):
+    term: str = Field(..., description="The next term, such as 2026-2031")
+
+
+PROGRAM_PREFETCH = ("parties__organization", "documents", "contents")
+
+
+def _program_out(user: User, pk: int) -> Program:
+    return Program.objects.visible_to(user).prefetch_related(*PROGRAM_PREFETCH).get(pk=pk)
 
 
 @router.get("/programs", response=list[ProgramOut], tags=["programmes"])
 @paginate(Pages)
 def list_programs(request: HttpRequest, filters: Query[ProgramFilter]) -> Any:
+    """Programmes with a party in your scope, newest term first."""
     programs = selectors.programs_for_user(
         _actor(request),
         q=filters.q,
@@ -111,17 +162,31 @@ def list_programs(request: HttpRequest, filters: Query[ProgramFilter]) -> Any:
         term=filters.term,
         overdue_on=timezone.localdate() if filters.overdue else None,
     )
-    return programs.prefetch_related("parties__organization", "documents")
+    return programs.prefetch_related(*PROGRAM_PREFETCH)
+
+
+# Before /programs/{program_id}: URLs resolve in order, and that id is any text at first.
+@router.get(
+    "/programs/template.xlsx",
+    tags=["programmes"],
+    openapi_extra=binary(XLSX, "The Excel template for importing contents and tasks"),
+)
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The Excel template for importing main contents and tasks."""
+    _actor(request)
+    return xlsx_response(exports.import_template(), "danvan-programme-template.xlsx")
 
 
 @router.get("/programs/{program_id}", response=ProgramOut, tags=["programmes"])
 def get_program(request: HttpRequest, program_id: int) -> Any:
+    """One programme with its parties and numbered main contents."""
     selectors.get_program_for_user(_actor(request), program_id)
     return _program_out(_actor(request), program_id)
 
 
 @router.post("/programs", response={201: ProgramOut}, tags=["programmes"])
 def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
+    """Draft a programme; the lead agency is always its first party."""
     user = _actor(request)
     data = payload.dict()
     lead = _org(user, data.pop("lead_id"), "lead_id")
@@ -135,6 +200,7 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
 
 @router.patch("/programs/{program_id}", response=ProgramOut, tags=["programmes"])
 def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch) -> Any:
+    """Change a draft programme's details and the documents it implements."""
     user = _actor(request)
     program = selectors.get_program_for_user(user, program_id)
     data = payload.dict(exclude_unset=True)
@@ -146,150 +212,197 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch)
     return _program_out(user, program.pk)
 
 
-# --- Tasks ---------------------------------------------------------------------------------
+def _parties(user: User, program: Program, rows: list[PartyIn]) -> list[tuple[Organization, str]]:
+    """Current parties stay nameable whoever's scope they lie in; new ones must be in yours."""
+    current = {p.organization_id: p.organization for p in selectors.program_parties(program)}
+    return [
+        (current.get(row.organization_id) or _org(user, row.organization_id, "parties"),
+         row.signatory_title)
+        for row in rows
+    ]  # fmt: skip
 
 
-class TaskOut(Schema):
-    id: int
-    program_id: int = Field(..., alias="content.program_id")
-    content_id: int
-    content_number: int = Field(..., alias="content.number")
-    title: str
-    description: str
-    lead_id: int
-    lead_name: str = Field(..., alias="lead.name")
-    recurrence: str
-    period: str
-    due_on: datetime.date
-    status: str
-    percent: int
-    done_on: datetime.date | None
-    overdue: bool
-
-    @staticmethod
-    def resolve_overdue(obj: Task) -> bool:
-        return obj.is_overdue()
+@router.put("/programs/{program_id}/parties", response=ProgramOut, tags=["programmes"])
+def set_parties(request: HttpRequest, program_id: int, payload: PartiesIn) -> Any:
+    """Replace a draft programme's parties and the titles of who signed for each."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    # As the page: who may not change it hears so before which organisations they may name.
+    if not user_can(user, Verb.EDIT, program.lead):
+        raise PermissionDenied(_("You may not change this programme."))
+    services.program_set_parties(
+        actor=user, program=program, parties=_parties(user, program, payload.parties)
+    )
+    return _program_out(user, program.pk)
 
 
-class TaskFilter(Schema):
-    program: int | None = None
-    lead: int | None = None
-    status: str = ""
-    overdue: bool = False
+@router.post("/programs/{program_id}/sign", response=ProgramOut, tags=["programmes"])
+def sign(request: HttpRequest, program_id: int, payload: SignIn) -> Any:
+    """Record the signing (date, signatories' titles); the signed scan is uploaded on the page."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    with transaction.atomic():
+        if payload.signatories:
+            titles = {row.organization_id: row.signatory_title for row in payload.signatories}
+            current = list(selectors.program_parties(program))
+            unknown = set(titles) - {p.organization_id for p in current}
+            if unknown:
+                raise ValidationError(
+                    {"signatories": _("Not a party to this programme: %(ids)s.")
+                     % {"ids": ", ".join(str(pk) for pk in sorted(unknown))}}
+                )  # fmt: skip
+            services.program_set_parties(
+                actor=user,
+                program=program,
+                parties=[
+                    (p.organization, titles.get(p.organization_id, p.signatory_title))
+                    for p in current
+                ],
+            )
+        services.program_put_in_force(actor=user, program=program, signed_on=payload.signed_on)
+    return _program_out(user, program.pk)
 
 
-class TaskIn(Schema):
-    content_id: int
-    title: str
-    lead_id: int
-    due_on: datetime.date | None = None
-    recurrence: str = ""
+@router.post("/programs/{program_id}/reopen", response=ProgramOut, tags=["programmes"])
+def reopen(request: HttpRequest, program_id: int, payload: ReopenIn) -> Any:
+    """A leader of the lead agency returns a programme in force to draft, saying why."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    services.program_reopen(actor=user, program=program, reason=payload.reason)
+    return _program_out(user, program.pk)
+
+
+@router.post("/programs/{program_id}/end", response=ProgramOut, tags=["programmes"])
+def end(request: HttpRequest, program_id: int) -> Any:
+    """A leader of the lead agency ends the term (final: renew it to go on)."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    services.program_end(actor=user, program=program)
+    return _program_out(user, program.pk)
+
+
+@router.post("/programs/{program_id}/renew", response={201: ProgramOut}, tags=["programmes"])
+def renew(request: HttpRequest, program_id: int, payload: RenewIn) -> Any:
+    """Draft the next term of an ended programme, with its parties and contents copied."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    new = services.program_renew(actor=user, program=program, term=payload.term)
+    return Status(201, _program_out(user, new.pk))
+
+
+# --- Main contents -------------------------------------------------------------------------
+
+
+class ContentsIn(Schema):
+    titles: list[str] = Field(..., description="New contents, added at the end in this order")
     description: str = ""
-    supporting_ids: list[int] = []
 
 
-class TaskPatch(Patch):
+class ContentPatch(Patch):
     title: str | None = None
     description: str | None = None
-    due_on: datetime.date | None = None
-    status: str | None = None
 
 
-def _task_out(user: User, pk: int) -> Task:
-    return selectors.get_task_for_user(user, pk)
+class MoveIn(Schema):
+    direction: Literal["up", "down"]
 
 
-@router.get("/tasks", response=list[TaskOut], tags=["tasks"])
+@router.get("/programs/{program_id}/contents", response=list[ContentOut], tags=["programmes"])
 @paginate(Pages)
-def list_tasks(request: HttpRequest, filters: Query[TaskFilter]) -> Any:
-    return selectors.tasks_for_user(
-        _actor(request),
-        program=filters.program,
-        lead=filters.lead,
-        status=filters.status,
-        overdue_on=timezone.localdate() if filters.overdue else None,
+def list_contents(request: HttpRequest, program_id: int) -> Any:
+    """A programme's main contents, by number."""
+    program = selectors.get_program_for_user(_actor(request), program_id)
+    return program.contents.order_by("number")
+
+
+@router.post(
+    "/programs/{program_id}/contents", response={201: list[ContentOut]}, tags=["programmes"]
+)
+def add_contents(request: HttpRequest, program_id: int, payload: ContentsIn) -> Any:
+    """Add main contents at the end of a draft programme, numbered in order."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    created = services.contents_add(
+        actor=user, program=program, titles=payload.titles, description=payload.description
     )
+    return Status(201, created)
 
 
-@router.get("/tasks/{task_id}", response=TaskOut, tags=["tasks"])
-def get_task(request: HttpRequest, task_id: int) -> Any:
-    return _task_out(_actor(request), task_id)
-
-
-@router.post("/tasks", response={201: list[TaskOut]}, tags=["tasks"])
-def create_task(request: HttpRequest, payload: TaskIn) -> Any:
-    """Create a task; a recurring one answers with every occurrence."""
+@router.patch("/contents/{content_id}", response=ContentOut, tags=["programmes"])
+def update_content(request: HttpRequest, content_id: int, payload: ContentPatch) -> Any:
+    """Change a main content's title or description while the programme is a draft."""
     user = _actor(request)
-    data = payload.dict()
-    content = ProgramContent.objects.filter(
-        pk=data.pop("content_id"), program__in=Program.objects.visible_to(user)
-    ).first()
-    if content is None:
-        raise ValidationError({"content_id": _("No such content in your scope.")})
-    # The lead is one of the programme's parties, whoever's scope it lies in.
-    lead = Organization.objects.filter(
-        pk=data.pop("lead_id"), pk__in=content.program.parties.values("organization_id")
-    ).first()
-    if lead is None:
-        raise ValidationError({"lead": _("The lead must be one of the programme's parties.")})
-    supporting = [_org(user, pk, "supporting_ids") for pk in data.pop("supporting_ids")]
-    tasks = services.task_create(
-        actor=user, content=content, lead=lead, supporting=supporting, **data
-    )
-    return Status(201, [_task_out(user, t.pk) for t in tasks])
-
-
-@router.patch("/tasks/{task_id}", response=TaskOut, tags=["tasks"])
-def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Any:
-    user = _actor(request)
-    task = selectors.get_task_for_user(user, task_id)
-    services.task_update(actor=user, task=task, **payload.dict(exclude_unset=True))
-    return _task_out(user, task.pk)
-
-
-# --- Progress updates ----------------------------------------------------------------------
-
-
-class TaskUpdateOut(Schema):
-    id: int
-    task_id: int
-    text: str
-    percent: int
-    reported_on: datetime.date
-    author: str = Field(..., alias="author.email")
-    created_at: datetime.datetime
-    attachment_url: str | None = None
-
-    @staticmethod
-    def resolve_attachment_url(obj: TaskUpdate) -> str | None:
-        return reverse("update_attachment", args=[obj.pk]) if obj.attachment else None
-
-
-class TaskUpdateIn(Schema):
-    task_id: int
-    text: str
-    percent: int = Field(..., ge=0, le=100)
-    reported_on: datetime.date | None = None
-    status: str = ""
-
-
-@router.get("/task-updates", response=list[TaskUpdateOut], tags=["tasks"])
-@paginate(Pages)
-def list_task_updates(request: HttpRequest, task: int | None = None) -> Any:
-    return selectors.updates_for_user(_actor(request), task=task)
-
-
-@router.post("/task-updates", response={201: TaskUpdateOut}, tags=["tasks"])
-def create_task_update(request: HttpRequest, payload: TaskUpdateIn) -> Any:
-    """Report progress on a task your organisation leads."""
-    user = _actor(request)
-    task = selectors.get_task_for_user(user, payload.task_id)
-    update = services.task_report_progress(
+    content = selectors.get_content_for_user(user, content_id)
+    data = payload.dict(exclude_unset=True)
+    return services.content_update(
         actor=user,
-        task=task,
-        text=payload.text,
-        percent=payload.percent,
-        reported_on=payload.reported_on,
-        status=payload.status or None,
+        content=content,
+        title=data.get("title", content.title),
+        description=data.get("description", content.description),
     )
-    return Status(201, TaskUpdate.objects.select_related("author").get(pk=update.pk))
+
+
+@router.post("/contents/{content_id}/move", response=ContentOut, tags=["programmes"])
+def move_content(request: HttpRequest, content_id: int, payload: MoveIn) -> Any:
+    """Swap a main content with its neighbour above or below (a draft's numbers stay 1..n)."""
+    user = _actor(request)
+    content = selectors.get_content_for_user(user, content_id)
+    services.content_move(actor=user, content=content, up=payload.direction == "up")
+    return selectors.get_content_for_user(user, content_id)
+
+
+@router.delete("/contents/{content_id}", response={204: None}, tags=["programmes"])
+def delete_content(request: HttpRequest, content_id: int) -> Any:
+    """Remove a main content without tasks from a draft; the later ones are renumbered."""
+    user = _actor(request)
+    content = selectors.get_content_for_user(user, content_id)
+    services.content_delete(actor=user, content=content)
+    return Status(204, None)
+
+
+# --- Files and Excel -----------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    imported: int = Field(..., description="Rows imported")
+
+
+@router.post("/programs/{program_id}/import", response=ImportOut, tags=["programmes"])
+def import_xlsx(request: HttpRequest, program_id: int, file: File[UploadedFile]) -> Any:
+    """Import contents and tasks from the Excel template (multipart `file`): all rows or none."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    if not user_can(user, Verb.EDIT, program.lead):
+        raise PermissionDenied(_("You may not change this programme."))
+    try:
+        count = exports.import_contents_and_tasks(actor=user, program=program, data=file.read())
+    except exports.ImportRefused as exc:
+        raise ValidationError({"file": [str(error) for error in exc.errors]}) from None
+    return {"imported": count}
+
+
+@router.get(
+    "/programs/{program_id}/tasks.xlsx",
+    tags=["programmes"],
+    openapi_extra=binary(XLSX, "The programme's tasks and how they stand"),
+)
+def tasks_xlsx(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The programme's tasks as an Excel sheet."""
+    program = selectors.get_program_for_user(_actor(request), program_id)
+    return xlsx_response(
+        exports.tasks_xlsx(program, timezone.localdate()), f"tasks-{program.pk}.xlsx"
+    )
+
+
+@router.get(
+    "/programs/{program_id}/signed-file",
+    tags=["programmes"],
+    openapi_extra=binary("application/octet-stream", "The signed document"),
+)
+def signed_file(request: HttpRequest, program_id: int) -> FileResponse:
+    """The signed document uploaded on the page, if there is one."""
+    program = selectors.get_program_for_user(_actor(request), program_id)
+    if not program.signed_file:
+        raise Http404
+    return FileResponse(program.signed_file.open("rb"), as_attachment=True,
+                        filename=(program.signed_file.name or "").rsplit("/", 1)[-1])  # fmt: skip

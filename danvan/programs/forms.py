@@ -178,6 +178,23 @@ class ProgressForm(forms.Form):
         required=False,
         help_text=_("PDF, Word, Excel or a picture, at most 20 MB."),
     )
+    confirm_lower = forms.BooleanField(
+        label=_("I confirm that the progress of this task, which is done, goes down"),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason for lowering the progress"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only to report less than 100 percent on a task that is done."),
+    )
+
+    def __init__(self, *args: Any, task_done: bool = False, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        if not task_done:  # nothing to lower: the confirmation is not asked for
+            del self.fields["confirm_lower"]
+            del self.fields["reason"]
 
 
 class ReviewOpenForm(forms.Form):

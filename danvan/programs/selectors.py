@@ -77,6 +77,16 @@ def program_parties(program: Program) -> QuerySet[ProgramParty]:
     return program.parties.select_related("organization", "organization__area")
 
 
+def get_content_for_user(user: User, pk: int | str) -> ProgramContent:
+    """A main content of a programme the user may see; 404 otherwise."""
+    try:
+        return ProgramContent.objects.select_related("program", "program__lead").get(
+            pk=pk, program__in=Program.objects.visible_to(user)
+        )
+    except (ProgramContent.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def program_contents_with_tasks(program: Program) -> list[ProgramContent]:
     tasks = Task.objects.select_related("lead").order_by("due_on", "pk")
     return list(program.contents.prefetch_related(Prefetch("tasks", queryset=tasks)))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
 from danvan.lib import periods, reminders
+from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization, Verb
@@ -149,7 +150,7 @@ def program_create(
 
 def require_draft(program: Program) -> None:
     if program.status != ProgramStatus.DRAFT:
-        raise ValidationError(
+        raise Conflict(
             _(
                 "The programme is %(status)s: its contents and parties change only while it is "
                 "a draft. A leader can reopen it."
@@ -211,6 +212,8 @@ def program_set_parties(
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
     require_draft(program)
     chosen = {org.pk for org, _title in parties}
+    if len(chosen) < len(parties):
+        raise ValidationError({"parties": _("Name each organisation once.")})
     if program.lead_id not in chosen:
         parties = [(program.lead, ""), *parties]
     leading = Task.objects.filter(content__program=program).exclude(
@@ -222,6 +225,9 @@ def program_set_parties(
              % {"org": leading.first().lead.name}}  # type: ignore[union-attr]
         )  # fmt: skip
     existing = {p.organization_id: p for p in program.parties.all()}
+    for org, _title in parties:
+        if org.pk not in existing and not org.is_active:
+            raise ValidationError({"parties": _("%(org)s is dissolved.") % {"org": org.name}})
     for order, (org, title) in enumerate(parties):
         party = existing.pop(org.pk, None) or ProgramParty(program=program, organization=org)
         party.signatory_title = title.strip()
@@ -244,7 +250,7 @@ def program_put_in_force(
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
     require_draft(program)
     if not program.contents.exists():
-        raise ValidationError(_("Add the main contents before the programme comes into force."))
+        raise Conflict(_("Add the main contents before the programme comes into force."))
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
     if signed_file is not None:
@@ -261,7 +267,7 @@ def program_reopen(*, actor: User | None, program: Program, reason: str) -> Prog
     """A leader returns a programme in force to draft so its contents can change."""
     _require(actor, Verb.APPROVE, program.lead, _("Only a leader of the lead agency may reopen."))
     if program.status != ProgramStatus.IN_FORCE:
-        raise ValidationError(_("Only a programme in force can be reopened."))
+        raise Conflict(_("Only a programme in force can be reopened."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the programme is reopened.")})
     program.status = ProgramStatus.DRAFT
@@ -274,7 +280,7 @@ def program_end(*, actor: User | None, program: Program) -> Program:
     """A leader closes the term (it cannot be undone: renew to go on)."""
     _require(actor, Verb.APPROVE, program.lead, _("Only a leader of the lead agency may end it."))
     if program.status != ProgramStatus.IN_FORCE:
-        raise ValidationError(_("Only a programme in force can end."))
+        raise Conflict(_("Only a programme in force can end."))
     program.status = ProgramStatus.ENDED
     attributed(program, actor, _("Ended")).save()
     return program
@@ -283,10 +289,11 @@ def program_end(*, actor: User | None, program: Program) -> Program:
 @transaction.atomic
 def program_renew(*, actor: User | None, program: Program, term: str) -> Program:
     """Start the next term's draft: parties and contents copied, the old one linked."""
+    _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
     if program.status not in (ProgramStatus.ENDED, ProgramStatus.REVIEWED):
-        raise ValidationError(_("Renew a programme once its term has ended."))
+        raise Conflict(_("Renew a programme once its term has ended."))
     if program.successors.exists():
-        raise ValidationError(_("This programme has already been renewed."))
+        raise Conflict(_("This programme has already been renewed."))
     try:
         next_term = periods.parse(term)
     except periods.PeriodError as exc:
@@ -380,7 +387,7 @@ def content_delete(*, actor: User | None, content: ProgramContent) -> None:
     _require(actor, Verb.EDIT, program.lead, _("You may not change this programme."))
     require_draft(program)
     if content.tasks.exists():
-        raise ValidationError(_("This content has tasks; move or delete them first."))
+        raise Conflict(_("This content has tasks; move or delete them first."))
     number = content.number
     attributed(content, actor).delete()
     for later in program.contents.filter(number__gt=number).order_by("number"):
@@ -430,7 +437,7 @@ def task_create(
     program = content.program
     _require(actor, Verb.EDIT, program.lead, _("You may not add tasks to this programme."))
     if program.status in (ProgramStatus.ENDED, ProgramStatus.REVIEWED):
-        raise ValidationError(_("The programme has ended; renew it to plan new tasks."))
+        raise Conflict(_("The programme has ended; renew it to plan new tasks."))
     if not title.strip():
         raise ValidationError({"title": _("Enter what is to be done.")})
     if not program.parties.filter(organization=lead).exists():
@@ -491,7 +498,7 @@ def task_update(
     program = task.content.program
     _require(actor, Verb.EDIT, program.lead, _("You may not change this task."))
     if program.status in (ProgramStatus.ENDED, ProgramStatus.REVIEWED):
-        raise ValidationError(_("The programme has ended; its tasks are kept as they were."))
+        raise Conflict(_("The programme has ended; its tasks are kept as they were."))
     if title is not None:
         if not title.strip():
             raise ValidationError({"title": _("Enter what is to be done.")})
@@ -534,16 +541,22 @@ def task_report_progress(
     reported_on: datetime.date | None = None,
     attachment: UploadedFile | None = None,
     status: str | None = None,
+    confirm_lower: bool = False,
+    reason: str = "",
 ) -> TaskUpdate:
-    """A party's officer reports progress on a task it leads."""
+    """A party's officer reports progress on a task it leads.
+
+    Taking a task that is done back below 100 percent (or out of done) needs `confirm_lower`
+    and a reason, which the task's history keeps.
+    """
     if not user_can(actor, Verb.EDIT, task.lead):
         raise PermissionDenied(_("Only the lead organisation's officers report on this task."))
     task = Task.objects.select_for_update().select_related("content__program").get(pk=task.pk)
     program = task.content.program
     if program.status != ProgramStatus.IN_FORCE:
-        raise ValidationError(_("Progress is reported while the programme is in force."))
+        raise Conflict(_("Progress is reported while the programme is in force."))
     if task.status == TaskStatus.CANCELLED:
-        raise ValidationError(_("This task was cancelled."))
+        raise Conflict(_("This task was cancelled."))
     if status and status not in (TaskStatus.IN_PROGRESS, TaskStatus.DONE):
         raise ValidationError(
             {"status": _("A progress report marks a task in progress or done; the lead agency "
@@ -563,6 +576,25 @@ def task_report_progress(
             {"reported_on": _("The date is before the programme began (%(day)s).")
              % {"day": short_date(program.starts_on)}}
         )  # fmt: skip
+    lowering = task.status == TaskStatus.DONE and (
+        percent < task.percent or bool(status and status != TaskStatus.DONE)
+    )
+    reason = (reason or "").strip()
+    if lowering and not (confirm_lower and reason):
+        errors: dict[str, str] = {}
+        if not confirm_lower:
+            errors["confirm_lower"] = _(
+                "This task is done: tick the box to confirm that its progress goes down."
+            )
+        if not reason:
+            errors["reason"] = _("Say why the progress of a task that is done goes down.")
+        raise ValidationError(errors)
+    change_reason = (
+        _("Progress lowered from %(old)d%% to %(new)d%%: %(reason)s")
+        % {"old": task.percent, "new": percent, "reason": reason}
+        if lowering
+        else ""
+    )
     update = TaskUpdate(
         task=task, text=text.strip(), percent=percent, reported_on=reported_on, author=actor
     )
@@ -576,7 +608,7 @@ def task_report_progress(
         if percent == 0 and task.status == TaskStatus.NOT_STARTED:
             status = TaskStatus.NOT_STARTED
     _set_status(task, status, reported_on)
-    attributed(task, actor).save()
+    attributed(task, actor, change_reason).save()
     return update
 
 
@@ -598,13 +630,11 @@ def review_open(
     if parsed.end < program.starts_on or parsed.start > program.ends_on:
         raise ValidationError({"period": _("The period lies outside the programme's term.")})
     if program.status == ProgramStatus.DRAFT:
-        raise ValidationError(_("A draft programme has nothing to review yet."))
+        raise Conflict(_("A draft programme has nothing to review yet."))
     if kind == ReviewKind.FINAL and program.status == ProgramStatus.IN_FORCE:
-        raise ValidationError(
-            {"kind": _("The end-of-term summary is written once the term has ended.")}
-        )
+        raise Conflict({"kind": _("The end-of-term summary is written once the term has ended.")})
     if program.reviews.filter(kind=kind, period=parsed.code).exists():
-        raise ValidationError(
+        raise Conflict(
             {"period": _("A review of this kind for %(period)s exists already; open it instead.")
              % {"period": parsed.code}}
         )  # fmt: skip

@@ -43,7 +43,7 @@ from .forms import (
     TaskEditForm,
     TaskForm,
 )
-from .models import ProgramContent, ProgramKind, ProgramStatus
+from .models import ProgramContent, ProgramKind, ProgramStatus, TaskStatus
 
 
 @login_required
@@ -268,12 +268,7 @@ def contents_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _content_for_user(request: HttpRequest, pk: int) -> ProgramContent:
-    user = current_user(request)
-    content = ProgramContent.objects.select_related("program").filter(pk=pk).first()
-    if content is None:
-        raise Http404
-    selectors.get_program_for_user(user, content.program_id)
-    return content
+    return selectors.get_content_for_user(current_user(request), pk)
 
 
 @login_required
@@ -350,6 +345,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         initial={"percent": task.percent, "reported_on": today},
+        task_done=task.status == TaskStatus.DONE,
     )
     if request.method == "POST":
         if not can_report:

@@ -105,7 +105,7 @@ def test_contents_of_a_programme_in_force_cannot_be_patched(world: World, tinh, 
         json.dumps({"title": "Đổi"}),
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
 
 
 def test_task_list_keeps_a_flat_query_count(world: World, tinh, program) -> None:  # type: ignore[no-untyped-def]

@@ -1,23 +1,33 @@
-"""API for practices and replications — scoped like the pages, with the workflow actions."""
+"""API for practices and replications — scoped like the pages, with the workflow steps as
+sub-resources of a practice (appraisals, recognise, raise-level, commend, not-recognised)
+calling the same services: the same rules, refusals and history."""
 
 import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
+from danvan.lib import periods
 from danvan.lib.api import Pages, Patch
+from danvan.lib.history import history_for
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
+from danvan.org.models import Area, Organization, Verb, scope_for
+from danvan.org.selectors import user_can
 
 from . import selectors, services
-from .models import Practice, Replication
+from .models import CRITERIA, Practice, PracticeResult, Replication, SubField
 
 router = Router()
+TAGS = ["practices"]
 
 
 class ResultIn(Schema):
@@ -29,6 +39,7 @@ class ResultIn(Schema):
 
 
 class ResultOut(Schema):
+    id: int
     metric: str
     value: Decimal
     value_before: Decimal | None
@@ -36,11 +47,29 @@ class ResultOut(Schema):
     as_of: datetime.date
 
 
+class AdoptionOut(Schema):
+    adopted: int = Field(..., description="units that adopted the practice")
+    of: int = Field(..., description="units that could adopt it (see `counts`)")
+    counts: str = Field(..., description="what `of` counts, in words")
+
+
+def _adoption(practice: Practice, adopted: int, units: int) -> dict[str, Any]:
+    return {
+        "adopted": adopted,
+        "of": units,
+        "counts": _(
+            "active %(kind)s units in your scope, other than the one that built the practice"
+        )
+        % {"kind": practice.organization.kind.label},
+    }
+
+
 class PracticeOut(Schema):
     id: int
     kind: str
     name: str
     field: str
+    subfield_id: int | None
     organization_id: int
     area_id: int
     status: str
@@ -48,10 +77,123 @@ class PracticeOut(Schema):
     registered_on: datetime.date
     outputs: str
     results: list[ResultOut]
+    adoption: AdoptionOut
 
     @staticmethod
-    def resolve_results(obj: Practice) -> list[Any]:
+    def resolve_results(obj: Any) -> list[Any]:
         return [r for r in obj.results.all() if r.replication_id is None]
+
+    @staticmethod
+    def resolve_adoption(obj: Any) -> dict[str, Any]:
+        return _adoption(obj, obj.adopted_units, obj.peer_units)
+
+
+class AppraisalOut(Schema):
+    appraiser_id: int
+    appraiser: str
+    scores: dict[str, int]
+    total: int
+    comments: str
+    appraised_on: datetime.date
+
+
+class RecognitionOut(Schema):
+    id: int
+    kind: str
+    level: str
+    decision_number: str
+    decided_on: datetime.date
+    decided_by_id: int
+    decided_by: str
+    appraisal_waived_reason: str
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    url: str
+
+
+class HistoryOut(Schema):
+    when: datetime.datetime
+    who: str
+    action: str
+    reason: str
+
+
+class PracticeDetailOut(PracticeOut):
+    started_on: datetime.date | None
+    situation: str
+    objectives: str
+    content_method: str
+    target_group: str
+    forces: str
+    resources: str
+    budget_dong: int | None
+    workdays: int | None
+    people_contribution_dong: int | None
+    timeline: str
+    sustainability: str
+    person_name: str
+    consent_recorded_on: datetime.date | None
+    appraisals: list[AppraisalOut] = Field(
+        ..., description="shown to the owning unit and to those who appraise it, as on the page"
+    )
+    recognitions: list[RecognitionOut]
+    photos: list[PhotoOut]
+    history: list[HistoryOut]
+
+    # Built as a dict by _detail: the list's resolvers do not apply.
+    @staticmethod
+    def resolve_results(obj: Any) -> list[Any]:
+        return list(obj["results"])
+
+    @staticmethod
+    def resolve_adoption(obj: Any) -> dict[str, Any]:
+        return obj["adoption"]
+
+
+def _detail(user: User, pk: int) -> dict[str, Any]:
+    """A practice as its page shows it: items, results, appraisals (to those who may see
+    them), decisions, photos, the adoption figure and the history."""
+    practice = selectors.get_practice_for_user(user, pk)
+    figure = selectors.adoption(practice, user)
+    may_see_scores = user_can(user, Verb.EDIT, practice.organization) or (
+        services.user_may_appraise(user, practice)
+    )
+    appraisals = practice.appraisals.select_related("appraiser") if may_see_scores else []
+    data = {f.attname: getattr(practice, f.attname) for f in Practice._meta.concrete_fields}
+    return {
+        **data,
+        "results": practice.results.filter(replication__isnull=True),
+        "adoption": _adoption(practice, figure["adopted"], figure["units"]),
+        "appraisals": [
+            {
+                "appraiser_id": a.appraiser_id,
+                "appraiser": str(a.appraiser),
+                "scores": {name: getattr(a, name) for name, _label in CRITERIA},
+                "total": a.total,
+                "comments": a.comments,
+                "appraised_on": a.appraised_on,
+            }
+            for a in appraisals
+        ],
+        "recognitions": [
+            {
+                **{f.attname: getattr(r, f.attname) for f in r._meta.concrete_fields},
+                "decided_by": r.decided_by.name,
+            }
+            for r in practice.recognitions.select_related("decided_by")
+        ],
+        "photos": [
+            {"id": p.pk, "caption": p.caption, "url": reverse("practice_photo", args=[p.pk])}
+            for p in practice.photos.all()
+        ],
+        "history": [
+            {"when": h.when, "who": h.who, "action": h.action, "reason": h.reason}
+            for h in history_for(practice)
+        ],
+    }
 
 
 class PracticeFilter(Schema):
@@ -66,24 +208,200 @@ class PracticeIn(Schema):
     kind: str
     name: str
     field: str
+    subfield_id: int | None = None
+    started_on: datetime.date | None = None
     situation: str = ""
     objectives: str = ""
     content_method: str = ""
     target_group: str = ""
     forces: str = ""
     resources: str = ""
+    budget_dong: int | None = Field(None, ge=0)
+    workdays: int | None = Field(None, ge=0)
+    people_contribution_dong: int | None = Field(None, ge=0)
     timeline: str = ""
     outputs: str = ""
     sustainability: str = ""
+    person_name: str = ""
+    consent_recorded_on: datetime.date | None = None
     is_public: bool = False
     results: list[ResultIn] = []
 
 
 class PracticePatch(Patch):
+    nullable = frozenset(
+        {"subfield_id", "started_on", "budget_dong", "workdays", "people_contribution_dong",
+         "consent_recorded_on"}
+    )  # fmt: skip
+
+    kind: str | None = None
     name: str | None = None
+    field: str | None = None
+    subfield_id: int | None = None
+    started_on: datetime.date | None = None
+    situation: str | None = None
+    objectives: str | None = None
+    content_method: str | None = None
+    target_group: str | None = None
+    forces: str | None = None
+    resources: str | None = None
+    budget_dong: int | None = Field(None, ge=0)
+    workdays: int | None = Field(None, ge=0)
+    people_contribution_dong: int | None = Field(None, ge=0)
+    timeline: str | None = None
     outputs: str | None = None
     sustainability: str | None = None
+    person_name: str | None = None
+    consent_recorded_on: datetime.date | None = None
     is_public: bool | None = None
+
+
+def _subfield(data: dict[str, Any]) -> None:
+    """`subfield_id` in a body becomes the service's `subfield` (an active one, or none)."""
+    if "subfield_id" not in data:
+        return
+    pk = data.pop("subfield_id")
+    if pk is None:
+        data["subfield"] = None
+        return
+    found = SubField.objects.filter(pk=pk, is_active=True).first()
+    if found is None:
+        raise ValidationError({"subfield_id": _("No sub-field with id %(id)s.") % {"id": pk}})
+    data["subfield"] = found
+
+
+class SubFieldOut(Schema):
+    id: int
+    field: str
+    name: str
+    name_en: str
+
+
+@router.get("/practices/subfields", response=list[SubFieldOut], tags=TAGS)
+def list_subfields(request: HttpRequest) -> Any:
+    """The sub-fields in use, to choose a practice's `subfield_id` (administrators keep them)."""
+    _actor(request)
+    return SubField.objects.filter(is_active=True)
+
+
+@router.get("/practices", response=list[PracticeOut], tags=TAGS)
+@paginate(Pages)
+def list_practices(request: HttpRequest, filters: Query[PracticeFilter]) -> Any:
+    user = _actor(request)
+    practices = selectors.practices_for_user(
+        user, q=filters.q, field=filters.field, kind=filters.kind, status=filters.status
+    )
+    return selectors.with_adoption(
+        practices.select_related("organization__kind").prefetch_related("results"), user
+    )
+
+
+# --- Where practices are not yet adopted, and figures -------------------------------------
+
+
+class NotAdoptedOut(Schema):
+    id: int
+    name: str
+    field: str
+    status: str
+    organization_id: int
+    organization: str = Field(..., alias="organization.name")
+
+
+@router.get("/practices/not-adopted", response=list[NotAdoptedOut], tags=TAGS)
+@paginate(Pages)
+def not_adopted(
+    request: HttpRequest, organization_id: int | None = None, area_id: int | None = None
+) -> Any:
+    """Recognised practices a unit (`organization_id`), or no unit of an area (`area_id`),
+    has built or adopted: as on the page."""
+    user = _actor(request)
+    if organization_id is not None:
+        return selectors.not_yet_adopted(_org(user, organization_id, "organization_id"))
+    if area_id is not None:
+        area = Area.objects.visible_to(user).filter(pk=area_id).first()
+        if area is None:
+            raise ValidationError(
+                {"area_id": _("No area with id %(id)s in your scope.") % {"id": area_id}}
+            )
+        return selectors.not_yet_adopted_in_area(area)
+    raise ValidationError(_("Give an organization_id or an area_id."))
+
+
+class StatisticsOut(Schema):
+    period: str
+    by_field: dict[str, dict[str, int]]
+    total: dict[str, int]
+    registered_by_area: dict[str, int]
+
+
+@router.get("/practices/statistics", response=StatisticsOut, tags=TAGS)
+def statistics(request: HttpRequest, period: str) -> Any:
+    """The movement's figures for the user's scope and a period (2026, 2026S1, 2026Q2, …)."""
+    user = _actor(request)
+    try:
+        the_period = periods.parse(period)
+    except periods.PeriodError as exc:
+        raise ValidationError({"period": str(exc)}) from None
+    paths = (
+        list(Organization.objects.filter(depth=1).values_list("path", flat=True))
+        if user.is_superuser
+        else scope_for(user).org_paths
+    )
+    return {"period": the_period.code, **selectors.statistics(paths, the_period)}
+
+
+# --- One practice and its workflow ------------------------------------------------------
+
+
+@router.get("/practices/{practice_id}", response=PracticeDetailOut, tags=TAGS)
+def get_practice(request: HttpRequest, practice_id: int) -> Any:
+    return _detail(_actor(request), practice_id)
+
+
+@router.post("/practices", response={201: PracticeDetailOut}, tags=TAGS)
+def create_practice(request: HttpRequest, payload: PracticeIn) -> Any:
+    user = _actor(request)
+    data = payload.dict()
+    organization = _org(user, data.pop("organization_id"), "organization_id")
+    _subfield(data)
+    practice = services.practice_register(actor=user, organization=organization, **data)
+    return Status(201, _detail(user, practice.pk))
+
+
+@router.patch("/practices/{practice_id}", response=PracticeDetailOut, tags=TAGS)
+def update_practice(request: HttpRequest, practice_id: int, payload: PracticePatch) -> Any:
+    user = _actor(request)
+    practice = selectors.get_practice_for_user(user, practice_id)
+    data = payload.dict(exclude_unset=True)
+    _subfield(data)
+    services.practice_update(actor=user, practice=practice, **data)
+    return _detail(user, practice.pk)
+
+
+@router.post("/practices/{practice_id}/results", response={201: ResultOut}, tags=TAGS)
+def add_result(request: HttpRequest, practice_id: int, payload: ResultIn) -> Any:
+    """A measured result of the practice itself (the owning unit)."""
+    user = _actor(request)
+    practice = selectors.get_practice_for_user(user, practice_id)
+    result = services.result_add(actor=user, practice=practice, **payload.dict())
+    return Status(201, PracticeResult.objects.get(pk=result.pk))
+
+
+@router.post("/practices/{practice_id}/photos", response={201: PhotoOut}, tags=TAGS)
+def add_photo(
+    request: HttpRequest,
+    practice_id: int,
+    image: File[UploadedFile],
+    caption: Form[str] = "",
+) -> Any:
+    """A photo, sent as multipart/form-data (`image`, `caption`): resized, its place and
+    camera data removed, as on the page."""
+    user = _actor(request)
+    practice = selectors.get_practice_for_user(user, practice_id)
+    photo = services.photo_add(actor=user, practice=practice, upload=image, caption=caption)
+    url = reverse("practice_photo", args=[photo.pk])
+    return Status(201, {"id": photo.pk, "caption": photo.caption, "url": url})
 
 
 class AppraisalIn(Schema):
@@ -96,6 +414,76 @@ class AppraisalIn(Schema):
     comments: str = ""
 
 
+@router.post("/practices/{practice_id}/appraisals", response={201: PracticeDetailOut}, tags=TAGS)
+def appraise_practice(request: HttpRequest, practice_id: int, payload: AppraisalIn) -> Any:
+    """An officer of a higher unit scores the six criteria; 409 once the practice is decided."""
+    user = _actor(request)
+    practice = selectors.get_practice_for_user(user, practice_id)
+    data = payload.dict()
+    comments = data.pop("comments")
+    services.appraisal_record(actor=user, practice=practice, scores=data, comments=comments)
+    return Status(201, _detail(user, practice.pk))
+
+
+class LevelDecisionIn(Schema):
+    decided_by_id: int
+    level: str
+    decision_number: str
+    decided_on: datetime.date | None = Field(None, description="today when left out")
+
+
+class RecognitionIn(LevelDecisionIn):
+    appraisal_waived_reason: str = Field(
+        "", description="why no appraisal was needed: a leader of the deciding body only"
+    )
+
+
+class NotRecognisedIn(Schema):
+    decided_by_id: int
+
+
+def _deciding(request: HttpRequest, practice_id: int, payload: Schema) -> dict[str, Any]:
+    user = _actor(request)
+    data = payload.dict()
+    practice = selectors.get_practice_for_user(user, practice_id)
+    decided_by = _org(user, data.pop("decided_by_id"), "decided_by_id")
+    return {"actor": user, "practice": practice, "decided_by": decided_by, **data}
+
+
+@router.post("/practices/{practice_id}/recognise", response={201: PracticeDetailOut}, tags=TAGS)
+def recognise_practice(request: HttpRequest, practice_id: int, payload: RecognitionIn) -> Any:
+    """Recognise at a level, after an appraisal — or, a leader of the deciding body, with
+    the reason none was needed. 409 if already recognised or not appraised."""
+    decision = _deciding(request, practice_id, payload)
+    services.practice_recognise(**decision)
+    return Status(201, _detail(decision["actor"], practice_id))
+
+
+@router.post("/practices/{practice_id}/raise-level", response={201: PracticeDetailOut}, tags=TAGS)
+def raise_level(request: HttpRequest, practice_id: int, payload: LevelDecisionIn) -> Any:
+    """Raise a recognised practice to a higher level, dated on or after the previous
+    decision. 409 if it is not recognised or already at the highest level."""
+    decision = _deciding(request, practice_id, payload)
+    services.practice_raise_level(**decision)
+    return Status(201, _detail(decision["actor"], practice_id))
+
+
+@router.post("/practices/{practice_id}/commend", response={201: PracticeDetailOut}, tags=TAGS)
+def commend_practice(request: HttpRequest, practice_id: int, payload: LevelDecisionIn) -> Any:
+    """Commend a recognised practice (409 if it is not recognised)."""
+    decision = _deciding(request, practice_id, payload)
+    services.practice_commend(**decision)
+    return Status(201, _detail(decision["actor"], practice_id))
+
+
+@router.post("/practices/{practice_id}/not-recognised", response=PracticeDetailOut, tags=TAGS)
+def not_recognised(request: HttpRequest, practice_id: int, payload: NotRecognisedIn) -> Any:
+    """Record that the practice is not recognised (409 if it is, or already recorded so)."""
+    decision = _deciding(request, practice_id, payload)
+    services.practice_not_recognise(**decision)
+    return _detail(decision["actor"], practice_id)
+
+
 class DecisionIn(Schema):
     recognised: bool = True
     kind: str = "recognition"
@@ -103,61 +491,19 @@ class DecisionIn(Schema):
     level: str = ""
     decision_number: str = ""
     decided_on: datetime.date | None = None
+    appraisal_waived_reason: str = ""
 
 
-def _practice_out(user: User, pk: int) -> Practice:
-    return Practice.objects.visible_to(user).prefetch_related("results").get(pk=pk)
-
-
-@router.get("/practices", response=list[PracticeOut], tags=["practices"])
-@paginate(Pages)
-def list_practices(request: HttpRequest, filters: Query[PracticeFilter]) -> Any:
-    return selectors.practices_for_user(
-        _actor(request), q=filters.q, field=filters.field, kind=filters.kind, status=filters.status
-    ).prefetch_related("results")
-
-
-@router.get("/practices/{practice_id}", response=PracticeOut, tags=["practices"])
-def get_practice(request: HttpRequest, practice_id: int) -> Any:
-    selectors.get_practice_for_user(_actor(request), practice_id)
-    return _practice_out(_actor(request), practice_id)
-
-
-@router.post("/practices", response={201: PracticeOut}, tags=["practices"])
-def create_practice(request: HttpRequest, payload: PracticeIn) -> Any:
-    user = _actor(request)
-    data = payload.dict()
-    organization = _org(user, data.pop("organization_id"), "organization_id")
-    practice = services.practice_register(actor=user, organization=organization, **data)
-    return Status(201, _practice_out(user, practice.pk))
-
-
-@router.patch("/practices/{practice_id}", response=PracticeOut, tags=["practices"])
-def update_practice(request: HttpRequest, practice_id: int, payload: PracticePatch) -> Any:
-    user = _actor(request)
-    practice = selectors.get_practice_for_user(user, practice_id)
-    services.practice_update(actor=user, practice=practice, **payload.dict(exclude_unset=True))
-    return _practice_out(user, practice.pk)
-
-
-@router.post("/practices/{practice_id}/appraisals", response={201: PracticeOut}, tags=["practices"])
-def appraise_practice(request: HttpRequest, practice_id: int, payload: AppraisalIn) -> Any:
-    user = _actor(request)
-    practice = selectors.get_practice_for_user(user, practice_id)
-    data = payload.dict()
-    comments = data.pop("comments")
-    services.appraisal_record(actor=user, practice=practice, scores=data, comments=comments)
-    return Status(201, _practice_out(user, practice.pk))
-
-
-@router.post("/practices/{practice_id}/decisions", response={201: PracticeOut}, tags=["practices"])
+@router.post("/practices/{practice_id}/decisions", response={201: PracticeDetailOut}, tags=TAGS)
 def decide_practice(request: HttpRequest, practice_id: int, payload: DecisionIn) -> Any:
-    user = _actor(request)
-    practice = selectors.get_practice_for_user(user, practice_id)
-    data = payload.dict()
-    decided_by = _org(user, data.pop("decided_by_id"), "decided_by_id")
-    services.practice_decide(actor=user, practice=practice, decided_by=decided_by, **data)
-    return Status(201, _practice_out(user, practice.pk))
+    """The page's one decision form: not recognised, recognised (raised, once recognised) or
+    commended. The sub-resources above name each step."""
+    decision = _deciding(request, practice_id, payload)
+    services.practice_decide(**decision)
+    return Status(201, _detail(decision["actor"], practice_id))
+
+
+# --- Replications --------------------------------------------------------------------------
 
 
 class ReplicationOut(Schema):
@@ -181,7 +527,7 @@ class ReplicationIn(Schema):
     results: list[ResultIn] = []
 
 
-@router.get("/replications", response=list[ReplicationOut], tags=["practices"])
+@router.get("/replications", response=list[ReplicationOut], tags=TAGS)
 @paginate(Pages)
 def list_replications(request: HttpRequest, practice: int | None = None) -> Any:
     visible = Practice.objects.visible_to(_actor(request))
@@ -191,8 +537,9 @@ def list_replications(request: HttpRequest, practice: int | None = None) -> Any:
     return replications.order_by("-adopted_on", "pk")
 
 
-@router.post("/replications", response={201: ReplicationOut}, tags=["practices"])
+@router.post("/replications", response={201: ReplicationOut}, tags=TAGS)
 def create_replication(request: HttpRequest, payload: ReplicationIn) -> Any:
+    """A unit records that it adopted a recognised practice (409 if it is not recognised)."""
     user = _actor(request)
     data = payload.dict()
     practice = selectors.get_practice_for_user(user, data.pop("practice_id"))
@@ -201,3 +548,21 @@ def create_replication(request: HttpRequest, payload: ReplicationIn) -> Any:
         actor=user, practice=practice, organization=organization, **data
     )
     return Status(201, Replication.objects.prefetch_related("results").get(pk=replication.pk))
+
+
+@router.post("/replications/{replication_id}/results", response={201: ResultOut}, tags=TAGS)
+def add_replication_result(request: HttpRequest, replication_id: int, payload: ResultIn) -> Any:
+    """A further measured result of an adoption (the adopting unit)."""
+    user = _actor(request)
+    visible = Practice.objects.visible_to(user)
+    replication = (
+        Replication.objects.filter(practice__in=visible, pk=replication_id)
+        .select_related("practice", "organization")
+        .first()
+    )
+    if replication is None:
+        raise Http404
+    result = services.result_add(
+        actor=user, practice=replication.practice, replication=replication, **payload.dict()
+    )
+    return Status(201, PracticeResult.objects.get(pk=result.pk))

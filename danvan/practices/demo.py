@@ -11,6 +11,7 @@ from typing import TextIO
 from django.utils import timezone
 
 from danvan.accounts.models import User
+from danvan.lib import periods
 from danvan.org.models import Organization
 
 from . import services
@@ -68,9 +69,16 @@ def reset() -> None:
 
 
 def load(out: TextIO) -> None:
+    """Each of the twelve practices once, with dates that follow the workflow: registered,
+    then appraised, then recognised (a level raised later, or commended), then adopted."""
     ensure_subfields(SubField)
     today = timezone.localdate()
+    # The movement's year is anchored on the last half year that has closed, so the half-year
+    # reports derive their recognised and replicated figures from it (see reporting.demo).
+    half = periods.from_date(today, periods.PeriodType.HALF).previous()
+    day = datetime.timedelta(days=1)
     tinh = User.objects.get(email="tinh@demo.danvan.vn")
+    lanhdao = User.objects.get(email="lanhdao@demo.danvan.vn")
     commission = Organization.objects.get(depth=1)
     fronts = {
         code: Organization.objects.get(
@@ -84,14 +92,13 @@ def load(out: TextIO) -> None:
         "score_urgency": 8, "score_recognition": 7, "score_sustainability": 8,
     }  # fmt: skip
     practices = []
-    for index, (name, field, subfield, metric, value, unit) in enumerate(MODELS * 2):
-        code = COMMUNES[index % len(COMMUNES)]
-        front = fronts[code]
-        suffix = "" if index < len(MODELS) else f" ({front.area.name})"
+    for index, (name, field, subfield, metric, value, unit) in enumerate(MODELS):
+        front = fronts[COMMUNES[index]]
         practice = services.practice_register(
             actor=tinh, organization=front, kind="model" if index % 5 else "collective_example",
-            name=f"{name}{suffix}", field=field, subfield=subfields[subfield],
-            started_on=today - datetime.timedelta(days=400 + index * 10),
+            name=name, field=field, subfield=subfields[subfield],
+            started_on=half.start - (120 + 10 * index) * day,
+            registered_on=half.start + (2 * index - 60) * day,
             situation="Xuất phát từ nhu cầu bức xúc của nhân dân trên địa bàn.",
             content_method="Cấp ủy lãnh đạo, Mặt trận chủ trì, các đoàn thể cùng vận động; "
                            "bàn bạc công khai với dân trước khi làm.",
@@ -103,54 +110,63 @@ def load(out: TextIO) -> None:
                       "as_of": today - datetime.timedelta(days=30)}],
         )  # fmt: skip
         practices.append(practice)
-    # Every state: registered, under appraisal, not recognised, recognised at two levels, commended.
+    # Every state: registered, under appraisal, not recognised, recognised at the commune level
+    # (once without an appraisal, for a leader's reason), raised to the provincial level, and
+    # commended. The first practices listed are recognised ones.
     for index, practice in enumerate(practices):
-        state = (index + 3) % 6  # the first practices listed are recognised ones
+        state = (index + 3) % 6
+        decision = {
+            "actor": tinh, "practice": practice, "decided_by": commission,
+            "decision_number": f"{100 + index}-QĐ/BDV",
+            "decided_on": half.start + (20 + 5 * index) * day,
+        }  # fmt: skip
+        if state == 3 and index >= 6:
+            services.practice_recognise(
+                **{**decision, "actor": lanhdao}, level="commune",
+                appraisal_waived_reason="Đã được Hội đồng Thi đua - Khen thưởng tỉnh thẩm định "
+                                        "khi xét khen thưởng năm trước.",
+            )  # fmt: skip
+            continue
         if state == 0:
             continue
-        services.appraisal_record(actor=tinh, practice=practice, scores=scores,
-                                  comments="Đạt các tiêu chí, cần bổ sung số liệu.")  # fmt: skip
+        services.appraisal_record(
+            actor=tinh, practice=practice, scores=scores,
+            comments="Đạt các tiêu chí, cần bổ sung số liệu.",
+            appraised_on=practice.registered_on + 20 * day,
+        )  # fmt: skip
         if state == 1:
             continue
         if state == 2:
-            services.practice_decide(
-                actor=tinh, practice=practice, recognised=False, decided_by=commission
-            )
+            services.practice_not_recognise(actor=tinh, practice=practice, decided_by=commission)
             continue
-        services.practice_decide(
-            actor=tinh, practice=practice, recognised=True, decided_by=commission,
-            level="commune" if state == 3 else "province",
-            decision_number=f"{100 + index}-QĐ/BDV",
-            decided_on=today - datetime.timedelta(days=120 - index),
-        )  # fmt: skip
-        if state == 5:
-            services.practice_decide(
-                actor=tinh, practice=practice, recognised=True, decided_by=commission,
-                kind="commendation", level="province", decision_number=f"{200 + index}-QĐ/TU",
-                decided_on=today - datetime.timedelta(days=60),
+        services.practice_recognise(**decision, level="commune" if state != 5 else "province")
+        if state == 4:
+            services.practice_raise_level(
+                **{**decision, "decision_number": f"{300 + index}-QĐ/TU",
+                   "decided_on": decision["decided_on"] + datetime.timedelta(days=45)},
+                level="province",
             )  # fmt: skip
-    # Replications: each recognised practice adopted by a couple of other communes.
-    recognised = [
-        p for p in practices if p.is_recognised or Practice.objects.get(pk=p.pk).is_recognised
-    ]
-    for index, practice in enumerate(recognised):
-        practice.refresh_from_db()
+        if state == 5:
+            services.practice_commend(
+                **{**decision, "decision_number": f"{200 + index}-QĐ/TU",
+                   "decided_on": decision["decided_on"] + datetime.timedelta(days=60)},
+                level="province",
+            )  # fmt: skip
+    # Replications: each recognised practice adopted by a couple of other communes, after its
+    # recognition.
+    for index, practice in enumerate(p for p in practices if p.is_recognised):
+        first = practice.recognitions.order_by("decided_on")[0]
+        result = practice.results.get()
         for step in (1, 2):
-            adopter = fronts[
-                COMMUNES[(COMMUNES.index(practice.area.code) + step * 3 + index) % len(COMMUNES)]
-            ]
-            if (
-                adopter.pk == practice.organization_id
-                or practice.replications.filter(organization=adopter).exists()
-            ):
+            adopter = fronts[COMMUNES[(COMMUNES.index(practice.area.code) + step * 3 + index) % 12]]
+            if adopter.pk == practice.organization_id:
                 continue
             services.replication_record(
                 actor=tinh, practice=practice, organization=adopter,
-                adopted_on=today - datetime.timedelta(days=40 + step * 7),
+                adopted_on=first.decided_on + datetime.timedelta(days=20 + step * 7),
                 adaptation="Điều chỉnh cho phù hợp phong tục của đồng bào tại chỗ.",
-                results=[{"metric": practice.results.first().metric, "value_before": 0,  # type: ignore[union-attr]
-                          "value": int(practice.results.first().value / 3),  # type: ignore[union-attr]
-                          "unit": practice.results.first().unit}],  # type: ignore[union-attr]
+                results=[{"metric": result.metric, "value_before": 0,
+                          "value": int(result.value / 3), "unit": result.unit}],
             )  # fmt: skip
     out.write(
         f"  practices: {Practice.objects.count()}, replications: {Replication.objects.count()}\n"

@@ -112,10 +112,18 @@ class DecisionForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
     decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
     decided_on = forms.DateField(label=_("Decision date"), required=False, widget=DateInput())
+    appraisal_waived_reason = forms.CharField(
+        label=_("Why no appraisal was needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leaders only, and only to recognise a practice that has not been appraised."),
+    )
 
-    def __init__(self, *args: Any, bodies: Any, **kw: Any) -> None:
+    def __init__(self, *args: Any, bodies: Any, may_waive: bool = False, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["decided_by"].queryset = bodies  # type: ignore[attr-defined]
+        if not may_waive:
+            del self.fields["appraisal_waived_reason"]
 
 
 class ReplicationForm(forms.Form):

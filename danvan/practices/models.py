@@ -305,6 +305,14 @@ class Recognition(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # A practice is recognised after an appraisal; without one, a leader records why.
+    appraisal_waived_reason = models.TextField(
+        _("why no appraisal was needed"),
+        blank=True,
+        help_text=_(
+            "Only a leader of the deciding body recognises a practice without an appraisal."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from danvan.lib import periods
 from danvan.lib.text import fold
-from danvan.org.models import Area, Organization
+from danvan.org.models import Area, Organization, scope_for
 from danvan.org.scopes import ReportingScope
 
 from .models import (
@@ -67,23 +68,50 @@ def get_practice_for_user(user: User, pk: int | str) -> Practice:
         raise Http404 from None
 
 
-def adoption(practice: Practice, user: User) -> dict[str, Any]:
-    """'Adopted in X of Y units': units of the practice's kind of organisation in the scope."""
+def with_adoption(practices: QuerySet[Practice], user: User) -> QuerySet[Practice]:
+    """Each practice with `adopted_units` of `peer_units`: the active units of its kind of
+    organisation in the user's scope, other than its own, and how many of them adopted it.
+    Two subqueries in the same query, so a list costs no query per row."""
+    if not user.is_superuser and not scope_for(user).org_paths:
+        return practices.annotate(adopted_units=Value(0), peer_units=Value(0))
+    same_kind = {
+        "dissolved_on__isnull": True,
+        "kind_id": OuterRef("organization__kind_id"),
+    }
     peers = (
         Organization.objects.visible_to(user)
-        .active()
-        .filter(kind_id=practice.organization.kind_id)
-        .exclude(pk=practice.organization_id)
+        .filter(**same_kind)
+        .exclude(pk=OuterRef("organization_id"))
+        .order_by()
+        .values("kind_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    adopters = (
+        Replication.objects.filter(
+            practice_id=OuterRef("pk"),
+            organization__in=Organization.objects.visible_to(user).filter(**same_kind),
+        )
+        .exclude(organization_id=OuterRef("organization_id"))
+        .order_by()
+        .values("practice_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return practices.annotate(
+        adopted_units=Coalesce(Subquery(adopters, output_field=IntegerField()), 0),
+        peer_units=Coalesce(Subquery(peers, output_field=IntegerField()), 0),
+    )
+
+
+def adoption(practice: Practice, user: User) -> dict[str, Any]:
+    """'Adopted in X of Y units': units of the practice's kind of organisation in the scope."""
+    annotated: Any = with_adoption(Practice.objects.filter(pk=practice.pk), user)
+    adopted, units = annotated.values_list("adopted_units", "peer_units").get()
     replications = list(
         practice.replications.select_related("organization").prefetch_related("results")
     )
-    adopters = {r.organization_id for r in replications}
-    return {
-        "adopted": len(adopters & set(peers.values_list("pk", flat=True))),
-        "units": peers.count(),
-        "replications": replications,
-    }
+    return {"adopted": adopted, "units": units, "replications": replications}
 
 
 def not_yet_adopted(organization: Organization) -> QuerySet[Practice]:

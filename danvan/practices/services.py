@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib.history import attributed
+from danvan.lib.errors import Conflict
+from danvan.lib.history import attributed, short_date
 from danvan.lib.images import process_photo
 from danvan.org.models import AreaLevel, Organization, Verb
 from danvan.org.selectors import user_can
@@ -24,7 +25,6 @@ from danvan.org.selectors import user_can
 from .models import (
     CRITERIA,
     LEVEL_RANK,
-    RECOGNISED_STATUSES,
     Appraisal,
     Level,
     Practice,
@@ -109,9 +109,11 @@ def practice_register(
     name: str,
     field: str,
     results: list[dict[str, Any]] | None = None,
+    registered_on: datetime.date | None = None,
     **fields: Any,
 ) -> Practice:
-    """A unit registers a model or typical example, with its measured results."""
+    """A unit registers a model or typical example, with its measured results (dated today,
+    or earlier when a paper registration is entered late)."""
     _require(actor, Verb.EDIT, organization, _("You may not register practices for this unit."))
     unknown = set(fields) - EDITABLE
     if unknown:
@@ -119,12 +121,17 @@ def practice_register(
     if not organization.is_active:
         raise ValidationError({"organization": _("The organisation is dissolved.")})
     fields.setdefault("area", organization.area)
+    registered_on = registered_on or timezone.localdate()
+    if registered_on > timezone.localdate():
+        raise ValidationError(
+            {"registered_on": _("The registration date cannot be in the future.")}
+        )
     practice = Practice(
         organization=organization,
         kind=kind,
         name=name.strip(),
         field=field,
-        registered_on=timezone.localdate(),
+        registered_on=registered_on,
         registered_by=actor,
         **fields,
     )
@@ -190,26 +197,52 @@ def user_may_appraise(actor: User, practice: Practice) -> bool:
     return parent is not None and user_can(actor, Verb.EDIT, parent)
 
 
+def user_may_waive_appraisal(actor: User, body: Organization) -> bool:
+    """Recognising without an appraisal is a leader's call (leader or administrator)."""
+    return user_can(actor, Verb.APPROVE, body)
+
+
+def _lock(practice: Practice) -> None:
+    """Hold the practice's row for the transaction and read its status afresh, so two
+    decisions taken at the same moment cannot both pass the checks."""
+    practice.status = (
+        Practice.objects.select_for_update().values_list("status", flat=True).get(pk=practice.pk)
+    )
+
+
 @transaction.atomic
 def appraisal_record(
-    *, actor: User, practice: Practice, scores: dict[str, int], comments: str = ""
+    *,
+    actor: User,
+    practice: Practice,
+    scores: dict[str, int],
+    comments: str = "",
+    appraised_on: datetime.date | None = None,
 ) -> Appraisal:
     """An appraisal-team member scores the six criteria (0–10); the practice is under appraisal."""
     if not user_may_appraise(actor, practice):
         raise PermissionDenied(_("Practices are appraised by a higher unit's officers."))
+    _lock(practice)
     if practice.status not in (PracticeStatus.REGISTERED, PracticeStatus.UNDER_APPRAISAL):
-        raise ValidationError(_("This practice has already been decided on."))
+        raise Conflict(_("This practice has already been decided on."))
     errors = {}
     for name, label in CRITERIA:
         value = scores.get(name)
         if not isinstance(value, int) or not 0 <= value <= 10:
             errors[name] = _("Score “%(criterion)s” from 0 to 10.") % {"criterion": label}
+    appraised_on = appraised_on or timezone.localdate()
+    if appraised_on > timezone.localdate():
+        errors["appraised_on"] = _("The appraisal date cannot be in the future.")
+    elif appraised_on < practice.registered_on:
+        errors["appraised_on"] = _(
+            "The appraisal cannot be dated before the practice was registered (%(date)s)."
+        ) % {"date": short_date(practice.registered_on)}
     if errors:
         raise ValidationError(errors)
     appraisal, _created = Appraisal.objects.update_or_create(
         practice=practice,
         appraiser=actor,
-        defaults={**scores, "comments": comments.strip(), "appraised_on": timezone.localdate()},
+        defaults={**scores, "comments": comments.strip(), "appraised_on": appraised_on},
     )
     if practice.status == PracticeStatus.REGISTERED:
         practice.status = PracticeStatus.UNDER_APPRAISAL
@@ -225,28 +258,32 @@ def level_of(org: Organization) -> str:
     return Level.COMMUNE
 
 
-@transaction.atomic
-def practice_decide(
-    *,
-    actor: User,
-    practice: Practice,
-    recognised: bool,
-    decided_by: Organization,
-    level: str = "",
-    decision_number: str = "",
-    decided_on: datetime.date | None = None,
-    kind: str = RecognitionKind.RECOGNITION,
-) -> Recognition | None:
-    """Record a decision: recognised at a level (or raised, or commended), or not recognised."""
+def _require_decider(actor: User, practice: Practice, decided_by: Organization) -> None:
     _require(actor, Verb.EDIT, decided_by, _("You may not record decisions of this body."))
     if not user_may_appraise(actor, practice):
         raise PermissionDenied(_("Practices are recognised by a higher unit."))
-    if not recognised:
-        if practice.status in RECOGNISED_STATUSES:
-            raise ValidationError(_("A recognised practice keeps its recognition."))
-        practice.status = PracticeStatus.NOT_RECOGNISED
-        attributed(practice, actor, _("Not recognised")).save()
+
+
+def _current_level(practice: Practice) -> Recognition | None:
+    """The decision that set the practice's present level (the highest, the latest of equals)."""
+    decisions = list(practice.recognitions.filter(kind=RecognitionKind.RECOGNITION))
+    if not decisions:
         return None
+    return max(decisions, key=lambda r: (LEVEL_RANK[Level(r.level)], r.decided_on, r.pk))
+
+
+def _check_decision(
+    *,
+    practice: Practice,
+    decided_by: Organization,
+    actor: User,
+    level: str,
+    decision_number: str,
+    decided_on: datetime.date,
+    not_before: tuple[datetime.date, str] | None = None,
+) -> None:
+    """The number, the level the body may give, and a date that follows what came before:
+    the registration, the appraisal, and `not_before` (the previous decision, named)."""
     errors: dict[str, str] = {}
     if not decision_number.strip():
         errors["decision_number"] = _("Give the number of the recognition decision.")
@@ -259,22 +296,36 @@ def practice_decide(
         errors["level"] = _("%(body)s cannot recognise at %(level)s: that is above its own level.") % {
             "body": decided_by.name, "level": Level(level).label.lower()
         }  # fmt: skip
-    decided_on = decided_on or timezone.localdate()
+    appraised = practice.appraisals.order_by("-appraised_on").values_list("appraised_on", flat=True)
+    last_appraisal = appraised.first()
     if decided_on > timezone.localdate():
         errors["decided_on"] = _("The decision date cannot be in the future.")
+    elif decided_on < practice.registered_on:
+        errors["decided_on"] = _(
+            "The decision cannot be dated before the practice was registered (%(date)s)."
+        ) % {"date": short_date(practice.registered_on)}
+    elif last_appraisal is not None and decided_on < last_appraisal:
+        errors["decided_on"] = _(
+            "The decision cannot be dated before the appraisal (%(date)s)."
+        ) % {"date": short_date(last_appraisal)}
+    elif not_before is not None and decided_on < not_before[0]:
+        errors["decided_on"] = not_before[1] % {"date": short_date(not_before[0])}
     if errors:
         raise ValidationError(errors)
-    current = [
-        LEVEL_RANK[Level(r.level)]
-        for r in practice.recognitions.filter(kind=RecognitionKind.RECOGNITION)
-    ]
-    if kind == RecognitionKind.RECOGNITION and current and LEVEL_RANK[Level(level)] <= max(current):
-        raise ValidationError(
-            {"level": _("Already recognised at this level or above; a new recognition must "
-                        "raise the level.")}
-        )  # fmt: skip
-    if kind == RecognitionKind.COMMENDATION and not practice.is_recognised:
-        raise ValidationError({"kind": _("A practice is commended after it is recognised.")})
+
+
+def _record(
+    *,
+    actor: User,
+    practice: Practice,
+    kind: str,
+    level: str,
+    decision_number: str,
+    decided_on: datetime.date,
+    decided_by: Organization,
+    status: str,
+    appraisal_waived_reason: str = "",
+) -> Recognition:
     recognition = Recognition.objects.create(
         practice=practice,
         kind=kind,
@@ -283,19 +334,181 @@ def practice_decide(
         decided_on=decided_on,
         decided_by=decided_by,
         recorded_by=actor,
+        appraisal_waived_reason=appraisal_waived_reason,
     )
-    practice.status = (
-        PracticeStatus.COMMENDED if kind == RecognitionKind.COMMENDATION else
-        PracticeStatus.COMMENDED if practice.status == PracticeStatus.COMMENDED else
-        PracticeStatus.RECOGNISED
-    )  # fmt: skip
+    practice.status = status
     reason = _("%(what)s at %(level)s, decision %(number)s") % {
         "what": RecognitionKind(kind).label,
         "level": Level(level).label.lower(),
         "number": decision_number.strip(),
     }
-    attributed(practice, actor, reason).save()
+    if appraisal_waived_reason:
+        reason += " — " + _("without an appraisal: %(reason)s") % {
+            "reason": appraisal_waived_reason
+        }
+    attributed(practice, actor, reason[:100]).save()
     return recognition
+
+
+@transaction.atomic
+def practice_recognise(
+    *,
+    actor: User,
+    practice: Practice,
+    decided_by: Organization,
+    level: str,
+    decision_number: str,
+    decided_on: datetime.date | None = None,
+    appraisal_waived_reason: str = "",
+) -> Recognition:
+    """Recognise a practice at a level: after an appraisal, or with a leader's reason why
+    none was needed."""
+    _require_decider(actor, practice, decided_by)
+    _lock(practice)
+    if practice.is_recognised:
+        raise Conflict(_("This practice is already recognised; raise its level instead."))
+    waived = appraisal_waived_reason.strip()
+    if practice.appraisals.exists():
+        if waived:
+            raise ValidationError(
+                {"appraisal_waived_reason": _("The practice has been appraised: leave the reason "
+                                              "for doing without an appraisal empty.")}
+            )  # fmt: skip
+    elif not waived:
+        raise Conflict(
+            {"appraisal_waived_reason": _("The practice has not been appraised yet. Record the "
+                                          "appraisal first, or a leader of the deciding body "
+                                          "records why none is needed.")}
+        )  # fmt: skip
+    elif not user_may_waive_appraisal(actor, decided_by):
+        raise PermissionDenied(
+            _("Only a leader of %(body)s may recognise a practice without an appraisal.")
+            % {"body": decided_by.name}
+        )
+    decided_on = decided_on or timezone.localdate()
+    _check_decision(
+        practice=practice, decided_by=decided_by, actor=actor, level=level,
+        decision_number=decision_number, decided_on=decided_on,
+    )  # fmt: skip
+    return _record(
+        actor=actor, practice=practice, kind=RecognitionKind.RECOGNITION, level=level,
+        decision_number=decision_number, decided_on=decided_on, decided_by=decided_by,
+        status=PracticeStatus.RECOGNISED, appraisal_waived_reason=waived,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def practice_raise_level(
+    *,
+    actor: User,
+    practice: Practice,
+    decided_by: Organization,
+    level: str,
+    decision_number: str,
+    decided_on: datetime.date | None = None,
+) -> Recognition:
+    """Raise a recognised practice to a higher level, by a decision dated on or after the
+    previous one."""
+    _require_decider(actor, practice, decided_by)
+    _lock(practice)
+    current = _current_level(practice)
+    if not practice.is_recognised or current is None:
+        raise Conflict(_("Only a recognised practice can have its level raised."))
+    rank = LEVEL_RANK[Level(current.level)]
+    if rank == max(LEVEL_RANK.values()):
+        raise Conflict(_("This practice is recognised at the highest level; there is nothing "
+                         "to raise."))  # fmt: skip
+    if level in Level.values and LEVEL_RANK[Level(level)] <= rank:
+        raise ValidationError(
+            {"level": _("Already recognised at %(level)s: choose a higher level.")
+             % {"level": Level(current.level).label.lower()}}
+        )  # fmt: skip
+    decided_on = decided_on or timezone.localdate()
+    _check_decision(
+        practice=practice, decided_by=decided_by, actor=actor, level=level,
+        decision_number=decision_number, decided_on=decided_on,
+        not_before=(current.decided_on, _("A raised level is dated on or after the previous "
+                                          "decision (%(date)s).")),
+    )  # fmt: skip
+    return _record(
+        actor=actor, practice=practice, kind=RecognitionKind.RECOGNITION, level=level,
+        decision_number=decision_number, decided_on=decided_on, decided_by=decided_by,
+        status=practice.status,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def practice_commend(
+    *,
+    actor: User,
+    practice: Practice,
+    decided_by: Organization,
+    level: str,
+    decision_number: str,
+    decided_on: datetime.date | None = None,
+) -> Recognition:
+    """Commend a recognised practice, by a decision dated on or after its recognition."""
+    _require_decider(actor, practice, decided_by)
+    _lock(practice)
+    first = practice.recognitions.filter(kind=RecognitionKind.RECOGNITION).order_by("decided_on")
+    recognised = first.first()
+    if not practice.is_recognised or recognised is None:
+        raise Conflict(_("A practice is commended after it is recognised."))
+    decided_on = decided_on or timezone.localdate()
+    _check_decision(
+        practice=practice, decided_by=decided_by, actor=actor, level=level,
+        decision_number=decision_number, decided_on=decided_on,
+        not_before=(recognised.decided_on, _("A commendation is dated on or after the "
+                                             "recognition (%(date)s).")),
+    )  # fmt: skip
+    return _record(
+        actor=actor, practice=practice, kind=RecognitionKind.COMMENDATION, level=level,
+        decision_number=decision_number, decided_on=decided_on, decided_by=decided_by,
+        status=PracticeStatus.COMMENDED,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def practice_not_recognise(*, actor: User, practice: Practice, decided_by: Organization) -> None:
+    """Record that the practice was appraised and not recognised."""
+    _require_decider(actor, practice, decided_by)
+    _lock(practice)
+    if practice.is_recognised:
+        raise Conflict(_("A recognised practice keeps its recognition."))
+    if practice.status == PracticeStatus.NOT_RECOGNISED:
+        raise Conflict(_("This practice is already recorded as not recognised."))
+    practice.status = PracticeStatus.NOT_RECOGNISED
+    attributed(practice, actor, _("Not recognised")).save()
+
+
+def practice_decide(
+    *,
+    actor: User,
+    practice: Practice,
+    recognised: bool,
+    decided_by: Organization,
+    level: str = "",
+    decision_number: str = "",
+    decided_on: datetime.date | None = None,
+    kind: str = RecognitionKind.RECOGNITION,
+    appraisal_waived_reason: str = "",
+) -> Recognition | None:
+    """The page's one decision form: not recognised, recognised (or, once recognised, the
+    level raised), or commended — each by its own service."""
+    decision: dict[str, Any] = {
+        "actor": actor, "practice": practice, "decided_by": decided_by, "level": level,
+        "decision_number": decision_number, "decided_on": decided_on,
+    }  # fmt: skip
+    if not recognised:
+        practice_not_recognise(actor=actor, practice=practice, decided_by=decided_by)
+        return None
+    if kind == RecognitionKind.COMMENDATION:
+        return practice_commend(**decision)
+    if kind != RecognitionKind.RECOGNITION:
+        raise ValidationError({"kind": _("Choose recognition or commendation.")})
+    if practice.is_recognised and not appraisal_waived_reason.strip():
+        return practice_raise_level(**decision)
+    return practice_recognise(**decision, appraisal_waived_reason=appraisal_waived_reason)
 
 
 @transaction.atomic
@@ -311,7 +524,7 @@ def replication_record(
     """Another unit records that it adopted a recognised practice, with its own results."""
     _require(actor, Verb.EDIT, organization, _("You may not record adoptions for this unit."))
     if not practice.is_recognised:
-        raise ValidationError(_("Only a recognised practice is replicated."))
+        raise Conflict(_("Only a recognised practice is replicated."))
     if organization.pk == practice.organization_id:
         raise ValidationError(
             {"organization": _("The unit that built the practice cannot adopt it.")}
@@ -319,7 +532,7 @@ def replication_record(
     if adopted_on > timezone.localdate():
         raise ValidationError({"adopted_on": _("The date cannot be in the future.")})
     if Replication.objects.filter(practice=practice, organization=organization).exists():
-        raise ValidationError({"organization": _("This unit has already recorded its adoption.")})
+        raise Conflict({"organization": _("This unit has already recorded its adoption.")})
     replication = Replication.objects.create(
         practice=practice,
         organization=organization,

@@ -19,15 +19,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from danvan.lib import periods
+from danvan.lib.errors import Conflict
 from danvan.lib.history import history_for
 from danvan.lib.web import (
     add_service_errors,
     current_user,
+    int_param,
     paginate,
     query_without_page,
     xlsx_response,
+    year_param,
 )
-from danvan.org.models import Area, Organization, Verb, scope_for
+from danvan.org.models import PERMISSIONS, Area, Organization, Verb, scope_for
 from danvan.org.selectors import organizations_user_may_edit, user_can
 from danvan.programs.forms import ImportForm
 
@@ -134,6 +137,14 @@ def _ten_items(practice: Any) -> list[tuple[str, str]]:
     return [(labels[n], getattr(practice, n)) for n in TEN_ITEMS]
 
 
+def _leads_a_unit(user: Any) -> bool:
+    """Whether the user is a leader (or administrator) somewhere: the decision form then
+    offers recognition without an appraisal; the service checks the deciding body itself."""
+    return user.is_superuser or any(
+        Verb.APPROVE in PERMISSIONS[role] for _path, role, _area in scope_for(user).entries
+    )
+
+
 def _detail_context(request: HttpRequest, practice: Any, **forms: Any) -> dict[str, Any]:
     user = current_user(request)
     owner = user_can(user, Verb.EDIT, practice.organization)
@@ -156,7 +167,8 @@ def _detail_context(request: HttpRequest, practice: Any, **forms: Any) -> dict[s
         "may_decide": may_appraise,
         "may_replicate": practice.is_recognised and adopters.exists(),
         "appraisal_form": forms.get("appraisal_form") or AppraisalForm(),
-        "decision_form": forms.get("decision_form") or DecisionForm(bodies=bodies),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(bodies=bodies, may_waive=_leads_a_unit(user)),
         "replication_form": forms.get("replication_form")
         or ReplicationForm(units=adopters, initial={"adopted_on": timezone.localdate()}),
         "result_form": forms.get("result_form")
@@ -179,6 +191,7 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     practice = selectors.get_practice_for_user(user, pk)
     bodies = organizations_user_may_edit(user)
     forms: dict[str, Any] = {}
+    status = 400
     try:
         if action == "appraise":
             form: Any = AppraisalForm(request.POST)
@@ -192,7 +205,7 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, _("Appraisal recorded."))
                 return redirect("practice_detail", pk=practice.pk)
         elif action == "decide":
-            form = DecisionForm(request.POST, bodies=bodies)
+            form = DecisionForm(request.POST, bodies=bodies, may_waive=_leads_a_unit(user))
             forms["decision_form"] = form
             if form.is_valid():
                 data = dict(form.cleaned_data)
@@ -241,13 +254,22 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 return redirect("practice_detail", pk=practice.pk)
         else:
             raise Http404
+    except Conflict as exc:
+        # The record's state does not allow it (decided on, already recognised…): a message
+        # above the page, as the form may no longer be offered; at the field when it names one.
+        if hasattr(exc, "error_dict"):
+            add_service_errors(form, exc)
+        else:
+            messages.error(request, " ".join(exc.messages))
+        status = 409
     except ValidationError as exc:
         add_service_errors(form, exc)
+    practice.refresh_from_db()
     return render(
         request,
         "practices/practice_detail.html",
         _detail_context(request, practice, **forms),
-        status=400,
+        status=status,
     )
 
 
@@ -338,9 +360,9 @@ def not_adopted(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     units = Organization.objects.visible_to(user).active().select_related("area").order_by("path")
     areas = Area.objects.visible_to(user).order_by("path")
-    unit_id, area_id = request.GET.get("unit", ""), request.GET.get("area", "")
-    unit = units.filter(pk=unit_id).first() if unit_id.isdigit() else None
-    area = areas.filter(pk=area_id).first() if area_id.isdigit() and not unit else None
+    unit_id, area_id = int_param(request, "unit"), int_param(request, "area")
+    unit = units.filter(pk=unit_id).first() if unit_id else None
+    area = areas.filter(pk=area_id).first() if area_id and not unit else None
     practices: Any = []
     if unit:
         practices = selectors.not_yet_adopted(unit)[:200]
@@ -374,8 +396,8 @@ def showcase(request: HttpRequest) -> HttpResponse:
         field=field if field in Field.values else "",
         level=level if level in Level.values else "",
         kind=kind if kind in PracticeKind.values else "",
-        year=int(year) if year.isdigit() else None,
-        area=int(area) if area.isdigit() else None,
+        year=year_param(request),
+        area=int_param(request, "area"),
     )
     return render(
         request,

@@ -38,7 +38,7 @@ def recognise(world: World, tinh, practice: Practice, level: str = "province") -
     services.appraisal_record(actor=tinh, practice=practice, scores=SCORES)
     services.practice_decide(
         actor=tinh, practice=practice, recognised=True, decided_by=world.commission,
-        level=level, decision_number="123-QĐ/BDV", decided_on=datetime.date(2026, 3, 1),
+        level=level, decision_number="123-QĐ/BDV",
     )  # fmt: skip
 
 
@@ -176,7 +176,7 @@ def test_web_register_and_workflow_pages(world, tinh, xa, xa2, as_user) -> None:
     assert tinh_client.post(f"/practices/{practice.pk}/appraise/", SCORES).status_code == 302
     response = tinh_client.post(f"/practices/{practice.pk}/decide/", {
         "decision": "recognition", "decided_by": world.commission.pk, "level": "province",
-        "decision_number": "12-QĐ", "decided_on": "2026-06-01",
+        "decision_number": "12-QĐ",
     })  # fmt: skip
     assert response.status_code == 302
     assert as_user(xa).post(f"/practices/{practice.pk}/appraise/", SCORES).status_code == 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.org.models import Membership
@@ -32,3 +33,11 @@ def confirmed_device(user: User) -> TOTPDevice | None:
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def get_token_for_user(user: User, pk: int | str) -> ApiToken:
+    """One of the user's own tokens; anyone else's answers 404, like one that does not exist."""
+    try:
+        return ApiToken.objects.get(pk=pk, user_id=user.pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

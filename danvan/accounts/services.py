@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from danvan.lib.errors import Conflict
+
 from .models import ApiToken, User, hash_token
 
 
@@ -25,12 +27,20 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+def token_revoke(*, user: User, token: ApiToken, strict: bool = False) -> ApiToken:
+    """Revoke one's own token. A second revocation is a no-op, or with `strict` a Conflict.
+
+    The profile page takes a second click as done; the API answers 409.
+    """
     if token.user_id != user.pk:
         raise ValidationError(_("This token is not yours."))
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        if strict:
+            raise Conflict(_("This token is already revoked."))
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
     return token
 
 

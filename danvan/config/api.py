@@ -213,6 +213,7 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 
 def _routers() -> None:
+    from danvan.accounts.api import router as accounts_router
     from danvan.documents.api import router as documents_router
     from danvan.org.api import router as org_router
     from danvan.oversight.api import router as oversight_router
@@ -226,6 +227,7 @@ def _routers() -> None:
     api.add_router("/", documents_router)
     api.add_router("/", oversight_router)
     api.add_router("/", reporting_router)
+    api.add_router("/", accounts_router)
 
 
 _routers()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.lib import periods
+from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
 from danvan.lib.text import fold
 from danvan.lib.uploads import check_upload, safe_name
@@ -165,6 +166,10 @@ def summary_open(
     """Compile what referred to the document in the period, within the organisation's subtree."""
     if not user_can(actor, Verb.EDIT, organization):
         raise PermissionDenied(_("You may not write summaries for this organisation."))
+    if not organization.is_active:
+        raise ValidationError(
+            {"organization": _("%(org)s is dissolved.") % {"org": organization.name}}
+        )
     try:
         parsed = periods.parse(period)
     except periods.PeriodError as exc:
@@ -176,7 +181,7 @@ def summary_open(
     if ImplementationSummary.objects.filter(
         document=document, organization=organization, period=parsed.code
     ).exists():
-        raise ValidationError(
+        raise Conflict(
             {"period": _("This organisation already has a summary of %(period)s; open it instead.")
              % {"period": parsed.code}}
         )  # fmt: skip
@@ -220,6 +225,8 @@ def summary_update(
     for name, value in sections.items():
         if name not in allowed:
             raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": name})
+        if not isinstance(value, str):  # None would reach the database's NOT NULL
+            raise ValidationError({name: _("Enter text.")})
         setattr(summary, name, value)
     summary.full_clean(exclude=["document", "organization", "created_by"])
     attributed(summary, actor).save()

@@ -1,10 +1,11 @@
-"""API for areas, organisations and memberships: list, detail, create, update — all scoped."""
+"""API for areas, organisations, memberships and invitations: list, detail, create, update —
+all scoped."""
 
 import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
@@ -17,7 +18,7 @@ from danvan.accounts.models import User
 from danvan.lib.api import Pages, Patch
 
 from . import selectors, services
-from .models import Area, Membership, Organization, OrganizationKind
+from .models import Area, Invitation, Membership, Organization, OrganizationKind, Verb
 
 router = Router()
 
@@ -421,13 +422,8 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
         "organization_id",
         _("organisation"),
     )
-    member = User.objects.filter(email__iexact=payload.user_email.strip()).first()
-    if member is None:
-        raise ValidationError(
-            {"user_email": _("No account with this e-mail; send an invitation instead.")}
-        )
-    membership = services.membership_create(
-        actor=user, user=member, organization=org, role=payload.role
+    membership = services.membership_create_by_email(
+        actor=user, email=payload.user_email, organization=org, role=payload.role
     )
     return Status(
         201, Membership.objects.select_related("user", "organization").get(pk=membership.pk)
@@ -443,3 +439,90 @@ def update_membership(request: HttpRequest, membership_id: int, payload: Members
     if payload.ended:
         services.membership_end(actor=user, membership=membership)
     return Membership.objects.select_related("user", "organization").get(pk=membership.pk)
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    organization_id: int
+    role: str
+    status: str = Field(..., description="pending, accepted, revoked or expired")
+    invited_by_id: int
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_status(obj: Invitation) -> str:
+        if obj.accepted_at:
+            return "accepted"
+        if obj.revoked_at:
+            return "revoked"
+        return "pending" if obj.is_usable else "expired"
+
+
+class InvitationIn(Schema):
+    email: str
+    role: str
+
+
+def _administered(user: User, org_id: int) -> Organization:
+    """An organisation in scope (else 404) whose members the user manages (else 403)."""
+    org = selectors.get_organization_for_user(user, org_id)
+    if not selectors.user_can(user, Verb.ADMINISTER, org):
+        raise PermissionDenied(_("You may not manage the members of this organisation."))
+    return org
+
+
+@router.get(
+    "/organizations/{org_id}/invitations", response=list[InvitationOut], tags=["invitations"]
+)
+@paginate(Pages)
+def list_invitations(request: HttpRequest, org_id: int) -> Any:
+    """Invitations sent into the organisation, newest first, with their status."""
+    return selectors.invitations_for_organization(_administered(request_user(request), org_id))
+
+
+@router.post(
+    "/organizations/{org_id}/invitations", response={201: InvitationOut}, tags=["invitations"]
+)
+def create_invitation(request: HttpRequest, org_id: int, payload: InvitationIn) -> Any:
+    """E-mail the one-time link that makes its holder a member (the link is not returned)."""
+    user = request_user(request)
+    org = selectors.get_organization_for_user(user, org_id)
+    invitation, _raw = services.invitation_create(
+        actor=user,
+        email=payload.email,
+        organization=org,
+        role=payload.role,
+        site_url=request.build_absolute_uri("/"),
+    )
+    return Status(201, invitation)
+
+
+@router.post("/invitations/{invitation_id}/revoke", response=InvitationOut, tags=["invitations"])
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> Any:
+    """Withdraw an invitation not yet used (409 once accepted, revoked or expired)."""
+    user = request_user(request)
+    invitation = selectors.get_invitation_for_user(user, invitation_id)
+    return services.invitation_revoke(actor=user, invitation=invitation)
+
+
+class AcceptIn(Schema):
+    token: str = Field(..., description="The one-time token from the link in the e-mail")
+
+
+@router.post("/invitations/accept", response={201: MembershipOut}, tags=["invitations"])
+def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Any:
+    """Accept an invitation sent to your own e-mail address; you become a member."""
+    invitation = selectors.get_invitation_by_token(payload.token)
+    if invitation is None:
+        raise Http404
+    membership = services.invitation_accept(invitation=invitation, user=request_user(request))
+    return Status(
+        201, Membership.objects.select_related("user", "organization").get(pk=membership.pk)
+    )

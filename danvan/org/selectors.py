@@ -282,6 +282,16 @@ def invitations_for_organization(org: Organization) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organization=org).select_related("invited_by")
 
 
+def get_invitation_for_user(user: User, pk: int | str) -> Invitation:
+    """An invitation into an organisation the user sees; 404 otherwise."""
+    try:
+        return Invitation.objects.select_related("organization", "invited_by").get(
+            pk=pk, organization__in=Organization.objects.visible_to(user)
+        )
+    except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def get_invitation_by_token(raw_token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("organization")

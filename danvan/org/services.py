@@ -16,11 +16,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed, short_date
 
 from .models import (
@@ -568,6 +570,25 @@ def membership_create(
 
 
 @transaction.atomic
+def membership_create_by_email(
+    *, actor: User | None, email: str, organization: Organization, role: str
+) -> Membership:
+    """Give the account with this e-mail a role here.
+
+    The actor's right to add members is judged before the address is looked up, so someone
+    who may not add members gets the same refusal whether or not an account exists.
+    """
+    organization = Organization.objects.get(pk=organization.pk)
+    _check_may_grant(actor, organization, role)
+    user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError(
+            {"user_email": _("No account with this e-mail; send an invitation instead.")}
+        )
+    return membership_create(actor=actor, user=user, organization=organization, role=role)
+
+
+@transaction.atomic
 def membership_change_role(*, actor: User | None, membership: Membership, role: str) -> Membership:
     if not membership.is_active:
         raise ValidationError(_("This membership has ended."))
@@ -613,6 +634,10 @@ def invitation_create(
             {"organization": _("You cannot invite into a dissolved organisation.")}
         )
     email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
     existing = get_user_model().objects.filter(email__iexact=email).first()
     if (
         existing
@@ -643,7 +668,7 @@ def invitation_create(
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     _check_may_grant(actor, invitation.organization, invitation.role)
     if not invitation.is_usable:
-        raise ValidationError(_("This invitation can no longer be used."))
+        raise Conflict(_("This invitation can no longer be used."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     return invitation
@@ -660,7 +685,7 @@ def invitation_accept(
     """Turn a usable invitation into a membership, creating the account if needed."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
-        raise ValidationError(_("This invitation has expired, been used or been revoked."))
+        raise Conflict(_("This invitation has expired, been used or been revoked."))
     if user is None:
         user_model = get_user_model()
         if user_model.objects.filter(email__iexact=invitation.email).exists():

@@ -1,11 +1,11 @@
-"""API for oversights and recommendations — scoped like the web pages."""
+"""API for annual plans, oversights and recommendations — scoped like the web pages."""
 
 import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -15,12 +15,12 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib import periods
-from danvan.lib.api import Pages, Patch
+from danvan.lib.api import Pages, Patch, binary
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 
 from . import selectors, services
-from .models import Oversight, PlanItem, Recommendation
+from .models import Oversight, Plan, PlanItem, Recommendation
 
 router = Router()
 
@@ -133,14 +133,12 @@ class FiguresOut(Schema):
 def _plan_item(user: User, pk: int | None) -> PlanItem | None:
     if pk is None:
         return None
-    item = (
-        PlanItem.objects.filter(pk=pk, plan__in=selectors.plans_for_user(user).values("pk"))
-        .select_related("plan__organization")
-        .first()
-    )
-    if item is None:
-        raise ValidationError({"plan_item_id": _("No plan item with id %(id)s.") % {"id": pk}})
-    return item
+    try:
+        return selectors.get_plan_item_for_user(user, pk)
+    except Http404:
+        raise ValidationError(
+            {"plan_item_id": _("No plan item with id %(id)s.") % {"id": pk}}
+        ) from None
 
 
 def _out(user: User, pk: int) -> Oversight:
@@ -325,3 +323,275 @@ def _answer(user: User, rec: Recommendation, data: dict[str, Any], responsible: 
             status=data.get("status") or rec.status,
             response=data.get("response") or "",
         )
+
+
+# --- Workflow actions on an oversight ------------------------------------------------------
+
+
+class ConcludeIn(Schema):
+    conclusion_on: datetime.date
+    conclusion_number: str = ""
+    conclusion: str = ""
+    findings: str | None = None
+
+
+class RecommendationAddIn(Schema):
+    text: str
+    responsible_id: int
+    due_on: datetime.date
+
+
+class RespondIn(Schema):
+    status: str = Field(..., description="open, in_progress or done")
+    response: str = ""
+
+
+@router.post("/oversights/{oversight_id}/conclude", response=OversightOut, tags=["oversight"])
+def conclude_oversight(request: HttpRequest, oversight_id: int, payload: ConcludeIn) -> Any:
+    """Record (or correct) the conclusion: number, date, text and, if given, the findings."""
+    user = _actor(request)
+    oversight = selectors.get_oversight_for_user(user, oversight_id)
+    services.oversight_conclude(actor=user, oversight=oversight, **payload.dict())
+    return _out(user, oversight.pk)
+
+
+@router.get(
+    "/oversights/{oversight_id}/conclusion",
+    tags=["oversight"],
+    openapi_extra=binary("application/octet-stream", "The conclusion document"),
+)
+def conclusion_file(request: HttpRequest, oversight_id: int) -> FileResponse:
+    """Download the conclusion document attached on the page."""
+    oversight = selectors.get_oversight_for_user(_actor(request), oversight_id)
+    if not oversight.conclusion_file:
+        raise Http404
+    name = (oversight.conclusion_file.name or "").rsplit("/", 1)[-1]
+    return FileResponse(oversight.conclusion_file.open("rb"), as_attachment=True, filename=name)
+
+
+@router.post(
+    "/oversights/{oversight_id}/recommendations",
+    response={201: RecommendationOut},
+    tags=["oversight"],
+)
+def add_recommendation(
+    request: HttpRequest, oversight_id: int, payload: RecommendationAddIn
+) -> Any:
+    """Add a recommendation to the oversight, numbered after the last one."""
+    user = _actor(request)
+    oversight = selectors.get_oversight_for_user(user, oversight_id)
+    rec = services.recommendation_add(
+        actor=user,
+        oversight=oversight,
+        text=payload.text,
+        responsible=_org(user, payload.responsible_id, "responsible_id"),
+        due_on=payload.due_on,
+    )
+    return Status(201, _rec_out(user, rec.pk))
+
+
+@router.post("/recommendations/{rec_id}/respond", response=RecommendationOut, tags=["oversight"])
+def respond_to_recommendation(request: HttpRequest, rec_id: int, payload: RespondIn) -> Any:
+    """The responsible organisation reports how far it has carried the recommendation out."""
+    user = _actor(request)
+    rec = selectors.get_recommendation_for_user(user, rec_id)
+    services.recommendation_respond(
+        actor=user, recommendation=rec, status=payload.status, response=payload.response
+    )
+    return _rec_out(user, rec.pk)
+
+
+# --- Annual plans --------------------------------------------------------------------------
+
+
+class PlanOut(Schema):
+    id: int
+    organization_id: int
+    organization_name: str = Field(..., alias="organization.name")
+    year: int
+    title: str
+    note: str
+    item_count: int
+    created_at: datetime.datetime
+
+
+class PlanFilter(Schema):
+    year: int | None = None
+    organization: int | None = Field(None, description="The planning organisation's id")
+
+
+class PlanIn(Schema):
+    organization_id: int
+    year: int
+    title: str
+    note: str = ""
+
+
+class PlanItemOut(Schema):
+    id: int
+    plan_id: int
+    kind: str
+    title: str
+    period: str
+    when: str
+    order: int
+    subject_ids: list[int]
+    state: str = Field(..., description="done, under_way, missed or not_started")
+    oversight_ids: list[int]
+
+
+class PlanItemIn(Schema):
+    kind: str
+    title: str
+    period: str = Field(..., description="A month, quarter or half of the plan's year: 2026Q2")
+    subject_ids: list[int] = []
+
+
+class KindProgressOut(Schema):
+    kind: str
+    planned: int
+    done: int
+    under_way: int
+    missed: int
+    not_started: int
+    pct: int
+
+
+class UnplannedOut(Schema):
+    id: int
+    kind: str
+    title: str
+    starts_on: datetime.date
+    conclusion_on: datetime.date | None
+
+
+class PlanDetailOut(PlanOut):
+    items: list[PlanItemOut] = Field(..., alias="progress_items")
+    by_kind: list[KindProgressOut]
+    unplanned: list[UnplannedOut]
+    unplanned_count: int
+
+
+class CarryOutIn(Schema):
+    starts_on: datetime.date
+    ends_on: datetime.date
+    lead_id: int | None = Field(None, description="Default: the organisation whose plan it is")
+    kind: str | None = Field(None, description="Default: the plan item's kind")
+    title: str | None = Field(None, description="Default: the plan item's title")
+    subject_ids: list[int] | None = Field(None, description="Default: the plan item's subjects")
+    document_ids: list[int] = []
+    team: str = ""
+    findings: str = ""
+
+
+def _item_out(item: PlanItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "plan_id": item.plan_id,
+        "kind": item.kind,
+        "title": item.title,
+        "period": item.period,
+        "when": item.when,
+        "order": item.order,
+        "subject_ids": [o.pk for o in item.subjects.all()],
+        "state": item.state,  # type: ignore[attr-defined]
+        "oversight_ids": [o.pk for o in item.done],  # type: ignore[attr-defined]
+    }
+
+
+def _plan_out(user: User, pk: int) -> Plan:
+    """The plan with each item's state and the plan-versus-done figures the page shows."""
+    plan = selectors.plans_for_user(user).get(pk=pk)
+    progress = selectors.plan_versus_done(plan, timezone.localdate())
+    plan.progress_items = [_item_out(item) for item in progress["items"]]  # type: ignore[attr-defined]
+    plan.by_kind = progress["by_kind"]  # type: ignore[attr-defined]
+    plan.unplanned = progress["unplanned"]  # type: ignore[attr-defined]
+    plan.unplanned_count = progress["unplanned_count"]  # type: ignore[attr-defined]
+    return plan
+
+
+@router.get("/oversight-plans", response=list[PlanOut], tags=["oversight plans"])
+@paginate(Pages)
+def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> Any:
+    """Annual plans in your scope, newest year first; filter by year or organisation."""
+    user = _actor(request)
+    if filters.organization is not None:
+        _org(user, filters.organization, "organization")
+    return selectors.plans_for_user(user, year=filters.year, organization=filters.organization)
+
+
+@router.post("/oversight-plans", response={201: PlanDetailOut}, tags=["oversight plans"])
+def create_plan(request: HttpRequest, payload: PlanIn) -> Any:
+    """Make an organisation's inspection and supervision plan for a year."""
+    user = _actor(request)
+    plan = services.plan_create(
+        actor=user,
+        organization=_org(user, payload.organization_id, "organization_id"),
+        year=payload.year,
+        title=payload.title,
+        note=payload.note,
+    )
+    return Status(201, _plan_out(user, plan.pk))
+
+
+@router.get("/oversight-plans/{plan_id}", response=PlanDetailOut, tags=["oversight plans"])
+def get_plan(request: HttpRequest, plan_id: int) -> Any:
+    """The plan, its items with their state, and planned-versus-done by kind."""
+    user = _actor(request)
+    return _plan_out(user, selectors.get_plan_for_user(user, plan_id).pk)
+
+
+@router.post(
+    "/oversight-plans/{plan_id}/items", response={201: PlanItemOut}, tags=["oversight plans"]
+)
+def add_plan_item(request: HttpRequest, plan_id: int, payload: PlanItemIn) -> Any:
+    """Add a line to the plan: what, whom, when."""
+    user = _actor(request)
+    plan = selectors.get_plan_for_user(user, plan_id)
+    item = services.plan_item_add(
+        actor=user,
+        plan=plan,
+        kind=payload.kind,
+        title=payload.title,
+        period=payload.period,
+        subjects=[_org(user, pk, "subject_ids") for pk in payload.subject_ids],
+    )
+    items = selectors.plan_versus_done(plan, timezone.localdate())["items"]
+    return Status(201, _item_out(next(i for i in items if i.pk == item.pk)))
+
+
+@router.delete("/plan-items/{item_id}", response={204: None}, tags=["oversight plans"])
+def delete_plan_item(request: HttpRequest, item_id: int) -> Any:
+    """Remove a line no oversight carries out (409 if one does)."""
+    user = _actor(request)
+    services.plan_item_delete(actor=user, item=selectors.get_plan_item_for_user(user, item_id))
+    return Status(204, None)
+
+
+@router.post(
+    "/plan-items/{item_id}/oversights", response={201: OversightOut}, tags=["oversight plans"]
+)
+def carry_out_plan_item(request: HttpRequest, item_id: int, payload: CarryOutIn) -> Any:
+    """Record the oversight that carries out a plan item; unset fields come from the item."""
+    user = _actor(request)
+    item = selectors.get_plan_item_for_user(user, item_id)
+    lead = _org(user, payload.lead_id or item.plan.organization_id, "lead_id")
+    subjects = (
+        list(item.subjects.all())
+        if payload.subject_ids is None
+        else [_org(user, pk, "subject_ids") for pk in payload.subject_ids]
+    )
+    oversight = services.oversight_create(
+        actor=user,
+        kind=payload.kind or item.kind,
+        title=payload.title or item.title,
+        lead=lead,
+        subjects=subjects,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        documents=[document_in_registry(user, pk, "document_ids") for pk in payload.document_ids],
+        team=payload.team,
+        findings=payload.findings,
+        plan_item=item,
+    )
+    return Status(201, _out(user, oversight.pk))

@@ -21,6 +21,7 @@ from .models import (
     Oversight,
     OversightKind,
     Plan,
+    PlanItem,
     Recommendation,
     RecommendationStatus,
 )
@@ -272,10 +273,14 @@ def follow_up_counts(recs: list[Recommendation], today: datetime.date) -> dict[s
 # --- Plans ---------------------------------------------------------------------------------
 
 
-def plans_for_user(user: User, *, year: int | None = None) -> QuerySet[Plan]:
+def plans_for_user(
+    user: User, *, year: int | None = None, organization: int | None = None
+) -> QuerySet[Plan]:
     plans = Plan.objects.visible_to(user)
     if year:
         plans = plans.filter(year=year)
+    if organization is not None:
+        plans = plans.filter(organization_id=organization)
     return (
         plans.select_related("organization")
         .annotate(item_count=Count("items", distinct=True))
@@ -291,6 +296,18 @@ def get_plan_for_user(user: User, pk: int | str) -> Plan:
             .get(pk=pk)
         )
     except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_plan_item_for_user(user: User, pk: int | str) -> PlanItem:
+    """A line of a plan the user sees; 404 otherwise, like the plan itself."""
+    try:
+        return (
+            PlanItem.objects.filter(plan__in=Plan.objects.visible_to(user).values("pk"))
+            .select_related("plan__organization")
+            .get(pk=pk)
+        )
+    except (PlanItem.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
 from danvan.lib import periods, reminders
+from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization, Verb
@@ -123,7 +124,7 @@ def plan_item_add(
 def plan_item_delete(*, actor: User | None, item: PlanItem) -> None:
     _require(actor, Verb.EDIT, item.plan.organization, _("You may not change this plan."))
     if item.oversights.exists():
-        raise ValidationError(_("Oversights carry out this item; it stays in the plan."))
+        raise Conflict(_("Oversights carry out this item; it stays in the plan."))
     attributed(item, actor).delete()
 
 

@@ -227,10 +227,8 @@ def test_api_lists_keep_their_query_count(world: World, tinh, url: str) -> None:
 @pytest.mark.parametrize(
     ("url_of", "payload", "field"),
     [
-        (lambda w: f"/api/v1/organizations/{w.front_a.pk}", {"name": None}, "name"),
         (lambda w: f"/api/v1/organizations/{w.front_a.pk}", {"email": "notanemail"}, "email"),
         (lambda w: f"/api/v1/organizations/{w.front_a.pk}", {"name": "x" * 400}, "name"),
-        (lambda w: f"/api/v1/areas/{w.commune_a.pk}", {"is_border": None}, "is_border"),
         (lambda w: f"/api/v1/areas/{w.commune_a.pk}", {"code": "1" * 40}, "code"),
     ],
 )
@@ -238,6 +236,21 @@ def test_bad_values_are_400_not_500(world: World, lanhdao, url_of, payload, fiel
     response = patch(bearer(lanhdao), url_of(world), payload)
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("url_of", "payload"),
+    [
+        (lambda w: f"/api/v1/organizations/{w.front_a.pk}", {"name": None}),
+        (lambda w: f"/api/v1/areas/{w.commune_a.pk}", {"is_border": None}),
+    ],
+)
+def test_null_for_a_field_that_cannot_be_empty_is_422(
+    world: World, lanhdao, url_of, payload
+) -> None:
+    response = patch(bearer(lanhdao), url_of(world), payload)
+    assert response.status_code == 422, response.content
+    assert next(iter(payload)) in response.json()["detail"]
 
 
 def test_schema_errors_are_readable(world: World, lanhdao) -> None:

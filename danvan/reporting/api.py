@@ -5,13 +5,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.lib import periods
-from danvan.lib.api import Pages
+from danvan.lib.api import Pages, Patch
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 
@@ -67,6 +67,50 @@ def list_indicators(request: HttpRequest, source: str = "", active: bool | None 
     if active is not None:
         indicators = indicators.filter(is_active=active)
     return indicators
+
+
+class IndicatorPatch(Patch):
+    """Leave a field out to keep it; the code stays, and so do the value type and source once
+    reports hold figures of the indicator (409)."""
+
+    nullable = frozenset({"min_value", "max_value"})
+
+    name: str | None = None
+    name_en: str | None = None
+    value_type: str | None = None
+    unit: str | None = None
+    aggregation: str | None = None
+    source: str | None = None
+    derived_key: str | None = None
+    formula: str | None = None
+    min_value: Decimal | None = None
+    max_value: Decimal | None = None
+    decimal_places: int | None = None
+    description: str | None = None
+    is_active: bool | None = None
+
+
+def _indicator(pk: int) -> Indicator:
+    indicator = Indicator.objects.filter(pk=pk).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+@router.get("/indicators/{indicator_id}", response=IndicatorOut, tags=["reporting"])
+def get_indicator(request: HttpRequest, indicator_id: int) -> Any:
+    _actor(request)
+    return _indicator(indicator_id)
+
+
+@router.patch("/indicators/{indicator_id}", response=IndicatorOut, tags=["reporting"])
+def update_indicator(request: HttpRequest, indicator_id: int, payload: IndicatorPatch) -> Any:
+    """Change an indicator, as its edit page does (top-level leaders and administrators)."""
+    user = _actor(request)
+    indicator = _indicator(indicator_id)
+    return services.indicator_update(
+        actor=user, indicator=indicator, **payload.dict(exclude_unset=True)
+    )
 
 
 @router.post("/indicators", response={201: IndicatorOut}, tags=["reporting"])
@@ -410,3 +454,13 @@ def rollup_pivot(
             for n in nodes
         ],
     }
+
+
+def _include() -> None:
+    """The level's endpoints (completeness, reminders, consolidated report, exports)."""
+    from .api_levels import router as levels
+
+    router.add_router("", levels)
+
+
+_include()

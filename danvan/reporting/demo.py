@@ -6,6 +6,9 @@ Party committees). Reports for the last three half years, most approved, a few s
 returned or in draft, some late; xa's Front has not started the last half year, so the demo
 shows its report filling itself in with the oversight figures. Before the 2025 reform, the old
 Fronts of Mường Xén and Tà Cạ reported, and their history rolls into today's Front.
+
+A unit reports only for the half years in which it existed (`selectors.reporting_units`):
+today's communes, valid from 1/7/2025, report from 2025S2 on; their predecessors before.
 """
 
 from __future__ import annotations
@@ -284,19 +287,32 @@ def _reports(
         last = index == len(halves) - 1
         deadline = form.deadline(period)
         units = list(selectors.reporting_units(form, period).select_related("area"))
+        plan: list[tuple[Organization, str]] = []
+        waiting: set[str] = set()  # paths of the units whose report is not approved yet
         for unit in units:
             if last and unit.pk == xa_front.pk:
+                waiting.add(unit.path)
                 continue  # xa fills it in, in the demo and in the browser test
             roll = rng.random()
             if last and roll < 0.12:
+                waiting.add(unit.path)
                 continue  # not yet submitted: late
-            status = SubmissionStatus.APPROVED
+            status: str = SubmissionStatus.APPROVED
             if last and unit.pk == xa2_front.pk:
                 status = SubmissionStatus.DRAFT
             elif last and roll < 0.2:
                 status = SubmissionStatus.SUBMITTED
             elif last and roll < 0.24:
                 status = SubmissionStatus.RETURNED
+            if status != SubmissionStatus.APPROVED:
+                waiting.add(unit.path)
+            plan.append((unit, status))
+        for unit, status in plan:
+            # Approval order: a report above one still open waits for it (submitted, not approved).
+            if status == SubmissionStatus.APPROVED and any(
+                p != unit.path and p.startswith(unit.path) for p in waiting
+            ):
+                status = SubmissionStatus.SUBMITTED
             late_days = rng.choice([0, 0, 0, 0, 2, 6])
             day = min(deadline - datetime.timedelta(days=rng.randint(0, 8)), today)
             day += datetime.timedelta(days=late_days)

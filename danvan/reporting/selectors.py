@@ -106,13 +106,25 @@ def reporting_units(
     if within is not None:
         units = units.filter(path__startswith=within.path)
     if period is not None:
-        units = units.filter(
-            Q(established_on__isnull=True) | Q(established_on__lte=period.end),
-            Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start),
-        )
+        units = units.filter(existed_in_q(period))
     else:
         units = units.filter(dissolved_on__isnull=True)
     return units
+
+
+def existed_in_q(period: periods.Period) -> Q:
+    """Organisations that existed during the period: begun (established, else their area
+    valid) by its end, not dissolved before its start."""
+    began = Q(established_on__lte=period.end) | Q(
+        Q(area__valid_from__isnull=True) | Q(area__valid_from__lte=period.end),
+        established_on__isnull=True,
+    )
+    return began & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start))
+
+
+def unit_began(organization: Organization) -> datetime.date | None:
+    """When the unit began to report: its organisation's founding, else its area's start."""
+    return organization.established_on or organization.area.valid_from
 
 
 def reviewing_paths(form: Form, organizations: list[Organization]) -> dict[int, str]:
@@ -436,6 +448,26 @@ def pending_children(submission: Submission) -> list[Submission]:
         .exclude(organization=organization)
         .select_related("organization")
         .order_by("organization__path")[:20]
+    )
+
+
+def approved_above(submission: Submission) -> Submission | None:
+    """The nearest approved report above this one (same form and period), if any: one query."""
+    path = submission.organization.path
+    step = Organization.steplen
+    above = [path[:end] for end in range(step, len(path), step)]
+    if not above:
+        return None
+    return (
+        Submission.objects.filter(
+            form=submission.form_id,
+            period=submission.period,
+            status=SubmissionStatus.APPROVED,
+            organization__path__in=above,
+        )
+        .select_related("organization")
+        .order_by("-organization__depth")
+        .first()
     )
 
 

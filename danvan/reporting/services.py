@@ -4,11 +4,27 @@ Keyword-only, one transaction each, the actor's permission checked here, bad inp
 with a ValidationError that names what to fix. Approving and reopening a report change the
 roll-ups in the same transaction, under a lock on the report: two leaders clicking together
 approve it once.
+
+State conflicts (a report already approved, not submitted, not editable…) raise
+`danvan.lib.errors.Conflict`: the pages show its message, the API answers 409.
+
+Two rules the records keep:
+
+- A unit reports only for the periods in which it existed: from its organisation's
+  `established_on`, else from its area's `valid_from` (a commune created by the 2025 merger
+  reports from 2025S2); the time before is reported by its predecessors, whose `successor`
+  link carries their history into it. `submission_start` refuses an earlier period, and the
+  completeness board and the reminders do not count the unit as late for it.
+- Approval order holds both ways. A parent is approved only once the reports it is built
+  from are decided; and while the report of a unit above (for the same form and period) is
+  approved, a report below it cannot be submitted, approved or reopened: that report must be
+  reopened first, so an approved report never silently changes under its reviewer.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -23,6 +39,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from danvan.lib import periods
+from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
 from danvan.org.models import AreaLevel, Organization, OrganizationKind, Role
 from danvan.org.selectors import member_emails
@@ -98,6 +115,12 @@ def _check_indicator(indicator: Indicator) -> None:
         and indicator.min_value > indicator.max_value
     ):
         errors["max_value"] = _("The largest value is below the smallest.")
+    for bound in ("min_value", "max_value"):
+        value = getattr(indicator, bound)
+        if value is not None and (not value.is_finite() or abs(value) >= LARGEST):
+            errors[bound] = _(
+                "This number is too large: a figure must be less than %(largest)s."
+            ) % {"largest": _grouped(LARGEST)}
     if not 0 <= (indicator.decimal_places or 0) <= 4:
         errors["decimal_places"] = _("From 0 to 4 decimals.")
     if indicator.source == Source.DERIVED:
@@ -178,7 +201,7 @@ def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any)
         if name not in INDICATOR_FIELDS:
             raise TypeError(name)
         if used and name in ("value_type", "source") and value != getattr(indicator, name):
-            raise ValidationError(
+            raise Conflict(
                 {name: _("Reports already hold figures of this indicator: this cannot change.")}
             )
         setattr(indicator, name, value)
@@ -348,6 +371,21 @@ def submission_start(
     if not form.is_active:
         raise ValidationError({"form": _("This form is no longer in use.")})
     the_period = _period_for(form, period, today)
+    began = selectors.unit_began(organization)
+    if began is not None and began > the_period.end:
+        raise ValidationError(
+            {
+                "period": _(
+                    "%(org)s began on %(day)s: it reports from %(first)s on; the reports "
+                    "before are its predecessors'."
+                )
+                % {
+                    "org": organization.name,
+                    "day": began.strftime("%d/%m/%Y"),
+                    "first": periods.from_date(began, form.period_type).label(),
+                }
+            }
+        )
     existing = Submission.objects.filter(
         form=form, organization=organization, period=the_period.code
     ).first()
@@ -411,29 +449,62 @@ def parse_value(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str]:
         raise ValidationError(_("Answer yes or no."))
     if isinstance(raw, bool):
         raise ValidationError(_("Type a number."))
-    text = str(raw).strip().replace(" ", "").replace("\u00a0", "")
-    text = str(raw) if isinstance(raw, int | float | Decimal) else _ungroup(text)
-    if not _DECIMAL_RE.match(text):
-        raise ValidationError(_("Type a number (decimals with a comma or a point)."))
-    try:
-        number = Decimal(text.replace(",", "."))
-    except InvalidOperation as exc:
-        raise ValidationError(_("Type a number.")) from exc
+    number = _number(raw)
+    # Against the range first: a 400-digit figure would overflow the decimal context below.
+    if abs(number) >= LARGEST:
+        raise ValidationError(
+            _("This number is too large: a figure must be less than %(largest)s.")
+            % {"largest": _grouped(LARGEST)}
+        )
     places = indicator.decimal_places
-    if places == 0 and number != number.to_integral_value():
-        raise ValidationError(_("Type a whole number."))
     if number != number.quantize(Decimal(1).scaleb(-places)):
         raise ValidationError(
             _("At most %(n)s decimals.") % {"n": places} if places else _("Type a whole number.")
         )
-    if abs(number) >= Decimal("1e15"):
-        raise ValidationError(_("This number is too large."))
     low, high = indicator.bounds()
     if low is not None and number < low:
         raise ValidationError(_("At least %(low)s.") % {"low": _plain(low)})
     if high is not None and number > high:
         raise ValidationError(_("At most %(high)s.") % {"high": _plain(high)})
     return number, ""
+
+
+# What Value.number holds (20 digits, 4 after the point) less two digits: the roll-ups keep
+# sums in ten-thousandths in a 64-bit integer, which must still hold many units' figures.
+_NUMBER_FIELD = Value._meta.get_field("number")
+LARGEST = Decimal(10) ** (_NUMBER_FIELD.max_digits - _NUMBER_FIELD.decimal_places - 2)  # type: ignore[union-attr,operator]
+
+
+def _number(raw: Any) -> Decimal:
+    """A finite Decimal from what was typed (or sent as a JSON number), else a ValidationError."""
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise ValidationError(_("Type a number."))
+        if raw == 0 and math.copysign(1, raw) < 0:
+            # JSON's -1e-400 arrives as -0.0: a figure too small to keep, not a zero.
+            raise ValidationError(
+                _("This number is too small: type 0 or a figure of at most four decimals.")
+            )
+        return Decimal(repr(raw))
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValidationError(_("Type a number."))
+        return raw
+    text = _ungroup(str(raw).strip().replace(" ", "").replace("\u00a0", ""))
+    if not _DECIMAL_RE.match(text):
+        raise ValidationError(_("Type a number (decimals with a comma or a point)."))
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation as exc:
+        raise ValidationError(_("Type a number.")) from exc
+
+
+def _grouped(number: Decimal) -> str:
+    """A whole number with thousands grouped in the active language's notation."""
+    text = f"{int(number):,}"
+    return text if (get_language() or "vi").startswith("en") else text.replace(",", ".")
 
 
 def _plain(number: Decimal) -> str:
@@ -445,7 +516,7 @@ def _require_editable(actor: User | None, submission: Submission) -> None:
     if actor is not None and not selectors.may_fill(actor, submission.organization):
         raise PermissionDenied(_("Only the officers of this unit fill in its reports."))
     if not submission.is_editable:
-        raise ValidationError(
+        raise Conflict(
             _("This report is %(status)s and cannot be changed.")
             % {"status": submission.get_status_display().lower()}
         )
@@ -523,6 +594,7 @@ def submission_submit(*, actor: User | None, submission: Submission) -> Submissi
     each failing warning. Derived figures are kept as they are at this moment."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _require_editable(actor, submission)
+    _require_nothing_approved_above(submission)
     layout = selectors.form_layout(submission.form)
     values = selectors.report_values(submission, layout)
     problems: list[str] = []
@@ -584,9 +656,9 @@ def _locked_for_review(actor: User | None, submission_id: int) -> Submission:
     return submission
 
 
-def _already(submission: Submission) -> ValidationError:
+def _already(submission: Submission) -> Conflict:
     who = submission.reviewed_by.full_name if submission.reviewed_by else ""
-    return ValidationError(
+    return Conflict(
         _("This report is already %(status)s%(who)s: nothing was changed.")
         % {
             "status": submission.get_status_display().lower(),
@@ -603,10 +675,11 @@ def submission_approve(*, actor: User | None, submission_id: int) -> Submission:
         raise _already(submission)
     pending = selectors.pending_children(submission)
     if pending:
-        raise ValidationError(
+        raise Conflict(
             _("Review the reports this one is built from first: %(units)s.")
             % {"units": "; ".join(s.organization.name for s in pending[:10])}
         )
+    _require_nothing_approved_above(submission)
     submission.status = SubmissionStatus.APPROVED
     submission.reviewed_at = timezone.now()
     submission.reviewed_by = actor
@@ -641,21 +714,8 @@ def submission_reopen(*, actor: User | None, submission_id: int, reason: str) ->
         raise ValidationError({"reason": _("Give the reason for reopening.")})
     submission = _locked_for_review(actor, submission_id)
     if submission.status != SubmissionStatus.APPROVED:
-        raise ValidationError(_("Only an approved report can be reopened."))
-    reviewer = selectors.reviewing_organization(submission.form, submission.organization)
-    if (
-        reviewer.pk != submission.organization_id
-        and Submission.objects.filter(
-            form=submission.form,
-            organization=reviewer,
-            period=submission.period,
-            status=SubmissionStatus.APPROVED,
-        ).exists()
-    ):
-        raise ValidationError(
-            _("%(org)s's report, built from this one, is approved: reopen it first.")
-            % {"org": reviewer.name}
-        )
+        raise Conflict(_("Only an approved report can be reopened."))
+    _require_nothing_approved_above(submission)
     submission.status = SubmissionStatus.RETURNED
     submission.reopen_reason = reason.strip()
     submission.review_comment = reason.strip()
@@ -665,6 +725,16 @@ def submission_reopen(*, actor: User | None, submission_id: int, reason: str) ->
     rollups.apply(submission, -1)
     transaction.on_commit(lambda: _notify_unit(submission, "reopened"))
     return submission
+
+
+def _require_nothing_approved_above(submission: Submission) -> None:
+    """Approval order, downwards: an approved report above is reopened before one below moves."""
+    above = selectors.approved_above(submission)
+    if above is not None:
+        raise Conflict(
+            _("%(org)s's report, built from this one, is approved: reopen it first.")
+            % {"org": above.organization.name}
+        )
 
 
 def _unit_emails(organization_id: int) -> list[str]:

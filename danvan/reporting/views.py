@@ -73,11 +73,16 @@ def report_home(request: HttpRequest) -> HttpResponse:
     rows = []
     for form in forms:
         recent = selectors.recent_periods(form, today, 2)
-        unit_ids = set(
-            selectors.reporting_units(form)
-            .filter(pk__in=[u.pk for u in units])
-            .values_list("pk", flat=True)
-        )
+        # A unit has a row only for the periods in which it existed (see services, rule a).
+        reporting = {
+            period.code: set(
+                selectors.reporting_units(form, period)
+                .filter(pk__in=[u.pk for u in units])
+                .values_list("pk", flat=True)
+            )
+            for period in recent
+        }
+        unit_ids = set().union(*reporting.values())
         mine = [u for u in mine_only if u.pk in unit_ids]
         existing = {
             (s.organization_id, s.period): s
@@ -87,6 +92,8 @@ def report_home(request: HttpRequest) -> HttpResponse:
         }
         for unit in mine[:50]:
             for period in recent:
+                if unit.pk not in reporting[period.code]:
+                    continue
                 rows.append(
                     {
                         "form": form,

@@ -5,9 +5,13 @@ A bounded number of examples per operation (not a time budget), so CI's length i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -29,6 +33,20 @@ CHECKS = [
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1"))
 app = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_per_test() -> Iterator[None]:
+    """Keep the test's database connection across requests, as Django's test client does.
+
+    The app is called as plain WSGI here, and Django closes connections when a request ends,
+    which on PostgreSQL would close the connection holding the test's transaction.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["tinh", "xa"])

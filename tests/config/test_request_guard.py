@@ -67,7 +67,11 @@ def test_text_of_only_spaces_or_zero_width_characters_is_empty(as_user, tinh, wo
         as_user(tinh),
         "post",
         "/api/v1/programs",
-        {"kind": "coordination_programme", "title": " \u200b\ufeff\u200d ", "lead_id": world.commission.pk},
+        {
+            "kind": "coordination_programme",
+            "title": " \u200b\ufeff\u200d ",
+            "lead_id": world.commission.pk,
+        },
     )
     assert response.status_code == 400
     assert "title" in response.json()["errors"]
@@ -125,9 +129,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(as_user, tinh):
 
 def test_a_body_that_is_not_json_is_400(as_user, tinh):
     client = _english(as_user(tinh))
-    response = client.post(
-        "/api/v1/programs", data=b"\xff\xfe{", content_type="application/json"
-    )
+    response = client.post("/api/v1/programs", data=b"\xff\xfe{", content_type="application/json")
     assert response.status_code == 400
     assert response.json()["detail"] == "The request body is not valid JSON."
 

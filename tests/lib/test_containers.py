@@ -35,9 +35,10 @@ def workbook() -> bytes:
 def with_bomb(data: bytes, inflated: int) -> bytes:
     """The same package plus one entry of `inflated` zero bytes (which compresses ~1000:1)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for item in source.infolist():
             target.writestr(item, source.read(item))
         target.writestr("xl/worksheets/padding.xml", b"\0" * inflated)

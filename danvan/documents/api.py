@@ -15,6 +15,7 @@ from ninja.responses import Status
 
 from danvan.lib.api import Pages, Patch, binary
 from danvan.lib.text import fold
+from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 from danvan.org.selectors import organizations_user_may_edit
@@ -171,10 +172,7 @@ def set_document_status(request: HttpRequest, document_id: int, payload: StatusI
 def document_file(request: HttpRequest, document_id: int) -> FileResponse:
     """Download the document's attached file."""
     document = selectors.get_document_for_user(_actor(request), document_id)
-    if not document.file:
-        raise Http404
-    name = (document.file.name or "").rsplit("/", 1)[-1]
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+    return attachment(document.file)
 
 
 # --- Implementation summaries --------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from danvan.lib.history import history_for
 from danvan.lib.text import fold
-from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
+from danvan.lib.web import (
+    add_service_errors,
+    attachment,
+    current_user,
+    paginate,
+    query_without_page,
+)
 from danvan.org.models import Verb
 from danvan.org.selectors import organizations_user_may_edit, user_can
 
@@ -161,10 +167,7 @@ def document_replace(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
     document = selectors.get_document_for_user(current_user(request), pk)
-    if not document.file:
-        raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True,
-                        filename=(document.file.name or "").rsplit("/", 1)[-1])  # fmt: skip
+    return attachment(document.file)
 
 
 # --- Implementation summaries --------------------------------------------------------------

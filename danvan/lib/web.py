@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 from danvan.lib.periods import MAX_YEAR, MIN_YEAR
 
@@ -71,3 +72,12 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def attachment(file: FieldFile | None) -> FileResponse:
+    """Download a record's stored file under its own name; 404 when the record has none."""
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"), as_attachment=True, filename=(file.name or "").rsplit("/", 1)[-1]
+    )

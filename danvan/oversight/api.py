@@ -16,6 +16,7 @@ from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib import periods
 from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 
@@ -239,11 +240,14 @@ class RecommendationFilter(Schema):
     mine: bool = Field(False, description="Only those addressed to your organisations")
 
 
-class RecommendationIn(Schema):
-    oversight_id: int
+class RecommendationAddIn(Schema):
     text: str
     responsible_id: int
     due_on: datetime.date
+
+
+class RecommendationIn(RecommendationAddIn):
+    oversight_id: int
 
 
 class RecommendationPatch(Patch):
@@ -273,6 +277,7 @@ def get_recommendation(request: HttpRequest, rec_id: int) -> Any:
 
 @router.post("/recommendations", response={201: RecommendationOut}, tags=["oversight"])
 def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> Any:
+    """Add a recommendation to the oversight named in the body (as the sub-resource below)."""
     user = _actor(request)
     try:
         oversight = selectors.get_oversight_for_user(user, payload.oversight_id)
@@ -281,6 +286,10 @@ def create_recommendation(request: HttpRequest, payload: RecommendationIn) -> An
             {"oversight_id": _("No oversight with id %(id)s in your scope.")
              % {"id": payload.oversight_id}}
         ) from None  # fmt: skip
+    return _add_recommendation(user, oversight, payload)
+
+
+def _add_recommendation(user: User, oversight: Oversight, payload: RecommendationAddIn) -> Any:
     rec = services.recommendation_add(
         actor=user,
         oversight=oversight,
@@ -335,12 +344,6 @@ class ConcludeIn(Schema):
     findings: str | None = None
 
 
-class RecommendationAddIn(Schema):
-    text: str
-    responsible_id: int
-    due_on: datetime.date
-
-
 class RespondIn(Schema):
     status: str = Field(..., description="open, in_progress or done")
     response: str = ""
@@ -363,10 +366,7 @@ def conclude_oversight(request: HttpRequest, oversight_id: int, payload: Conclud
 def conclusion_file(request: HttpRequest, oversight_id: int) -> FileResponse:
     """Download the conclusion document attached on the page."""
     oversight = selectors.get_oversight_for_user(_actor(request), oversight_id)
-    if not oversight.conclusion_file:
-        raise Http404
-    name = (oversight.conclusion_file.name or "").rsplit("/", 1)[-1]
-    return FileResponse(oversight.conclusion_file.open("rb"), as_attachment=True, filename=name)
+    return attachment(oversight.conclusion_file)
 
 
 @router.post(
@@ -379,15 +379,7 @@ def add_recommendation(
 ) -> Any:
     """Add a recommendation to the oversight, numbered after the last one."""
     user = _actor(request)
-    oversight = selectors.get_oversight_for_user(user, oversight_id)
-    rec = services.recommendation_add(
-        actor=user,
-        oversight=oversight,
-        text=payload.text,
-        responsible=_org(user, payload.responsible_id, "responsible_id"),
-        due_on=payload.due_on,
-    )
-    return Status(201, _rec_out(user, rec.pk))
+    return _add_recommendation(user, selectors.get_oversight_for_user(user, oversight_id), payload)
 
 
 @router.post("/recommendations/{rec_id}/respond", response=RecommendationOut, tags=["oversight"])

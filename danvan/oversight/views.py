@@ -21,6 +21,7 @@ from danvan.lib import periods
 from danvan.lib.history import history_for, history_for_many
 from danvan.lib.web import (
     add_service_errors,
+    attachment,
     current_user,
     int_param,
     paginate,
@@ -273,10 +274,7 @@ def oversight_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def conclusion_file(request: HttpRequest, pk: int) -> FileResponse:
     oversight = selectors.get_oversight_for_user(current_user(request), pk)
-    if not oversight.conclusion_file:
-        raise Http404
-    return FileResponse(oversight.conclusion_file.open("rb"), as_attachment=True,
-                        filename=(oversight.conclusion_file.name or "").rsplit("/", 1)[-1])  # fmt: skip
+    return attachment(oversight.conclusion_file)
 
 
 def _flash(request: HttpRequest, exc: ValidationError) -> None:

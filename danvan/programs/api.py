@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
@@ -19,7 +19,7 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib.api import Pages, Patch, binary
-from danvan.lib.web import xlsx_response
+from danvan.lib.web import attachment, xlsx_response
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization, Verb
@@ -402,7 +402,4 @@ def tasks_xlsx(request: HttpRequest, program_id: int) -> HttpResponse:
 def signed_file(request: HttpRequest, program_id: int) -> FileResponse:
     """The signed document uploaded on the page, if there is one."""
     program = selectors.get_program_for_user(_actor(request), program_id)
-    if not program.signed_file:
-        raise Http404
-    return FileResponse(program.signed_file.open("rb"), as_attachment=True,
-                        filename=(program.signed_file.name or "").rsplit("/", 1)[-1])  # fmt: skip
+    return attachment(program.signed_file)

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
@@ -198,7 +199,4 @@ def create_task_update(request: HttpRequest, payload: TaskUpdateIn) -> Any:
 def update_attachment(request: HttpRequest, update_id: int) -> FileResponse:
     """The file attached to a progress report."""
     update = selectors.updates_for_user(_actor(request)).filter(pk=update_id).first()
-    if update is None or not update.attachment:
-        raise Http404
-    return FileResponse(update.attachment.open("rb"), as_attachment=True,
-                        filename=(update.attachment.name or "").rsplit("/", 1)[-1])  # fmt: skip
+    return attachment(update.attachment if update else None)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from danvan.lib import periods
 from danvan.lib.history import history_for
 from danvan.lib.web import (
     add_service_errors,
+    attachment,
     current_user,
     paginate,
     query_without_page,
@@ -481,19 +482,13 @@ def review_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def signed_file(request: HttpRequest, pk: int) -> FileResponse:
     """The signed document, to those who may see the programme (media is never public)."""
     program = selectors.get_program_for_user(current_user(request), pk)
-    if not program.signed_file:
-        raise Http404
-    return FileResponse(program.signed_file.open("rb"), as_attachment=True,
-                        filename=(program.signed_file.name or "").rsplit("/", 1)[-1])  # fmt: skip
+    return attachment(program.signed_file)
 
 
 @login_required
 def update_attachment(request: HttpRequest, pk: int) -> FileResponse:
     update = selectors.updates_for_user(current_user(request)).filter(pk=pk).first()
-    if update is None or not update.attachment:
-        raise Http404
-    return FileResponse(update.attachment.open("rb"), as_attachment=True,
-                        filename=(update.attachment.name or "").rsplit("/", 1)[-1])  # fmt: skip
+    return attachment(update.attachment if update else None)
 
 
 # --- Excel ---------------------------------------------------------------------------------

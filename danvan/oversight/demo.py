@@ -226,7 +226,7 @@ def _bulk(
     documents: dict[str, Document],
     today: datetime.date,
 ) -> int:
-    """Oversights by the province's committees over the year, on a fixed seed."""
+    """Oversights by the province's committees over the last two half years, on a fixed seed."""
     rng = random.Random(2026)  # noqa: S311 — reproducible demo data, not a secret
     by_area: dict[int, list[Organization]] = {}
     for org in orgs.values():
@@ -236,12 +236,14 @@ def _bulk(
     provincial = [o for o in orgs.values() if o.depth == 2 and o.area.level == "province"]
     docs = list(documents.values())
     made = 0
-    for half in periods.parse(str(today.year)).children(periods.PeriodType.HALF):
+    # The last closed half year (the one half-year reports read) in full, and this one so far.
+    current = periods.from_date(today, periods.PeriodType.HALF)
+    for half in (current.previous(), current):
         last = min(half.end, _days(today, -1))
         span = (last - half.start).days
         if span < 0:
             continue
-        for _i in range(260 if half.index == 1 else int(260 * span / 183)):
+        for _i in range(260 if last == half.end else int(260 * span / 183)):
             kind = rng.choices(
                 [OversightKind.INSPECTION, OversightKind.SUPERVISION, OversightKind.SURVEY],
                 weights=[48, 46, 6],

@@ -98,7 +98,7 @@ def load(out: TextIO) -> None:
             actor=tinh, organization=front, kind="model" if index % 5 else "collective_example",
             name=name, field=field, subfield=subfields[subfield],
             started_on=half.start - (120 + 10 * index) * day,
-            registered_on=half.start + (2 * index - 60) * day,
+            registered_on=half.start + (6 * index - 40) * day,
             situation="Xuất phát từ nhu cầu bức xúc của nhân dân trên địa bàn.",
             content_method="Cấp ủy lãnh đạo, Mặt trận chủ trì, các đoàn thể cùng vận động; "
                            "bàn bạc công khai với dân trước khi làm.",

@@ -11,10 +11,15 @@ from collections import Counter
 import pytest
 from django.db.models import Max
 from django.test import Client
+from django.utils import timezone
 
+from danvan.lib import periods
 from danvan.org import demo as org_demo
+from danvan.org.models import Organization
+from danvan.org.scopes import ReportingScope
 from danvan.practices import demo
 from danvan.practices.models import Practice, Recognition, RecognitionKind, Replication
+from danvan.practices.selectors import practice_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +59,13 @@ def test_the_demo_practices_keep_the_rules_and_show_once() -> None:
         "registered", "under_appraisal", "not_recognised", "recognised", "commended",
     }  # fmt: skip
     assert Recognition.objects.exclude(appraisal_waived_reason="").count() == 1
+
+    # The half-year reports read the last closed half year: the movement shows in it.
+    half = periods.from_date(timezone.localdate(), periods.PeriodType.HALF).previous()
+    top = Organization.objects.order_by("path").first()
+    assert top is not None
+    figures = practice_figures(ReportingScope(org_paths=(top.path,)), half)
+    assert all(figures[name] > 0 for name in ("registered", "recognised", "replicated")), figures
 
     # The public showcase lists each practice once (it listed the twelve twice).
     public = Practice.objects.public()

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.lib.api import Pages
-from danvan.org.api import request_user as _actor
+from danvan.lib.api import request_user as _actor
 
 from . import selectors, services
 

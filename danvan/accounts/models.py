@@ -63,6 +63,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Vietnamese officers are addressed by their full name in formal contexts.
         return self.full_name or self.email
 
+    def active_memberships(self) -> Any:
+        """The user's current roles, with their organisations (the reverse of Membership.user)."""
+        return (
+            self.memberships.active()  # type: ignore[attr-defined]
+            .select_related("organization", "organization__area", "organization__kind")
+            .order_by("organization__path")
+        )
+
     @property
     def is_demo(self) -> bool:
         return self.email.endswith("@" + settings.DANVAN_DEMO_EMAIL_DOMAIN)

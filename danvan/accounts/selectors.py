@@ -7,8 +7,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from danvan.org.models import Membership
-
 from .models import ApiToken, User
 
 
@@ -20,11 +18,7 @@ def requires_two_factor(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        Membership.objects.active()
-        .filter(user_id=user.pk, role__in=settings.DANVAN_2FA_REQUIRED_ROLES)
-        .exists()
-    )
+    return user.active_memberships().filter(role__in=settings.DANVAN_2FA_REQUIRED_ROLES).exists()
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -18,7 +18,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.lib.web import current_user
-from danvan.org.selectors import my_memberships
 
 from . import services
 from .forms import CodeForm, ProfileForm, TokenForm
@@ -98,7 +97,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "tokens": tokens_of(user),
             "device": confirmed_device(user),
             "requires_2fa": requires_two_factor(user),
-            "memberships": my_memberships(user),
+            "memberships": user.active_memberships(),
             "new_token": request.session.pop("new_token", None),
         },
     )

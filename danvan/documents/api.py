@@ -14,10 +14,10 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import request_user as _actor
 from danvan.lib.text import fold
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.api import request_user as _actor
 from danvan.org.selectors import organizations_user_may_edit
 
 from . import exports, selectors, services

@@ -1,17 +1,27 @@
-"""What every app's API shares: bounded page numbers, and PATCH bodies that refuse a null."""
+"""What every app's API shares: the caller, bounded page numbers, PATCH bodies that refuse a
+null, and file answers in the OpenAPI."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
 # Past this a page is empty anyway; below it the offset stays within a 64-bit integer.
 MAX_PAGE = 1_000_000
+
+
+def request_user(request: HttpRequest) -> User:
+    """The authenticated user of an API call (the token's owner, or the session's user)."""
+    return cast("User", request.user)
 
 
 class Pages(PageNumberPagination):

@@ -3,7 +3,7 @@ all scoped."""
 
 import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -15,17 +15,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.lib.api import Pages, Patch
+from danvan.lib.api import Pages, Patch, request_user
 
 from . import selectors, services
 from .models import Area, Invitation, Membership, Organization, OrganizationKind, Verb
 
 router = Router()
-
-
-def request_user(request: HttpRequest) -> User:
-    """The authenticated user of an API call (the token's owner, or the session's user)."""
-    return cast(User, request.user)
 
 
 def organization_in_scope(user: User, pk: int, field: str) -> Organization:

@@ -269,15 +269,6 @@ def get_membership_for_user(user: User, pk: int | str) -> Membership:
         raise Http404 from None
 
 
-def my_memberships(user: User) -> QuerySet[Membership]:
-    return (
-        Membership.objects.active()
-        .filter(user_id=user.pk)
-        .select_related("organization", "organization__area", "organization__kind")
-        .order_by("organization__path")
-    )
-
-
 def invitations_for_organization(org: Organization) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organization=org).select_related("invited_by")
 

@@ -63,7 +63,7 @@ def _parents_by_path(rows: list[Any], model: type[Area] | type[Organization]) ->
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    memberships = list(selectors.my_memberships(user))
+    memberships = list(user.active_memberships())
     return render(
         request,
         "org/home.html",

@@ -16,9 +16,9 @@ from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib import periods
 from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.api import request_user as _actor
 
 from . import selectors, services
 from .models import Oversight, Plan, PlanItem, Recommendation

@@ -17,9 +17,9 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.lib import periods
 from danvan.lib.api import Pages, Patch
+from danvan.lib.api import request_user as _actor
 from danvan.lib.history import history_for
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.api import request_user as _actor
 from danvan.org.models import Area, Organization, Verb, scope_for
 from danvan.org.selectors import user_can
 

@@ -6,3 +6,8 @@ class PracticesConfig(AppConfig):
     name = "danvan.practices"
     label = "practices"
     verbose_name = _("Skillful mass mobilization")
+
+    def ready(self) -> None:
+        from . import figures
+
+        figures.register()

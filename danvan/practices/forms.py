@@ -5,9 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.org.forms import DateInput
+from danvan.org.forms import DateInput, OrganizationChoice
 from danvan.org.models import Organization
-from danvan.programs.forms import OrganizationChoice
 
 from .models import CRITERIA, Field, Level, PracticeKind, SubField
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from danvan.lib import periods
 from danvan.lib.errors import Conflict
+from danvan.lib.forms import ImportForm
 from danvan.lib.history import history_for
 from danvan.lib.web import (
     add_service_errors,
@@ -32,7 +33,6 @@ from danvan.lib.web import (
 )
 from danvan.org.models import PERMISSIONS, Area, Organization, Verb, scope_for
 from danvan.org.selectors import organizations_user_may_edit, user_can
-from danvan.programs.forms import ImportForm
 
 from . import exports, selectors, services
 from .forms import AppraisalForm, DecisionForm, PhotoForm, PracticeForm, ReplicationForm, ResultForm

@@ -19,9 +19,9 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment, xlsx_response
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization, Verb
 from danvan.org.selectors import user_can
 

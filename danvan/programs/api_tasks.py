@@ -14,9 +14,9 @@ from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
 
 from . import selectors, services

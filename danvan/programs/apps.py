@@ -11,7 +11,8 @@ class ProgramsConfig(AppConfig):
         from danvan.documents import references
         from danvan.lib import reminders
 
-        from . import citations, tasks
+        from . import citations, figures, tasks
 
         references.register(citations.SOURCE)
+        figures.register()
         reminders.register(tasks.send_task_reminders)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from danvan.documents.selectors import document_choices
 from danvan.lib import periods
+from danvan.lib.forms import ImportForm
 from danvan.lib.history import history_for
 from danvan.lib.web import (
     add_service_errors,
@@ -32,7 +33,6 @@ from . import exports, selectors, services
 from .forms import (
     ContentForm,
     ContentsForm,
-    ImportForm,
     PartyForm,
     ProgramForm,
     ProgressForm,

@@ -12,8 +12,8 @@ from ninja.responses import Status
 
 from danvan.lib import periods
 from danvan.lib.api import Pages, Patch
+from danvan.lib.api import request_user as _actor
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.api import request_user as _actor
 
 from . import rollups, selectors, services
 from .models import Form, Indicator

@@ -21,8 +21,8 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.lib import periods
 from danvan.lib.api import Pages
+from danvan.lib.api import request_user as _actor
 from danvan.lib.errors import Conflict
-from danvan.org.api import request_user as _actor
 from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user
 

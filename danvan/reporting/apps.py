@@ -10,7 +10,6 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from danvan.lib import reminders
 
-        from . import derived, tasks
+        from . import tasks
 
-        derived.register_builtins()
         reminders.register(tasks.send_late_reminders)

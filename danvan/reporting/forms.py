@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import derived
+from danvan.lib import figures as derived
+
 from .models import Indicator
 from .services import INDICATOR_FIELDS
 

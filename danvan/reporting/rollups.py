@@ -34,11 +34,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import Max, Min, Q
 
+from danvan.lib import figures as derived
 from danvan.lib import periods
 from danvan.org.models import Area, Organization
 from danvan.org.scopes import ReportingScope
 
-from . import derived, formulas
+from . import formulas
 from .models import (
     SCALE,
     Aggregation,

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from danvan.lib import figures as derived
 from danvan.lib import periods
 from danvan.org.models import (
     PERMISSIONS,
@@ -25,7 +26,7 @@ from danvan.org.models import (
 from danvan.org.scopes import ReportingScope
 from danvan.org.selectors import user_can
 
-from . import derived, formulas, rollups
+from . import formulas, rollups
 from .models import (
     Form,
     FormIndicator,

@@ -38,13 +38,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from danvan.lib import figures as derived
 from danvan.lib import periods
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
 from danvan.org.models import AreaLevel, Organization, OrganizationKind, Role
 from danvan.org.selectors import member_emails
 
-from . import derived, formulas, rollups, selectors
+from . import formulas, rollups, selectors
 from .models import (
     CODE_RE,
     Aggregation,

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danvan.lib import figures as derived
 from danvan.lib import periods
 from danvan.lib.excel import workbook_bytes
 from danvan.lib.history import history_for
@@ -24,7 +25,7 @@ from danvan.lib.web import current_user, xlsx_response
 from danvan.org.models import PERMISSIONS, Area, Organization, Verb, scope_for
 from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit
 
-from . import derived, selectors, services
+from . import selectors, services
 from .forms import IndicatorForm
 from .models import (
     Form,

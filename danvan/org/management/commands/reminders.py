@@ -8,7 +8,7 @@ from danvan.lib import reminders
 
 
 class Command(BaseCommand):
-    help = "Queue today's reminders: programme tasks and oversight recommendations."
+    help = "Queue today's reminders of every app that registered a daily job (lib.reminders)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         for job in reminders.jobs():

@@ -18,6 +18,7 @@ from django.test import Client
 from danvan.accounts.models import User
 from danvan.org import services
 from danvan.org.models import Area, AreaLevel, Organization, OrganizationKind, Role
+from tests.factories import UserFactory, member
 
 REFORM = datetime.date(2025, 7, 1)
 
@@ -40,9 +41,8 @@ def kind(code: str) -> OrganizationKind:
 
 
 def make_user(email: str, **extra: object) -> User:
-    return User.objects.create_user(
-        email, "pw-for-tests-123", full_name=email.split("@")[0], **extra
-    )
+    user: User = UserFactory.create(email=email, **extra)
+    return user
 
 
 @pytest.fixture
@@ -88,9 +88,7 @@ def world(db: None) -> World:
 
 
 def _member(world_org: Organization, email: str, role: str) -> User:
-    user = make_user(email)
-    services.membership_create(actor=None, user=user, organization=world_org, role=role)
-    return user
+    return member(world_org, role, email=email)
 
 
 @pytest.fixture

@@ -58,7 +58,9 @@ def _adoption(practice: Practice, adopted: int, units: int) -> dict[str, Any]:
         "adopted": adopted,
         "of": units,
         "counts": _(
-            "active %(kind)s units in your scope, other than the one that built the practice"
+            "active %(kind)s units under the body that recognised the practice at its present "
+            "level (before recognition: under the unit above the one that built it), other than "
+            "the one that built it; the same for every reader"
         )
         % {"kind": practice.organization.kind.label},
     }
@@ -157,7 +159,7 @@ def _detail(user: User, pk: int) -> dict[str, Any]:
     """A practice as its page shows it: items, results, appraisals (to those who may see
     them), decisions, photos, the adoption figure and the history."""
     practice = selectors.get_practice_for_user(user, pk)
-    figure = selectors.adoption(practice, user)
+    figure = selectors.adoption(practice)
     may_see_scores = user_can(user, Verb.EDIT, practice.organization) or (
         services.user_may_appraise(user, practice)
     )
@@ -292,7 +294,7 @@ def list_practices(request: HttpRequest, filters: Query[PracticeFilter]) -> Any:
         user, q=filters.q, field=filters.field, kind=filters.kind, status=filters.status
     )
     return selectors.with_adoption(
-        practices.select_related("organization__kind").prefetch_related("results"), user
+        practices.select_related("organization__kind").prefetch_related("results")
     )
 
 

@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from danvan.org.forms import DateInput, OrganizationChoice
 from danvan.org.models import Organization
 
-from .models import CRITERIA, Field, Level, PracticeKind, SubField
+from .models import CRITERIA, Field, Level, PracticeKind, PracticeResult, SubField
+
+_value: Any = PracticeResult._meta.get_field("value")
+# A result's number as its column keeps it; the service checks the same.
+RESULT_NUMBER = {"max_digits": _value.max_digits, "decimal_places": _value.decimal_places}
 
 
 class PracticeForm(forms.Form):
@@ -75,7 +79,7 @@ class PracticeForm(forms.Form):
         label=_("Show on the public showcase once recognised"), required=False
     )
     metric = forms.CharField(label=_("10. Measured result: what"), max_length=200, required=False)
-    value = forms.DecimalField(label=_("Value"), required=False)
+    value = forms.DecimalField(label=_("Value"), required=False, **RESULT_NUMBER)
     unit = forms.CharField(label=_("Unit"), max_length=50, required=False)
 
     def __init__(self, *args: Any, organizations: Any, editing: bool = False, **kw: Any) -> None:
@@ -134,8 +138,8 @@ class ReplicationForm(forms.Form):
         label=_("What was adapted"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     metric = forms.CharField(label=_("Result: what"), max_length=200, required=False)
-    value_before = forms.DecimalField(label=_("Before"), required=False)
-    value = forms.DecimalField(label=_("After"), required=False)
+    value_before = forms.DecimalField(label=_("Before"), required=False, **RESULT_NUMBER)
+    value = forms.DecimalField(label=_("After"), required=False, **RESULT_NUMBER)
     unit = forms.CharField(label=_("Unit"), max_length=50, required=False)
 
     def __init__(self, *args: Any, units: Any, **kw: Any) -> None:
@@ -145,7 +149,7 @@ class ReplicationForm(forms.Form):
 
 class ResultForm(forms.Form):
     metric = forms.CharField(label=_("What"), max_length=200)
-    value = forms.DecimalField(label=_("Value"))
+    value = forms.DecimalField(label=_("Value"), **RESULT_NUMBER)
     unit = forms.CharField(label=_("Unit"), max_length=50)
     as_of = forms.DateField(label=_("As of"), widget=DateInput())
 

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Substr
 from django.http import Http404
 
 from danvan.lib import periods
 from danvan.lib.text import fold
-from danvan.org.models import Area, Organization, scope_for
+from danvan.org.models import Area, Organization
 from danvan.org.scopes import ReportingScope
 
 from .models import (
+    LEVEL_RANK,
     RECOGNISED_STATUSES,
     Field,
     Level,
@@ -68,50 +82,70 @@ def get_practice_for_user(user: User, pk: int | str) -> Practice:
         raise Http404 from None
 
 
-def with_adoption(practices: QuerySet[Practice], user: User) -> QuerySet[Practice]:
-    """Each practice with `adopted_units` of `peer_units`: the active units of its kind of
-    organisation in the user's scope, other than its own, and how many of them adopted it.
-    Two subqueries in the same query, so a list costs no query per row."""
-    if not user.is_superuser and not scope_for(user).org_paths:
-        return practices.annotate(adopted_units=Value(0), peer_units=Value(0))
-    same_kind = {
+def _reach_path() -> Any:
+    """The materialised path of the organisation whose subtree a practice can spread in: the
+    body whose decision set its present level (the highest level, the latest of equals, as
+    `services._current_level`), or, before any recognition, the unit above the one that built
+    it (the one that appraises it; a root unit stands for itself)."""
+    rank = Case(
+        *[When(level=level, then=Value(n)) for level, n in LEVEL_RANK.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    deciding = (
+        Recognition.objects.filter(practice_id=OuterRef("pk"), kind=RecognitionKind.RECOGNITION)
+        .annotate(rank=rank)
+        .order_by("-rank", "-decided_on", "-pk")
+        .values("decided_by__path")[:1]
+    )
+    step = Organization.steplen
+    parent = Substr("organization__path", 1, Greatest(F("organization__depth") - 1, 1) * step)
+    return Coalesce(Subquery(deciding, output_field=CharField()), parent)
+
+
+def with_adoption(practices: QuerySet[Practice]) -> QuerySet[Practice]:
+    """Each practice with `adopted_units` of `peer_units`, the same for every reader.
+
+    `peer_units`: the active units of the practice organisation's kind within the subtree of
+    the body that recognised it at its present level — before recognition, within the subtree
+    of the unit above its own — other than the unit that built it. `adopted_units`: how many
+    of those units recorded an adoption. Aggregates, so units the reader cannot open count
+    too. Correlated subqueries in the one query, so a list costs no query per row.
+    """
+    practices = practices.annotate(reach_path=_reach_path())
+    peer = {
         "dissolved_on__isnull": True,
         "kind_id": OuterRef("organization__kind_id"),
+        "path__startswith": OuterRef("reach_path"),
     }
-    peers = (
-        Organization.objects.visible_to(user)
-        .filter(**same_kind)
-        .exclude(pk=OuterRef("organization_id"))
-        .order_by()
-        .values("kind_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    peers = Organization.objects.filter(**peer).exclude(pk=OuterRef("organization_id"))
+    count_peers = peers.order_by().values("kind_id").annotate(n=Count("pk")).values("n")
     adopters = (
         Replication.objects.filter(
-            practice_id=OuterRef("pk"),
-            organization__in=Organization.objects.visible_to(user).filter(**same_kind),
+            practice_id=OuterRef("pk"), **{f"organization__{k}": v for k, v in peer.items()}
         )
         .exclude(organization_id=OuterRef("organization_id"))
         .order_by()
         .values("practice_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("organization_id", distinct=True))
         .values("n")
     )
     return practices.annotate(
         adopted_units=Coalesce(Subquery(adopters, output_field=IntegerField()), 0),
-        peer_units=Coalesce(Subquery(peers, output_field=IntegerField()), 0),
+        peer_units=Coalesce(Subquery(count_peers, output_field=IntegerField()), 0),
     )
 
 
-def adoption(practice: Practice, user: User) -> dict[str, Any]:
-    """'Adopted in X of Y units': units of the practice's kind of organisation in the scope."""
-    annotated: Any = with_adoption(Practice.objects.filter(pk=practice.pk), user)
-    adopted, units = annotated.values_list("adopted_units", "peer_units").get()
+def adoption(practice: Practice) -> dict[str, Any]:
+    """'Adopted in X of Y units' (see `with_adoption`), the body whose subtree Y counts, and
+    every adoption recorded."""
+    annotated: Any = with_adoption(Practice.objects.filter(pk=practice.pk))
+    adopted, units, path = annotated.values_list("adopted_units", "peer_units", "reach_path").get()
     replications = list(
         practice.replications.select_related("organization").prefetch_related("results")
     )
-    return {"adopted": adopted, "units": units, "replications": replications}
+    within = Organization.objects.filter(path=path).first()
+    return {"adopted": adopted, "units": units, "within": within, "replications": replications}
 
 
 def not_yet_adopted(organization: Organization) -> QuerySet[Practice]:

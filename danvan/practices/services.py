@@ -7,7 +7,6 @@ with a ValidationError that names what to fix, and nothing partial saved.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from danvan.lib.images import process_photo
 from danvan.org.models import AreaLevel, Organization, Verb
 from danvan.org.selectors import user_can
 
+from .measures import clean_as_of, clean_number
 from .models import (
     CRITERIA,
     LEVEL_RANK,
@@ -73,31 +73,36 @@ def _check_person(practice: Practice) -> None:
 
 
 def _clean_result(row: dict[str, Any]) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    metric = str(row.get("metric") or "").strip()
-    unit = str(row.get("unit") or "").strip()
-    if not metric:
-        errors["metric"] = _("Name what was measured.")
-    if not unit:
-        errors["unit"] = _("Give the unit (households, m², km, đồng, …).")
-    values: dict[str, Decimal | None] = {}
+    """One measured result, checked against its columns before anything is saved."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for key, missing in (
+        ("metric", _("Name what was measured.")),
+        ("unit", _("Give the unit (households, m², km, đồng, …).")),
+    ):
+        text = str(row.get(key) or "").strip()
+        limit: int = getattr(PracticeResult._meta.get_field(key), "max_length", 0)
+        if not text:
+            errors[key] = [missing]
+        elif len(text) > limit:
+            errors[key] = [_("Keep it to %(limit)s characters.") % {"limit": limit}]
+        cleaned[key] = text
     for key in ("value", "value_before"):
         raw = row.get(key)
         if raw in (None, "") and key == "value_before":
-            values[key] = None
+            cleaned[key] = None
             continue
         try:
-            number = Decimal(str(raw).replace(",", "."))
-        except (InvalidOperation, ValueError):
-            errors[key] = _("Enter a number.")
-            continue
-        if number < 0:
-            errors[key] = _("A measured result cannot be negative.")
-        values[key] = number
-    as_of = row.get("as_of") or timezone.localdate()
+            cleaned[key] = clean_number(key, raw)
+        except ValidationError as exc:
+            errors[key] = exc.messages
+    try:
+        cleaned["as_of"] = clean_as_of(row.get("as_of"))
+    except ValidationError as exc:
+        errors["as_of"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    return {"metric": metric, "unit": unit, "as_of": as_of, **values}
+    return cleaned
 
 
 @transaction.atomic
@@ -137,9 +142,10 @@ def practice_register(
     )
     _check_person(practice)
     practice.full_clean(exclude=["organization", "registered_by", "subfield", "area"])
+    rows = [_clean_result(row) for row in results or []]
     attributed(practice, actor).save()
-    for row in results or []:
-        PracticeResult.objects.create(practice=practice, **_clean_result(row))
+    for row in rows:
+        PracticeResult.objects.create(practice=practice, **row)
     return practice
 
 
@@ -162,6 +168,7 @@ def practice_update(*, actor: User, practice: Practice, **fields: Any) -> Practi
 def result_add(
     *, actor: User, practice: Practice, replication: Replication | None = None, **row: Any
 ) -> PracticeResult:
+    """A measured result of the practice, or of one unit's adoption of it."""
     owner = replication.organization if replication else practice.organization
     _require(actor, Verb.EDIT, owner, _("You may not add results here."))
     return PracticeResult.objects.create(
@@ -529,10 +536,23 @@ def replication_record(
         raise ValidationError(
             {"organization": _("The unit that built the practice cannot adopt it.")}
         )
+    recognised = (
+        practice.recognitions.filter(kind=RecognitionKind.RECOGNITION)
+        .order_by("decided_on")
+        .values_list("decided_on", flat=True)
+        .first()
+    )
     if adopted_on > timezone.localdate():
         raise ValidationError({"adopted_on": _("The date cannot be in the future.")})
+    if recognised is not None and adopted_on < recognised:
+        raise ValidationError(
+            {"adopted_on": _("A unit adopts a practice once it is recognised: date the adoption "
+                             "on or after the recognition decision (%(date)s).")
+             % {"date": short_date(recognised)}}
+        )  # fmt: skip
     if Replication.objects.filter(practice=practice, organization=organization).exists():
         raise Conflict({"organization": _("This unit has already recorded its adoption.")})
+    rows = [_clean_result(row) for row in results or []]
     replication = Replication.objects.create(
         practice=practice,
         organization=organization,
@@ -540,8 +560,6 @@ def replication_record(
         adaptation=adaptation.strip(),
         recorded_by=actor,
     )
-    for row in results or []:
-        PracticeResult.objects.create(
-            practice=practice, replication=replication, **_clean_result(row)
-        )
+    for row in rows:
+        PracticeResult.objects.create(practice=practice, replication=replication, **row)
     return replication

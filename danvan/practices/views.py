@@ -160,7 +160,7 @@ def _detail_context(request: HttpRequest, practice: Any, **forms: Any) -> dict[s
         "appraisals": appraisals if (owner or may_appraise) else [],
         "criteria": CRITERIA,
         "recognitions": practice.recognitions.select_related("decided_by"),
-        "adoption": selectors.adoption(practice, user),
+        "adoption": selectors.adoption(practice),
         "history": history_for(practice),
         "owner": owner,
         "may_appraise": may_appraise and practice.status in ("registered", "under_appraisal"),

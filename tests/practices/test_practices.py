@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import json
 
@@ -10,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from danvan.practices import selectors, services
@@ -50,12 +50,13 @@ def test_the_whole_workflow(world: World, tinh, xa, xa2) -> None:  # type: ignor
     assert practice.status == PracticeStatus.RECOGNISED
     replication = services.replication_record(
         actor=xa2, practice=practice, organization=world.front_b,
-        adopted_on=datetime.date(2026, 5, 1), adaptation="Áp dụng cho thôn vùng cao",
+        adopted_on=timezone.localdate(), adaptation="Áp dụng cho thôn vùng cao",
         results=[{"metric": "Đất hiến", "value_before": "0", "value": "800", "unit": "m²"}],
     )  # fmt: skip
     assert replication.results.get().value_before == 0
-    adoption = selectors.adoption(practice, tinh)
+    adoption = selectors.adoption(practice)
     assert adoption["adopted"] == 1 and adoption["units"] == 1  # the other commune Front
+    assert adoption["within"] == world.commission
 
 
 def test_xa_cannot_appraise_its_own_and_xa2_cannot_see_it_before_recognition(
@@ -181,7 +182,7 @@ def test_web_register_and_workflow_pages(world, tinh, xa, xa2, as_user) -> None:
     assert response.status_code == 302
     assert as_user(xa).post(f"/practices/{practice.pk}/appraise/", SCORES).status_code == 403
     response = as_user(xa2).post(f"/practices/{practice.pk}/replicate/", {
-        "organization": world.front_b.pk, "adopted_on": "2026-07-01", "metric": "Tuyến đường",
+        "organization": world.front_b.pk, "adopted_on": timezone.localdate().isoformat(), "metric": "Tuyến đường",
         "value_before": "0", "value": "2", "unit": "km",
     })  # fmt: skip
     assert response.status_code == 302
@@ -213,13 +214,14 @@ def test_api_register_appraise_decide_replicate_and_refusals(world, tinh, xa, xa
         "decided_by_id": world.commission.pk, "level": "province", "decision_number": "9-QĐ",
     })  # fmt: skip
     assert ok.json()["status"] == "recognised"
+    today = timezone.localdate().isoformat()  # on or after the recognition
     negative = post(bearer(xa2), "/api/v1/replications", {
-        "practice_id": pk, "organization_id": world.front_b.pk, "adopted_on": "2026-06-01",
+        "practice_id": pk, "organization_id": world.front_b.pk, "adopted_on": today,
         "results": [{"metric": "Hộ", "value": -1, "unit": "hộ"}],
     })  # fmt: skip
     assert negative.status_code == 400 and not Replication.objects.exists()
     created = post(bearer(xa2), "/api/v1/replications", {
-        "practice_id": pk, "organization_id": world.front_b.pk, "adopted_on": "2026-06-01",
+        "practice_id": pk, "organization_id": world.front_b.pk, "adopted_on": today,
     })  # fmt: skip
     assert created.status_code == 201
     assert bearer(xa2).get("/api/v1/replications", {"practice": pk}).json()["count"] == 1

@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,7 +124,7 @@ def test_units_see_what_they_have_not_yet_adopted(world, tinh, xa, xa2, as_user)
         actor=xa2,
         practice=practice,
         organization=world.front_b,
-        adopted_on=datetime.date(2026, 5, 1),
+        adopted_on=timezone.localdate(),
     )
     page = as_user(xa2).get("/practices/not-adopted/", {"unit": world.front_b.pk}).content.decode()
     assert practice.name not in page

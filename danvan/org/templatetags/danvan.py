@@ -7,6 +7,8 @@ from typing import Any
 from django import forms, template
 from django.utils.safestring import SafeString
 
+from danvan.lib import numbers
+
 register = template.Library()
 
 
@@ -52,3 +54,9 @@ def period_label(code: str) -> str:
         return periods.parse(code).label() if code else ""
     except periods.PeriodError:
         return code
+
+
+@register.filter
+def number(value: Any, places: int = 2) -> str:
+    """A figure or an amount in the reader's notation: «15.000.000» in Vietnamese."""
+    return numbers.shown(value, places=places)

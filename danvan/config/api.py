@@ -6,10 +6,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -34,6 +35,13 @@ class BearerToken(HttpBearer):
 
 class VerifiedSession(SessionAuth):
     """The browser session; a user who owes a second factor must give it first."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No signed-in session, nothing for a forged request to ride on: skip the CSRF check so
+        # that a call without credentials hears 401, not "CSRF check failed".
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
@@ -144,14 +152,37 @@ SCHEMA_MESSAGES = {
     "greater_than_equal": gettext_lazy("Enter a value of at least %(ge)s."),
     "less_than_equal": gettext_lazy("Enter a value of at most %(le)s."),
     "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
+    "finite_number": gettext_lazy("Enter a finite number."),
+    "string_too_long": gettext_lazy("Enter at most %(max_length)s characters."),
+    "too_long": gettext_lazy("Enter at most %(max_length)s items."),
+    "dict_type": gettext_lazy("Enter an object."),
+    "model_type": gettext_lazy("Enter an object."),
+    "model_attributes_type": gettext_lazy("Enter an object."),
+    "decimal_max_digits": gettext_lazy("Enter a number of at most %(max_digits)s digits."),
+    "decimal_max_places": gettext_lazy("Enter at most %(decimal_places)s decimal places."),
+    "decimal_whole_digits": gettext_lazy("Enter a smaller number."),
+    "greater_than": gettext_lazy("Enter a value greater than %(gt)s."),
+    "less_than": gettext_lazy("Enter a value less than %(lt)s."),
+    "null_refused": gettext_lazy("This field may not be null; leave it out to keep it."),
+}
+
+# ninja's own refusals, in the user's language.
+NINJA_MESSAGES = {
+    "Cannot parse request body": gettext_lazy("The request body is not valid JSON."),
+    "CSRF check Failed": gettext_lazy(
+        "The page's security token is missing or out of date: reload the page and try again."
+    ),
 }
 
 
 def _schema_message(error: dict[str, Any]) -> str:
     template = SCHEMA_MESSAGES.get(str(error.get("type", "")))
-    if template is None:
+    try:
+        return str(template) % dict(error.get("ctx") or {})
+    except (TypeError, KeyError, ValueError):  # no template, or pydantic gave other context
         return str(error.get("msg", ""))
-    return str(template) % dict(error.get("ctx") or {})
 
 
 @api.exception_handler(SchemaValidationError)
@@ -187,6 +218,19 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(
         request, 401, _("Sign in, or send a personal token: Authorization: Bearer <token>.")
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(NINJA_MESSAGES.get(exc.message, exc.message)))
+
+
+@api.exception_handler(RawPostDataException)
+def on_body_already_read(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form (multipart) sent to an operation that reads JSON: the form parser has the body.
+    return _error(
+        request, 400, _("Send this operation's body as JSON (Content-Type: application/json).")
     )
 
 

@@ -3,14 +3,16 @@ null, and file answers in the OpenAPI."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+
+from danvan.lib.periods import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -22,6 +24,10 @@ MAX_PAGE = 1_000_000
 def request_user(request: HttpRequest) -> User:
     """The authenticated user of an API call (the token's owner, or the session's user)."""
     return cast("User", request.user)
+
+
+# A year in a filter or body: within the years the application knows (see lib.periods).
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
 class Pages(PageNumberPagination):
@@ -40,20 +46,14 @@ class Patch(Schema):
 
     nullable: ClassVar[frozenset[str]] = frozenset()
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _refuse_null(cls, data: Any) -> Any:
-        # ninja hands validators its DjangoGetter wrapper; the request's dict is inside.
-        body = getattr(data, "_obj", data)
-        if isinstance(body, dict):
-            for name, value in body.items():
-                if value is None and name in cls.model_fields and name not in cls.nullable:
-                    raise PydanticCustomError(
-                        "null_refused",
-                        str(_("%(field)s: may not be null; leave it out to keep it."))
-                        % {"field": name},
-                    )
-        return data
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise PydanticCustomError(
+                "null_refused", str(_("This field may not be null; leave it out to keep it."))
+            )
+        return value
 
 
 def binary(media_type: str, description: str) -> dict[str, Any]:

@@ -218,7 +218,7 @@ def _check_container(data: bytes) -> None:
     else:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                check_zip_container(archive, _("the workbook"), len(data))
+                check_zip_container(archive, "", len(data))
         except ValidationError as exc:
             message = " ".join(exc.messages)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -40,11 +41,15 @@ class LanguageMiddleware:
 
 
 # Characters no text may hold: NUL and the other C0 controls but tab and newlines (PostgreSQL
-# and XML refuse them: a stored one breaks every page and Word file that shows it), lone UTF-16
-# surrogates (they cannot be written as UTF-8) and the two non-characters U+FFFE and U+FFFF.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# and XML refuse them: a stored one breaks every page and Word file that shows it), DEL and the
+# C1 controls, lone UTF-16 surrogates (they cannot be written as UTF-8) and the two
+# non-characters U+FFFE and U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # What `str.strip()` leaves but a reader cannot see: zero-width spaces and joiners, the BOM.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = "\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff"
+_EDGES = re.compile(f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$")
+# Deeper JSON than this is no record of ours; refusing it keeps the walk below Python's limit.
+_MAX_DEPTH = 32
 # Fields whose value is kept exactly as typed.
 _VERBATIM = ("password", "token", "csrfmiddlewaretoken")
 # Room for the form fields and multipart framing around the largest allowed file.
@@ -114,6 +119,8 @@ class RequestGuardMiddleware:
                 return self._check_json(request)
         except RequestDataTooBig:
             return _refuse(request, 413, _("The request is larger than this server accepts."))
+        except MultiPartParserError:
+            return _refuse(request, 400, _("The form data cannot be read."))
         except TooManyFieldsSent:
             return _refuse(request, 400, _("The form has too many fields."))
         return _refuse_field(request, bad) if bad else None
@@ -121,8 +128,10 @@ class RequestGuardMiddleware:
     def _check_json(self, request: HttpRequest) -> HttpResponse | None:
         try:
             data = json.loads(request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _refuse(request, 400, _("The request body is not valid JSON."))
+        if _depth(data) > _MAX_DEPTH:
+            return _refuse(request, 400, _("The request body is nested too deeply to be a record."))
         bad = _bad_json(data, "")
         if bad:
             return _refuse_field(request, bad)
@@ -140,6 +149,19 @@ def _bad_field(data: QueryDict) -> str | None:
             if isinstance(value, str) and _FORBIDDEN.search(value):
                 return key if _FORBIDDEN.search(key) is None else "?"
     return None
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= _MAX_DEPTH:
+                values = node.values() if isinstance(node, dict) else node
+                stack.extend((value, level + 1) for value in values)
+    return deepest
 
 
 def _bad_json(data: Any, where: str) -> str | None:
@@ -162,7 +184,7 @@ def _bad_json(data: Any, where: str) -> str | None:
 
 
 def _trim(text: str) -> str:
-    return text.strip().strip(_INVISIBLE).strip()
+    return _EDGES.sub("", text)
 
 
 def _trimmed_form(data: QueryDict) -> QueryDict:

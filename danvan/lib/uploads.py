@@ -62,7 +62,8 @@ MAX_ENTRIES = 10_000
 
 
 def check_zip_container(archive: zipfile.ZipFile, name: str, packed_size: int) -> None:
-    """Refuse a ZIP whose entries unpack to too much, too many times its size, or too many files.
+    """Refuse a ZIP whose entries unpack to too much, too many times its size, or too many files
+    (`name` is the upload's file name, "" for an import read as a workbook).
 
     The sizes come from the archive's directory; Python's zipfile never inflates an entry past
     its recorded size, so they are a bound on what reading it costs.
@@ -74,13 +75,18 @@ def check_zip_container(archive: zipfile.ZipFile, name: str, packed_size: int) -
         or unpacked > MAX_UNPACKED_BYTES
         or unpacked > MAX_UNPACK_RATIO * max(packed_size, 1)
     ):
-        raise ValidationError(
+        message = (
             _(
                 "The file “%(name)s” unpacks to %(size)s, far more than such a file holds; "
                 "save it again from the office program and upload the copy."
             )
-            % {"name": name, "size": filesizeformat(unpacked)}
+            if name
+            else _(
+                "The workbook unpacks to %(size)s, far more than a workbook holds; "
+                "save it again from the office program and upload the copy."
+            )
         )
+        raise ValidationError(message % {"name": name, "size": filesizeformat(unpacked)})
 
 
 def _zip_names(upload: UploadedFile) -> list[str] | None:

@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 
 from danvan.documents.models import Document
 from danvan.programs.models import Program
+from tests.factories import ProgramFactory
 
 BAD_TEXTS = ["a\ud800b", "a\udfffb", "nul\x00here", "bell\x07", "\ufffe"]
 
@@ -148,3 +149,66 @@ def test_passwords_are_kept_exactly_as_typed(client, db):
         "/accounts/login/", {"username": "p@example.vn", "password": " spaced\u200b "}
     )
     assert response.status_code == 302
+
+
+def test_json_nested_too_deeply_is_400_not_a_recursion_error(as_user, tinh):
+    client = as_user(tinh)
+    for depth in (500, 100_000):
+        body = '{"name": ' + "[" * depth + "]" * depth + "}"
+        response = client.post("/api/v1/tokens", data=body, content_type="application/json")
+        assert response.status_code == 400, depth
+
+
+def test_a_form_sent_to_an_operation_that_reads_json_is_400_in_json(as_user, tinh):
+    client = as_user(tinh)
+    response = client.post("/api/v1/tokens", {"name": "x"})  # multipart, as a browser form
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    no_boundary = client.post("/api/v1/tokens", data=b"name=x", content_type="multipart/form-data")
+    assert no_boundary.status_code == 400
+    assert no_boundary.json()["detail"]
+
+
+def test_a_call_without_credentials_hears_401_not_a_csrf_failure(db):
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/v1/tokens", data=json.dumps({"name": "x"}), content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+def test_invisible_characters_between_spaces_are_trimmed_too(as_user, tinh, world):
+    response = _json(
+        as_user(tinh),
+        "post",
+        "/api/v1/programs",
+        {
+            "kind": "coordination_programme",
+            "title": "\u200b \u200b \u00ad\u200e \u2063",
+            "lead_id": world.commission.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "title" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("text", ["del\x7f", "csi\x9b", "nel\x85"])
+def test_del_and_c1_controls_are_refused(as_user, tinh, world, text):
+    response = _json(
+        as_user(tinh),
+        "post",
+        "/api/v1/programs",
+        {"kind": "coordination_programme", "title": text, "lead_id": world.commission.pk},
+    )
+    assert response.status_code == 400
+    assert not Program.objects.exists()
+
+
+def test_schema_refusals_speak_the_users_language(as_user, tinh, world):
+    program = ProgramFactory(lead=world.commission)
+    content = program.contents.first()
+    response = _json(
+        as_user(tinh), "post", f"/api/v1/contents/{content.pk}/move", {"direction": "sideways"}
+    )
+    assert response.status_code == 422
+    assert "Input should be" not in response.json()["detail"]
+    assert "'up'" in response.json()["detail"]

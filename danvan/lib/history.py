@@ -1,4 +1,10 @@
-"""Turn django-simple-history records into "who, when, what changed" lines for a page."""
+"""History with its verb: who did what to a record, when, why, and which fields changed.
+
+Every model keeps django-simple-history records built on `VerbHistory`, so each record can say
+the act (approved, returned, signed, recognised…) beside the fields it changed. A service names
+the actor, the verb and the reason with `attributed(instance, actor, reason, verb=...)` before it
+saves; `history_for` turns the records into lines for a page or the API.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +15,68 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.signals import pre_create_historical_record
 
 # Tree bookkeeping that a person does not need to read; a move shows as its reason.
 HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name", "search_text"}
 
 
-def attributed(instance: Any, actor: Any, reason: str = "") -> Any:
-    """Name the actor (and a reason) in the history entry the instance's next save writes."""
+# The acts of the work, shown in the reader's language whatever language the actor used.
+VERBS: dict[str, Any] = {
+    "submitted": gettext_lazy("submitted"),
+    "approved": gettext_lazy("approved"),
+    "returned": gettext_lazy("returned"),
+    "reopened": gettext_lazy("reopened"),
+    "signed": gettext_lazy("signed"),
+    "ended": gettext_lazy("ended"),
+    "renewed": gettext_lazy("renewed"),
+    "appraised": gettext_lazy("appraised"),
+    "recognised": gettext_lazy("recognised"),
+    "raised": gettext_lazy("level raised"),
+    "commended": gettext_lazy("commended"),
+    "not_recognised": gettext_lazy("not recognised"),
+    "replicated": gettext_lazy("adopted"),
+    "concluded": gettext_lazy("concluded"),
+    "answered": gettext_lazy("answered"),
+    "replaced": gettext_lazy("replaced"),
+    "dissolved": gettext_lazy("dissolved"),
+    "moved": gettext_lazy("moved"),
+    "progress_lowered": gettext_lazy("progress lowered"),
+    "revoked": gettext_lazy("revoked"),
+}
+
+
+class VerbHistory(models.Model):
+    """The base of every historical record: the act that wrote it, if it was one of VERBS."""
+
+    history_verb = models.CharField(max_length=30, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+def attributed(instance: Any, actor: Any, reason: str = "", *, verb: str = "") -> Any:
+    """Name the actor, the act and its reason in the history entry the instance's next save
+    writes. The reason is the person's own words (a comment, a why), never a translated label."""
+    if verb and verb not in VERBS:
+        raise ValueError(f"unknown history verb {verb!r}")
     if actor is not None:
         instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
+    instance._change_reason = reason or None
+    instance._history_verb = verb
     return instance
+
+
+@receiver(pre_create_historical_record)
+def _record_verb(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
+    if hasattr(history_instance, "history_verb"):
+        history_instance.history_verb = getattr(instance, "_history_verb", "")
+        instance._history_verb = ""  # one act, one record
 
 
 def short_date(day: datetime.date | None) -> str:
@@ -46,6 +99,7 @@ class HistoryEntry:
     reason: str
     changes: list[Change] = field(default_factory=list)
     subject: str = ""  # which record, when a list mixes several (e.g. the members of a unit)
+    verb: str = ""  # the act, a key of VERBS, when the entry records one
 
 
 def _display(
@@ -131,15 +185,17 @@ def history_for_many(
             for name, old, new in diffs
         ]
         reason = record.history_change_reason or ""
-        if not changes and not reason:
+        verb = getattr(record, "history_verb", "")
+        if not changes and not reason and not verb:
             continue
         entries.append(
             HistoryEntry(
                 when=record.history_date,
                 who=str(record.history_user) if record.history_user else _("system"),
-                action={"+": _("created"), "~": _("changed"), "-": _("deleted")}[
-                    record.history_type
-                ],
+                action=str(VERBS[verb])
+                if verb in VERBS
+                else {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type],
+                verb=verb,
                 reason=reason,
                 changes=changes,
                 subject=subject(record) if subject else "",

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from .models import Area, Organization
+from .models import Area, Organization, scope_for
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,16 @@ class ReportingScope:
             org_paths=tuple(n.path for n in nodes if isinstance(n, Organization)),
             area_paths=tuple(n.path for n in nodes if isinstance(n, Area)),
         )
+
+    @classmethod
+    def for_user(cls, user: User, organization: Organization | None = None) -> ReportingScope:
+        """What a user may see: the subtrees of their memberships (one organisation's subtree
+        when `organization` is given, already checked to be in their scope)."""
+        if organization is not None:
+            return cls.of(organization)
+        if user.is_superuser:
+            return cls(org_paths=tuple(root.path for root in Organization.get_root_nodes()))
+        return cls(org_paths=tuple(scope_for(user).org_paths))
 
     def q(self, field: str) -> Q:
         """A filter on a foreign key to Organization named `field`: it lies in the scope."""

@@ -4,7 +4,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -15,7 +14,7 @@ from danvan.lib.api import Pages, Patch
 from danvan.lib.api import request_user as _actor
 from danvan.org.api import organization_in_scope as _org
 
-from . import rollups, selectors, services
+from . import definitions, rollups, selectors, services
 from .models import Form, Indicator
 
 router = Router()
@@ -108,7 +107,7 @@ def update_indicator(request: HttpRequest, indicator_id: int, payload: Indicator
     """Change an indicator, as its edit page does (top-level leaders and administrators)."""
     user = _actor(request)
     indicator = _indicator(indicator_id)
-    return services.indicator_update(
+    return definitions.indicator_update(
         actor=user, indicator=indicator, **payload.dict(exclude_unset=True)
     )
 
@@ -116,7 +115,7 @@ def update_indicator(request: HttpRequest, indicator_id: int, payload: Indicator
 @router.post("/indicators", response={201: IndicatorOut}, tags=["reporting"])
 def create_indicator(request: HttpRequest, payload: IndicatorIn) -> Any:
     data = payload.dict()
-    indicator = services.indicator_create(actor=_actor(request), code=data.pop("code"), **data)
+    indicator = definitions.indicator_create(actor=_actor(request), code=data.pop("code"), **data)
     return Status(201, indicator)
 
 
@@ -341,10 +340,9 @@ def save_values(request: HttpRequest, submission_id: int, payload: ValuesIn) -> 
 def submit(request: HttpRequest, submission_id: int, payload: ValuesIn | None = None) -> Any:
     user = _actor(request)
     submission = selectors.get_submission_for_user(user, submission_id)
-    with transaction.atomic():
-        if payload is not None and (payload.values or payload.narratives or payload.comments):
-            services.submission_save(actor=user, submission=submission, **payload.dict())
-        services.submission_submit(actor=user, submission=submission)
+    services.submission_save_and_submit(
+        actor=user, submission=submission, **(payload.dict() if payload else {})
+    )
     return _submission_out(user, submission_id)
 
 

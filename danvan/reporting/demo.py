@@ -24,7 +24,7 @@ from danvan.accounts.models import User
 from danvan.lib import periods
 from danvan.org.models import Organization, OrganizationKind
 
-from . import rollups, selectors, services
+from . import definitions, rollups, selectors
 from .models import (
     AreaRollup,
     Form,
@@ -116,7 +116,7 @@ def load(out: TextIO) -> None:
     lanhdao = User.objects.get(email="lanhdao@demo.danvan.vn")
     tinh = User.objects.get(email="tinh@demo.danvan.vn")
     for code, name, name_en, unit, source, extra, value_type, aggregation in INDICATORS:
-        services.indicator_create(
+        definitions.indicator_create(
             actor=lanhdao,
             code=code,
             name=name,
@@ -134,7 +134,7 @@ def load(out: TextIO) -> None:
     kinds = OrganizationKind.objects.filter(
         code__in=["party_committee", "fatherland_front", "mobilization_commission"]
     )
-    six = services.form_create(
+    six = definitions.form_create(
         actor=lanhdao,
         code=SIX_MONTH,
         name="Báo cáo kết quả công tác dân vận",
@@ -185,7 +185,7 @@ def load(out: TextIO) -> None:
             *[{"title": vi, "title_en": en, "kind": "narrative"} for vi, en in NARRATIVES],
         ],
     )
-    services.rule_add(
+    definitions.rule_add(
         actor=lanhdao,
         form=six,
         left="PETITIONS_SETTLED",
@@ -194,7 +194,7 @@ def load(out: TextIO) -> None:
         message="Số kiến nghị đã giải quyết không được lớn hơn số kiến nghị tiếp nhận.",
         message_en="Petitions settled cannot exceed petitions received.",
     )
-    services.rule_add(
+    definitions.rule_add(
         actor=lanhdao,
         form=six,
         left="SUPERVISIONS_SELF",
@@ -204,7 +204,7 @@ def load(out: TextIO) -> None:
         message="Số cuộc giám sát tự tổng hợp khác số cuộc giám sát đã ghi trong danvan.",
         message_en="The supervisions you counted differ from those recorded in danvan.",
     )
-    services.rule_add(
+    definitions.rule_add(
         actor=lanhdao,
         form=six,
         left="PEOPLE_REACHED",
@@ -213,7 +213,7 @@ def load(out: TextIO) -> None:
         message="Mỗi buổi tuyên truyền có ít nhất một lượt người tham dự.",
         message_en="Each session reached at least one person.",
     )
-    democracy = services.form_create(
+    democracy = definitions.form_create(
         actor=lanhdao,
         code=DEMOCRACY,
         name="Tự đánh giá kết quả thực hiện dân chủ ở cơ sở",

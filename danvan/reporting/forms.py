@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.lib import figures as derived
 
+from .definitions import INDICATOR_FIELDS
 from .models import Indicator
-from .services import INDICATOR_FIELDS
 
 
 class IndicatorForm(forms.ModelForm):

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from danvan.lib import periods
-from danvan.org.models import Area, AreaLevel, Organization, OrganizationKind, scope_for
+from danvan.lib.history import VerbHistory
+from danvan.org.models import Area, AreaLevel, Organization, OrganizationKind
 from danvan.org.scopes import ReportingScope
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class Indicator(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         ordering = ["code"]
@@ -162,7 +163,7 @@ class Form(models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
 
     objects = FormQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[kinds])
+    history = HistoricalRecords(bases=[VerbHistory], m2m_fields=[kinds])
 
     class Meta:
         ordering = ["name"]
@@ -224,7 +225,7 @@ class Section(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     help_text = models.TextField(_("guidance"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         ordering = ["form", "order", "pk"]
@@ -291,7 +292,7 @@ class ValidationRule(models.Model):
     message_en = models.CharField(_("message (English)"), max_length=300, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         ordering = ["form", "pk"]
@@ -316,11 +317,7 @@ class SubmissionStatus(models.TextChoices):
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def visible_to(self, user: User) -> SubmissionQuerySet:
         """A report is seen by whoever sees the organisation that files it (and those above)."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            ReportingScope(org_paths=tuple(scope_for(user).org_paths)).q("organization")
-        )
+        return self.filter(ReportingScope.for_user(user).q("organization"))
 
 
 class Submission(models.Model):
@@ -362,7 +359,7 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-period", "organization__path"]
@@ -407,7 +404,7 @@ class Value(models.Model):
     text = models.TextField(_("text"), blank=True)
     is_derived = models.BooleanField(_("derived"), default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         verbose_name = _("value")
@@ -512,3 +509,9 @@ class ReportExport(models.Model):
 
     def filename(self) -> str:
         return f"{self.form.code}-{self.period}.{self.file_format}"
+
+
+# What Value.number holds (20 digits, 4 after the point) less two digits: the roll-ups keep
+# sums in ten-thousandths in a 64-bit integer, which must still hold many units' figures.
+_NUMBER_FIELD = Value._meta.get_field("number")
+LARGEST = Decimal(10) ** (_NUMBER_FIELD.max_digits - _NUMBER_FIELD.decimal_places - 2)  # type: ignore[union-attr,operator]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from danvan.lib import periods
+from danvan.lib import numbers, periods
 from danvan.lib.docx import TEXT_WIDTH_MM, Header, OfficialDocument
 from danvan.org.models import Organization
 
@@ -18,20 +17,6 @@ from . import rollups, selectors
 from .models import Form, SectionKind, Submission, SubmissionStatus
 
 Progress = Callable[[int], None]
-
-
-def number_text(value: Decimal | str | None) -> str:
-    """A figure in Vietnamese notation (1.234,5); «—» when there is none."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        return value
-    if value != value.quantize(Decimal("0.01")):
-        value = value.quantize(Decimal("0.01"))
-    text = f"{value.normalize():,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.translate(str.maketrans(",.", ".,"))
 
 
 @dataclass
@@ -70,7 +55,7 @@ def consolidate(
                 (
                     item.indicator.name,
                     item.indicator.unit,
-                    number_text(values.get((organization.pk, item.indicator.pk))),
+                    numbers.shown(values.get((organization.pk, item.indicator.pk))),
                 )
                 for item in items
             ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from danvan.lib import figures as derived
 from danvan.lib import periods
+from danvan.lib.records import one_or_404
 from danvan.org.models import (
     PERMISSIONS,
     Area,
@@ -204,14 +205,12 @@ def submissions_for_user(user: User) -> QuerySet[Submission]:
 
 
 def get_submission_for_user(user: User, pk: int | str) -> Submission:
-    try:
-        return (
-            Submission.objects.visible_to(user)
-            .select_related("form", "organization__area", "submitted_by", "reviewed_by")
-            .get(pk=pk)
-        )
-    except (Submission.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+    return one_or_404(
+        Submission.objects.visible_to(user).select_related(
+            "form", "organization__area", "submitted_by", "reviewed_by"
+        ),
+        pk,
+    )
 
 
 def unit_scope(organization: Organization) -> ReportingScope:
@@ -533,3 +532,62 @@ def pivot(
         ]
     own = rollups.figures(indicators, [node], period, calculator=calculator)
     return Pivot(indicators, rows, [own[(node.pk, i.pk)] for i in indicators], by)
+
+
+def reports_to_fill(
+    user: User, forms: Any, units: list[Organization], today: datetime.date
+) -> list[dict[str, Any]]:
+    """The home page's rows: each of the user's own units' reports of the recent periods.
+
+    Only the units the user belongs to with the right to submit have rows («Another period»
+    reaches those below), and a unit only for the periods in which it existed.
+    """
+    own_paths = {
+        path for path, role, _area in scope_for(user).entries if Verb.SUBMIT in PERMISSIONS[role]
+    }
+    mine_only = [u for u in units if u.path in own_paths]
+    rows = []
+    for form in forms:
+        recent = recent_periods(form, today, 2)
+        reporting = {
+            period.code: set(
+                reporting_units(form, period)
+                .filter(pk__in=[u.pk for u in units])
+                .values_list("pk", flat=True)
+            )
+            for period in recent
+        }
+        unit_ids = set().union(*reporting.values())
+        existing = {
+            (s.organization_id, s.period): s
+            for s in Submission.objects.filter(
+                form=form, organization_id__in=unit_ids, period__in=[p.code for p in recent]
+            )
+        }
+        for unit in [u for u in mine_only if u.pk in unit_ids][:50]:
+            for period in recent:
+                if unit.pk in reporting[period.code]:
+                    rows.append(
+                        {
+                            "form": form,
+                            "unit": unit,
+                            "period": period,
+                            "deadline": form.deadline(period),
+                            "submission": existing.get((unit.pk, period.code)),
+                        }
+                    )
+    return rows
+
+
+def waiting_for_review(user: User) -> list[Submission]:
+    """Submitted reports the user reviews, oldest first (at most 100)."""
+    return reviewable(
+        user,
+        list(
+            submissions_for_user(user)
+            .filter(status=SubmissionStatus.SUBMITTED)
+            .select_related("form")
+            .prefetch_related("form__kinds")
+            .order_by("submitted_at")[:100]
+        ),
+    )

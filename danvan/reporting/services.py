@@ -24,9 +24,7 @@ Two rules the records keep:
 from __future__ import annotations
 
 import datetime
-import math
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -35,294 +33,31 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from danvan.lib import figures as derived
-from danvan.lib import periods
+from danvan.lib import numbers, periods
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
-from danvan.org.models import AreaLevel, Organization, OrganizationKind, Role
+from danvan.org.models import Organization, Role
 from danvan.org.selectors import member_emails
 
-from . import formulas, rollups, selectors
+from . import rollups, selectors
 from .models import (
-    CODE_RE,
-    Aggregation,
+    LARGEST,
     Form,
-    FormIndicator,
     Indicator,
-    Operator,
     Reminder,
     ReportExport,
-    Section,
-    SectionKind,
     Severity,
     Source,
     Submission,
     SubmissionStatus,
-    ValidationRule,
     Value,
     ValueType,
 )
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
-
-
-def _require_definer(actor: User | None) -> None:
-    if actor is not None and not selectors.may_define(actor):
-        raise PermissionDenied(
-            _("Only the administrators and leaders of a top-level unit keep indicators and forms.")
-        )
-
-
-# --- Indicators ----------------------------------------------------------------------------
-
-INDICATOR_FIELDS = (
-    "name",
-    "name_en",
-    "value_type",
-    "unit",
-    "aggregation",
-    "source",
-    "derived_key",
-    "formula",
-    "min_value",
-    "max_value",
-    "decimal_places",
-    "description",
-    "is_active",
-)
-
-
-def _check_indicator(indicator: Indicator) -> None:
-    errors: dict[str, str] = {}
-    if not CODE_RE.match(indicator.code or ""):
-        errors["code"] = _(
-            "A code is capital letters, digits and underscores, starting with a letter (at most 40)."
-        )
-    if not indicator.name.strip():
-        errors["name"] = _("Give the indicator a name.")
-    if indicator.value_type not in ValueType.values:
-        errors["value_type"] = _("Choose number, percent, yes/no or text.")
-    if indicator.aggregation not in Aggregation.values:
-        errors["aggregation"] = _("Choose sum, average, minimum, maximum, last or none.")
-    if indicator.value_type == ValueType.TEXT and indicator.aggregation != Aggregation.NONE:
-        errors["aggregation"] = _("A text indicator is not aggregated: choose «not aggregated».")
-    if (
-        indicator.min_value is not None
-        and indicator.max_value is not None
-        and indicator.min_value > indicator.max_value
-    ):
-        errors["max_value"] = _("The largest value is below the smallest.")
-    for bound in ("min_value", "max_value"):
-        value = getattr(indicator, bound)
-        if value is not None and (not value.is_finite() or abs(value) >= LARGEST):
-            errors[bound] = _(
-                "This number is too large: a figure must be less than %(largest)s."
-            ) % {"largest": _grouped(LARGEST)}
-    if not 0 <= (indicator.decimal_places or 0) <= 4:
-        errors["decimal_places"] = _("From 0 to 4 decimals.")
-    if indicator.source == Source.DERIVED:
-        if derived.get(indicator.derived_key) is None:
-            errors["derived_key"] = _("Choose the records this indicator is derived from.")
-        indicator.formula = ""
-    elif indicator.source == Source.FORMULA:
-        indicator.derived_key = ""
-        if indicator.value_type == ValueType.TEXT:
-            errors["value_type"] = _("A formula gives a number or a percent, not a text.")
-        try:
-            used = formulas.codes(indicator.formula)
-        except ValidationError as exc:
-            errors["formula"] = exc.messages[0]
-        else:
-            _check_formula_codes(indicator, used, errors)
-    elif indicator.source == Source.TYPED:
-        indicator.derived_key = ""
-        indicator.formula = ""
-    else:
-        errors["source"] = _("Choose typed, derived or formula.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _check_formula_codes(indicator: Indicator, used: set[str], errors: dict[str, str]) -> None:
-    known = {
-        code: (source, formula, value_type)
-        for code, source, formula, value_type in Indicator.objects.exclude(pk=indicator.pk)
-        .filter(is_active=True)
-        .values_list("code", "source", "formula", "value_type")
-    }
-    unknown = sorted(used - set(known) - {indicator.code})
-    if unknown:
-        errors["formula"] = _("Unknown indicator code(s): %(codes)s.") % {
-            "codes": ", ".join(unknown)
-        }
-        return
-    texts = sorted(c for c in used if c in known and known[c][2] == ValueType.TEXT)
-    if texts:
-        errors["formula"] = _("A formula cannot use a text indicator: %(codes)s.") % {
-            "codes": ", ".join(texts)
-        }
-        return
-    dependencies = {
-        code: formulas.codes(formula) if source == Source.FORMULA and formula else set()
-        for code, (source, formula, _t) in known.items()
-    }
-    dependencies[indicator.code] = used
-    cycle = formulas.find_cycle(dependencies, indicator.code)
-    if cycle:
-        errors["formula"] = _("This formula would go round in a circle: %(chain)s.") % {
-            "chain": " → ".join(cycle)
-        }
-
-
-@transaction.atomic
-def indicator_create(*, actor: User | None, code: str, **fields: Any) -> Indicator:
-    _require_definer(actor)
-    indicator = Indicator(code=(code or "").strip().upper())
-    for name, value in fields.items():
-        if name not in INDICATOR_FIELDS:
-            raise TypeError(name)
-        setattr(indicator, name, value)
-    _check_indicator(indicator)
-    if Indicator.objects.filter(code=indicator.code).exists():
-        raise ValidationError({"code": _("An indicator with this code already exists.")})
-    attributed(indicator, actor).save()
-    return indicator
-
-
-@transaction.atomic
-def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any) -> Indicator:
-    """Change an indicator; its code and value type stay once reports use it."""
-    _require_definer(actor)
-    used = Value.objects.filter(indicator=indicator).exists()
-    for name, value in fields.items():
-        if name not in INDICATOR_FIELDS:
-            raise TypeError(name)
-        if used and name in ("value_type", "source") and value != getattr(indicator, name):
-            raise Conflict(
-                {name: _("Reports already hold figures of this indicator: this cannot change.")}
-            )
-        setattr(indicator, name, value)
-    _check_indicator(indicator)
-    attributed(indicator, actor).save()
-    return indicator
-
-
-# --- Forms ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def form_create(
-    *,
-    actor: User | None,
-    code: str,
-    name: str,
-    name_en: str = "",
-    description: str = "",
-    periodicity: str,
-    kinds: list[OrganizationKind] | None = None,
-    area_levels: list[str] | None = None,
-    deadline_days: int = 15,
-    sections: list[dict[str, Any]],
-) -> Form:
-    """A form with its sections: {"title", "title_en", "kind", "help_text", "indicators": [codes]}."""
-    _require_definer(actor)
-    errors: dict[str, str] = {}
-    if not re.fullmatch(r"[a-z0-9-]{1,60}", code or ""):
-        errors["code"] = _("A form code is lower-case letters, digits and hyphens.")
-    elif Form.objects.filter(code=code).exists():
-        errors["code"] = _("A form with this code already exists.")
-    if periodicity not in dict(Form.PERIODICITIES):
-        errors["periodicity"] = _("Choose half year, year, quarter or month.")
-    bad_levels = [v for v in area_levels or [] if v not in AreaLevel.values]
-    if bad_levels:
-        errors["area_levels"] = _("Unknown level(s): %(levels)s.") % {
-            "levels": ", ".join(bad_levels)
-        }
-    codes = [c for s in sections for c in s.get("indicators", [])]
-    known = {i.code: i for i in Indicator.objects.filter(code__in=codes, is_active=True)}
-    unknown = sorted(set(codes) - set(known))
-    if unknown:
-        errors["sections"] = _("Unknown indicator code(s): %(codes)s.") % {
-            "codes": ", ".join(unknown)
-        }
-    if errors:
-        raise ValidationError(errors)
-    form = Form(
-        code=code,
-        name=name,
-        name_en=name_en,
-        description=description,
-        periodicity=periodicity,
-        area_levels=",".join(area_levels or []),
-        deadline_days=deadline_days,
-    )
-    attributed(form, actor).save()
-    form.kinds.set(kinds or [])
-    for order, spec in enumerate(sections, start=1):
-        kind = spec.get("kind", SectionKind.INDICATORS)
-        section = Section.objects.create(
-            form=form,
-            order=order,
-            kind=kind,
-            title=spec["title"],
-            title_en=spec.get("title_en", ""),
-            help_text=spec.get("help_text", ""),
-        )
-        for item_order, indicator_code in enumerate(spec.get("indicators", []), start=1):
-            FormIndicator.objects.create(
-                section=section, indicator=known[indicator_code], order=item_order
-            )
-    return form
-
-
-@transaction.atomic
-def rule_add(
-    *,
-    actor: User | None,
-    form: Form,
-    left: str,
-    operator: str,
-    right: str,
-    severity: str = Severity.ERROR,
-    message: str,
-    message_en: str = "",
-) -> ValidationRule:
-    _require_definer(actor)
-    errors: dict[str, str] = {}
-    used: set[str] = set()
-    for side, expression in (("left", left), ("right", right)):
-        try:
-            used |= formulas.codes(expression)
-        except ValidationError as exc:
-            errors[side] = exc.messages[0]
-    if operator not in Operator.values:
-        errors["operator"] = _("Choose one of < ≤ = ≠ ≥ >.")
-    if severity not in Severity.values:
-        errors["severity"] = _("Choose error or warning.")
-    if not message.strip():
-        errors["message"] = _("Say what is wrong when the rule fails.")
-    unknown = sorted(
-        used - set(Indicator.objects.filter(code__in=used).values_list("code", flat=True))
-    )
-    if unknown:
-        errors["left"] = _("Unknown indicator code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
-    if errors:
-        raise ValidationError(errors)
-    rule = ValidationRule(
-        form=form,
-        left=left.strip(),
-        operator=operator,
-        right=right.strip(),
-        severity=severity,
-        message=message.strip(),
-        message_en=message_en.strip(),
-    )
-    attributed(rule, actor).save()
-    return rule
 
 
 # --- Reports: entry ------------------------------------------------------------------------
@@ -411,24 +146,6 @@ def submission_start(
     return submission
 
 
-_DECIMAL_RE = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
-# Thousands grouped as people write them: «1.250» or «1.250,5» in Vietnamese, «1,250» or
-# «1,250.5» in English. A single separator followed by other than three digits is a decimal.
-_GROUPED = {
-    "vi": (re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"), ".", ","),
-    "en": (re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"), ",", "."),
-}
-
-
-def _ungroup(text: str) -> str:
-    """Drop thousands separators in the active language's notation; decimals keep a point."""
-    language = "en" if (get_language() or "vi").startswith("en") else "vi"
-    pattern, group, decimal = _GROUPED[language]
-    if pattern.match(text):
-        return text.replace(group, "").replace(decimal, ".")
-    return text
-
-
 _YES = {"1", "yes", "có", "co", "true", "x"}
 _NO = {"0", "no", "không", "khong", "false"}
 
@@ -448,14 +165,12 @@ def parse_value(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str]:
         if word in _NO:
             return Decimal(0), ""
         raise ValidationError(_("Answer yes or no."))
-    if isinstance(raw, bool):
-        raise ValidationError(_("Type a number."))
-    number = _number(raw)
+    number = numbers.parse(raw)
     # Against the range first: a 400-digit figure would overflow the decimal context below.
     if abs(number) >= LARGEST:
         raise ValidationError(
             _("This number is too large: a figure must be less than %(largest)s.")
-            % {"largest": _grouped(LARGEST)}
+            % {"largest": numbers.shown(LARGEST, places=0)}
         )
     places = indicator.decimal_places
     if number != number.quantize(Decimal(1).scaleb(-places)):
@@ -464,53 +179,10 @@ def parse_value(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str]:
         )
     low, high = indicator.bounds()
     if low is not None and number < low:
-        raise ValidationError(_("At least %(low)s.") % {"low": _plain(low)})
+        raise ValidationError(_("At least %(low)s.") % {"low": numbers.plain(low)})
     if high is not None and number > high:
-        raise ValidationError(_("At most %(high)s.") % {"high": _plain(high)})
+        raise ValidationError(_("At most %(high)s.") % {"high": numbers.plain(high)})
     return number, ""
-
-
-# What Value.number holds (20 digits, 4 after the point) less two digits: the roll-ups keep
-# sums in ten-thousandths in a 64-bit integer, which must still hold many units' figures.
-_NUMBER_FIELD = Value._meta.get_field("number")
-LARGEST = Decimal(10) ** (_NUMBER_FIELD.max_digits - _NUMBER_FIELD.decimal_places - 2)  # type: ignore[union-attr,operator]
-
-
-def _number(raw: Any) -> Decimal:
-    """A finite Decimal from what was typed (or sent as a JSON number), else a ValidationError."""
-    if isinstance(raw, float):
-        if not math.isfinite(raw):
-            raise ValidationError(_("Type a number."))
-        if raw == 0 and math.copysign(1, raw) < 0:
-            # JSON's -1e-400 arrives as -0.0: a figure too small to keep, not a zero.
-            raise ValidationError(
-                _("This number is too small: type 0 or a figure of at most four decimals.")
-            )
-        return Decimal(repr(raw))
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, Decimal):
-        if not raw.is_finite():
-            raise ValidationError(_("Type a number."))
-        return raw
-    text = _ungroup(str(raw).strip().replace(" ", "").replace("\u00a0", ""))
-    if not _DECIMAL_RE.match(text):
-        raise ValidationError(_("Type a number (decimals with a comma or a point)."))
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation as exc:
-        raise ValidationError(_("Type a number.")) from exc
-
-
-def _grouped(number: Decimal) -> str:
-    """A whole number with thousands grouped in the active language's notation."""
-    text = f"{int(number):,}"
-    return text if (get_language() or "vi").startswith("en") else text.replace(",", ".")
-
-
-def _plain(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return text
 
 
 def _require_editable(actor: User | None, submission: Submission) -> None:
@@ -598,7 +270,7 @@ def submission_submit(*, actor: User | None, submission: Submission) -> Submissi
     _require_nothing_approved_above(submission)
     layout = selectors.form_layout(submission.form)
     values = selectors.report_values(submission, layout)
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
     missing = [
         item.indicator
         for _s, items in layout.sections
@@ -608,13 +280,16 @@ def submission_submit(*, actor: User | None, submission: Submission) -> Submissi
         and values.get(item.indicator.code) in (None, "")
     ]
     if missing:
-        problems.append(_("Fill in: %(names)s.") % {"names": "; ".join(i.label for i in missing)})
+        problems.setdefault("values", []).append(
+            _("Fill in: %(names)s.") % {"names": "; ".join(i.label for i in missing)}
+        )
     for result in selectors.check_rules(layout, values):
         rule = result.rule
         if rule.severity == Severity.ERROR:
-            problems.append(rule.label)
+            problems.setdefault("values", []).append(rule.label)
         elif not submission.warning_comments.get(str(rule.pk), "").strip():
-            problems.append(
+            # Keyed as the API takes the comment: {"comments": {"<rule id>": "…"}}.
+            problems.setdefault(f"comments.{rule.pk}", []).append(
                 _("%(message)s — explain this in a comment to submit.") % {"message": rule.label}
             )
     if problems:
@@ -634,8 +309,29 @@ def submission_submit(*, actor: User | None, submission: Submission) -> Submissi
     submission.status = SubmissionStatus.SUBMITTED
     submission.submitted_at = timezone.now()
     submission.submitted_by = actor
-    attributed(submission, actor, _("Submitted")).save()
+    attributed(submission, actor, verb="submitted").save()
     return submission
+
+
+@transaction.atomic(durable=True)
+def submission_save_and_submit(
+    *,
+    actor: User | None,
+    submission: Submission,
+    values: dict[str, Any] | None = None,
+    narratives: dict[str, str] | None = None,
+    comments: dict[str, str] | None = None,
+) -> Submission:
+    """Save what was typed and send the report up, in one transaction: a refusal saves nothing."""
+    if values or narratives or comments:
+        submission = submission_save(
+            actor=actor,
+            submission=submission,
+            values=values,
+            narratives=narratives,
+            comments=comments,
+        )
+    return submission_submit(actor=actor, submission=submission)
 
 
 # --- Reports: review -----------------------------------------------------------------------
@@ -658,6 +354,11 @@ def _locked_for_review(actor: User | None, submission_id: int) -> Submission:
 
 
 def _already(submission: Submission) -> Conflict:
+    if submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+        return Conflict(
+            _("This report is %(status)s: only a submitted report can be approved or returned.")
+            % {"status": submission.get_status_display().lower()}
+        )
     who = submission.reviewed_by.full_name if submission.reviewed_by else ""
     return Conflict(
         _("This report is already %(status)s%(who)s: nothing was changed.")
@@ -685,7 +386,7 @@ def submission_approve(*, actor: User | None, submission_id: int) -> Submission:
     submission.reviewed_at = timezone.now()
     submission.reviewed_by = actor
     submission.review_comment = ""
-    attributed(submission, actor, _("Approved")).save()
+    attributed(submission, actor, verb="approved").save()
     rollups.apply(submission, +1)
     return submission
 
@@ -702,7 +403,7 @@ def submission_return(*, actor: User | None, submission_id: int, comment: str) -
     submission.reviewed_at = timezone.now()
     submission.reviewed_by = actor
     submission.review_comment = comment.strip()
-    attributed(submission, actor, _("Returned: %(comment)s") % {"comment": comment.strip()}).save()
+    attributed(submission, actor, comment.strip(), verb="returned").save()
     transaction.on_commit(lambda: _notify_unit(submission, "returned"))
     return submission
 
@@ -722,7 +423,7 @@ def submission_reopen(*, actor: User | None, submission_id: int, reason: str) ->
     submission.review_comment = reason.strip()
     submission.reviewed_at = timezone.now()
     submission.reviewed_by = actor
-    attributed(submission, actor, _("Reopened: %(reason)s") % {"reason": reason.strip()}).save()
+    attributed(submission, actor, reason.strip(), verb="reopened").save()
     rollups.apply(submission, -1)
     transaction.on_commit(lambda: _notify_unit(submission, "reopened"))
     return submission
@@ -843,3 +544,24 @@ def export_request(
     )
     transaction.on_commit(lambda: tasks.build_report.enqueue(export.pk))
     return export
+
+
+def export_progress(*, export_id: int, percent: int) -> None:
+    """Record how far a consolidated report's building has come (the page's bar reads it)."""
+    ReportExport.objects.filter(pk=export_id).update(
+        status=ReportExport.Status.RUNNING, progress=percent
+    )
+
+
+def export_finish(*, export_id: int, content: bytes) -> None:
+    """Keep the built file; the export is ready to download."""
+    ReportExport.objects.filter(pk=export_id).update(
+        status=ReportExport.Status.DONE, progress=100, content=content, finished_at=timezone.now()
+    )
+
+
+def export_fail(*, export_id: int, error: str) -> None:
+    """Record why a build failed, for the page to say."""
+    ReportExport.objects.filter(pk=export_id).update(
+        status=ReportExport.Status.FAILED, error=error[:500], finished_at=timezone.now()
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django_tasks import task
 
 from danvan.lib import periods
@@ -23,9 +22,7 @@ def build_report(export_id: int) -> str:
     export = ReportExport.objects.select_related("form", "organization__area").get(pk=export_id)
 
     def progress(percent: int) -> None:
-        ReportExport.objects.filter(pk=export.pk).update(
-            status=ReportExport.Status.RUNNING, progress=percent
-        )
+        services.export_progress(export_id=export.pk, percent=percent)
 
     progress(5)
     try:
@@ -37,11 +34,7 @@ def build_report(export_id: int) -> str:
             progress,
         )
     except Exception as exc:
-        ReportExport.objects.filter(pk=export.pk).update(
-            status=ReportExport.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now()
-        )
+        services.export_fail(export_id=export.pk, error=str(exc))
         raise
-    ReportExport.objects.filter(pk=export.pk).update(
-        status=ReportExport.Status.DONE, progress=100, content=data, finished_at=timezone.now()
-    )
+    services.export_finish(export_id=export.pk, content=data)
     return export.status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_figures
 
 urlpatterns = [
     path("reports/", views.report_home, name="report_home"),
@@ -12,11 +12,13 @@ urlpatterns = [
     path("reports/<int:pk>/reopen/", views.submission_reopen, name="submission_reopen"),
     path("reports/completeness/", views.completeness, name="report_completeness"),
     path("reports/completeness/remind/", views.remind_late, name="report_remind"),
-    path("reports/pivot/", views.pivot, name="report_pivot"),
-    path("reports/consolidated/", views.consolidated, name="report_consolidated"),
-    path("reports/consolidated/export/", views.export_start, name="export_start"),
-    path("reports/exports/<int:pk>/", views.export_detail, name="export_detail"),
-    path("reports/exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("reports/pivot/", views_figures.pivot, name="report_pivot"),
+    path("reports/consolidated/", views_figures.consolidated, name="report_consolidated"),
+    path("reports/consolidated/export/", views_figures.export_start, name="export_start"),
+    path("reports/exports/<int:pk>/", views_figures.export_detail, name="export_detail"),
+    path(
+        "reports/exports/<int:pk>/download/", views_figures.export_download, name="export_download"
+    ),
     path("reports/indicators/", views.indicator_list, name="indicator_list"),
     path("reports/indicators/new/", views.indicator_create, name="indicator_create"),
     path("reports/indicators/<int:pk>/edit/", views.indicator_edit, name="indicator_edit"),

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from danvan.reporting import services
+from danvan.reporting import definitions
 from danvan.reporting.models import Aggregation, Form, Severity, Source, ValueType
 from tests.conftest import kind
 
@@ -15,12 +15,16 @@ TODAY = datetime.date(2026, 11, 23)
 
 @pytest.fixture
 def half_form(world) -> Form:  # type: ignore[no-untyped-def]
-    services.indicator_create(actor=None, code="MEETINGS", name="Số cuộc họp", name_en="Meetings")
-    services.indicator_create(
+    definitions.indicator_create(
+        actor=None, code="MEETINGS", name="Số cuộc họp", name_en="Meetings"
+    )
+    definitions.indicator_create(
         actor=None, code="PLANNED", name="Nhiệm vụ kế hoạch", name_en="Tasks planned"
     )
-    services.indicator_create(actor=None, code="DONE", name="Nhiệm vụ hoàn thành", name_en="Done")
-    services.indicator_create(
+    definitions.indicator_create(
+        actor=None, code="DONE", name="Nhiệm vụ hoàn thành", name_en="Done"
+    )
+    definitions.indicator_create(
         actor=None,
         code="DONE_PCT",
         name="Tỷ lệ hoàn thành",
@@ -30,7 +34,7 @@ def half_form(world) -> Form:  # type: ignore[no-untyped-def]
         formula="DONE / PLANNED * 100",
         aggregation=Aggregation.NONE,
     )
-    services.indicator_create(
+    definitions.indicator_create(
         actor=None,
         code="SATISFACTION",
         name="Mức hài lòng",
@@ -38,13 +42,13 @@ def half_form(world) -> Form:  # type: ignore[no-untyped-def]
         value_type=ValueType.PERCENT,
         aggregation=Aggregation.AVERAGE,
     )
-    services.indicator_create(
+    definitions.indicator_create(
         actor=None,
         code="SUPERVISIONS_TYPED",
         name="Số cuộc giám sát (đơn vị tự báo cáo)",
         name_en="Supervisions (as reported)",
     )
-    services.indicator_create(
+    definitions.indicator_create(
         actor=None,
         code="OV_SUPERVISIONS",
         name="Số cuộc giám sát",
@@ -52,7 +56,7 @@ def half_form(world) -> Form:  # type: ignore[no-untyped-def]
         source=Source.DERIVED,
         derived_key="oversight.supervisions",
     )
-    form = services.form_create(
+    form = definitions.form_create(
         actor=None,
         code="half-report",
         name="Báo cáo 6 tháng",
@@ -77,7 +81,7 @@ def half_form(world) -> Form:  # type: ignore[no-untyped-def]
             {"title": "Ưu điểm", "title_en": "Achievements", "kind": "narrative"},
         ],
     )
-    services.rule_add(
+    definitions.rule_add(
         actor=None,
         form=form,
         left="DONE",
@@ -86,7 +90,7 @@ def half_form(world) -> Form:  # type: ignore[no-untyped-def]
         message="Số nhiệm vụ hoàn thành không thể vượt kế hoạch",
         message_en="Tasks done cannot exceed tasks planned",
     )
-    services.rule_add(
+    definitions.rule_add(
         actor=None,
         form=form,
         left="SUPERVISIONS_TYPED",

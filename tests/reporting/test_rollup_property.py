@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from danvan.lib import periods
 from danvan.org.models import Organization
-from danvan.reporting import rollups, services
+from danvan.reporting import definitions, rollups, services
 from danvan.reporting.models import (
     Aggregation,
     AreaRollup,
@@ -36,18 +36,18 @@ PERIODS = ["2025S1", "2025S2", "2025"]  # the yearly form reports "2025"
 @pytest.fixture
 def setup(world) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     indicators = [
-        services.indicator_create(actor=None, code=f"I_{a.upper()}", name=a, aggregation=a)
+        definitions.indicator_create(actor=None, code=f"I_{a.upper()}", name=a, aggregation=a)
         for a in AGGREGATIONS
     ]
     codes = [i.code for i in indicators]
-    half = services.form_create(
+    half = definitions.form_create(
         actor=None,
         code="h",
         name="h",
         periodicity="half",
         sections=[{"title": "x", "indicators": codes}],
     )
-    year = services.form_create(
+    year = definitions.form_create(
         actor=None,
         code="y",
         name="y",

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from danvan.reporting import services
-from danvan.reporting.models import Indicator, Value
+from danvan.reporting import definitions, services
+from danvan.reporting.models import LARGEST, Indicator, Value
 from tests.org.test_api import bearer
 from tests.reporting.test_services import start
 from tests.reporting.test_web_api import as_user  # noqa: F401 — the English pages
@@ -48,13 +48,13 @@ def test_parse_value_refuses_figures_beyond_the_range(half_form, english) -> Non
     for raw, message in [*TYPED, *SENT]:
         with pytest.raises(ValidationError, match=message):
             services.parse_value(meetings, raw)
-    largest = services.LARGEST - Decimal("0.0001")
+    largest = LARGEST - Decimal("0.0001")
     assert services.parse_value(meetings, str(largest)) == (largest, "")
     assert services.parse_value(meetings, "-99999999999999") == (Decimal("-99999999999999"), "")
     assert services.parse_value(meetings, 12.5) == (Decimal("12.5"), "")
     assert services.parse_value(meetings, 0.0) == (Decimal(0), "")
     # the bound follows the column: 20 digits with 4 decimals, two spare for the roll-ups' sums
-    assert Decimal(10) ** 14 == services.LARGEST
+    assert Decimal(10) ** 14 == LARGEST
 
 
 def test_a_value_beyond_the_range_saves_nothing(half_form, world, xa, english) -> None:
@@ -115,7 +115,7 @@ def test_the_api_answers_400_and_keeps_nothing(half_form, world, xa) -> None:
 def test_indicator_bounds_beyond_the_range_are_refused(half_form, lanhdao, english) -> None:
     meetings = Indicator.objects.get(code="MEETINGS")
     with pytest.raises(ValidationError) as caught:
-        services.indicator_update(actor=lanhdao, indicator=meetings, max_value=Decimal(HUGE))
+        definitions.indicator_update(actor=lanhdao, indicator=meetings, max_value=Decimal(HUGE))
     assert "max_value" in caught.value.error_dict
     client = bearer(lanhdao)
     url = f"/api/v1/indicators/{meetings.pk}"

@@ -90,9 +90,13 @@ def test_fill_in_fail_a_check_fix_and_submit(half_form, world, xa, as_user, engl
         {**values, "v_DONE": "11", "action": "submit"},
         follow=True,
     )
-    assert "cannot exceed tasks planned" in response.content.decode()
+    text = response.content.decode()
+    assert "cannot exceed tasks planned" in text
     assert Submission.objects.get(pk=submission.pk).status == SubmissionStatus.DRAFT
-    assert Value.objects.get(submission=submission, indicator__code="DONE").number == 11  # kept
+    # Saving and submitting is one transaction: refused, nothing is saved, and what was typed
+    # is shown again to be fixed.
+    assert not Value.objects.filter(submission=submission).exists()
+    assert 'id="v_DONE"' in text and 'value="11"' in text
     response = client.post(
         f"/reports/{submission.pk}/save/", {**values, "action": "submit"}, follow=True
     )

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -12,6 +12,7 @@ from danvan.lib.api import Pages
 from danvan.lib.api import request_user as _actor
 
 from . import selectors, services
+from .models import ApiToken
 
 router = Router()
 
@@ -31,7 +32,7 @@ class NewTokenOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(..., max_length=ApiToken._meta.get_field("name").max_length)
 
 
 @router.get("/tokens", response=list[TokenOut], tags=["tokens"])

@@ -19,10 +19,13 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, such as the tool that uses it.")})
+    longest = ApiToken._meta.get_field("name").max_length or 0
+    if len(name) > longest:
+        raise ValidationError(
+            {"name": _("Keep the name to %(n)d characters at most.") % {"n": longest}}
+        )
     raw = ApiToken.generate_raw()
-    token = ApiToken.objects.create(
-        user=user, name=name[:100], key_hash=hash_token(raw), hint=raw[:8]
-    )
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8])
     return token, raw
 
 

@@ -627,7 +627,8 @@ def invitation_create(
     site_url: str | None = None,
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail; returns the invitation and its one-time token."""
-    organization = Organization.objects.get(pk=organization.pk)
+    # The row lock keeps two requests from both sending the same pending invitation.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
     _check_may_grant(actor, organization, role)
     if not organization.is_active:
         raise ValidationError(
@@ -646,6 +647,18 @@ def invitation_create(
         raise ValidationError(
             {"email": _("%(email)s is already a member here.") % {"email": email}}
         )
+    pending = Invitation.objects.filter(
+        email__iexact=email,
+        organization=organization,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if pending.exists():
+        raise Conflict(
+            {"email": _("An invitation to %(email)s is still pending; revoke it to send a new one.")
+             % {"email": email}}
+        )  # fmt: skip
     raw = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,

@@ -15,7 +15,7 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib import periods
-from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import Pages, Patch, Year, binary
 from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
@@ -82,7 +82,7 @@ class OversightOut(Schema):
 class OversightFilter(Schema):
     q: str = ""
     kind: str = Field("", description="inspection, supervision or survey")
-    year: int | None = None
+    year: Year | None = None
     lead: int | None = None
     subject: int | None = Field(None, description="A subject organisation's id")
     document: int | None = Field(None, description="A document checked")
@@ -227,6 +227,7 @@ def _apply(
             conclusion_on=conclusion.get("conclusion_on", oversight.conclusion_on),
             conclusion_number=conclusion.get("conclusion_number") or oversight.conclusion_number,
             conclusion=conclusion.get("conclusion") or oversight.conclusion,
+            correcting=True,
         )
 
 
@@ -351,7 +352,10 @@ class RespondIn(Schema):
 
 @router.post("/oversights/{oversight_id}/conclude", response=OversightOut, tags=["oversight"])
 def conclude_oversight(request: HttpRequest, oversight_id: int, payload: ConcludeIn) -> Any:
-    """Record (or correct) the conclusion: number, date, text and, if given, the findings."""
+    """Record the conclusion: number, date, text and, if given, the findings.
+
+    Once only (409 after): correct a recorded conclusion with PATCH /oversights/{id}.
+    """
     user = _actor(request)
     oversight = selectors.get_oversight_for_user(user, oversight_id)
     services.oversight_conclude(actor=user, oversight=oversight, **payload.dict())
@@ -408,13 +412,13 @@ class PlanOut(Schema):
 
 
 class PlanFilter(Schema):
-    year: int | None = None
+    year: Year | None = None
     organization: int | None = Field(None, description="The planning organisation's id")
 
 
 class PlanIn(Schema):
     organization_id: int
-    year: int
+    year: Year
     title: str
     note: str = ""
 

@@ -121,7 +121,8 @@ def _plan(
         (OversightKind.SURVEY, "Khảo sát chuyên đề về nhân rộng mô hình \"Dân vận khéo\"",
          f"{year}Q3", []),
         (OversightKind.SUPERVISION, "Giám sát việc giải quyết kiến nghị sau đối thoại",
-         f"{year}S2", [orgs["Ủy ban nhân dân xã Na Loi"]]),
+         periods.from_date(today, periods.PeriodType.HALF).code,
+         [orgs["Ủy ban nhân dân xã Na Loi"]]),
         (OversightKind.INSPECTION, "Kiểm tra công tác dân vận chính quyền", f"{year}12",
          [orgs["Đảng ủy Ủy ban nhân dân tỉnh Nghệ An"]]),
     ]  # fmt: skip
@@ -209,11 +210,12 @@ def _showcase(
         response="Ủy ban nhân dân xã báo cáo đã trả lời 12/15 kiến nghị.",
     )  # fmt: skip
 
-    # Under way: begun, not concluded.
+    # Under way: begun, not concluded, within its half year (the item's period).
+    begun = max(_days(today, -10), periods.from_date(today, periods.PeriodType.HALF).start)
     services.oversight_create(
         actor=tinh, kind=items[3].kind, title=items[3].title, lead=commission,
         subjects=list(items[3].subjects.all()), plan_item=items[3],
-        documents=[documents["23-QĐ/TW"]], starts_on=_days(today, -10), ends_on=_days(today, 20),
+        documents=[documents["23-QĐ/TW"]], starts_on=begun, ends_on=_days(today, 20),
         team=TEAM,
     )  # fmt: skip
     return 3

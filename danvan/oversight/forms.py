@@ -86,6 +86,8 @@ class ConcludeForm(forms.Form):
         label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     conclusion_file = forms.FileField(label=_("Conclusion document"), required=False)
+    # Set when the page offers «Correct the conclusion»: a second «Record» is refused.
+    correcting = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class RecommendationForm(forms.Form):

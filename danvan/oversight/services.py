@@ -74,6 +74,13 @@ def plan_create(
         raise ValidationError({"title": _("Enter the title.")})
     if not periods.MIN_YEAR <= year <= periods.MAX_YEAR:
         raise ValidationError({"year": _("Enter a year such as 2026.")})
+    # The organisation's row is the lock: two requests cannot both find the year free.
+    Organization.objects.select_for_update().filter(pk=organization.pk).exists()
+    if Plan.objects.filter(organization=organization, year=year).exists():
+        raise Conflict(
+            {"year": _("%(org)s already has a plan for %(year)s; add the items to it.")
+             % {"org": organization.name, "year": year}}
+        )  # fmt: skip
     plan = Plan(
         organization=organization, year=year, title=title.strip(), note=note, created_by=actor
     )
@@ -151,6 +158,32 @@ def _check_plan_item(lead: Organization, item: PlanItem | None) -> None:
         )  # fmt: skip
 
 
+def _check_carries_out(
+    item: PlanItem, starts_on: datetime.date, oversight: Oversight | None = None
+) -> None:
+    """The oversight begins within the item's period, and no other oversight carries it out."""
+    if periods.is_valid(item.period):
+        period = periods.parse(item.period)
+        if not period.start <= starts_on <= period.end:
+            raise ValidationError(
+                {"starts_on": _("The plan item is for %(when)s (%(start)s – %(end)s); an "
+                                "oversight beginning on %(day)s does not carry it out.")
+                 % {"when": item.when, "start": short_date(period.start),
+                    "end": short_date(period.end), "day": short_date(starts_on)}}
+            )  # fmt: skip
+    # The item's row is the lock: two requests cannot both find it free.
+    PlanItem.objects.select_for_update().filter(pk=item.pk).exists()
+    others = Oversight.objects.filter(plan_item=item)
+    if oversight is not None:
+        others = others.exclude(pk=oversight.pk)
+    taken = others.first()
+    if taken is not None:
+        raise Conflict(
+            {"plan_item": _("Another oversight already carries out this plan item: %(title)s.")
+             % {"title": taken.title}}
+        )  # fmt: skip
+
+
 @transaction.atomic
 def oversight_create(
     *,
@@ -178,6 +211,8 @@ def oversight_create(
     _check_subjects(lead, subjects, "subjects")
     starts_on, ends_on = _check_dates(starts_on, ends_on)
     _check_plan_item(lead, plan_item)
+    if plan_item is not None:
+        _check_carries_out(plan_item, starts_on)
     oversight = attributed(
         Oversight(
             kind=kind,
@@ -214,6 +249,7 @@ def oversight_update(
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    before = (oversight.plan_item_id, oversight.starts_on)
     for name, value in fields.items():
         setattr(oversight, name, value.strip() if isinstance(value, str) else value)
     _check_kind(oversight.kind)
@@ -221,6 +257,10 @@ def oversight_update(
         raise ValidationError({"title": _("Enter the title.")})
     _check_dates(oversight.starts_on, oversight.ends_on)
     _check_plan_item(oversight.lead, oversight.plan_item)
+    # Checked on a change only, so an older record can still be edited in other respects.
+    changed = before != (oversight.plan_item_id, oversight.starts_on)
+    if oversight.plan_item is not None and changed:
+        _check_carries_out(oversight.plan_item, oversight.starts_on, oversight)
     if oversight.conclusion_on and oversight.conclusion_on < oversight.starts_on:
         raise ValidationError(
             {"starts_on": _("The conclusion is dated %(day)s; the oversight began before it.")
@@ -248,9 +288,20 @@ def oversight_conclude(
     conclusion: str = "",
     findings: str | None = None,
     conclusion_file: UploadedFile | None = None,
+    correcting: bool = False,
 ) -> Oversight:
-    """Record the conclusion (number, date, text, file); it may be corrected later."""
+    """Record the conclusion (number, date, text, file) once; `correcting` changes it later.
+
+    A second «record» would overwrite the first unseen, so it is refused unless the caller
+    says it corrects (the page's «Correct the conclusion», the API's PATCH).
+    """
     _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
+    current = Oversight.objects.select_for_update().only("conclusion_on").get(pk=oversight.pk)
+    if current.conclusion_on is not None and not correcting:
+        raise Conflict(
+            _("This oversight was already concluded on %(day)s; correct the conclusion instead.")
+            % {"day": short_date(current.conclusion_on)}
+        )
     if conclusion_on is None:
         raise ValidationError({"conclusion_on": _("Enter the date of the conclusion.")})
     if conclusion_on < oversight.starts_on:

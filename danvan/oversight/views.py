@@ -236,6 +236,7 @@ def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "conclusion_on": oversight.conclusion_on or today,
                     "conclusion_number": oversight.conclusion_number,
                     "conclusion": oversight.conclusion,
+                    "correcting": oversight.conclusion_on is not None,
                 }
             ),
             "recommendation_form": RecommendationForm(

@@ -238,6 +238,25 @@ def program_set_parties(
     return program
 
 
+def _check_signed_on(program: Program, signed_on: datetime.date) -> None:
+    """Signed from 1900 on, by the end of the term, and not before the term it renews was."""
+    earliest = datetime.date(periods.MIN_YEAR, 1, 1)
+    previous = program.predecessor.signed_on if program.predecessor else None
+    if signed_on < earliest:
+        message = _("The signing date cannot be before %(day)s.") % {"day": short_date(earliest)}
+    elif signed_on > program.ends_on:
+        message = _("The signing date cannot be after the term ends (%(day)s).") % {
+            "day": short_date(program.ends_on)
+        }
+    elif previous and signed_on < previous:
+        message = _("The signing date cannot be before the previous term was signed (%(day)s).") % {
+            "day": short_date(previous)
+        }
+    else:
+        return
+    raise ValidationError({"signed_on": message})
+
+
 @transaction.atomic
 def program_put_in_force(
     *,
@@ -253,6 +272,7 @@ def program_put_in_force(
         raise Conflict(_("Add the main contents before the programme comes into force."))
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("The signing date cannot be in the future.")})
+    _check_signed_on(program, signed_on)
     if signed_file is not None:
         _checked(signed_file, "signed_file")
         program.signed_file.save(safe_name(signed_file.name or "signed"), signed_file, save=False)

@@ -88,7 +88,7 @@ def test_create_a_plan_and_who_is_refused(world: World, tinh, xa, viewer, outsid
     assert post_json(bearer(viewer), "/api/v1/oversight-plans", payload).status_code == 403
     assert post_json(Client(), "/api/v1/oversight-plans", payload).status_code == 401
     bad_year = post_json(bearer(tinh), "/api/v1/oversight-plans", {**payload, "year": 1800})
-    assert bad_year.status_code == 400 and "year" in bad_year.json()["errors"]
+    assert bad_year.status_code == 422 and "year" in bad_year.json()["errors"]
     assert not Plan.objects.exists()  # every refusal left nothing behind
 
     created = post_json(bearer(tinh), "/api/v1/oversight-plans", {**payload, "note": "Ghi chú"})
@@ -194,12 +194,13 @@ def test_carry_out_a_plan_item(world: World, plan: Plan, tinh, xa2, viewer, deci
     )  # fmt: skip
     assert sorted(body["subject_ids"]) == sorted([world.party_a.pk, world.front_a.pk])
     assert body["document_ids"] == [decision23.pk]
-    own_title = post_json(bearer(tinh), url, {**dates, "title": "Đợt 2",
-                                              "subject_ids": [world.party_b.pk]}).json()  # fmt: skip
-    assert own_title["title"] == "Đợt 2" and own_title["subject_ids"] == [world.party_b.pk]
+    again = post_json(bearer(tinh), url, {**dates, "title": "Đợt 2",
+                                          "subject_ids": [world.party_b.pk]})  # fmt: skip
+    assert again.status_code == 409 and "plan_item" in again.json()["errors"]
+    assert Oversight.objects.count() == 1  # one oversight carries out one item
     detail = bearer(tinh).get(f"/api/v1/oversight-plans/{plan.pk}").json()
     assert detail["items"][0]["state"] == "under_way"
-    assert sorted(detail["items"][0]["oversight_ids"]) == sorted([body["id"], own_title["id"]])
+    assert detail["items"][0]["oversight_ids"] == [body["id"]]
 
 
 def test_plan_list_query_count_is_flat(world: World, tinh, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
@@ -256,8 +257,15 @@ def test_conclude_and_who_is_refused(inspection: Oversight, tinh, xa, xa2, outsi
         "concluded", "05-KL/BDVTU", "Còn hình thức.",
     )  # fmt: skip
     assert inspection.history.first().history_user == tinh  # type: ignore[attr-defined]
-    # A conclusion may be corrected later, as on the page.
-    corrected = post_json(bearer(tinh), url, {**payload, "conclusion_number": "06-KL/BDVTU"})
+    # Recorded once: a second conclude would overwrite it unseen; PATCH corrects it.
+    again = post_json(bearer(tinh), url, {**payload, "conclusion_number": "06-KL/BDVTU"})
+    assert again.status_code == 409
+    inspection.refresh_from_db()
+    assert inspection.conclusion_number == "05-KL/BDVTU"
+    corrected = bearer(tinh).patch(
+        f"/api/v1/oversights/{inspection.pk}", json.dumps({"conclusion_number": "06-KL/BDVTU"}),
+        content_type="application/json",
+    )  # fmt: skip
     assert corrected.json()["conclusion_number"] == "06-KL/BDVTU"
 
 

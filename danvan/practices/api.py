@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
@@ -20,8 +20,8 @@ from danvan.lib.api import Pages, Patch
 from danvan.lib.api import request_user as _actor
 from danvan.lib.history import history_for
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.models import Area, Organization, Verb, scope_for
-from danvan.org.selectors import user_can
+from danvan.org.models import Area
+from danvan.org.scopes import ReportingScope
 
 from . import selectors, services
 from .models import CRITERIA, Practice, PracticeResult, Replication, SubField
@@ -119,8 +119,11 @@ class PhotoOut(Schema):
 class HistoryOut(Schema):
     when: datetime.datetime
     who: str
-    action: str
-    reason: str
+    action: str = Field(..., description="the act, in the reader's language")
+    verb: str = Field(
+        ..., description="the act's key (recognised, raised, commended, …); empty for an edit"
+    )
+    reason: str = Field(..., description="the person's own words, when they gave any")
 
 
 class PracticeDetailOut(PracticeOut):
@@ -160,14 +163,10 @@ def _detail(user: User, pk: int) -> dict[str, Any]:
     them), decisions, photos, the adoption figure and the history."""
     practice = selectors.get_practice_for_user(user, pk)
     figure = selectors.adoption(practice)
-    may_see_scores = user_can(user, Verb.EDIT, practice.organization) or (
-        services.user_may_appraise(user, practice)
-    )
-    appraisals = practice.appraisals.select_related("appraiser") if may_see_scores else []
     data = {f.attname: getattr(practice, f.attname) for f in Practice._meta.concrete_fields}
     return {
         **data,
-        "results": practice.results.filter(replication__isnull=True),
+        "results": selectors.practice_results(practice),
         "adoption": _adoption(practice, figure["adopted"], figure["units"]),
         "appraisals": [
             {
@@ -178,21 +177,21 @@ def _detail(user: User, pk: int) -> dict[str, Any]:
                 "comments": a.comments,
                 "appraised_on": a.appraised_on,
             }
-            for a in appraisals
+            for a in selectors.appraisals_for_user(user, practice)
         ],
         "recognitions": [
             {
                 **{f.attname: getattr(r, f.attname) for f in r._meta.concrete_fields},
                 "decided_by": r.decided_by.name,
             }
-            for r in practice.recognitions.select_related("decided_by")
+            for r in selectors.practice_recognitions(practice)
         ],
         "photos": [
             {"id": p.pk, "caption": p.caption, "url": reverse("practice_photo", args=[p.pk])}
-            for p in practice.photos.all()
+            for p in selectors.practice_photos(practice)
         ],
         "history": [
-            {"when": h.when, "who": h.who, "action": h.action, "reason": h.reason}
+            {"when": h.when, "who": h.who, "action": h.action, "verb": h.verb, "reason": h.reason}
             for h in history_for(practice)
         ],
     }
@@ -345,12 +344,8 @@ def statistics(request: HttpRequest, period: str) -> Any:
         the_period = periods.parse(period)
     except periods.PeriodError as exc:
         raise ValidationError({"period": str(exc)}) from None
-    paths = (
-        list(Organization.objects.filter(depth=1).values_list("path", flat=True))
-        if user.is_superuser
-        else scope_for(user).org_paths
-    )
-    return {"period": the_period.code, **selectors.statistics(paths, the_period)}
+    scope = ReportingScope.for_user(user)
+    return {"period": the_period.code, **selectors.statistics(scope, the_period)}
 
 
 # --- One practice and its workflow ------------------------------------------------------
@@ -532,11 +527,7 @@ class ReplicationIn(Schema):
 @router.get("/replications", response=list[ReplicationOut], tags=TAGS)
 @paginate(Pages)
 def list_replications(request: HttpRequest, practice: int | None = None) -> Any:
-    visible = Practice.objects.visible_to(_actor(request))
-    replications = Replication.objects.filter(practice__in=visible).prefetch_related("results")
-    if practice is not None:
-        replications = replications.filter(practice_id=practice)
-    return replications.order_by("-adopted_on", "pk")
+    return selectors.replications_for_user(_actor(request), practice=practice)
 
 
 @router.post("/replications", response={201: ReplicationOut}, tags=TAGS)
@@ -556,14 +547,7 @@ def create_replication(request: HttpRequest, payload: ReplicationIn) -> Any:
 def add_replication_result(request: HttpRequest, replication_id: int, payload: ResultIn) -> Any:
     """A further measured result of an adoption (the adopting unit)."""
     user = _actor(request)
-    visible = Practice.objects.visible_to(user)
-    replication = (
-        Replication.objects.filter(practice__in=visible, pk=replication_id)
-        .select_related("practice", "organization")
-        .first()
-    )
-    if replication is None:
-        raise Http404
+    replication = selectors.get_replication_for_user(user, replication_id)
     result = services.result_add(
         actor=user, practice=replication.practice, replication=replication, **payload.dict()
     )

@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from danvan.lib.history import VerbHistory
 from danvan.lib.text import fold
-from danvan.org.models import Area, Organization, scope_for
+from danvan.org.models import Area, Organization
+from danvan.org.scopes import ReportingScope
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -76,13 +78,10 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
     def visible_to(self, user: User) -> PracticeQuerySet:
         """The one rule: practices of the user's organisations, and every recognised one
         (recognised practices exist to be disseminated and replicated)."""
+        if not user.is_authenticated:
+            return self.none()
         recognised = Q(status__in=RECOGNISED_STATUSES)
-        if user.is_superuser:
-            return self.all()
-        condition = recognised
-        for path in scope_for(user).org_paths:
-            condition |= Q(organization__path__startswith=path)
-        return self.filter(condition) if user.is_authenticated else self.none()
+        return self.filter(ReportingScope.for_user(user).q("organization") | recognised)
 
     def public(self) -> PracticeQuerySet:
         """What the public showcase may show: recognised, marked public by the owner."""
@@ -149,7 +148,7 @@ class Practice(models.Model):
     )
     search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["search_text"])
     objects = PracticeQuerySet.as_manager()
 
     class Meta:
@@ -262,7 +261,7 @@ class Appraisal(models.Model):
     comments = models.TextField(_("comments"), blank=True)
     appraised_on = models.DateField(_("date"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         verbose_name = _("appraisal")
@@ -314,7 +313,7 @@ class Recognition(models.Model):
         ),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         verbose_name = _("recognition")
@@ -340,7 +339,7 @@ class Replication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         verbose_name = _("replication")

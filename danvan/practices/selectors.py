@@ -1,4 +1,5 @@
-"""Reads of practices: scoped lists, adoption figures, statistics and the public showcase."""
+"""Reads of practices: scoped lists, who may do what, adoption figures, statistics and the
+public showcase."""
 
 from __future__ import annotations
 
@@ -19,19 +20,23 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Substr
-from django.http import Http404
 
 from danvan.lib import periods
+from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
-from danvan.org.models import Area, Organization
+from danvan.org.models import PERMISSIONS, Area, Organization, Verb, scope_for
 from danvan.org.scopes import ReportingScope
+from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from .models import (
     LEVEL_RANK,
     RECOGNISED_STATUSES,
+    Appraisal,
     Field,
     Level,
     Practice,
+    PracticePhoto,
+    PracticeResult,
     PracticeStatus,
     Recognition,
     RecognitionKind,
@@ -72,14 +77,157 @@ def practices_for_user(
 
 
 def get_practice_for_user(user: User, pk: int | str) -> Practice:
-    try:
-        return (
-            Practice.objects.visible_to(user)
-            .select_related("organization", "organization__kind", "area", "subfield")
-            .get(pk=pk)
-        )
-    except (Practice.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Practice.objects.visible_to(user).select_related(
+            "organization", "organization__kind", "area", "subfield"
+        ),
+        pk,
+    )
+
+
+# --- Who may do what: each rule once, for the pages, the API and the services ---------------
+
+
+def registering_units(user: User) -> QuerySet[Organization]:
+    """The active units the user may register practices (and record adoptions) for."""
+    return organizations_user_may_edit(user)
+
+
+def may_register_practice(user: User, organization: Organization | None = None) -> bool:
+    """For this unit; without one, for any unit at all (the page then offers the form)."""
+    if organization is None:
+        return registering_units(user).exists()
+    return user_can(user, Verb.EDIT, organization)
+
+
+def may_edit_practice(user: User, practice: Practice) -> bool:
+    """The owning unit changes its record, its results and its photos."""
+    return user_can(user, Verb.EDIT, practice.organization)
+
+
+def may_edit_replication(user: User, replication: Replication) -> bool:
+    """The adopting unit adds the results of its adoption."""
+    return user_can(user, Verb.EDIT, replication.organization)
+
+
+def may_appraise_practice(user: User, practice: Practice) -> bool:
+    """Appraisal is done from above: by officers of a higher unit, not the practice's own."""
+    if user.is_superuser:
+        return True
+    parent = Organization.objects.parent_of(practice.organization)
+    return parent is not None and user_can(user, Verb.EDIT, parent)
+
+
+def may_see_appraisals(user: User, practice: Practice) -> bool:
+    """The scores are for the owning unit and for those who appraise it."""
+    return may_edit_practice(user, practice) or may_appraise_practice(user, practice)
+
+
+def may_decide_for(user: User, body: Organization) -> bool:
+    """Whether the user may record the decisions of this body."""
+    return user_can(user, Verb.EDIT, body)
+
+
+def may_decide_practice(
+    user: User, practice: Practice, decided_by: Organization | None = None
+) -> bool:
+    """Recognition, a raised level, a commendation or a refusal come from a higher unit —
+    and, with `decided_by`, from a body whose decisions the user may record."""
+    if decided_by is not None and not may_decide_for(user, decided_by):
+        return False
+    return may_appraise_practice(user, practice)
+
+
+def may_waive_appraisal(user: User, body: Organization | None = None) -> bool:
+    """Recognising without an appraisal is a leader's call (leader or administrator) of the
+    deciding body; without one, whether the user leads any unit (the form then offers it)."""
+    if body is not None:
+        return user_can(user, Verb.APPROVE, body)
+    return user.is_superuser or any(
+        Verb.APPROVE in PERMISSIONS[role] for _path, role, _area in scope_for(user).entries
+    )
+
+
+def adopting_units(user: User, practice: Practice) -> QuerySet[Organization]:
+    """The units the user may record an adoption for: theirs, other than the one that built it."""
+    return registering_units(user).exclude(pk=practice.organization_id)
+
+
+def may_replicate_practice(
+    user: User, practice: Practice, organization: Organization | None = None
+) -> bool:
+    """Whether the user may record that this unit (without one: any of theirs) adopted it."""
+    if organization is None:
+        return adopting_units(user, practice).exists()
+    return user_can(user, Verb.EDIT, organization)
+
+
+def practice_actions(user: User, practice: Practice) -> dict[str, bool]:
+    """What the practice's page and its API offer this user, given the practice's state."""
+    may_appraise = may_appraise_practice(user, practice)
+    undecided = practice.status in (PracticeStatus.REGISTERED, PracticeStatus.UNDER_APPRAISAL)
+    return {
+        "owner": may_edit_practice(user, practice),
+        "may_appraise": may_appraise and undecided,
+        "may_decide": may_appraise,
+        "may_replicate": practice.is_recognised and may_replicate_practice(user, practice),
+        "may_see_appraisals": may_see_appraisals(user, practice),
+    }
+
+
+# --- A practice's own records --------------------------------------------------------------
+
+
+def practice_results(practice: Practice) -> QuerySet[PracticeResult]:
+    """The practice's own measured results (an adoption's are with the adoption)."""
+    return practice.results.filter(replication__isnull=True)
+
+
+def practice_photos(practice: Practice) -> QuerySet[PracticePhoto]:
+    return practice.photos.all()
+
+
+def practice_recognitions(practice: Practice) -> QuerySet[Recognition]:
+    return practice.recognitions.select_related("decided_by")
+
+
+def appraisals_for_user(user: User, practice: Practice) -> list[Appraisal]:
+    """The appraisers' scores, to those who may see them; nothing to anyone else."""
+    if not may_see_appraisals(user, practice):
+        return []
+    return list(practice.appraisals.select_related("appraiser"))
+
+
+def adoption_count(practice: Practice) -> int:
+    return practice.replications.count()
+
+
+def replications_for_user(user: User, *, practice: int | None = None) -> QuerySet[Replication]:
+    """Adoptions of the practices the user may read."""
+    replications = Replication.objects.filter(
+        practice__in=Practice.objects.visible_to(user)
+    ).prefetch_related("results")
+    if practice is not None:
+        replications = replications.filter(practice_id=practice)
+    return replications.order_by("-adopted_on", "pk")
+
+
+def get_replication_for_user(user: User, pk: int | str) -> Replication:
+    return one_or_404(
+        Replication.objects.filter(practice__in=Practice.objects.visible_to(user)).select_related(
+            "practice", "organization"
+        ),
+        pk,
+    )
+
+
+def get_photo_for_user(user: Any, pk: int | str) -> PracticePhoto:
+    """A photo: anyone's for a practice on the public showcase, otherwise only within the
+    scope (an anonymous visitor sees the showcase's only)."""
+    readable = Q(practice__in=Practice.objects.public())
+    if user.is_authenticated:
+        readable |= Q(practice__in=Practice.objects.visible_to(user))
+    return one_or_404(PracticePhoto.objects.filter(readable).select_related("practice"), pk)
 
 
 def _reach_path() -> Any:
@@ -173,16 +321,13 @@ def not_yet_adopted_in_area(area: Area) -> QuerySet[Practice]:
 # --- Statistics ----------------------------------------------------------------------------
 
 
-def statistics(org_paths: list[str], period: periods.Period) -> dict[str, Any]:
-    """Figures for the subtrees of these organisations in a period, by field.
+def statistics(scope: ReportingScope, period: periods.Period) -> dict[str, Any]:
+    """Figures for the practices of units in the scope in a period, by field.
 
     registered: registered in the period; appraised: under appraisal or decided; recognised
     by level and commended: decisions in the period; replicated: adoptions in the period.
     """
-    in_scope = Q()
-    for path in org_paths:
-        in_scope |= Q(organization__path__startswith=path)
-    practices = Practice.objects.filter(in_scope)
+    practices = Practice.objects.filter(scope.q("organization"))
     in_period = {"registered_on__gte": period.start, "registered_on__lte": period.end}
     rows: dict[str, dict[str, int]] = {f: _empty() for f in Field.values}
     for row in practices.filter(**in_period).values("field").annotate(n=Count("pk")):
@@ -278,9 +423,6 @@ def public_practices(
 
 
 def get_public_practice(pk: int | str) -> Practice:
-    try:
-        return (
-            Practice.objects.public().select_related("organization", "area", "subfield").get(pk=pk)
-        )
-    except (Practice.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Practice.objects.public().select_related("organization", "area", "subfield"), pk
+    )

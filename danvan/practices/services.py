@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed, short_date
 from danvan.lib.images import process_photo
-from danvan.org.models import AreaLevel, Organization, Verb
-from danvan.org.selectors import user_can
+from danvan.org.models import AreaLevel, Organization
 
+from . import selectors
 from .measures import clean_as_of, clean_number
 from .models import (
     CRITERIA,
@@ -50,8 +50,9 @@ EDITABLE = {
 }  # fmt: skip
 
 
-def _require(actor: User | None, verb: str, org: Organization, message: str) -> None:
-    if actor is not None and not user_can(actor, verb, org):
+def _require(allowed: bool, message: str) -> None:
+    """Refuse with the message unless the selector's rule allowed it."""
+    if not allowed:
         raise PermissionDenied(message)
 
 
@@ -119,7 +120,10 @@ def practice_register(
 ) -> Practice:
     """A unit registers a model or typical example, with its measured results (dated today,
     or earlier when a paper registration is entered late)."""
-    _require(actor, Verb.EDIT, organization, _("You may not register practices for this unit."))
+    _require(
+        selectors.may_register_practice(actor, organization),
+        _("You may not register practices for this unit."),
+    )
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
@@ -152,7 +156,7 @@ def practice_register(
 @transaction.atomic
 def practice_update(*, actor: User, practice: Practice, **fields: Any) -> Practice:
     """The owning unit changes its record (the public flag too)."""
-    _require(actor, Verb.EDIT, practice.organization, _("You may not change this practice."))
+    _require(selectors.may_edit_practice(actor, practice), _("You may not change this practice."))
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
@@ -169,8 +173,12 @@ def result_add(
     *, actor: User, practice: Practice, replication: Replication | None = None, **row: Any
 ) -> PracticeResult:
     """A measured result of the practice, or of one unit's adoption of it."""
-    owner = replication.organization if replication else practice.organization
-    _require(actor, Verb.EDIT, owner, _("You may not add results here."))
+    allowed = (
+        selectors.may_edit_replication(actor, replication)
+        if replication
+        else selectors.may_edit_practice(actor, practice)
+    )
+    _require(allowed, _("You may not add results here."))
     return PracticeResult.objects.create(
         practice=practice, replication=replication, **_clean_result(row)
     )
@@ -181,7 +189,7 @@ def photo_add(
     *, actor: User, practice: Practice, upload: UploadedFile, caption: str = ""
 ) -> PracticePhoto:
     """A photo, resized and stripped of its metadata (place, camera, time) before saving."""
-    _require(actor, Verb.EDIT, practice.organization, _("You may not add photos here."))
+    _require(selectors.may_edit_practice(actor, practice), _("You may not add photos here."))
     try:
         content = process_photo(upload)
     except ValidationError as exc:
@@ -190,23 +198,6 @@ def photo_add(
     photo.image.save(content.name or "photo.jpg", content, save=False)
     photo.save()
     return photo
-
-
-def _parent(org: Organization) -> Organization | None:
-    return Organization.objects.parent_of(org)
-
-
-def user_may_appraise(actor: User, practice: Practice) -> bool:
-    """Appraisal is done from above: by officers of a higher unit, not the practice's own."""
-    if actor.is_superuser:
-        return True
-    parent = _parent(practice.organization)
-    return parent is not None and user_can(actor, Verb.EDIT, parent)
-
-
-def user_may_waive_appraisal(actor: User, body: Organization) -> bool:
-    """Recognising without an appraisal is a leader's call (leader or administrator)."""
-    return user_can(actor, Verb.APPROVE, body)
 
 
 def _lock(practice: Practice) -> None:
@@ -227,8 +218,10 @@ def appraisal_record(
     appraised_on: datetime.date | None = None,
 ) -> Appraisal:
     """An appraisal-team member scores the six criteria (0–10); the practice is under appraisal."""
-    if not user_may_appraise(actor, practice):
-        raise PermissionDenied(_("Practices are appraised by a higher unit's officers."))
+    _require(
+        selectors.may_appraise_practice(actor, practice),
+        _("Practices are appraised by a higher unit's officers."),
+    )
     _lock(practice)
     if practice.status not in (PracticeStatus.REGISTERED, PracticeStatus.UNDER_APPRAISAL):
         raise Conflict(_("This practice has already been decided on."))
@@ -246,14 +239,15 @@ def appraisal_record(
         ) % {"date": short_date(practice.registered_on)}
     if errors:
         raise ValidationError(errors)
-    appraisal, _created = Appraisal.objects.update_or_create(
-        practice=practice,
-        appraiser=actor,
-        defaults={**scores, "comments": comments.strip(), "appraised_on": appraised_on},
-    )
+    appraisal = Appraisal.objects.filter(practice=practice, appraiser=actor).first()
+    appraisal = appraisal or Appraisal(practice=practice, appraiser=actor)
+    fields: dict[str, Any] = {**scores, "comments": comments.strip(), "appraised_on": appraised_on}
+    for name, field_value in fields.items():
+        setattr(appraisal, name, field_value)
+    attributed(appraisal, actor, verb="appraised").save()
     if practice.status == PracticeStatus.REGISTERED:
         practice.status = PracticeStatus.UNDER_APPRAISAL
-        attributed(practice, actor).save()
+        attributed(practice, actor, verb="appraised").save()
     return appraisal
 
 
@@ -266,9 +260,12 @@ def level_of(org: Organization) -> str:
 
 
 def _require_decider(actor: User, practice: Practice, decided_by: Organization) -> None:
-    _require(actor, Verb.EDIT, decided_by, _("You may not record decisions of this body."))
-    if not user_may_appraise(actor, practice):
-        raise PermissionDenied(_("Practices are recognised by a higher unit."))
+    if not selectors.may_decide_practice(actor, practice, decided_by):
+        raise PermissionDenied(
+            _("Practices are recognised by a higher unit.")
+            if selectors.may_decide_for(actor, decided_by)
+            else _("You may not record decisions of this body.")
+        )
 
 
 def _current_level(practice: Practice) -> Recognition | None:
@@ -331,9 +328,12 @@ def _record(
     decided_on: datetime.date,
     decided_by: Organization,
     status: str,
+    verb: str,
     appraisal_waived_reason: str = "",
 ) -> Recognition:
-    recognition = Recognition.objects.create(
+    """The decision and the practice's new status, both in history with the act; the reason
+    is the leader's own why-no-appraisal, if any (the decision itself is in the record)."""
+    recognition = Recognition(
         practice=practice,
         kind=kind,
         level=level,
@@ -343,17 +343,10 @@ def _record(
         recorded_by=actor,
         appraisal_waived_reason=appraisal_waived_reason,
     )
+    reason = appraisal_waived_reason[:100]
+    attributed(recognition, actor, reason, verb=verb).save()
     practice.status = status
-    reason = _("%(what)s at %(level)s, decision %(number)s") % {
-        "what": RecognitionKind(kind).label,
-        "level": Level(level).label.lower(),
-        "number": decision_number.strip(),
-    }
-    if appraisal_waived_reason:
-        reason += " — " + _("without an appraisal: %(reason)s") % {
-            "reason": appraisal_waived_reason
-        }
-    attributed(practice, actor, reason[:100]).save()
+    attributed(practice, actor, reason, verb=verb).save()
     return recognition
 
 
@@ -387,7 +380,7 @@ def practice_recognise(
                                           "appraisal first, or a leader of the deciding body "
                                           "records why none is needed.")}
         )  # fmt: skip
-    elif not user_may_waive_appraisal(actor, decided_by):
+    elif not selectors.may_waive_appraisal(actor, decided_by):
         raise PermissionDenied(
             _("Only a leader of %(body)s may recognise a practice without an appraisal.")
             % {"body": decided_by.name}
@@ -400,7 +393,7 @@ def practice_recognise(
     return _record(
         actor=actor, practice=practice, kind=RecognitionKind.RECOGNITION, level=level,
         decision_number=decision_number, decided_on=decided_on, decided_by=decided_by,
-        status=PracticeStatus.RECOGNISED, appraisal_waived_reason=waived,
+        status=PracticeStatus.RECOGNISED, verb="recognised", appraisal_waived_reason=waived,
     )  # fmt: skip
 
 
@@ -440,7 +433,7 @@ def practice_raise_level(
     return _record(
         actor=actor, practice=practice, kind=RecognitionKind.RECOGNITION, level=level,
         decision_number=decision_number, decided_on=decided_on, decided_by=decided_by,
-        status=practice.status,
+        status=practice.status, verb="raised",
     )  # fmt: skip
 
 
@@ -471,7 +464,7 @@ def practice_commend(
     return _record(
         actor=actor, practice=practice, kind=RecognitionKind.COMMENDATION, level=level,
         decision_number=decision_number, decided_on=decided_on, decided_by=decided_by,
-        status=PracticeStatus.COMMENDED,
+        status=PracticeStatus.COMMENDED, verb="commended",
     )  # fmt: skip
 
 
@@ -485,7 +478,7 @@ def practice_not_recognise(*, actor: User, practice: Practice, decided_by: Organ
     if practice.status == PracticeStatus.NOT_RECOGNISED:
         raise Conflict(_("This practice is already recorded as not recognised."))
     practice.status = PracticeStatus.NOT_RECOGNISED
-    attributed(practice, actor, _("Not recognised")).save()
+    attributed(practice, actor, verb="not_recognised").save()
 
 
 def practice_decide(
@@ -529,7 +522,10 @@ def replication_record(
     results: list[dict[str, Any]] | None = None,
 ) -> Replication:
     """Another unit records that it adopted a recognised practice, with its own results."""
-    _require(actor, Verb.EDIT, organization, _("You may not record adoptions for this unit."))
+    _require(
+        selectors.may_replicate_practice(actor, practice, organization),
+        _("You may not record adoptions for this unit."),
+    )
     if not practice.is_recognised:
         raise Conflict(_("Only a recognised practice is replicated."))
     if organization.pk == practice.organization_id:
@@ -553,13 +549,14 @@ def replication_record(
     if Replication.objects.filter(practice=practice, organization=organization).exists():
         raise Conflict({"organization": _("This unit has already recorded its adoption.")})
     rows = [_clean_result(row) for row in results or []]
-    replication = Replication.objects.create(
+    replication = Replication(
         practice=practice,
         organization=organization,
         adopted_on=adopted_on,
         adaptation=adaptation.strip(),
         recorded_by=actor,
     )
+    attributed(replication, actor, verb="replicated").save()
     for row in rows:
         PracticeResult.objects.create(practice=practice, replication=replication, **row)
     return replication

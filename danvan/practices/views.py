@@ -31,8 +31,8 @@ from danvan.lib.web import (
     xlsx_response,
     year_param,
 )
-from danvan.org.models import PERMISSIONS, Area, Organization, Verb, scope_for
-from danvan.org.selectors import organizations_user_may_edit, user_can
+from danvan.org.models import Area, Organization
+from danvan.org.scopes import ReportingScope
 
 from . import exports, selectors, services
 from .forms import AppraisalForm, DecisionForm, PhotoForm, PracticeForm, ReplicationForm, ResultForm
@@ -42,7 +42,6 @@ from .models import (
     Level,
     Practice,
     PracticeKind,
-    PracticePhoto,
     PracticeStatus,
 )
 
@@ -79,7 +78,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
             "kinds": PracticeKind.choices,
             "statuses": PracticeStatus.choices,
             "query": query_without_page(request),
-            "can_register": organizations_user_may_edit(user).exists(),
+            "can_register": selectors.may_register_practice(user),
         },
     )
 
@@ -87,10 +86,9 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def practice_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    units = organizations_user_may_edit(user)
-    if not units.exists():
+    if not selectors.may_register_practice(user):
         raise PermissionDenied
-    form = PracticeForm(request.POST or None, organizations=units)
+    form = PracticeForm(request.POST or None, organizations=selectors.registering_units(user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         result = {k: data.pop(k) for k in ("metric", "value", "unit")}
@@ -109,7 +107,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
 def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     practice = selectors.get_practice_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, practice.organization):
+    if not selectors.may_edit_practice(user, practice):
         raise PermissionDenied
     names = [
         n for n in PracticeForm.base_fields if n not in ("organization", "metric", "value", "unit")
@@ -137,38 +135,36 @@ def _ten_items(practice: Any) -> list[tuple[str, str]]:
     return [(labels[n], getattr(practice, n)) for n in TEN_ITEMS]
 
 
-def _leads_a_unit(user: Any) -> bool:
-    """Whether the user is a leader (or administrator) somewhere: the decision form then
-    offers recognition without an appraisal; the service checks the deciding body itself."""
-    return user.is_superuser or any(
-        Verb.APPROVE in PERMISSIONS[role] for _path, role, _area in scope_for(user).entries
+def _decision_form(user: Any, data: Any = None) -> DecisionForm:
+    """The bodies the user records decisions for; the reason for doing without an appraisal
+    offered to leaders only (the service checks the deciding body itself)."""
+    return DecisionForm(
+        data,
+        bodies=selectors.registering_units(user),
+        may_waive=selectors.may_waive_appraisal(user),
     )
 
 
 def _detail_context(request: HttpRequest, practice: Any, **forms: Any) -> dict[str, Any]:
     user = current_user(request)
-    owner = user_can(user, Verb.EDIT, practice.organization)
-    may_appraise = services.user_may_appraise(user, practice)
-    bodies = organizations_user_may_edit(user)
-    adopters = organizations_user_may_edit(user).exclude(pk=practice.organization_id)
-    appraisals = list(practice.appraisals.select_related("appraiser"))
+    actions = selectors.practice_actions(user, practice)
+    adopters = selectors.adopting_units(user, practice)
     return {
         "practice": practice,
         "items": _ten_items(practice),
-        "results": practice.results.filter(replication__isnull=True),
-        "photos": practice.photos.all(),
-        "appraisals": appraisals if (owner or may_appraise) else [],
+        "results": selectors.practice_results(practice),
+        "photos": selectors.practice_photos(practice),
+        "appraisals": selectors.appraisals_for_user(user, practice),
         "criteria": CRITERIA,
-        "recognitions": practice.recognitions.select_related("decided_by"),
+        "recognitions": selectors.practice_recognitions(practice),
         "adoption": selectors.adoption(practice),
         "history": history_for(practice),
-        "owner": owner,
-        "may_appraise": may_appraise and practice.status in ("registered", "under_appraisal"),
-        "may_decide": may_appraise,
-        "may_replicate": practice.is_recognised and adopters.exists(),
+        "owner": actions["owner"],
+        "may_appraise": actions["may_appraise"],
+        "may_decide": actions["may_decide"],
+        "may_replicate": actions["may_replicate"],
         "appraisal_form": forms.get("appraisal_form") or AppraisalForm(),
-        "decision_form": forms.get("decision_form")
-        or DecisionForm(bodies=bodies, may_waive=_leads_a_unit(user)),
+        "decision_form": forms.get("decision_form") or _decision_form(user),
         "replication_form": forms.get("replication_form")
         or ReplicationForm(units=adopters, initial={"adopted_on": timezone.localdate()}),
         "result_form": forms.get("result_form")
@@ -189,7 +185,6 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Appraise, decide, replicate, add a result or a photo; errors re-render the page."""
     user = current_user(request)
     practice = selectors.get_practice_for_user(user, pk)
-    bodies = organizations_user_may_edit(user)
     forms: dict[str, Any] = {}
     status = 400
     try:
@@ -205,7 +200,7 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, _("Appraisal recorded."))
                 return redirect("practice_detail", pk=practice.pk)
         elif action == "decide":
-            form = DecisionForm(request.POST, bodies=bodies, may_waive=_leads_a_unit(user))
+            form = _decision_form(user, request.POST)
             forms["decision_form"] = form
             if form.is_valid():
                 data = dict(form.cleaned_data)
@@ -220,10 +215,7 @@ def practice_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, _("Decision recorded."))
                 return redirect("practice_detail", pk=practice.pk)
         elif action == "replicate":
-            form = ReplicationForm(
-                request.POST,
-                units=organizations_user_may_edit(user).exclude(pk=practice.organization_id),
-            )
+            form = ReplicationForm(request.POST, units=selectors.adopting_units(user, practice))
             forms["replication_form"] = form
             if form.is_valid():
                 data = dict(form.cleaned_data)
@@ -282,12 +274,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     except periods.PeriodError as exc:
         messages.error(request, str(exc))
         period = periods.parse(str(timezone.localdate().year))
-    paths = (
-        list(Organization.objects.filter(depth=1).values_list("path", flat=True))
-        if user.is_superuser
-        else scope_for(user).org_paths
-    )
-    figures = selectors.statistics(paths, period)
+    figures = selectors.statistics(ReportingScope.for_user(user), period)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             exports.statistics_xlsx(figures, period.code), f"thong-ke-{period.code}.xlsx"
@@ -301,14 +288,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A photo: public for showcased practices, otherwise only within the scope."""
-    item = PracticePhoto.objects.select_related("practice").filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    public = selectors.public_practices().filter(pk=item.practice_id).exists()
-    if not public:
-        if not request.user.is_authenticated:
-            raise Http404
-        selectors.get_practice_for_user(current_user(request), item.practice_id)
+    item = selectors.get_photo_for_user(request.user, pk)
     return FileResponse(item.image.open("rb"), content_type="image/jpeg")
 
 
@@ -336,9 +316,9 @@ def registration_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def practices_import(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    units = organizations_user_may_edit(user)
-    if not units.exists():
+    if not selectors.may_register_practice(user):
         raise PermissionDenied
+    units = selectors.registering_units(user)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -430,10 +410,10 @@ def showcase_detail(request: HttpRequest, pk: int, printable: bool = False) -> H
         {
             "practice": practice,
             "items": _ten_items(practice),
-            "results": practice.results.filter(replication__isnull=True),
-            "photos": practice.photos.all(),
-            "recognitions": practice.recognitions.select_related("decided_by"),
-            "adopted": practice.replications.count(),
+            "results": selectors.practice_results(practice),
+            "photos": selectors.practice_photos(practice),
+            "recognitions": selectors.practice_recognitions(practice),
+            "adopted": selectors.adoption_count(practice),
         },
     )
 

@@ -117,8 +117,9 @@ def test_recognition_is_raised_later_and_the_history_shows_each_step(world, tinh
         actor=tinh, practice=practice, recognised=True, decided_by=world.commission,
         level="province", decision_number="45-QĐ/TU",
     )  # fmt: skip
-    reasons = [h.history_change_reason for h in practice.history.all() if h.history_change_reason]
-    assert len(reasons) == 2 and "45-QĐ/TU" in reasons[0]
+    acts = [(h.history_verb, h.history_change_reason) for h in practice.history.all()]
+    # Newest first: raised, recognised, appraised, registered; a decision number is no reason.
+    assert acts == [("raised", None), ("recognised", None), ("appraised", None), ("", None)]
 
 
 def _jpeg() -> bytes:

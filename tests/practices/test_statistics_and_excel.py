@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from danvan.lib import periods
+from danvan.org.scopes import ReportingScope
 from danvan.practices import selectors, services
 from danvan.practices.models import Practice, Recognition
 from tests.conftest import World
@@ -50,8 +51,11 @@ def test_a_units_figures_equal_the_sum_over_its_children(world: World, tinh, pla
                 level=recognise_at, decision_number="1",
             )  # fmt: skip
     year = periods.parse(str(datetime.date.today().year))  # noqa: DTZ011
-    whole = selectors.statistics([world.commission.path], year)["total"]
-    parts = [selectors.statistics([p.path], year)["total"] for p in (world.party_a, world.party_b)]
+    whole = selectors.statistics(ReportingScope.of(world.commission), year)["total"]
+    parts = [
+        selectors.statistics(ReportingScope.of(p), year)["total"]
+        for p in (world.party_a, world.party_b)
+    ]
     for key, value in whole.items():
         assert value == sum(part[key] for part in parts), key
 

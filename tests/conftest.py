@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 
 from danvan.accounts.models import User
-from danvan.org import services
+from danvan.org import areas, services
 from danvan.org.models import Area, AreaLevel, Organization, OrganizationKind, Role
 from tests.factories import UserFactory, member
 
@@ -47,18 +47,18 @@ def make_user(email: str, **extra: object) -> User:
 
 @pytest.fixture
 def world(db: None) -> World:
-    province = services.area_create(
+    province = areas.area_create(
         actor=None, parent=None, code="40", name="Nghệ An", level=AreaLevel.PROVINCE
     )
-    commune_a = services.area_create(
+    commune_a = areas.area_create(
         actor=None, parent=province, code="16813", name="Xã Mường Xén",
         level=AreaLevel.COMMUNE, valid_from=REFORM,
     )  # fmt: skip
-    commune_b = services.area_create(
+    commune_b = areas.area_create(
         actor=None, parent=province, code="16816", name="Xã Mỹ Lý",
         level=AreaLevel.COMMUNE, valid_from=REFORM,
     )  # fmt: skip
-    old_district = services.area_create(
+    old_district = areas.area_create(
         actor=None, parent=province, code="417", name="Huyện Kỳ Sơn",
         level=AreaLevel.DISTRICT, valid_to=REFORM - datetime.timedelta(days=1),
     )  # fmt: skip

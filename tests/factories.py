@@ -16,6 +16,7 @@ import factory
 from danvan.accounts.models import User
 from danvan.documents import services as document_services
 from danvan.documents.models import Document, DocumentKind
+from danvan.org import areas as org_areas
 from danvan.org import services as org_services
 from danvan.org.models import Area, AreaLevel, Membership, Organization, OrganizationKind, Role
 from danvan.oversight import services as oversight_services
@@ -54,7 +55,7 @@ class AreaFactory(factory.Factory[Area]):
 
     @classmethod
     def _create(cls, model_class: type[Area], **kwargs: Any) -> Area:
-        return org_services.area_create(actor=None, **kwargs)
+        return org_areas.area_create(actor=None, **kwargs)
 
 
 class OrganizationFactory(factory.Factory[Organization]):

@@ -11,6 +11,9 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from danvan.lib.history import VerbHistory
 
 
 class UserManager(BaseUserManager["User"]):
@@ -94,6 +97,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    # Who revoked a token, and when, is kept; the key's hash and each use are not.
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["key_hash", "last_used_at"])
 
     class Meta:
         verbose_name = _("API token")

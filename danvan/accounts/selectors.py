@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from danvan.lib.records import one_or_404
 
 from .models import ApiToken, User
 
@@ -25,13 +26,15 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def account_with_email(email: str) -> User | None:
+    """The account signing in with this address (addresses match whatever their case)."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
 
 
 def get_token_for_user(user: User, pk: int | str) -> ApiToken:
     """One of the user's own tokens; anyone else's answers 404, like one that does not exist."""
-    try:
-        return ApiToken.objects.get(pk=pk, user_id=user.pk)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(ApiToken.objects.filter(user_id=user.pk), pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.lib.errors import Conflict
+from danvan.lib.history import attributed
 
 from .models import ApiToken, User, hash_token
 
@@ -25,7 +26,8 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
             {"name": _("Keep the name to %(n)d characters at most.") % {"n": longest}}
         )
     raw = ApiToken.generate_raw()
-    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8])
+    token = attributed(ApiToken(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8]), user)
+    token.save()
     return token, raw
 
 
@@ -43,7 +45,7 @@ def token_revoke(*, user: User, token: ApiToken, strict: bool = False) -> ApiTok
             raise Conflict(_("This token is already revoked."))
         return token
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    attributed(token, user, verb="revoked").save(update_fields=["revoked_at"])
     return token
 
 

@@ -17,8 +17,8 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.lib.api import Pages, Patch, request_user
 
-from . import selectors, services
-from .models import Area, Invitation, Membership, Organization, OrganizationKind, Verb
+from . import areas, selectors, services
+from .models import Area, Invitation, Organization, OrganizationKind
 
 router = Router()
 
@@ -122,10 +122,10 @@ def list_areas(request: HttpRequest, filters: Query[AreaFilter]) -> Any:
         if filters.parent_id
         else None
     )
-    areas = selectors.areas_for_user(
+    found = selectors.areas_for_user(
         user, q=filters.q, level=filters.level, parent=parent, valid_on=filters.valid_on
     )
-    return _with_parent_id(areas, Area).prefetch_related("successors")
+    return _with_parent_id(found, Area).prefetch_related("successors")
 
 
 @router.get("/areas/{area_id}", response=AreaOut, tags=["areas"])
@@ -151,7 +151,7 @@ def create_area(request: HttpRequest, payload: AreaIn) -> Any:
         else None
     )
     successors = _areas(user, data.pop("successor_ids"))
-    area = services.area_create(actor=user, parent=parent, successors=successors, **data)
+    area = areas.area_create(actor=user, parent=parent, successors=successors, **data)
     return Status(201, _area_out(user, area.pk))
 
 
@@ -170,7 +170,7 @@ def update_area(request: HttpRequest, area_id: int, payload: AreaPatch) -> Any:
         )
     if "successor_ids" in data:
         extra["successors"] = _areas(user, data.pop("successor_ids") or [])
-    services.area_update(actor=user, area=area, **extra, **data)
+    areas.area_update(actor=user, area=area, **extra, **data)
     return _area_out(user, area.pk)
 
 
@@ -420,9 +420,7 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> Any:
     membership = services.membership_create_by_email(
         actor=user, email=payload.user_email, organization=org, role=payload.role
     )
-    return Status(
-        201, Membership.objects.select_related("user", "organization").get(pk=membership.pk)
-    )
+    return Status(201, selectors.get_membership_for_user(user, membership.pk))
 
 
 @router.patch("/memberships/{membership_id}", response=MembershipOut, tags=["memberships"])
@@ -433,7 +431,7 @@ def update_membership(request: HttpRequest, membership_id: int, payload: Members
         services.membership_change_role(actor=user, membership=membership, role=payload.role)
     if payload.ended:
         services.membership_end(actor=user, membership=membership)
-    return Membership.objects.select_related("user", "organization").get(pk=membership.pk)
+    return selectors.get_membership_for_user(user, membership.pk)
 
 
 # --- Invitations ---------------------------------------------------------------------------
@@ -468,7 +466,7 @@ class InvitationIn(Schema):
 def _administered(user: User, org_id: int) -> Organization:
     """An organisation in scope (else 404) whose members the user manages (else 403)."""
     org = selectors.get_organization_for_user(user, org_id)
-    if not selectors.user_can(user, Verb.ADMINISTER, org):
+    if not selectors.may_manage_members(user, org):
         raise PermissionDenied(_("You may not manage the members of this organisation."))
     return org
 
@@ -517,7 +515,6 @@ def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Any:
     invitation = selectors.get_invitation_by_token(payload.token)
     if invitation is None:
         raise Http404
-    membership = services.invitation_accept(invitation=invitation, user=request_user(request))
-    return Status(
-        201, Membership.objects.select_related("user", "organization").get(pk=membership.pk)
-    )
+    user = request_user(request)
+    membership = services.invitation_accept(invitation=invitation, user=user)
+    return Status(201, selectors.get_membership_for_user(user, membership.pk))

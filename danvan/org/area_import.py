@@ -27,8 +27,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, Ward
 
+from .areas import area_create
 from .models import LEVEL_DEPTH, Area, AreaLevel
-from .services import area_create
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User

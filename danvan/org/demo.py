@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.accounts.models import ApiToken, User
 
-from . import services
+from . import areas, services
 from .area_import import REFORM_DAY, areas_load_current
 from .kinds import ensure_kinds
 from .models import Area, AreaLevel, Invitation, Membership, Organization, OrganizationKind, Role
@@ -96,6 +96,7 @@ ACCOUNTS = [
 
 def reset() -> None:
     """Remove everything this app's demo made (and any other rows of these tables)."""
+    Invitation.history.all().delete()
     Invitation.objects.all().delete()
     Membership.history.all().delete()
     Membership.objects.all().delete()
@@ -105,6 +106,7 @@ def reset() -> None:
         Organization.objects.update(successor=None)
         model.objects.order_by("-depth").delete()
     TOTPDevice.objects.all().delete()
+    ApiToken.history.all().delete()
     ApiToken.objects.all().delete()
     User.objects.all().delete()
 
@@ -144,7 +146,7 @@ def load(out: TextIO) -> None:
 
 def _load_history(province: Area, today: dict[str, Area]) -> None:
     for code, name, communes in OLD_DISTRICTS:
-        district = services.area_create(
+        district = areas.area_create(
             actor=None,
             parent=province,
             code=code,
@@ -153,7 +155,7 @@ def _load_history(province: Area, today: dict[str, Area]) -> None:
             valid_to=LAST_OLD_DAY,
         )
         for commune_code, commune_name, successor in communes:
-            old = services.area_create(
+            old = areas.area_create(
                 actor=None,
                 parent=district,
                 code=commune_code,
@@ -174,7 +176,7 @@ def _load_facts(province: Area, today: dict[str, Area]) -> None:
     for code in BORDER_COMMUNES:
         Area.objects.filter(pk=today[code].pk).update(is_border=True)
     for commune, code, name in VILLAGES:
-        services.area_create(
+        areas.area_create(
             actor=None,
             parent=today[commune],
             code=code,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from danvan.lib.history import VerbHistory
 from danvan.lib.text import fold
 
 if TYPE_CHECKING:
@@ -193,7 +194,9 @@ class Area(MP_Node):
     is_border = models.BooleanField(_("border area"), default=False)
     search_name = models.CharField(max_length=250, editable=False, db_index=True)
 
-    history = HistoricalRecords(m2m_fields=[successors], excluded_fields=["search_name"])
+    history = HistoricalRecords(
+        bases=[VerbHistory], m2m_fields=[successors], excluded_fields=["search_name"]
+    )
     objects = AreaManager()
 
     class Meta:
@@ -239,7 +242,7 @@ class OrganizationKind(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         verbose_name = _("organisation kind")
@@ -295,7 +298,7 @@ class Organization(MP_Node):
     )
     search_name = models.CharField(max_length=300, editable=False, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["search_name"])
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["search_name"])
     objects = OrganizationManager()
 
     class Meta:
@@ -326,11 +329,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         """The one rule for memberships: those of organisations the user sees, and their own."""
         if user.is_superuser:
             return self.all()
-        paths = scope_for(user).org_paths
-        condition = Q(user_id=user.pk)
-        for path in paths:
-            condition |= Q(organization__path__startswith=path)
-        return self.filter(condition)
+        return self.filter(_in_scope(user, "organization") | Q(user_id=user.pk))
 
 
 class Membership(models.Model):
@@ -352,7 +351,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
@@ -373,6 +372,14 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def visible_to(self, user: User) -> InvitationQuerySet:
+        """The one rule for invitations: those into organisations the user sees."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(_in_scope(user, "organization"))
 
 
 class Invitation(models.Model):
@@ -397,6 +404,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    # The token's hash stays out of the history: it is a key, not a fact of the record.
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["token_hash"])
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
@@ -430,6 +441,13 @@ class Invitation(models.Model):
 
 
 # --- A user's scope, cached per request -----------------------------------------------------
+
+
+def _in_scope(user: User, field: str) -> Q:
+    """The shared scope expression: a foreign key to Organization lies in the user's scope."""
+    from .scopes import ReportingScope  # scopes reads this module's trees
+
+    return ReportingScope.for_user(user).q(field)
 
 
 class Scope:

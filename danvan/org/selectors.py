@@ -6,9 +6,9 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from danvan.lib.history import HistoryEntry, history_for_many
+from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
 
 from .models import (
@@ -70,26 +70,8 @@ def _area_register_paths(user: User) -> list[str]:
     ]
 
 
-def user_can_administer_area(user: User, area: Area | None) -> bool:
-    """Whether the user may register or change areas here (None: a new top-level area)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if area is None:
-        return False
-    return any(area.path.startswith(path) for path in _area_register_paths(user))
-
-
-def user_registers_areas(user: User) -> bool:
-    return user.is_superuser or bool(_area_register_paths(user))
-
-
-def _matching(qs: QuerySet, q: str) -> QuerySet:
-    """Rows whose folded name holds every word of the query: «muong xen» finds «Mường Xén»."""
-    for word in fold(q).split():
-        qs = qs.filter(search_name__contains=word)
-    return qs
+def _signed_in(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
 
 
 def roles_user_may_grant(user: User, organization: Organization) -> list[tuple[str, Any]]:
@@ -102,6 +84,77 @@ def roles_user_may_grant(user: User, organization: Organization) -> list[tuple[s
     if own is None:
         return []
     return [(v, label) for v, label in Role.choices if ROLE_RANK[Role(v)] >= ROLE_RANK[Role(own)]]
+
+
+# --- What a user may do: asked by pages to show a button, by services to refuse -------------
+
+
+def may_add_area(user: User, parent: Area | None) -> bool:
+    """Register an area under this parent (None: a new province at the top)."""
+    if not _signed_in(user):
+        return False
+    if user.is_superuser:
+        return True
+    if parent is None:
+        return False
+    return any(parent.path.startswith(path) for path in _area_register_paths(user))
+
+
+def may_edit_area(user: User, area: Area) -> bool:
+    """Change an area's facts, successors or place in the tree."""
+    return may_add_area(user, area)
+
+
+def may_import_areas(user: User) -> bool:
+    """Import areas from a file: somewhere the user registers areas."""
+    return user.is_superuser or bool(_area_register_paths(user))
+
+
+def may_add_organization(user: User, parent: Organization | None) -> bool:
+    """Register a unit under this parent, or move one there (None: at the top)."""
+    if parent is None:
+        return user.is_superuser
+    return user_can(user, Verb.ADMINISTER, parent)
+
+
+def may_edit_organization(user: User, org: Organization) -> bool:
+    """Change an organisation's details, or move it (to a parent the user may add units to)."""
+    return user_can(user, Verb.ADMINISTER, org)
+
+
+def may_dissolve_organization(user: User, org: Organization) -> bool:
+    return user_can(user, Verb.ADMINISTER, org)
+
+
+def may_manage_members(user: User, org: Organization) -> bool:
+    """Add, change and end members and see the invitations sent into the organisation."""
+    return user_can(user, Verb.ADMINISTER, org)
+
+
+def may_grant_role(user: User, org: Organization, role: str) -> bool:
+    """Give (or take) this role here: the user manages the members, and it is not above theirs."""
+    return role in {value for value, _label in roles_user_may_grant(user, org)}
+
+
+def may_invite(user: User, org: Organization) -> bool:
+    """Invite someone into the organisation with some role."""
+    return bool(roles_user_may_grant(user, org))
+
+
+def may_manage_membership(user: User, membership: Membership) -> bool:
+    """Change the role of this member or end the membership: their role is not above the user's."""
+    return may_grant_role(user, membership.organization, membership.role)
+
+
+def may_revoke_invitation(user: User, invitation: Invitation) -> bool:
+    return may_grant_role(user, invitation.organization, invitation.role)
+
+
+def _matching(qs: QuerySet, q: str) -> QuerySet:
+    """Rows whose folded name holds every word of the query: «muong xen» finds «Mường Xén»."""
+    for word in fold(q).split():
+        qs = qs.filter(search_name__contains=word)
+    return qs
 
 
 # --- Areas ---------------------------------------------------------------------------------
@@ -129,10 +182,7 @@ def areas_for_user(
 
 
 def get_area_for_user(user: User, pk: int | str) -> Area:
-    try:
-        return Area.objects.visible_to(user).get(pk=pk)
-    except (Area.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(Area.objects.visible_to(user), pk)
 
 
 def area_ancestors(area: Area) -> list[Area]:
@@ -182,14 +232,9 @@ def _top_of(qs: QuerySet, user: User, what: str) -> QuerySet:
 
 
 def get_organization_for_user(user: User, pk: int | str) -> Organization:
-    try:
-        return (
-            Organization.objects.visible_to(user)
-            .select_related("kind", "area", "successor")
-            .get(pk=pk)
-        )
-    except (Organization.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Organization.objects.visible_to(user).select_related("kind", "area", "successor"), pk
+    )
 
 
 def organization_ancestors_for_user(user: User, org: Organization) -> list[Organization]:
@@ -263,10 +308,9 @@ def memberships_for_user(
 
 
 def get_membership_for_user(user: User, pk: int | str) -> Membership:
-    try:
-        return Membership.objects.visible_to(user).select_related("user", "organization").get(pk=pk)
-    except (Membership.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Membership.objects.visible_to(user).select_related("user", "organization"), pk
+    )
 
 
 def invitations_for_organization(org: Organization) -> QuerySet[Invitation]:
@@ -275,12 +319,9 @@ def invitations_for_organization(org: Organization) -> QuerySet[Invitation]:
 
 def get_invitation_for_user(user: User, pk: int | str) -> Invitation:
     """An invitation into an organisation the user sees; 404 otherwise."""
-    try:
-        return Invitation.objects.select_related("organization", "invited_by").get(
-            pk=pk, organization__in=Organization.objects.visible_to(user)
-        )
-    except (Invitation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Invitation.objects.visible_to(user).select_related("organization", "invited_by"), pk
+    )
 
 
 def get_invitation_by_token(raw_token: str) -> Invitation | None:

@@ -1,4 +1,4 @@
-"""Writes to areas, organisations, memberships and invitations.
+"""Writes to organisations, memberships and invitations (areas are in `areas.py`).
 
 Every function is keyword-only, runs in one transaction, checks the actor's permission and
 refuses bad input with a ValidationError that says what to fix.
@@ -26,285 +26,25 @@ from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed, short_date
 
 from .models import (
-    LEVEL_DEPTH,
-    ROLE_RANK,
     Area,
-    AreaLevel,
     Invitation,
     Membership,
     Organization,
     OrganizationKind,
     Role,
-    Verb,
     forget_scope,
-    scope_for,
 )
-from .selectors import user_can, user_can_administer_area
+from .selectors import (
+    may_add_organization,
+    may_dissolve_organization,
+    may_edit_organization,
+    may_grant_role,
+    may_manage_members,
+)
+from .writes import clean_fields, locked
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
-
-
-def _locked(node: Any) -> Any:
-    """The node fresh from the database and locked, so concurrent children get distinct paths."""
-    return type(node).objects.select_for_update().get(pk=node.pk)
-
-
-def _clean_fields(model: Any, fields: dict[str, Any]) -> None:
-    """Check plain values against the model's own rules (required, length, e-mail, range)."""
-    errors: dict[str, list[str]] = {}
-    for name, value in fields.items():
-        field = model._meta.get_field(name)
-        if field.is_relation:
-            continue
-        try:
-            field.clean(value, None)
-        except ValidationError as exc:
-            errors[name] = exc.messages
-    if errors:
-        raise ValidationError(errors)
-
-
-def _ranges_overlap(
-    a_from: datetime.date | None,
-    a_to: datetime.date | None,
-    b_from: datetime.date | None,
-    b_to: datetime.date | None,
-) -> bool:
-    lo = datetime.date.min
-    hi = datetime.date.max
-    return (a_from or lo) <= (b_to or hi) and (b_from or lo) <= (a_to or hi)
-
-
-# --- Areas ---------------------------------------------------------------------------------
-
-
-def _check_area(
-    *,
-    area: Area | None,
-    parent: Area | None,
-    code: str,
-    level: str,
-    valid_from: datetime.date | None,
-    valid_to: datetime.date | None,
-) -> None:
-    """Refuse an area that would break the tree, the dates or the codes."""
-    errors: dict[str, str] = {}
-    if level not in AreaLevel.values:
-        errors["level"] = _("Choose one of: province, district, commune, village.")
-    if not code.strip():
-        errors["code"] = _("Enter the official code.")
-    if valid_from and valid_to and valid_to < valid_from:
-        errors["valid_to"] = _("“Valid to” must not be before “valid from”.")
-    if parent is None and level and level != AreaLevel.PROVINCE and level in AreaLevel.values:
-        errors["parent"] = _("Only a province can stand at the top; choose the parent area.")
-    if parent is not None and level in AreaLevel.values:
-        if LEVEL_DEPTH[AreaLevel(level)] <= LEVEL_DEPTH[AreaLevel(parent.level)]:
-            errors["level"] = _("A %(level)s cannot stand under a %(parent_level)s.") % {
-                "level": AreaLevel(level).label,
-                "parent_level": AreaLevel(parent.level).label,
-            }
-        if area is not None and parent.path.startswith(area.path):
-            errors["parent"] = _(
-                "An area cannot be placed under itself or one of its own sub-areas."
-            )
-        starts_early = parent.valid_from and (valid_from is None or valid_from < parent.valid_from)
-        ends_late = parent.valid_to and (valid_to is None or valid_to > parent.valid_to)
-        if starts_early or ends_late:
-            errors["valid_from" if starts_early else "valid_to"] = _(
-                "The area must be valid within its parent %(parent)s (%(start)s – %(end)s)."
-            ) % {
-                "parent": parent.name,
-                "start": short_date(parent.valid_from),
-                "end": short_date(parent.valid_to),
-            }
-    if code.strip():
-        clashes = Area.objects.filter(code=code.strip())
-        if area is not None:
-            clashes = clashes.exclude(pk=area.pk)
-        for other in clashes:
-            if _ranges_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
-                errors["code"] = _(
-                    "Code %(code)s is already used by %(name)s, valid %(start)s – %(end)s. "
-                    "Two areas may share a code only at different times."
-                ) % {
-                    "code": code,
-                    "name": other.name,
-                    "start": short_date(other.valid_from),
-                    "end": short_date(other.valid_to),
-                }
-                break
-    if errors:
-        raise ValidationError(errors)
-
-
-def _check_successors(area: Area, successors: list[Area]) -> None:
-    """Successors take over when the area ends, so they must exist the day after."""
-    if not successors:
-        return
-    if area.valid_to is None:
-        raise ValidationError(
-            {"successors": _("Only an area that has ended has successors: set “valid to” first.")}
-        )
-    day_after = area.valid_to + datetime.timedelta(days=1)
-    for successor in successors:
-        if successor.pk == area.pk or not successor.is_valid_on(day_after):
-            raise ValidationError(
-                {
-                    "successors": _(
-                        "%(successor)s is not valid on %(day)s, the day after %(area)s ended."
-                    )
-                    % {"successor": successor.name, "day": short_date(day_after), "area": area.name}
-                }
-            )
-
-
-def _check_dependents(area: Area, level: str, valid_from: Any, valid_to: Any) -> None:
-    """A change of level or dates must still hold the sub-areas and the active organisations."""
-    children = Area.objects.children_of(area)
-    for child in children:
-        if LEVEL_DEPTH[AreaLevel(child.level)] <= LEVEL_DEPTH[AreaLevel(level)]:
-            raise ValidationError(
-                {"level": _("%(child)s (%(child_level)s) stands under this area; "
-                            "its level must stay above that.") % {
-                    "child": child.name, "child_level": AreaLevel(child.level).label}}
-            )  # fmt: skip
-        early = valid_from and (child.valid_from is None or child.valid_from < valid_from)
-        late = valid_to and (child.valid_to is None or child.valid_to > valid_to)
-        if early or late:
-            raise ValidationError(
-                {"valid_from" if early else "valid_to": _(
-                    "The sub-area %(child)s is valid %(start)s – %(end)s, outside these dates; "
-                    "change it first.") % {"child": child.name, "start": short_date(child.valid_from),
-                                           "end": short_date(child.valid_to)}}
-            )  # fmt: skip
-    today = timezone.localdate()
-    probe = Area(valid_from=valid_from, valid_to=valid_to)
-    if not probe.is_valid_on(today):
-        active = Organization.objects.active().filter(area=area).first()
-        if active is not None:
-            raise ValidationError(
-                {"valid_to": _("%(org)s is active in this area; move or dissolve it first.")
-                 % {"org": active.name}}
-            )  # fmt: skip
-
-
-@transaction.atomic
-def area_create(
-    *,
-    actor: User | None,
-    parent: Area | None,
-    code: str,
-    name: str,
-    level: str,
-    valid_from: datetime.date | None = None,
-    valid_to: datetime.date | None = None,
-    population: int | None = None,
-    ethnic_minority_pct: Any = None,
-    is_border: bool = False,
-    successors: list[Area] | None = None,
-) -> Area:
-    """Register an administrative unit under its parent (None: a province at the top)."""
-    if actor is not None and not user_can_administer_area(actor, parent):
-        raise PermissionDenied(_("You may not register areas here."))
-    if not name.strip():
-        raise ValidationError({"name": _("Enter the name.")})
-    _check_area(
-        area=None,
-        parent=parent,
-        code=code,
-        level=level,
-        valid_from=valid_from,
-        valid_to=valid_to,
-    )
-    fields = {
-        "code": code.strip(),
-        "name": name.strip(),
-        "level": level,
-        "valid_from": valid_from,
-        "valid_to": valid_to,
-        "population": population,
-        "ethnic_minority_pct": ethnic_minority_pct,
-        "is_border": is_border,
-    }
-    _clean_fields(Area, fields)
-    new = attributed(Area(**fields), actor)
-    if parent is not None:
-        parent = _locked(parent)
-    area = (
-        Area.objects.add_child(parent, instance=new)
-        if parent is not None
-        else Area.objects.add_root(instance=new)
-    )
-    if successors:
-        _check_successors(area, successors)
-        area.successors.set(successors)
-    return area
-
-
-@transaction.atomic
-def area_update(
-    *,
-    actor: User | None,
-    area: Area,
-    parent: Area | bool | None = False,
-    successors: list[Area] | None = None,
-    **fields: Any,
-) -> Area:
-    """Change an area's facts; `parent` (an Area, or None for the top) moves it."""
-    if actor is not None and not user_can_administer_area(actor, area):
-        raise PermissionDenied(_("You may not change this area."))
-    area = _locked(area)
-    allowed = {
-        "code",
-        "name",
-        "level",
-        "valid_from",
-        "valid_to",
-        "population",
-        "ethnic_minority_pct",
-        "is_border",
-    }
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
-    new_parent = Area.objects.parent_of(area) if parent is False else parent
-    assert new_parent is None or isinstance(new_parent, Area)
-    if (
-        parent is not False
-        and actor is not None
-        and not user_can_administer_area(actor, new_parent)
-    ):
-        raise PermissionDenied(_("You may not move the area there."))
-    merged = {f: fields.get(f, getattr(area, f)) for f in allowed}
-    _clean_fields(Area, merged)
-    if not str(merged["name"]).strip():
-        raise ValidationError({"name": _("Enter the name.")})
-    _check_area(
-        area=area,
-        parent=new_parent,
-        code=str(merged["code"]),
-        level=str(merged["level"]),
-        valid_from=merged["valid_from"],
-        valid_to=merged["valid_to"],
-    )
-    _check_dependents(area, str(merged["level"]), merged["valid_from"], merged["valid_to"])
-    if parent is not False and new_parent != Area.objects.parent_of(area):
-        if new_parent is None:
-            Area.objects.move(area, Area.objects.get_root_nodes().first(), "last-sibling")
-        else:
-            Area.objects.move(area, new_parent, "last-child")
-        area.refresh_from_db()
-        area._change_reason = _("Moved under %(parent)s") % {  # type: ignore[attr-defined]
-            "parent": new_parent.name if new_parent else "—"
-        }
-    for field, value in merged.items():
-        setattr(area, field, value.strip() if isinstance(value, str) else value)
-    attributed(area, actor).save()
-    if successors is not None:
-        _check_successors(area, successors)
-        area.successors.set(successors)
-    return area
 
 
 # --- Organisations -------------------------------------------------------------------------
@@ -384,10 +124,8 @@ def organization_create(
     A unit that no longer exists may be registered for the record with its dissolution
     date and successor; its area must have been valid on that date.
     """
-    if actor is not None:
-        allowed = actor.is_superuser if parent is None else user_can(actor, Verb.ADMINISTER, parent)
-        if not allowed:
-            raise PermissionDenied(_("You may not register organisations here."))
+    if actor is not None and not may_add_organization(actor, parent):
+        raise PermissionDenied(_("You may not register organisations here."))
     if not name.strip():
         raise ValidationError({"name": _("Enter the name.")})
     _check_organization(org=None, parent=parent, kind=kind, area=area, dissolved_on=dissolved_on)
@@ -406,11 +144,11 @@ def organization_create(
         "dissolved_on": dissolved_on,
         "successor": successor,
     }
-    _clean_fields(Organization, fields)
+    clean_fields(Organization, fields)
     new = attributed(Organization(**fields), actor)
     if parent is None:
         return Organization.objects.add_root(instance=new)
-    return Organization.objects.add_child(_locked(parent), instance=new)
+    return Organization.objects.add_child(locked(parent), instance=new)
 
 
 @transaction.atomic
@@ -422,9 +160,9 @@ def organization_update(
     **fields: Any,
 ) -> Organization:
     """Change an organisation's details; `parent` moves it in the tree."""
-    if actor is not None and not user_can(actor, Verb.ADMINISTER, org):
+    if actor is not None and not may_edit_organization(actor, org):
         raise PermissionDenied(_("You may not change this organisation."))
-    org = _locked(org)
+    org = locked(org)
     allowed = {
         "name",
         "abbreviation",
@@ -441,15 +179,9 @@ def organization_update(
     new_parent = Organization.objects.parent_of(org) if parent is False else parent
     assert new_parent is None or isinstance(new_parent, Organization)
     moving = parent is not False and new_parent != Organization.objects.parent_of(org)
-    if moving and actor is not None:
-        may_move = (
-            actor.is_superuser
-            if new_parent is None
-            else user_can(actor, Verb.ADMINISTER, new_parent)
-        )
-        if not may_move:
-            raise PermissionDenied(_("You may not move the organisation there."))
-    _clean_fields(Organization, fields)
+    if moving and actor is not None and not may_add_organization(actor, new_parent):
+        raise PermissionDenied(_("You may not move the organisation there."))
+    clean_fields(Organization, fields)
     name = str(fields.get("name", org.name)).strip()
     if not name:
         raise ValidationError({"name": _("Enter the name.")})
@@ -470,12 +202,9 @@ def organization_update(
         else:
             Organization.objects.move(org, new_parent, "last-child")
         org.refresh_from_db()
-        org._change_reason = _("Moved under %(parent)s") % {  # type: ignore[attr-defined]
-            "parent": new_parent.name if new_parent else "—"
-        }
     for field, value in fields.items():
         setattr(org, field, value.strip() if isinstance(value, str) else value)
-    attributed(org, actor).save()
+    attributed(org, actor, verb="moved" if moving else "").save()
     return org
 
 
@@ -488,9 +217,9 @@ def organization_dissolve(
     successor: Organization | None = None,
 ) -> Organization:
     """Mark an organisation dissolved (kept, never deleted); its memberships end that day."""
-    if actor is not None and not user_can(actor, Verb.ADMINISTER, org):
+    if actor is not None and not may_dissolve_organization(actor, org):
         raise PermissionDenied(_("You may not dissolve this organisation."))
-    org = _locked(org)
+    org = locked(org)
     if not org.is_active:
         raise ValidationError(_("%(org)s is already dissolved.") % {"org": org.name})
     _check_dates(established_on=org.established_on, dissolved_on=dissolved_on)
@@ -507,10 +236,10 @@ def organization_dissolve(
             raise ValidationError({"successor": _("The successor must be active.")})
     org.dissolved_on = dissolved_on
     org.successor = successor
-    attributed(org, actor).save()
+    attributed(org, actor, verb="dissolved").save()
     for membership in Membership.objects.active().filter(organization=org):
         membership.ended_on = dissolved_on
-        attributed(membership, actor).save()
+        attributed(membership, actor, verb="revoked").save()
     return org
 
 
@@ -523,12 +252,11 @@ def _check_may_grant(
     """The actor administers here and the role is not above their own."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role: %(roles)s.") % {"roles": _role_list()}})
-    if actor is None or actor.is_superuser:
+    if actor is None:
         return
-    if not user_can(actor, Verb.ADMINISTER, organization):
+    if not may_manage_members(actor, organization):
         raise PermissionDenied(_("You may not manage the members of this organisation."))
-    own = scope_for(actor).best_role_on(organization.path)
-    if own is None or ROLE_RANK[Role(role)] < ROLE_RANK[Role(own)]:
+    if not may_grant_role(actor, organization, role):
         if granting:
             raise PermissionDenied(_("You may not grant a role above your own."))
         raise PermissionDenied(_("You may not manage a member whose role is above yours."))
@@ -609,7 +337,7 @@ def membership_end(
         raise ValidationError(_("This membership has already ended."))
     _check_may_grant(actor, membership.organization, membership.role, granting=False)
     membership.ended_on = ended_on or timezone.localdate()
-    attributed(membership, actor).save()
+    attributed(membership, actor, verb="revoked").save()
     forget_scope(membership.user)
     return membership
 
@@ -660,14 +388,18 @@ def invitation_create(
              % {"email": email}}
         )  # fmt: skip
     raw = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        email=email,
-        organization=organization,
-        role=role,
-        token_hash=Invitation.hash(raw),
-        invited_by=actor,
-        expires_at=timezone.now() + timedelta(days=settings.DANVAN_INVITATION_DAYS),
+    invitation = attributed(
+        Invitation(
+            email=email,
+            organization=organization,
+            role=role,
+            token_hash=Invitation.hash(raw),
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.DANVAN_INVITATION_DAYS),
+        ),
+        actor,
     )
+    invitation.save()
     # The address the inviter used, so the link works however the site is reached.
     link = f"{(site_url or settings.SITE_URL).rstrip('/')}/invitations/{raw}/"
     context = {"invitation": invitation, "link": link, "actor": actor}
@@ -683,7 +415,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     if not invitation.is_usable:
         raise Conflict(_("This invitation can no longer be used."))
     invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    attributed(invitation, actor, verb="revoked").save(update_fields=["revoked_at"])
     return invitation
 
 
@@ -722,5 +454,5 @@ def invitation_accept(
         actor=None, user=user, organization=invitation.organization, role=invitation.role
     )
     invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    attributed(invitation, user).save(update_fields=["accepted_at"])
     return membership

@@ -6,21 +6,22 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from danvan.accounts.selectors import account_with_email
 from danvan.lib.history import history_for
 from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
 
-from . import selectors, services
+from . import areas, selectors, services
 from .area_import import CSV_COLUMNS, ImportError_, areas_import_csv
 from .forms import (
     AcceptInvitationForm,
@@ -32,15 +33,7 @@ from .forms import (
     OrganizationForm,
     RoleForm,
 )
-from .models import (
-    Area,
-    AreaLevel,
-    Invitation,
-    Organization,
-    OrganizationKind,
-    Verb,
-    valid_on_q,
-)
+from .models import Area, AreaLevel, Organization, OrganizationKind, valid_on_q
 
 
 def _mark_visible(rows: list[Any], visible: Any) -> list[Any]:
@@ -91,13 +84,13 @@ def area_list(request: HttpRequest) -> HttpResponse:
     validity = request.GET.get("validity", "")
     validity = validity if validity in {"current", "ended"} else ""
     searching = bool(q or level or validity)
-    areas = selectors.areas_for_user(user, q=q, level=level, roots_only=not searching)
+    found = selectors.areas_for_user(user, q=q, level=level, roots_only=not searching)
     today = timezone.localdate()
     if validity == "current":
-        areas = areas.filter(valid_on_q(today))
+        found = found.filter(valid_on_q(today))
     elif validity == "ended":
-        areas = areas.filter(valid_to__lt=today)
-    page = paginate(request, areas)
+        found = found.filter(valid_to__lt=today)
+    page = paginate(request, found)
     _parents_by_path(list(page), Area)
     return render(
         request,
@@ -110,8 +103,8 @@ def area_list(request: HttpRequest) -> HttpResponse:
             "levels": AreaLevel.choices,
             "searching": searching,
             "query": query_without_page(request),
-            "can_add_root": user.is_superuser,
-            "can_import": selectors.user_registers_areas(user),
+            "can_add_root": selectors.may_add_area(user, None),
+            "can_import": selectors.may_import_areas(user),
         },
     )
 
@@ -142,7 +135,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "organizations": selectors.organizations_for_user(user, area=area)[:50],
             "history": history_for(area),
-            "can_edit": selectors.user_can_administer_area(user, area),
+            "can_edit": selectors.may_edit_area(user, area),
         },
     )
 
@@ -164,12 +157,12 @@ def area_create(request: HttpRequest) -> HttpResponse:
     parent = None
     if parent_id := request.GET.get("parent"):
         parent = selectors.get_area_for_user(user, parent_id)
-    if not selectors.user_can_administer_area(user, parent):
+    if not selectors.may_add_area(user, parent):
         raise PermissionDenied
     form = AreaForm(request.POST or None, successor_choices=_successor_choices(user))
     if request.method == "POST" and form.is_valid():
         try:
-            area = services.area_create(actor=user, parent=parent, **form.cleaned_data)
+            area = areas.area_create(actor=user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -182,7 +175,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     area = selectors.get_area_for_user(user, pk)
-    if not selectors.user_can_administer_area(user, area):
+    if not selectors.may_edit_area(user, area):
         raise PermissionDenied
     initial = {f: getattr(area, f) for f in AreaForm.base_fields if f != "successors"}
     initial["successors"] = list(area.successors.all())
@@ -193,7 +186,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         successors = list(data.pop("successors"))
         try:
-            services.area_update(actor=user, area=area, successors=successors, **data)
+            areas.area_update(actor=user, area=area, successors=successors, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -209,7 +202,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def area_import(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not selectors.user_registers_areas(user):
+    if not selectors.may_import_areas(user):
         raise PermissionDenied
     form = AreaImportForm(request.POST or None, request.FILES or None)
     bad_rows: list[tuple[int, str]] = []
@@ -260,7 +253,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "kinds": OrganizationKind.objects.all(),
             "searching": searching,
             "query": query_without_page(request),
-            "can_add_root": user.is_superuser,
+            "can_add_root": selectors.may_add_organization(user, None),
         },
     )
 
@@ -279,13 +272,12 @@ def organization_children(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     org = selectors.get_organization_for_user(user, pk)
-    can_administer = selectors.user_can(user, Verb.ADMINISTER, org)
-    grantable = selectors.roles_user_may_grant(user, org)
     members = list(selectors.organization_members(org))
-    grantable_values = {value for value, _label in grantable}
     for member in members:
-        manageable = member.is_active and member.role in grantable_values
+        member.organization = org  # the one already read: no query per member
+        manageable = member.is_active and selectors.may_manage_membership(user, member)
         member.manageable = manageable  # type: ignore[attr-defined]
+    can_manage_members = selectors.may_manage_members(user, org)
     return render(
         request,
         "org/organization_detail.html",
@@ -294,17 +286,22 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": selectors.organization_ancestors_for_user(user, org),
             "children": selectors.organization_children(org),
             "members": members,
-            "grantable_roles": grantable,
+            "grantable_roles": selectors.roles_user_may_grant(user, org),
             "predecessors": _mark_visible(
                 list(org.predecessors.order_by("name")), Organization.objects.visible_to(user)
             ),
             "successor": _mark_visible([org.successor], Organization.objects.visible_to(user))[0]
             if org.successor
             else None,
-            "invitations": selectors.invitations_for_organization(org) if can_administer else [],
+            "invitations": selectors.invitations_for_organization(org)
+            if can_manage_members
+            else [],
             "history": history_for(org),
             "member_history": selectors.organization_member_history(org),
-            "can_administer": can_administer,
+            "can_edit": selectors.may_edit_organization(user, org),
+            "can_add_unit": selectors.may_add_organization(user, org),
+            "can_dissolve": selectors.may_dissolve_organization(user, org),
+            "can_invite": selectors.may_invite(user, org),
         },
     )
 
@@ -315,13 +312,11 @@ def organization_create(request: HttpRequest) -> HttpResponse:
     parent = None
     if parent_id := request.GET.get("parent"):
         parent = selectors.get_organization_for_user(user, parent_id)
-        if not selectors.user_can(user, Verb.ADMINISTER, parent):
-            raise PermissionDenied
-    elif not user.is_superuser:
+    if not selectors.may_add_organization(user, parent):
         raise PermissionDenied
-    areas = Area.objects.visible_to(user).valid_on(timezone.localdate()).order_by("path")
+    area_choices = Area.objects.visible_to(user).valid_on(timezone.localdate()).order_by("path")
     initial = {"area": parent.area_id} if parent else {}
-    form = OrganizationForm(request.POST or None, areas=areas, initial=initial)
+    form = OrganizationForm(request.POST or None, areas=area_choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             org = services.organization_create(actor=user, parent=parent, **form.cleaned_data)
@@ -339,16 +334,16 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     org = selectors.get_organization_for_user(user, pk)
-    if not selectors.user_can(user, Verb.ADMINISTER, org):
+    if not selectors.may_edit_organization(user, org):
         raise PermissionDenied
     # An active unit stays in an area that exists today; its current area is always offered.
-    areas = (
+    area_choices = (
         Area.objects.visible_to(user)
         .filter(valid_on_q(timezone.localdate()) | Q(pk=org.area_id))
         .order_by("path")
     )
     initial = {f: getattr(org, f) for f in OrganizationForm.base_fields}
-    form = OrganizationForm(request.POST or None, areas=areas, initial=initial)
+    form = OrganizationForm(request.POST or None, areas=area_choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.organization_update(actor=user, org=org, **form.cleaned_data)
@@ -368,7 +363,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     org = selectors.get_organization_for_user(user, pk)
-    if not selectors.user_can(user, Verb.ADMINISTER, org):
+    if not selectors.may_edit_organization(user, org):
         raise PermissionDenied
     parents = selectors.organizations_user_may_administer(user).exclude(path__startswith=org.path)
     form = MoveForm(request.POST or None, parents=parents)
@@ -387,7 +382,7 @@ def organization_move(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     org = selectors.get_organization_for_user(user, pk)
-    if not selectors.user_can(user, Verb.ADMINISTER, org):
+    if not selectors.may_dissolve_organization(user, org):
         raise PermissionDenied
     successors = selectors.organizations_for_user(user, active=True).exclude(
         path__startswith=org.path
@@ -438,10 +433,8 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    invitation = Invitation.objects.filter(pk=pk).select_related("organization").first()
-    if invitation is None:
-        raise Http404
-    org = selectors.get_organization_for_user(user, invitation.organization_id)
+    invitation = selectors.get_invitation_for_user(user, pk)
+    org = invitation.organization
     try:
         services.invitation_revoke(actor=user, invitation=invitation)
     except ValidationError as exc:
@@ -497,9 +490,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None or not invitation.is_usable:
         return render(request, "org/invitation_invalid.html", status=410 if invitation else 404)
     user = current_user(request) if request.user.is_authenticated else None
-    has_account = (
-        user is not None or get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    )
+    has_account = user is not None or account_with_email(invitation.email) is not None
     form = AcceptInvitationForm(request.POST or None) if user is None else None
     if request.method == "POST" and (form is None or form.is_valid()):
         fields = form.cleaned_data if form is not None else {}
@@ -512,8 +503,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 messages.error(request, " ".join(exc.messages))
         else:
             if user is None:
-                new_user = get_user_model().objects.get(email__iexact=invitation.email)
-                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                login(
+                    request,
+                    account_with_email(invitation.email),
+                    backend="django.contrib.auth.backends.ModelBackend",
+                )
             messages.success(
                 request,
                 _("Welcome: you are now a member of %(org)s.")

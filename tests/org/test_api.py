@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from danvan.accounts.services import token_create
-from danvan.org import services
+from danvan.org import areas, services
 from danvan.org.models import Membership, Organization, Role
 from tests.conftest import World, kind
 
@@ -206,7 +206,7 @@ def test_api_lists_keep_their_query_count(world: World, tinh, url: str) -> None:
 
     def grow(n: int, start: int) -> None:
         for i in range(start, start + n):
-            area = services.area_create(
+            area = areas.area_create(
                 actor=None, parent=world.province, code=f"8{i:04d}", name=f"Xã {i}",
                 level="commune", successors=[],
             )  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from danvan.org import services
+from danvan.org import areas, services
 from danvan.org.area_import import ImportError_, areas_import_csv, areas_load_current
 from danvan.org.models import Area, AreaLevel, Membership, Organization, Role
 from tests.conftest import World, kind, make_user
@@ -25,12 +25,12 @@ def test_moving_an_organisation_under_its_own_unit_is_refused(world: World) -> N
 
 
 def test_moving_an_area_under_its_own_sub_area_is_refused(world: World) -> None:
-    village = services.area_create(
+    village = areas.area_create(
         actor=None, parent=world.commune_a, code="V1", name="Bản Một",
         level=AreaLevel.VILLAGE, valid_from=datetime.date(2025, 7, 1),
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
-        services.area_update(actor=None, area=world.commune_a, parent=village)
+        areas.area_update(actor=None, area=world.commune_a, parent=village)
     assert "level" in exc.value.message_dict or "parent" in exc.value.message_dict
 
 
@@ -52,13 +52,13 @@ def test_organisation_in_an_ended_area_is_refused(world: World) -> None:
 
 def test_duplicate_area_code_at_the_same_time_is_refused(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.area_create(
+        areas.area_create(
             actor=None, parent=world.province, code="16813", name="Xã Trùng",
             level=AreaLevel.COMMUNE, valid_from=datetime.date(2026, 1, 1),
         )  # fmt: skip
     assert "already used by Xã Mường Xén" in exc.value.message_dict["code"][0]
     # The same code before the reform (codes are reused over time) is fine.
-    before = services.area_create(
+    before = areas.area_create(
         actor=None, parent=world.old_district, code="16813", name="Thị trấn Mường Xén",
         level=AreaLevel.COMMUNE, valid_to=datetime.date(2025, 6, 30),
     )  # fmt: skip
@@ -67,7 +67,7 @@ def test_duplicate_area_code_at_the_same_time_is_refused(world: World) -> None:
 
 def test_area_must_fit_its_parents_dates(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.area_create(
+        areas.area_create(
             actor=None, parent=world.old_district, code="16999", name="Xã Mới",
             level=AreaLevel.COMMUNE,
         )  # fmt: skip
@@ -182,29 +182,29 @@ def test_areas_load_is_offline_and_idempotent(db: None) -> None:
 
 def test_ending_an_area_with_active_organisations_is_refused(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.area_update(actor=None, area=world.commune_a, valid_to=datetime.date(2025, 8, 1))
+        areas.area_update(actor=None, area=world.commune_a, valid_to=datetime.date(2025, 8, 1))
     assert "is active in this area" in exc.value.message_dict["valid_to"][0]
 
 
 def test_level_change_must_keep_sub_areas_below(world: World) -> None:
-    services.area_create(
+    areas.area_create(
         actor=None, parent=world.commune_a, code="V1", name="Bản Một",
         level=AreaLevel.VILLAGE, valid_from=datetime.date(2025, 7, 1),
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
-        services.area_update(actor=None, area=world.commune_a, level=AreaLevel.VILLAGE)
+        areas.area_update(actor=None, area=world.commune_a, level=AreaLevel.VILLAGE)
     assert "Bản Một" in exc.value.message_dict["level"][0]
 
 
 def test_successors_must_exist_when_the_area_ends(world: World) -> None:
     with pytest.raises(ValidationError, match="Only an area that has ended"):
-        services.area_update(actor=None, area=world.commune_a, successors=[world.commune_b])
+        areas.area_update(actor=None, area=world.commune_a, successors=[world.commune_b])
     with pytest.raises(ValidationError, match="is not valid on"):
-        services.area_update(actor=None, area=world.old_district, successors=[world.old_district])
-    services.area_update(actor=None, area=world.old_district, successors=[world.commune_a])
+        areas.area_update(actor=None, area=world.old_district, successors=[world.old_district])
+    areas.area_update(actor=None, area=world.old_district, successors=[world.commune_a])
     # A cycle back would need the old district to exist after the commune ends: refused.
     with pytest.raises(ValidationError):
-        services.area_update(actor=None, area=world.commune_a, successors=[world.old_district])
+        areas.area_update(actor=None, area=world.commune_a, successors=[world.old_district])
 
 
 def test_dissolution_dates_make_sense(world: World) -> None:
@@ -227,8 +227,8 @@ def test_values_are_checked_against_the_model(world: World) -> None:
         services.organization_update(actor=None, org=world.front_a, name=None, email="not-mail")
     assert set(exc.value.message_dict) == {"name", "email"}
     with pytest.raises(ValidationError) as exc:
-        services.area_update(actor=None, area=world.commune_a, code="9" * 40, is_border=None)
+        areas.area_update(actor=None, area=world.commune_a, code="9" * 40, is_border=None)
     assert set(exc.value.message_dict) == {"code", "is_border"}
     with pytest.raises(ValidationError) as exc:
-        services.area_update(actor=None, area=world.commune_a, population=10**12)
+        areas.area_update(actor=None, area=world.commune_a, population=10**12)
     assert "population" in exc.value.message_dict

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from danvan.accounts.models import User
-from danvan.org import services
+from danvan.org import areas, services
 from danvan.org.models import Area, Invitation, Membership, Organization, Role
 from tests.conftest import World, kind
 
@@ -39,8 +39,8 @@ def test_search_ignores_diacritics(world: World, tinh, as_user) -> None:
     found = client.get("/orgs/", {"q": "uy ban mttq muong xen"}).content.decode()
     assert "Ủy ban MTTQ Việt Nam xã Mường Xén" in found
     assert "Mỹ Lý" not in found
-    areas = client.get("/areas/", {"q": "nghe an"}).content.decode()
-    assert "Nghệ An" in areas
+    found = client.get("/areas/", {"q": "nghe an"}).content.decode()
+    assert "Nghệ An" in found
     assert "Xã Mường Xén" in client.get("/areas/", {"q": "MUONG XEN"}).content.decode()
 
 
@@ -185,7 +185,7 @@ def test_area_edit_records_successors(world: World, lanhdao, as_user) -> None:
 
 def _many_communes(world: World, count: int) -> None:
     for i in range(count):
-        area = services.area_create(
+        area = areas.area_create(
             actor=None, parent=world.province, code=f"9{i:04d}", name=f"Xã Thử {i}",
             level="commune",
         )  # fmt: skip
@@ -213,7 +213,7 @@ def test_list_pages_keep_their_query_count(world: World, tinh, as_user, path: st
             actor=None, parent=world.commission, name=f"Đảng ủy xã Thử {i}",
             kind=kind("party_committee"), area=area,
         )  # fmt: skip
-        services.area_create(
+        areas.area_create(
             actor=None, parent=world.province, code=f"9{i:04d}", name=f"Xã Thử {i}",
             level="commune",
         )  # fmt: skip

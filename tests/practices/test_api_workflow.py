@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from danvan.lib.history import VERBS
+from danvan.org import areas as org_areas
 from danvan.org import services as org_services
 from danvan.org.models import AreaLevel, Organization
 from danvan.practices import services
@@ -44,7 +45,7 @@ def patch(client: Client, url: str, data: dict) -> object:
 
 def add_commune(world: World, code: str, name: str) -> Organization:
     """Another commune with its Party committee and Fatherland Front, under the commission."""
-    area = org_services.area_create(
+    area = org_areas.area_create(
         actor=None, parent=world.province, code=code, name=name,
         level=AreaLevel.COMMUNE, valid_from=REFORM,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from danvan.lib import periods
 from danvan.lib.errors import Conflict
+from danvan.org import areas as org_areas
 from danvan.org import services as org_services
 from danvan.org.models import Organization
 from danvan.reporting import rollups, selectors, services
@@ -31,7 +32,7 @@ FIRST = periods.parse("2025S2")  # their first
 
 def _old_front(world) -> Organization:  # type: ignore[no-untyped-def]
     """The Front of the commune merged into Mường Xén: dissolved when the new one began."""
-    old_commune = org_services.area_create(
+    old_commune = org_areas.area_create(
         actor=None,
         parent=world.old_district,
         code="16814",

@@ -34,7 +34,9 @@ class ReportingScope:
         if organization is not None:
             return cls.of(organization)
         if user.is_superuser:
-            return cls(org_paths=tuple(root.path for root in Organization.get_root_nodes()))
+            return cls(
+                org_paths=tuple(Organization.objects.filter(depth=1).values_list("path", flat=True))
+            )
         return cls(org_paths=tuple(scope_for(user).org_paths))
 
     def q(self, field: str) -> Q:

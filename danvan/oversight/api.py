@@ -4,7 +4,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from danvan.lib.api import Pages, Patch, Year, binary
 from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
+from danvan.org.scopes import ReportingScope
 
 from . import selectors, services
 from .models import Oversight, Plan, PlanItem, Recommendation
@@ -167,7 +167,7 @@ def oversight_figures(request: HttpRequest, period: str, org: int | None = None)
     except periods.PeriodError as exc:
         raise ValidationError({"period": str(exc)}) from None
     organization = _org(user, org, "org") if org is not None else None
-    scope = selectors.user_reporting_scope(user, organization)
+    scope = ReportingScope.for_user(user, organization)
     figures = selectors.oversight_figures(scope, parsed, today=timezone.localdate())
     return {"period": parsed.code, "scope_organization_id": org, **figures.as_dict()}
 
@@ -210,25 +210,8 @@ def update_oversight(request: HttpRequest, oversight_id: int, payload: Oversight
         data["documents"] = [
             document_in_registry(user, pk, "document_ids") for pk in data.pop("document_ids") or []
         ]
-    with transaction.atomic():  # a refused part leaves the oversight as it was
-        _apply(user, oversight, data, conclusion)
+    services.oversight_update(actor=user, oversight=oversight, **data, **conclusion)
     return _out(user, oversight.pk)
-
-
-def _apply(
-    user: User, oversight: Oversight, data: dict[str, Any], conclusion: dict[str, Any]
-) -> None:
-    if data:
-        services.oversight_update(actor=user, oversight=oversight, **data)
-    if conclusion:
-        services.oversight_conclude(
-            actor=user,
-            oversight=oversight,
-            conclusion_on=conclusion.get("conclusion_on", oversight.conclusion_on),
-            conclusion_number=conclusion.get("conclusion_number") or oversight.conclusion_number,
-            conclusion=conclusion.get("conclusion") or oversight.conclusion,
-            correcting=True,
-        )
 
 
 # --- Recommendations -----------------------------------------------------------------------
@@ -307,32 +290,15 @@ def update_recommendation(request: HttpRequest, rec_id: int, payload: Recommenda
     user = _actor(request)
     rec = selectors.get_recommendation_for_user(user, rec_id)
     data = payload.dict(exclude_unset=True)
-    responsible = (
-        _org(user, data["responsible_id"], "responsible_id")
-        if data.get("responsible_id")
-        else rec.responsible
-    )
-    with transaction.atomic():  # a refused part leaves the recommendation as it was
-        _answer(user, rec, data, responsible)
+    if "responsible_id" in data:  # an unset id (0) keeps the responsible organisation
+        data["responsible"] = (
+            _org(user, data["responsible_id"], "responsible_id")
+            if data["responsible_id"]
+            else rec.responsible
+        )
+    data.pop("responsible_id", None)
+    services.recommendation_update(actor=user, recommendation=rec, **data)
     return _rec_out(user, rec.pk)
-
-
-def _answer(user: User, rec: Recommendation, data: dict[str, Any], responsible: Any) -> None:
-    if {"text", "responsible_id", "due_on"} & set(data):
-        services.recommendation_update(
-            actor=user,
-            recommendation=rec,
-            text=data.get("text") or rec.text,
-            responsible=responsible,
-            due_on=data.get("due_on") or rec.due_on,
-        )
-    if "status" in data or "response" in data:
-        services.recommendation_respond(
-            actor=user,
-            recommendation=rec,
-            status=data.get("status") or rec.status,
-            response=data.get("response") or "",
-        )
 
 
 # --- Workflow actions on an oversight ------------------------------------------------------
@@ -560,7 +526,7 @@ def add_plan_item(request: HttpRequest, plan_id: int, payload: PlanItemIn) -> An
 def delete_plan_item(request: HttpRequest, item_id: int) -> Any:
     """Remove a line no oversight carries out (409 if one does)."""
     user = _actor(request)
-    services.plan_item_delete(actor=user, item=selectors.get_plan_item_for_user(user, item_id))
+    services.plan_item_delete(actor=user, plan_item=selectors.get_plan_item_for_user(user, item_id))
     return Status(204, None)
 
 

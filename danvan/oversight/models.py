@@ -15,8 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from danvan.documents.models import Document
 from danvan.lib import periods
+from danvan.lib.history import VerbHistory
 from danvan.lib.text import fold
-from danvan.org.models import Organization, scope_for
+from danvan.org.models import Organization
 from danvan.org.scopes import ReportingScope
 
 if TYPE_CHECKING:
@@ -29,20 +30,13 @@ class OversightKind(models.TextChoices):
     SURVEY = "survey", _("Thematic survey")
 
 
-def _in_paths(field: str, paths: list[str]) -> Q:
-    """The foreign key `field` to Organization points into one of these subtrees."""
-    return ReportingScope(org_paths=tuple(paths)).q(field)
-
-
 # --- Annual plans ---------------------------------------------------------------------------
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
     def visible_to(self, user: User) -> PlanQuerySet:
         """A plan is seen by whoever sees the organisation that made it."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_in_paths("organization", scope_for(user).org_paths))
+        return self.filter(ReportingScope.for_user(user).q("organization"))
 
 
 class Plan(models.Model):
@@ -63,7 +57,7 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -73,6 +67,12 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanItemQuerySet(models.QuerySet["PlanItem"]):
+    def visible_to(self, user: User) -> PlanItemQuerySet:
+        """A line of a plan is seen with its plan."""
+        return self.filter(ReportingScope.for_user(user).q("plan__organization"))
 
 
 class PlanItem(models.Model):
@@ -93,7 +93,8 @@ class PlanItem(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords(m2m_fields=[subjects])
+    history = HistoricalRecords(bases=[VerbHistory], m2m_fields=[subjects])
+    objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan item")
@@ -115,18 +116,14 @@ class PlanItem(models.Model):
 class OversightQuerySet(models.QuerySet["Oversight"]):
     def visible_to(self, user: User) -> OversightQuerySet:
         """The one rule: its lead, a subject or a recommendation's addressee is in the user's scope."""
-        if user.is_superuser:
-            return self.all()
-        paths = scope_for(user).org_paths
-        if not paths:
+        scope = ReportingScope.for_user(user)
+        if not scope.org_paths:
             return self.none()
         subjects = Oversight.subjects.through.objects.filter(
-            _in_paths("organization", paths), oversight=OuterRef("pk")
+            scope.q("organization"), oversight=OuterRef("pk")
         )
-        addressed = Recommendation.objects.filter(
-            _in_paths("responsible", paths), oversight=OuterRef("pk")
-        )
-        return self.filter(_in_paths("lead", paths) | Q(Exists(subjects)) | Q(Exists(addressed)))
+        addressed = Recommendation.objects.filter(scope.q("responsible"), oversight=OuterRef("pk"))
+        return self.filter(scope.q("lead") | Q(Exists(subjects)) | Q(Exists(addressed)))
 
 
 class Oversight(models.Model):
@@ -175,7 +172,9 @@ class Oversight(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
 
-    history = HistoricalRecords(m2m_fields=[subjects, documents], excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        bases=[VerbHistory], m2m_fields=[subjects, documents], excluded_fields=["search_text"]
+    )
     objects = OversightQuerySet.as_manager()
 
     class Meta:
@@ -212,11 +211,6 @@ class RecommendationStatus(models.TextChoices):
 class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def visible_to(self, user: User) -> RecommendationQuerySet:
         """Seen with its oversight (which its addressee sees too)."""
-        if user.is_superuser:
-            return self.all()
-        paths = scope_for(user).org_paths
-        if not paths:
-            return self.none()
         return self.filter(oversight__in=Oversight.objects.visible_to(user))
 
     def open(self) -> RecommendationQuerySet:
@@ -253,7 +247,7 @@ class Recommendation(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     response = models.TextField(_("response"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:

@@ -8,14 +8,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from danvan.lib import periods
+from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
-from danvan.org.models import Membership, Organization, Verb, scope_for
+from danvan.org.models import Membership, Organization, Verb
 from danvan.org.scopes import ReportingScope
-from danvan.org.selectors import user_can
+from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from .models import (
     Oversight,
@@ -30,6 +30,59 @@ if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 FOLLOW_UP = ("open", "in_progress", "overdue", "done")
+
+
+# --- Who may do what ------------------------------------------------------------------------
+# The one place that says who may act; pages show their buttons by these, services refuse by
+# them. The lead's officers (the edit verb on the lead) keep an oversight and what it asks; the
+# addressee's officers answer what is asked of them.
+
+
+def may_record_oversights(user: User) -> bool:
+    """Whether the user may lead an oversight for some organisation (the «new» button)."""
+    return organizations_user_may_edit(user).exists()
+
+
+def may_record_oversight_for(user: User, lead: Organization) -> bool:
+    return user_can(user, Verb.EDIT, lead)
+
+
+def may_edit_oversight(user: User, oversight: Oversight) -> bool:
+    return user_can(user, Verb.EDIT, oversight.lead)
+
+
+def may_conclude_oversight(user: User, oversight: Oversight) -> bool:
+    return may_edit_oversight(user, oversight)
+
+
+def may_add_recommendation(user: User, oversight: Oversight) -> bool:
+    return may_edit_oversight(user, oversight)
+
+
+def may_edit_recommendation(user: User, recommendation: Recommendation) -> bool:
+    """The lead's officers correct what the oversight asked."""
+    return may_edit_oversight(user, recommendation.oversight)
+
+
+def may_answer_recommendation(user: User, recommendation: Recommendation) -> bool:
+    """The responsible organisation's officers answer; the lead's officers may update too."""
+    return user_can(user, Verb.EDIT, recommendation.responsible) or may_edit_recommendation(
+        user, recommendation
+    )
+
+
+def may_make_plans(user: User) -> bool:
+    """Whether the user may make a plan for some organisation (the plan form)."""
+    return organizations_user_may_edit(user).exists()
+
+
+def may_make_plan_for(user: User, organization: Organization) -> bool:
+    return user_can(user, Verb.EDIT, organization)
+
+
+def may_edit_plan(user: User, plan: Plan) -> bool:
+    """Adding and removing the plan's lines."""
+    return user_can(user, Verb.EDIT, plan.organization)
 
 
 # --- The seeds' figure -----------------------------------------------------------------------
@@ -101,16 +154,6 @@ def oversight_figures(
     )
 
 
-def user_reporting_scope(user: User, organization: Organization | None = None) -> ReportingScope:
-    """The figures a user may read: one organisation's subtree, or all of their scope."""
-    if organization is not None:
-        return ReportingScope.of(organization)
-    if user.is_superuser:
-        roots = Organization.get_root_nodes()
-        return ReportingScope(org_paths=tuple(r.path for r in roots))
-    return ReportingScope(org_paths=tuple(scope_for(user).org_paths))
-
-
 # --- Oversights ------------------------------------------------------------------------------
 
 
@@ -167,22 +210,33 @@ def oversights_for_user(
 
 
 def get_oversight_for_user(user: User, pk: int | str) -> Oversight:
-    try:
-        return (
-            Oversight.objects.visible_to(user)
-            .select_related("lead", "lead__area", "plan_item", "plan_item__plan")
-            .get(pk=pk)
-        )
-    except (Oversight.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Oversight.objects.visible_to(user).select_related(
+            "lead", "lead__area", "plan_item", "plan_item__plan"
+        ),
+        pk,
+    )
 
 
 def oversight_subjects(oversight: Oversight) -> QuerySet[Organization]:
     return oversight.subjects.select_related("area").order_by("path")
 
 
-def oversight_recommendations(oversight: Oversight) -> QuerySet[Recommendation]:
-    return oversight.recommendations.select_related("responsible").order_by("number", "pk")
+def oversight_documents(oversight: Oversight) -> QuerySet[Any]:
+    return oversight.documents.order_by("number")
+
+
+def oversight_recommendations(oversight: Oversight) -> list[Recommendation]:
+    """The oversight's recommendations, each knowing its oversight without another query."""
+    recs = list(oversight.recommendations.select_related("responsible").order_by("number", "pk"))
+    for rec in recs:
+        rec.oversight = oversight
+    return recs
+
+
+def recommendation_history(oversight: Oversight) -> Any:
+    """The historical records of every recommendation the oversight made (also removed ones)."""
+    return Recommendation.history.filter(oversight_id=oversight.pk).select_related("history_user")
 
 
 def subject_candidates(user: User) -> QuerySet[Organization]:
@@ -237,20 +291,11 @@ def my_organization_ids(user: User) -> list[int]:
 
 
 def get_recommendation_for_user(user: User, pk: int | str) -> Recommendation:
-    try:
-        return (
-            Recommendation.objects.visible_to(user)
-            .select_related("responsible", "oversight", "oversight__lead")
-            .get(pk=pk)
-        )
-    except (Recommendation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def user_may_answer(user: User, recommendation: Recommendation) -> bool:
-    """The responsible organisation's officers answer; the lead's officers may update too."""
-    return user_can(user, Verb.EDIT, recommendation.responsible) or user_can(
-        user, Verb.EDIT, recommendation.oversight.lead
+    return one_or_404(
+        Recommendation.objects.visible_to(user).select_related(
+            "responsible", "oversight", "oversight__lead"
+        ),
+        pk,
     )
 
 
@@ -289,26 +334,23 @@ def plans_for_user(
 
 
 def get_plan_for_user(user: User, pk: int | str) -> Plan:
-    try:
-        return (
-            Plan.objects.visible_to(user)
-            .select_related("organization", "organization__area")
-            .get(pk=pk)
-        )
-    except (Plan.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Plan.objects.visible_to(user).select_related("organization", "organization__area"), pk
+    )
+
+
+def plan_items_for_user(user: User) -> QuerySet[PlanItem]:
+    """Lines of the plans the user sees (what an oversight may carry out)."""
+    return PlanItem.objects.visible_to(user).select_related("plan", "plan__organization")
 
 
 def get_plan_item_for_user(user: User, pk: int | str) -> PlanItem:
     """A line of a plan the user sees; 404 otherwise, like the plan itself."""
-    try:
-        return (
-            PlanItem.objects.filter(plan__in=Plan.objects.visible_to(user).values("pk"))
-            .select_related("plan__organization")
-            .get(pk=pk)
-        )
-    except (PlanItem.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(plan_items_for_user(user), pk)
+
+
+def plan_item_subjects(item: PlanItem) -> list[Organization]:
+    return list(item.subjects.order_by("path"))
 
 
 def plan_versus_done(plan: Plan, today: datetime.date) -> dict[str, Any]:

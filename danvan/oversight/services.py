@@ -1,19 +1,24 @@
 """Writes to plans, oversights and recommendations.
 
-Keyword-only, one transaction each, the actor's permission checked here, bad input refused
-with a ValidationError that names the field to fix.
+Keyword-only, one transaction each, the actor's permission asked of the `may_…` selectors, bad
+input refused with a ValidationError that names the field to fix. Each takes the records it
+acts on as instances (`plan`, `plan_item`, `oversight`, `recommendation`), changes them in
+place and returns them; a check on a record's state reads it under its row lock (`_locked`).
+The composites behind a page's form and the API's PATCH (`oversight_update`,
+`recommendation_update`) own their transaction: a refused part saves nothing.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,9 +27,10 @@ from danvan.lib import periods, reminders
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
-from danvan.org.models import Organization, Verb
-from danvan.org.selectors import member_emails, user_can
+from danvan.org.models import Organization
+from danvan.org.selectors import member_emails
 
+from . import selectors
 from .models import (
     Oversight,
     OversightKind,
@@ -40,9 +46,24 @@ if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 
-def _require(actor: User | None, verb: str, org: Organization, message: str) -> None:
-    if actor is not None and not user_can(actor, verb, org):
+R = TypeVar("R", bound=Model)
+
+
+def _refuse_unless(
+    may: Callable[[User, Any], bool], actor: User | None, record: Any, message: str
+) -> None:
+    """Refuse unless the `may_…` selector allows the actor (no actor: the system, the demo)."""
+    if actor is not None and not may(actor, record):
         raise PermissionDenied(message)
+
+
+def _locked(record: R, *fields: str) -> R:
+    """Hold the record's row until the transaction ends and read `fields` afresh, so a check
+    on its state sees what a concurrent request has just written."""
+    type(record)._default_manager.select_for_update().filter(pk=record.pk).exists()
+    if fields:
+        record.refresh_from_db(fields=list(fields))
+    return record
 
 
 def _check_kind(kind: str) -> None:
@@ -69,7 +90,12 @@ def _check_subjects(lead: Organization, subjects: list[Organization], field: str
 def plan_create(
     *, actor: User | None, organization: Organization, year: int, title: str, note: str = ""
 ) -> Plan:
-    _require(actor, Verb.EDIT, organization, _("You may not make plans for this organisation."))
+    _refuse_unless(
+        selectors.may_make_plan_for,
+        actor,
+        organization,
+        _("You may not make plans for this organisation."),
+    )
     if not title.strip():
         raise ValidationError({"title": _("Enter the title.")})
     if not periods.MIN_YEAR <= year <= periods.MAX_YEAR:
@@ -112,7 +138,7 @@ def plan_item_add(
     subjects: list[Organization] | None = None,
 ) -> PlanItem:
     """Add a line to the plan: what, whom, when."""
-    _require(actor, Verb.EDIT, plan.organization, _("You may not change this plan."))
+    _refuse_unless(selectors.may_edit_plan, actor, plan, _("You may not change this plan."))
     _check_kind(kind)
     if not title.strip():
         raise ValidationError({"title": _("Say what is to be inspected or supervised.")})
@@ -128,11 +154,14 @@ def plan_item_add(
 
 
 @transaction.atomic
-def plan_item_delete(*, actor: User | None, item: PlanItem) -> None:
-    _require(actor, Verb.EDIT, item.plan.organization, _("You may not change this plan."))
-    if item.oversights.exists():
+def plan_item_delete(*, actor: User | None, plan_item: PlanItem) -> None:
+    _refuse_unless(
+        selectors.may_edit_plan, actor, plan_item.plan, _("You may not change this plan.")
+    )
+    # The item's row is the lock an oversight carrying it out takes too (_check_carries_out).
+    if _locked(plan_item).oversights.exists():
         raise Conflict(_("Oversights carry out this item; it stays in the plan."))
-    attributed(item, actor).delete()
+    attributed(plan_item, actor).delete()
 
 
 # --- Oversights ----------------------------------------------------------------------------
@@ -172,7 +201,7 @@ def _check_carries_out(
                     "end": short_date(period.end), "day": short_date(starts_on)}}
             )  # fmt: skip
     # The item's row is the lock: two requests cannot both find it free.
-    PlanItem.objects.select_for_update().filter(pk=item.pk).exists()
+    _locked(item)
     others = Oversight.objects.filter(plan_item=item)
     if oversight is not None:
         others = others.exclude(pk=oversight.pk)
@@ -200,7 +229,12 @@ def oversight_create(
     plan_item: PlanItem | None = None,
 ) -> Oversight:
     """Record an inspection, supervision or survey of one or more subject organisations."""
-    _require(actor, Verb.EDIT, lead, _("You may not record oversights for this organisation."))
+    _refuse_unless(
+        selectors.may_record_oversight_for,
+        actor,
+        lead,
+        _("You may not record oversights for this organisation."),
+    )
     _check_kind(kind)
     if not title.strip():
         raise ValidationError({"title": _("Enter the title.")})
@@ -236,16 +270,53 @@ def oversight_create(
 EDITABLE = {"kind", "title", "team", "starts_on", "ends_on", "findings", "plan_item"}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def oversight_update(
     *,
     actor: User | None,
     oversight: Oversight,
     subjects: list[Organization] | None = None,
     documents: list[Document] | None = None,
+    conclusion_on: datetime.date | None = None,
+    conclusion_number: str | None = None,
+    conclusion: str | None = None,
     **fields: Any,
 ) -> Oversight:
-    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
+    """Change an oversight as one act, for the page's form and the API's PATCH alike: its
+    fields, subjects and documents, then its conclusion (recorded, or corrected, when any of
+    `conclusion_on`, `conclusion_number`, `conclusion` is given; an empty one keeps what is
+    recorded). One transaction: a refused part leaves the oversight as it was."""
+    if fields or subjects is not None or documents is not None:
+        _refuse_unless(
+            selectors.may_edit_oversight, actor, oversight, _("You may not change this oversight.")
+        )
+        _change(actor, oversight, subjects=subjects, documents=documents, fields=fields)
+    if conclusion_on is not None or conclusion_number is not None or conclusion is not None:
+        _refuse_unless(
+            selectors.may_conclude_oversight,
+            actor,
+            oversight,
+            _("You may not change this oversight."),
+        )
+        _conclude(
+            actor,
+            oversight,
+            conclusion_on=conclusion_on or oversight.conclusion_on,
+            conclusion_number=conclusion_number or oversight.conclusion_number,
+            conclusion=conclusion or oversight.conclusion,
+            correcting=True,
+        )
+    return oversight
+
+
+def _change(
+    actor: User | None,
+    oversight: Oversight,
+    *,
+    subjects: list[Organization] | None,
+    documents: list[Document] | None,
+    fields: dict[str, Any],
+) -> None:
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
@@ -275,7 +346,6 @@ def oversight_update(
         oversight.subjects.set(subjects)
     if documents is not None:
         oversight.documents.set(documents)
-    return oversight
 
 
 @transaction.atomic
@@ -295,12 +365,38 @@ def oversight_conclude(
     A second «record» would overwrite the first unseen, so it is refused unless the caller
     says it corrects (the page's «Correct the conclusion», the API's PATCH).
     """
-    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
-    current = Oversight.objects.select_for_update().only("conclusion_on").get(pk=oversight.pk)
-    if current.conclusion_on is not None and not correcting:
+    _refuse_unless(
+        selectors.may_conclude_oversight, actor, oversight, _("You may not change this oversight.")
+    )
+    _conclude(
+        actor,
+        oversight,
+        conclusion_on=conclusion_on,
+        conclusion_number=conclusion_number,
+        conclusion=conclusion,
+        findings=findings,
+        conclusion_file=conclusion_file,
+        correcting=correcting,
+    )
+    return oversight
+
+
+def _conclude(
+    actor: User | None,
+    oversight: Oversight,
+    *,
+    conclusion_on: datetime.date | None,
+    conclusion_number: str,
+    conclusion: str,
+    findings: str | None = None,
+    conclusion_file: UploadedFile | None = None,
+    correcting: bool,
+) -> None:
+    concluded_on = _locked(oversight, "conclusion_on").conclusion_on
+    if concluded_on is not None and not correcting:
         raise Conflict(
             _("This oversight was already concluded on %(day)s; correct the conclusion instead.")
-            % {"day": short_date(current.conclusion_on)}
+            % {"day": short_date(concluded_on)}
         )
     if conclusion_on is None:
         raise ValidationError({"conclusion_on": _("Enter the date of the conclusion.")})
@@ -326,8 +422,8 @@ def oversight_conclude(
     oversight.conclusion = conclusion.strip()
     if findings is not None:
         oversight.findings = findings.strip()
-    attributed(oversight, actor, _("Concluded")).save()
-    return oversight
+    # Concluding is the act; correcting a recorded conclusion is a change like any other.
+    attributed(oversight, actor, verb="" if concluded_on else "concluded").save()
 
 
 # --- Recommendations -----------------------------------------------------------------------
@@ -365,7 +461,9 @@ def recommendation_add(
     responsible: Organization | None,
     due_on: datetime.date | None,
 ) -> Recommendation:
-    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
+    _refuse_unless(
+        selectors.may_add_recommendation, actor, oversight, _("You may not change this oversight.")
+    )
     responsible, due_on = _check_recommendation(oversight, text, responsible, due_on)
     number = (oversight.recommendations.aggregate(n=Max("number"))["n"] or 0) + 1
     recommendation = attributed(
@@ -382,43 +480,63 @@ def recommendation_add(
     return recommendation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def recommendation_update(
     *,
     actor: User | None,
     recommendation: Recommendation,
-    text: str,
-    responsible: Organization | None,
-    due_on: datetime.date | None,
+    text: str | None = None,
+    responsible: Organization | None = None,
+    due_on: datetime.date | None = None,
+    status: str | None = None,
+    response: str | None = None,
 ) -> Recommendation:
-    """The lead's officers correct a recommendation; the history keeps what it said."""
-    oversight = recommendation.oversight
-    _require(actor, Verb.EDIT, oversight.lead, _("You may not change this oversight."))
-    responsible, due_on = _check_recommendation(oversight, text, responsible, due_on)
-    recommendation.text = text.strip()
-    recommendation.responsible = responsible
-    recommendation.due_on = due_on
-    attributed(recommendation, actor).save()
+    """Change a recommendation as one act, for the page's form and the API's PATCH alike.
+
+    The lead's officers correct what it asks (`text`, `responsible`, `due_on`; an empty one
+    keeps what it said, and the history keeps the old words); the addressee's officers record
+    its follow-up (`status`, `response`) as `recommendation_respond` does. One transaction:
+    a refused part leaves the recommendation as it was.
+    """
+    if text is not None or responsible is not None or due_on is not None:
+        _refuse_unless(
+            selectors.may_edit_recommendation,
+            actor,
+            recommendation,
+            _("You may not change this oversight."),
+        )
+        checked_responsible, checked_due_on = _check_recommendation(
+            recommendation.oversight,
+            text or recommendation.text,
+            responsible or recommendation.responsible,
+            due_on or recommendation.due_on,
+        )
+        recommendation.text = (text or recommendation.text).strip()
+        recommendation.responsible = checked_responsible
+        recommendation.due_on = checked_due_on
+        attributed(recommendation, actor).save()
+    if status is not None or response is not None:
+        recommendation_respond(
+            actor=actor,
+            recommendation=recommendation,
+            status=status or recommendation.status,
+            response=response or "",
+        )
     return recommendation
 
 
 @transaction.atomic
 def recommendation_respond(
-    *, actor: User, recommendation: Recommendation, status: str, response: str = ""
+    *, actor: User | None, recommendation: Recommendation, status: str, response: str = ""
 ) -> Recommendation:
     """The responsible organisation reports how far it has carried the recommendation out."""
-    rec = (
-        Recommendation.objects.select_for_update()
-        .select_related("responsible", "oversight__lead")
-        .get(pk=recommendation.pk)
+    _refuse_unless(
+        selectors.may_answer_recommendation,
+        actor,
+        recommendation,
+        _("Only the responsible organisation's officers answer this recommendation."),
     )
-    if not (
-        user_can(actor, Verb.EDIT, rec.responsible)
-        or user_can(actor, Verb.EDIT, rec.oversight.lead)
-    ):
-        raise PermissionDenied(
-            _("Only the responsible organisation's officers answer this recommendation.")
-        )
+    rec = _locked(recommendation, "status", "done_on", "response")
     if status not in RecommendationStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     if status == RecommendationStatus.DONE and not response.strip() and not rec.response:
@@ -431,7 +549,9 @@ def recommendation_respond(
     rec.status = status
     if response.strip():
         rec.response = response.strip()
-    attributed(rec, actor).save()
+    # The answer's words are in the record itself (its change shows with the entry), and
+    # the reason column holds 100 characters: the act is the verb, no label as a reason.
+    attributed(rec, actor, verb="answered").save()
     return rec
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,8 +30,9 @@ from danvan.lib.web import (
     xlsx_response,
     year_param,
 )
-from danvan.org.models import Organization, Verb
-from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit, user_can
+from danvan.org.models import Organization
+from danvan.org.scopes import ReportingScope
+from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit
 
 from . import exports, selectors, services
 from .forms import (
@@ -41,7 +43,10 @@ from .forms import (
     RecommendationForm,
     RespondForm,
 )
-from .models import OversightKind, PlanItem, Recommendation, RecommendationStatus
+from .models import OversightKind, Recommendation, RecommendationStatus
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
 
 
 def _list_filters(request: HttpRequest) -> dict[str, Any]:
@@ -76,7 +81,7 @@ def _figures_context(request: HttpRequest) -> dict[str, Any]:
             org = get_organization_for_user(user, org_id)
         except Http404:
             error = _("That organisation is not in your scope.")
-    scope = selectors.user_reporting_scope(user, org)
+    scope = ReportingScope.for_user(user, org)
     return {
         "figures": selectors.oversight_figures(scope, period, today=today),
         "figures_period": period,
@@ -110,7 +115,7 @@ def oversight_list(request: HttpRequest) -> HttpResponse:
             **filters,
             "kinds": OversightKind.choices,
             "query": query_without_page(request),
-            "can_create": organizations_user_may_edit(user).exists(),
+            "can_create": selectors.may_record_oversights(user),
             "scope_orgs": Organization.objects.visible_to(user)
             .active()
             .filter(depth__lte=2)
@@ -136,9 +141,7 @@ def _oversight_form(request: HttpRequest, **kw: Any) -> OversightForm:
         leads=organizations_user_may_edit(user),
         subjects=selectors.subject_candidates(user),
         documents=document_choices(user),
-        plan_items=PlanItem.objects.filter(
-            plan__in=selectors.plans_for_user(user).values("pk")
-        ).select_related("plan"),
+        plan_items=selectors.plan_items_for_user(user),
         **kw,
     )
 
@@ -146,21 +149,22 @@ def _oversight_form(request: HttpRequest, **kw: Any) -> OversightForm:
 @login_required
 def oversight_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not organizations_user_may_edit(user).exists():
+    if not selectors.may_record_oversights(user):
         raise PermissionDenied
     initial: dict[str, Any] = {"kind": OversightKind.SUPERVISION}
     item_id = int_param(request, "plan_item")
     if item_id:
-        item = PlanItem.objects.filter(
-            pk=item_id, plan__in=selectors.plans_for_user(user).values("pk")
-        ).first()
-        if item is not None:
+        try:
+            item = selectors.get_plan_item_for_user(user, item_id)
+        except Http404:
+            pass  # an item out of reach leaves the form blank, as a new oversight
+        else:
             initial.update(
                 kind=item.kind,
                 title=item.title,
                 plan_item=item,
                 lead=item.plan.organization,
-                subjects=list(item.subjects.all()),
+                subjects=selectors.plan_item_subjects(item),
             )
     form = _oversight_form(request, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -181,12 +185,12 @@ def oversight_create(request: HttpRequest) -> HttpResponse:
 def oversight_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     oversight = selectors.get_oversight_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, oversight.lead):
+    if not selectors.may_edit_oversight(user, oversight):
         raise PermissionDenied
     fields = ["kind", "title", "plan_item", "starts_on", "ends_on", "team", "findings"]
     initial = {f: getattr(oversight, f) for f in fields}
-    initial["subjects"] = list(oversight.subjects.all())
-    initial["documents"] = list(oversight.documents.all())
+    initial["subjects"] = list(selectors.oversight_subjects(oversight))
+    initial["documents"] = list(selectors.oversight_documents(oversight))
     form = _oversight_form(request, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -207,17 +211,12 @@ def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     oversight = selectors.get_oversight_for_user(user, pk)
     today = timezone.localdate()
-    can_edit = user_can(user, Verb.EDIT, oversight.lead)
-    recommendations = list(selectors.oversight_recommendations(oversight))
-    for rec in recommendations:
-        rec.state = rec.follow_up(today)  # type: ignore[attr-defined]
-        rec.may_answer = can_edit or user_can(user, Verb.EDIT, rec.responsible)  # type: ignore[attr-defined]
-        rec.respond_form = RespondForm(  # type: ignore[attr-defined]
-            initial={"status": rec.status}, prefix=f"rec{rec.pk}"
-        )
+    can_add_recommendation = selectors.may_add_recommendation(user, oversight)
+    recommendations = selectors.oversight_recommendations(oversight)
+    _mark_recommendations(user, recommendations, today)
     rec_history = history_for_many(
         Recommendation,
-        Recommendation.history.filter(oversight_id=oversight.pk).select_related("history_user"),
+        selectors.recommendation_history(oversight),
         subject=lambda r: _("Recommendation %(n)s") % {"n": r.number},
     )
     return render(
@@ -227,10 +226,11 @@ def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "oversight": oversight,
             "stage": oversight.stage(today),
             "subjects": selectors.oversight_subjects(oversight),
-            "documents": oversight.documents.order_by("number"),
+            "documents": selectors.oversight_documents(oversight),
             "recommendations": recommendations,
             "follow_up": selectors.follow_up_counts(recommendations, today),
-            "can_edit": can_edit,
+            "can_edit": selectors.may_edit_oversight(user, oversight),
+            "can_conclude": selectors.may_conclude_oversight(user, oversight),
             "conclude_form": ConcludeForm(
                 initial={
                     "conclusion_on": oversight.conclusion_on or today,
@@ -243,7 +243,7 @@ def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 responsible=selectors.subject_candidates(user),
                 initial={"due_on": today + datetime.timedelta(days=90)},
             )
-            if can_edit
+            if can_add_recommendation
             else None,
             "history": history_for(oversight),
             "rec_history": sorted(rec_history, key=lambda e: e.when, reverse=True)[:50],
@@ -257,7 +257,7 @@ def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def oversight_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     oversight = selectors.get_oversight_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, oversight.lead):
+    if not selectors.may_conclude_oversight(user, oversight):
         raise PermissionDenied
     form = ConcludeForm(request.POST, request.FILES)
     if form.is_valid():
@@ -276,6 +276,15 @@ def oversight_conclude(request: HttpRequest, pk: int) -> HttpResponse:
 def conclusion_file(request: HttpRequest, pk: int) -> FileResponse:
     oversight = selectors.get_oversight_for_user(current_user(request), pk)
     return attachment(oversight.conclusion_file)
+
+
+def _mark_recommendations(user: User, recommendations: Iterable[Any], today: datetime.date) -> None:
+    """What a recommendation's line shows: its state, and its links and form if allowed."""
+    for rec in recommendations:
+        rec.state = rec.follow_up(today)
+        rec.may_edit = selectors.may_edit_recommendation(user, rec)
+        rec.may_answer = selectors.may_answer_recommendation(user, rec)
+        rec.respond_form = RespondForm(initial={"status": rec.status}, prefix=f"rec{rec.pk}")
 
 
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
@@ -298,7 +307,7 @@ def _flash_form(request: HttpRequest, form: Any) -> None:
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     oversight = selectors.get_oversight_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, oversight.lead):
+    if not selectors.may_add_recommendation(user, oversight):
         raise PermissionDenied
     form = RecommendationForm(request.POST, responsible=selectors.subject_candidates(user))
     if form.is_valid():
@@ -317,7 +326,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     rec = selectors.get_recommendation_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, rec.oversight.lead):
+    if not selectors.may_edit_recommendation(user, rec):
         raise PermissionDenied
     form = RecommendationForm(
         request.POST or None,
@@ -342,7 +351,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     rec = selectors.get_recommendation_for_user(user, pk)
-    if not selectors.user_may_answer(user, rec):
+    if not selectors.may_answer_recommendation(user, rec):
         raise PermissionDenied
     form = RespondForm(request.POST, prefix=f"rec{rec.pk}")
     if form.is_valid():
@@ -380,12 +389,7 @@ def recommendation_board(request: HttpRequest) -> HttpResponse:
     counts = selectors.follow_up_totals(everything, today)
     recs = selectors.recommendations_for_user(user, **filters, today=today)
     page = paginate(request, recs)
-    for rec in page:
-        rec.state = rec.follow_up(today)  # type: ignore[attr-defined]
-        rec.may_answer = selectors.user_may_answer(user, rec)  # type: ignore[attr-defined]
-        rec.respond_form = RespondForm(  # type: ignore[attr-defined]
-            initial={"status": rec.status}, prefix=f"rec{rec.pk}"
-        )
+    _mark_recommendations(user, page, today)
     return render(
         request,
         "oversight/recommendation_board.html",
@@ -426,8 +430,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         organizations=organizations,
         initial={"year": timezone.localdate().year, "organization": organizations.first()},
     )
+    may_make_plans = selectors.may_make_plans(user)
     if request.method == "POST":
-        if not organizations.exists():
+        if not may_make_plans:
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -442,7 +447,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "oversight/plan_list.html",
         {
             "plans": selectors.plans_for_user(user),
-            "form": form if organizations.exists() else None,
+            "form": form if may_make_plans else None,
         },
     )
 
@@ -451,7 +456,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     plan = selectors.get_plan_for_user(user, pk)
-    can_edit = user_can(user, Verb.EDIT, plan.organization)
+    can_edit = selectors.may_edit_plan(user, plan)
     form = PlanItemForm(request.POST or None, subjects=selectors.subject_candidates(user))
     if request.method == "POST":
         if not can_edit:
@@ -483,15 +488,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    item = (
-        PlanItem.objects.filter(pk=pk, plan__in=selectors.plans_for_user(user).values("pk"))
-        .select_related("plan__organization")
-        .first()
-    )
-    if item is None:
-        raise Http404
+    item = selectors.get_plan_item_for_user(user, pk)
     try:
-        services.plan_item_delete(actor=user, item=item)
+        services.plan_item_delete(actor=user, plan_item=item)
     except ValidationError as exc:
         _flash(request, exc)
     else:

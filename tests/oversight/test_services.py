@@ -150,7 +150,10 @@ def test_conclusion_and_history(world: World, tinh) -> None:  # type: ignore[no-
     )  # fmt: skip
     made.refresh_from_db()
     assert made.stage(D(2026, 4, 1)) == "concluded"
-    assert made.history.first().history_change_reason  # type: ignore[union-attr]
+    concluded = made.history.first()  # type: ignore[union-attr]
+    # The act is the verb; no translated label is stored as a reason.
+    assert (concluded.history_verb, concluded.history_change_reason) == ("concluded", None)
+    assert concluded.history_user == tinh
     with pytest.raises(ValidationError):  # dates cannot move after the conclusion
         services.oversight_update(actor=tinh, oversight=made, starts_on=D(2026, 3, 25),
                                   ends_on=D(2026, 3, 30))  # fmt: skip
@@ -196,8 +199,8 @@ def test_plan_versus_done(world: World, tinh, english) -> None:  # type: ignore[
     assert (inspections["planned"], inspections["done"], inspections["pct"]) == (2, 1, 50)
     assert progress["unplanned_count"] == 1
     with pytest.raises(ValidationError):  # an item carried out stays in the plan
-        services.plan_item_delete(actor=tinh, item=done_item)
-    services.plan_item_delete(actor=tinh, item=later_item)
+        services.plan_item_delete(actor=tinh, plan_item=done_item)
+    services.plan_item_delete(actor=tinh, plan_item=later_item)
 
 
 def test_reminders_go_to_the_responsible_then_escalate(world: World, tinh, xa,

@@ -5,7 +5,6 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from danvan.lib.api import request_user as _actor
 from danvan.lib.text import fold
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.selectors import organizations_user_may_edit
 
 from . import exports, selectors, services
 from .models import Document, ImplementationSummary
@@ -135,14 +133,13 @@ def update_document(request: HttpRequest, document_id: int, payload: DocumentPat
     user = _actor(request)
     document = selectors.get_document_for_user(user, document_id)
     data = payload.dict(exclude_unset=True)
-    status_given = "replaced_by_id" in data
-    replaced_by = data.pop("replaced_by_id", None)
-    successor = document_in_registry(user, replaced_by, "replaced_by_id") if replaced_by else None
-    with transaction.atomic():  # a refused part leaves the document as it was
-        if data:
-            services.document_update(actor=user, document=document, **data)
-        if status_given:
-            services.document_replace(actor=user, document=document, replaced_by=successor)
+    if "replaced_by_id" in data:
+        replaced_by = data.pop("replaced_by_id")
+        data["replaced_by"] = (
+            document_in_registry(user, replaced_by, "replaced_by_id") if replaced_by else None
+        )
+    if data:
+        services.document_update(actor=user, document=document, **data)
     return _detail(request, selectors.get_document_for_user(user, document_id))
 
 
@@ -231,7 +228,7 @@ def open_summary(request: HttpRequest, document_id: int, payload: SummaryIn) -> 
     """Compile what referred to the document over the years, within an organisation's subtree."""
     user = _actor(request)
     document = selectors.get_document_for_user(user, document_id)
-    if not organizations_user_may_edit(user).exists():
+    if not selectors.may_write_summaries(user):
         raise PermissionDenied(_("You may not write summaries for this organisation."))
     summary = services.summary_open(
         actor=user,

@@ -65,7 +65,9 @@ class SummaryOpenForm(forms.Form):
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
 
 
-class SummaryForm(forms.Form):
+class ReviewDocumentForm(forms.Form):
+    """The sections of a review document (see models.ReviewDocument), as a person writes them."""
+
     number = forms.CharField(label=_("Document number"), max_length=60, required=False)
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     achievements = forms.CharField(
@@ -82,3 +84,12 @@ class SummaryForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+    @classmethod
+    def of(cls, record: Any, data: Any = None) -> ReviewDocumentForm:
+        """The form filled with what the record holds (and what was posted, if anything)."""
+        return cls(data, initial={name: getattr(record, name) for name in cls.base_fields})
+
+
+class SummaryForm(ReviewDocumentForm):
+    pass

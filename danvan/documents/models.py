@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from danvan.lib.history import VerbHistory
 from danvan.lib.text import fold
-from danvan.org.models import Organization, Role, scope_for
+from danvan.org.models import Organization
+from danvan.org.scopes import ReportingScope
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -109,7 +111,9 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["number_key", "issuer_key", "search_text"])
+    history = HistoricalRecords(
+        bases=[VerbHistory], excluded_fields=["number_key", "issuer_key", "search_text"]
+    )
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -140,23 +144,17 @@ class Document(models.Model):
         return f"{text} của {self.issuer}" if self.issuer else text
 
 
-class SummaryQuerySet(models.QuerySet["ImplementationSummary"]):
-    def visible_to(self, user: User) -> SummaryQuerySet:
-        """A summary is seen by whoever sees the organisation that writes it."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(organization__in=Organization.objects.visible_to(user))
+# The sections a person writes in a review document, in their order on the page and in the DOCX.
+REVIEW_SECTIONS = ("number", "place", "achievements", "limitations", "lessons", "directions")
 
 
-class ImplementationSummary(models.Model):
-    """A review of how a document was carried out over some years, by one organisation's subtree."""
+class ReviewDocument(models.Model):
+    """A report that sums up a period: compiled figures, then the sections a person writes.
 
-    document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, related_name="summaries", verbose_name=_("document")
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
-    )
+    A programme's interim review or end-of-term summary and a document's implementation
+    summary are both one; each concrete model adds what it reviews.
+    """
+
     period = models.CharField(_("period"), max_length=20)
     number = models.CharField(_("document number"), max_length=60, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
@@ -174,7 +172,27 @@ class ImplementationSummary(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["facts"])
+    class Meta:
+        abstract = True
+
+
+class SummaryQuerySet(models.QuerySet["ImplementationSummary"]):
+    def visible_to(self, user: User) -> SummaryQuerySet:
+        """A summary is seen by whoever sees the organisation that writes it."""
+        return self.filter(ReportingScope.for_user(user).q("organization"))
+
+
+class ImplementationSummary(ReviewDocument):
+    """A review of how a document was carried out over some years, by one organisation's subtree."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="summaries", verbose_name=_("document")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["facts"])
     objects = SummaryQuerySet.as_manager()
 
     class Meta:
@@ -184,13 +202,3 @@ class ImplementationSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.number} ({self.period}) — {self.organization}"
-
-
-def user_registers_documents(user: User) -> bool:
-    """Officers who keep the registry: administrators, leaders and specialists anywhere."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    registrars = {Role.ADMIN, Role.LEADER, Role.SPECIALIST}
-    return any(role in registrars for _p, role, _a in scope_for(user).entries)

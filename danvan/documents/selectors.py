@@ -5,18 +5,53 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import translation
 
 from danvan.lib import periods
+from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
-from danvan.org.models import Organization
+from danvan.org.models import Organization, Role, Verb, scope_for
+from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from . import references
 from .models import Document, ImplementationSummary
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
+
+REGISTRARS = (Role.ADMIN, Role.LEADER, Role.SPECIALIST)
+
+
+# --- Who may do what -----------------------------------------------------------------------
+
+
+def may_keep_documents(user: User) -> bool:
+    """Officers who keep the registry: administrators, leaders and specialists anywhere."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(role in REGISTRARS for _p, role, _a in scope_for(user).entries)
+
+
+def summary_organizations(user: User) -> QuerySet[Organization]:
+    """The organisations whose summaries the user may write."""
+    return organizations_user_may_edit(user)
+
+
+def may_write_summaries(user: User) -> bool:
+    return summary_organizations(user).exists()
+
+
+def may_summarize_for(user: User, organization: Organization) -> bool:
+    return user_can(user, Verb.EDIT, organization)
+
+
+def may_edit_summary(user: User, summary: ImplementationSummary) -> bool:
+    return may_summarize_for(user, summary.organization)
+
+
+# --- Documents -----------------------------------------------------------------------------
 
 
 def documents_for_user(
@@ -35,10 +70,7 @@ def documents_for_user(
 
 
 def get_document_for_user(user: User, pk: int | str) -> Document:
-    try:
-        return Document.objects.visible_to(user).select_related("replaced_by").get(pk=pk)
-    except (Document.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(Document.objects.visible_to(user).select_related("replaced_by"), pk)
 
 
 def document_choices(user: User) -> QuerySet[Document]:
@@ -67,6 +99,9 @@ def document_references(user: User, document: Document) -> list[dict[str, Any]]:
     return found
 
 
+# --- Implementation summaries --------------------------------------------------------------
+
+
 def document_summaries(user: User, document: Document) -> QuerySet[ImplementationSummary]:
     return (
         ImplementationSummary.objects.visible_to(user)
@@ -77,14 +112,12 @@ def document_summaries(user: User, document: Document) -> QuerySet[Implementatio
 
 
 def get_summary_for_user(user: User, pk: int | str) -> ImplementationSummary:
-    try:
-        return (
-            ImplementationSummary.objects.visible_to(user)
-            .select_related("document", "organization", "organization__area", "created_by")
-            .get(pk=pk)
-        )
-    except (ImplementationSummary.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        ImplementationSummary.objects.visible_to(user).select_related(
+            "document", "organization", "organization__area", "created_by"
+        ),
+        pk,
+    )
 
 
 def period_phrase(period: periods.Period) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -16,18 +16,23 @@ from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
 from danvan.lib.text import fold
 from danvan.lib.uploads import check_upload, safe_name
-from danvan.org.models import Organization, Verb
-from danvan.org.selectors import user_can
+from danvan.org.models import Organization
 
 from .models import (
+    REVIEW_SECTIONS,
     Document,
     DocumentKind,
     DocumentStatus,
     ImplementationSummary,
+    ReviewDocument,
     number_key,
-    user_registers_documents,
 )
-from .selectors import compile_summary_facts
+from .selectors import (
+    compile_summary_facts,
+    may_edit_summary,
+    may_keep_documents,
+    may_summarize_for,
+)
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -36,7 +41,7 @@ EDITABLE = {"kind", "number", "issuer", "issued_on", "title", "summary"}
 
 
 def _require_registrar(actor: User | None) -> None:
-    if actor is not None and not user_registers_documents(actor):
+    if actor is not None and not may_keep_documents(actor):
         raise PermissionDenied(_("Only specialists, leaders and administrators keep the registry."))
 
 
@@ -106,21 +111,38 @@ def document_create(
     return document
 
 
-@transaction.atomic
+class _Keep:
+    """`replaced_by` not given: the document's status stays as it is."""
+
+
+KEEP: Final = _Keep()
+
+
+@transaction.atomic(durable=True)
 def document_update(
-    *, actor: User | None, document: Document, file: UploadedFile | None = None, **fields: Any
+    *,
+    actor: User | None,
+    document: Document,
+    file: UploadedFile | None = None,
+    replaced_by: Document | _Keep | None = KEEP,
+    **fields: Any,
 ) -> Document:
+    """Change a document's details, its file and its status (replaced by another, or back in
+    force with None) as one change: a refused part leaves the document as it was."""
     _require_registrar(actor)
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
-    for name, value in fields.items():
-        if name == "issuer" and isinstance(value, str):
-            value = " ".join(value.split())
-        setattr(document, name, value.strip() if isinstance(value, str) else value)
-    _check(document)
-    _attach(document, file)
-    attributed(document, actor).save()
+    if fields or file is not None:
+        for name, value in fields.items():
+            if name == "issuer" and isinstance(value, str):
+                value = " ".join(value.split())
+            setattr(document, name, value.strip() if isinstance(value, str) else value)
+        _check(document)
+        _attach(document, file)
+        attributed(document, actor).save()
+    if not isinstance(replaced_by, _Keep):
+        _replace(actor, document, replaced_by)
     return document
 
 
@@ -130,10 +152,14 @@ def document_replace(
 ) -> Document:
     """Mark a document replaced by a later one (or, with None, back in force)."""
     _require_registrar(actor)
+    return _replace(actor, document, replaced_by)
+
+
+def _replace(actor: User | None, document: Document, replaced_by: Document | None) -> Document:
     if replaced_by is None:
         document.status = DocumentStatus.IN_FORCE
         document.replaced_by = None
-        attributed(document, actor, _("Back in force")).save()
+        attributed(document, actor).save()  # the history shows the status going back
         return document
     if replaced_by.pk == document.pk:
         raise ValidationError({"replaced_by": _("A document cannot replace itself.")})
@@ -147,8 +173,29 @@ def document_replace(
         successor = successor.replaced_by
     document.status = DocumentStatus.REPLACED
     document.replaced_by = replaced_by
-    attributed(document, actor, _("Replaced by %(number)s") % {"number": replaced_by.number}).save()
+    # The successor shows as the change of «replaced by»; the act as its verb.
+    attributed(document, actor, verb="replaced").save()
     return document
+
+
+# --- Review documents ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_document_update(
+    *, actor: User | None, record: ReviewDocument, **sections: str
+) -> ReviewDocument:
+    """Write the sections, the number or the place of a review document (a programme's review,
+    a document's implementation summary); the caller has checked who may."""
+    for name, value in sections.items():
+        if name not in REVIEW_SECTIONS:
+            raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": name})
+        if not isinstance(value, str):  # None would reach the database's NOT NULL
+            raise ValidationError({name: _("Enter text.")})
+        setattr(record, name, value)
+    record.full_clean(exclude=[f.name for f in type(record)._meta.fields if f.is_relation])
+    attributed(record, actor).save()
+    return record
 
 
 # --- Implementation summaries ----------------------------------------------------------------
@@ -164,7 +211,7 @@ def summary_open(
     place: str = "",
 ) -> ImplementationSummary:
     """Compile what referred to the document in the period, within the organisation's subtree."""
-    if not user_can(actor, Verb.EDIT, organization):
+    if not may_summarize_for(actor, organization):
         raise PermissionDenied(_("You may not write summaries for this organisation."))
     if not organization.is_active:
         raise ValidationError(
@@ -219,15 +266,7 @@ def _achievements_draft(facts: dict[str, Any]) -> str:
 def summary_update(
     *, actor: User, summary: ImplementationSummary, **sections: str
 ) -> ImplementationSummary:
-    if not user_can(actor, Verb.EDIT, summary.organization):
+    if not may_edit_summary(actor, summary):
         raise PermissionDenied(_("You may not edit this summary."))
-    allowed = {"achievements", "limitations", "lessons", "directions", "number", "place"}
-    for name, value in sections.items():
-        if name not in allowed:
-            raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": name})
-        if not isinstance(value, str):  # None would reach the database's NOT NULL
-            raise ValidationError({name: _("Enter text.")})
-        setattr(summary, name, value)
-    summary.full_clean(exclude=["document", "organization", "created_by"])
-    attributed(summary, actor).save()
+    review_document_update(actor=actor, record=summary, **sections)
     return summary

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,12 +24,10 @@ from danvan.lib.web import (
     paginate,
     query_without_page,
 )
-from danvan.org.models import Verb
-from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from . import exports, selectors, services
-from .forms import DocumentForm, ReplaceForm, SummaryForm, SummaryOpenForm
-from .models import DocumentKind, DocumentStatus, user_registers_documents
+from .forms import DocumentForm, ReplaceForm, ReviewDocumentForm, SummaryForm, SummaryOpenForm
+from .models import DocumentKind, DocumentStatus, ReviewDocument
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -54,7 +55,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "kinds": DocumentKind.choices,
             "statuses": DocumentStatus.choices,
             "query": query_without_page(request),
-            "can_create": user_registers_documents(user),
+            "can_create": selectors.may_keep_documents(user),
         },
     )
 
@@ -62,7 +63,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    if not user_registers_documents(user):
+    if not selectors.may_keep_documents(user):
         raise PermissionDenied
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -80,8 +81,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = selectors.get_document_for_user(user, pk)
-    may_register = user_registers_documents(user)
-    summarizers = organizations_user_may_edit(user)
+    may_register = selectors.may_keep_documents(user)
+    summarizers = selectors.summary_organizations(user)
     return render(
         request,
         "documents/document_detail.html",
@@ -122,7 +123,7 @@ def _default_span(issued_on: object) -> str:
 def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = selectors.get_document_for_user(user, pk)
-    if not user_registers_documents(user):
+    if not selectors.may_keep_documents(user):
         raise PermissionDenied
     fields = ["kind", "number", "issuer", "issued_on", "title", "summary"]
     form = DocumentForm(
@@ -146,7 +147,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def document_replace(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = selectors.get_document_for_user(user, pk)
-    if not user_registers_documents(user):
+    if not selectors.may_keep_documents(user):
         raise PermissionDenied
     form = ReplaceForm(request.POST, choices=selectors.document_choices(user))
     if form.is_valid():
@@ -178,7 +179,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 def summary_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     document = selectors.get_document_for_user(user, pk)
-    organizations = organizations_user_may_edit(user)
+    organizations = selectors.summary_organizations(user)
     if not organizations.exists():
         raise PermissionDenied
     form = SummaryOpenForm(request.POST, organizations=organizations)
@@ -198,34 +199,49 @@ def summary_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("document_detail", pk=document.pk)
 
 
+def review_document_page(
+    request: HttpRequest,
+    record: ReviewDocument,
+    *,
+    form_class: type[ReviewDocumentForm],
+    may_edit: bool,
+    update: Callable[..., Any],
+    saved: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A review document's page: its figures, and its sections as a form for those who may
+    edit (`update` is the app's service, called with the sections)."""
+    form = form_class.of(record, request.POST or None)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                update(**form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, saved)
+                return redirect(request.path)
+    return render(
+        request, template, {**context, "form": form, "can_edit": may_edit, "facts": record.facts}
+    )
+
+
 @login_required
 def summary_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     summary = selectors.get_summary_for_user(user, pk)
-    can_edit = user_can(user, Verb.EDIT, summary.organization)
-    fields = ["number", "place", "achievements", "limitations", "lessons", "directions"]
-    form = SummaryForm(request.POST or None, initial={f: getattr(summary, f) for f in fields})
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.summary_update(actor=user, summary=summary, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Summary saved."))
-                return redirect("summary_edit", pk=summary.pk)
-    return render(
+    return review_document_page(
         request,
-        "documents/summary_edit.html",
-        {
-            "summary": summary,
-            "form": form,
-            "can_edit": can_edit,
-            "facts": summary.facts,
-            "history": history_for(summary),
-        },
+        summary,
+        form_class=SummaryForm,
+        may_edit=selectors.may_edit_summary(user, summary),
+        update=lambda **sections: services.summary_update(actor=user, summary=summary, **sections),
+        saved=_("Summary saved."),
+        template="documents/summary_edit.html",
+        context={"summary": summary, "history": history_for(summary)},
     )
 
 

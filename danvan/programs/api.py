@@ -7,7 +7,6 @@ import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +21,7 @@ from danvan.lib.api import Pages, Patch, binary
 from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment, xlsx_response
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.models import Organization, Verb
-from danvan.org.selectors import user_can
+from danvan.org.models import Organization
 
 from . import exports, selectors, services
 from .api_reviews import router as reviews_router
@@ -142,11 +140,8 @@ class RenewIn(Schema):
     term: str = Field(..., description="The next term, such as 2026-2031")
 
 
-PROGRAM_PREFETCH = ("parties__organization", "documents", "contents")
-
-
 def _program_out(user: User, pk: int) -> Program:
-    return Program.objects.visible_to(user).prefetch_related(*PROGRAM_PREFETCH).get(pk=pk)
+    return selectors.get_program_with_parts(user, pk)
 
 
 @router.get("/programs", response=list[ProgramOut], tags=["programmes"])
@@ -162,7 +157,7 @@ def list_programs(request: HttpRequest, filters: Query[ProgramFilter]) -> Any:
         term=filters.term,
         overdue_on=timezone.localdate() if filters.overdue else None,
     )
-    return programs.prefetch_related(*PROGRAM_PREFETCH)
+    return programs.prefetch_related(*selectors.PROGRAM_PREFETCH)
 
 
 # Before /programs/{program_id}: URLs resolve in order, and that id is any text at first.
@@ -180,7 +175,6 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @router.get("/programs/{program_id}", response=ProgramOut, tags=["programmes"])
 def get_program(request: HttpRequest, program_id: int) -> Any:
     """One programme with its parties and numbered main contents."""
-    selectors.get_program_for_user(_actor(request), program_id)
     return _program_out(_actor(request), program_id)
 
 
@@ -228,7 +222,7 @@ def set_parties(request: HttpRequest, program_id: int, payload: PartiesIn) -> An
     user = _actor(request)
     program = selectors.get_program_for_user(user, program_id)
     # As the page: who may not change it hears so before which organisations they may name.
-    if not user_can(user, Verb.EDIT, program.lead):
+    if not selectors.may_edit_program(user, program):
         raise PermissionDenied(_("You may not change this programme."))
     services.program_set_parties(
         actor=user, program=program, parties=_parties(user, program, payload.parties)
@@ -241,25 +235,12 @@ def sign(request: HttpRequest, program_id: int, payload: SignIn) -> Any:
     """Record the signing (date, signatories' titles); the signed scan is uploaded on the page."""
     user = _actor(request)
     program = selectors.get_program_for_user(user, program_id)
-    with transaction.atomic():
-        if payload.signatories:
-            titles = {row.organization_id: row.signatory_title for row in payload.signatories}
-            current = list(selectors.program_parties(program))
-            unknown = set(titles) - {p.organization_id for p in current}
-            if unknown:
-                raise ValidationError(
-                    {"signatories": _("Not a party to this programme: %(ids)s.")
-                     % {"ids": ", ".join(str(pk) for pk in sorted(unknown))}}
-                )  # fmt: skip
-            services.program_set_parties(
-                actor=user,
-                program=program,
-                parties=[
-                    (p.organization, titles.get(p.organization_id, p.signatory_title))
-                    for p in current
-                ],
-            )
-        services.program_put_in_force(actor=user, program=program, signed_on=payload.signed_on)
+    services.program_sign(
+        actor=user,
+        program=program,
+        signed_on=payload.signed_on,
+        signatories={row.organization_id: row.signatory_title for row in payload.signatories},
+    )
     return _program_out(user, program.pk)
 
 
@@ -312,7 +293,7 @@ class MoveIn(Schema):
 def list_contents(request: HttpRequest, program_id: int) -> Any:
     """A programme's main contents, by number."""
     program = selectors.get_program_for_user(_actor(request), program_id)
-    return program.contents.order_by("number")
+    return selectors.program_contents(program)
 
 
 @router.post(
@@ -372,7 +353,7 @@ def import_xlsx(request: HttpRequest, program_id: int, file: File[UploadedFile])
     """Import contents and tasks from the Excel template (multipart `file`): all rows or none."""
     user = _actor(request)
     program = selectors.get_program_for_user(user, program_id)
-    if not user_can(user, Verb.EDIT, program.lead):
+    if not selectors.may_edit_program(user, program):
         raise PermissionDenied(_("You may not change this programme."))
     try:
         count = exports.import_contents_and_tasks(actor=user, program=program, data=file.read())

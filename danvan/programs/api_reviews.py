@@ -11,7 +11,7 @@ from ninja.responses import Status
 from danvan.lib.api import Pages, Patch, binary
 from danvan.lib.api import request_user as _actor
 
-from . import exports, selectors, services
+from . import exports, reviews, selectors
 
 router = Router()
 
@@ -62,7 +62,7 @@ def open_review(request: HttpRequest, program_id: int, payload: ReviewIn) -> Any
     """Compile a period's figures into a draft interim review or end-of-term summary."""
     user = _actor(request)
     program = selectors.get_program_for_user(user, program_id)
-    review = services.review_open(actor=user, program=program, **payload.dict())
+    review = reviews.review_open(actor=user, program=program, **payload.dict())
     return Status(201, review)
 
 
@@ -77,7 +77,7 @@ def update_review(request: HttpRequest, review_id: int, payload: ReviewPatch) ->
     """Edit a review's number, place and sections."""
     user = _actor(request)
     review = selectors.get_review_for_user(user, review_id)
-    return services.review_update(actor=user, review=review, **payload.dict(exclude_unset=True))
+    return reviews.review_update(actor=user, review=review, **payload.dict(exclude_unset=True))
 
 
 @router.get(

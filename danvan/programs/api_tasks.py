@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +17,9 @@ from danvan.lib.api import Pages, Patch, binary
 from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.models import Organization
 
-from . import selectors, services
-from .models import Program, ProgramContent, Task, TaskUpdate
+from . import selectors, services_tasks
+from .models import Task, TaskUpdate
 
 router = Router()
 
@@ -109,19 +108,16 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Any:
     """Create a task; a recurring one answers with every occurrence."""
     user = _actor(request)
     data = payload.dict()
-    content = ProgramContent.objects.filter(
-        pk=data.pop("content_id"), program__in=Program.objects.visible_to(user)
-    ).first()
-    if content is None:
-        raise ValidationError({"content_id": _("No such content in your scope.")})
+    try:
+        content = selectors.get_content_for_user(user, data.pop("content_id"))
+    except Http404:
+        raise ValidationError({"content_id": _("No such content in your scope.")}) from None
     # The lead is one of the programme's parties, whoever's scope it lies in.
-    lead = Organization.objects.filter(
-        pk=data.pop("lead_id"), pk__in=content.program.parties.values("organization_id")
-    ).first()
+    lead = selectors.program_party_organization(content.program, data.pop("lead_id"))
     if lead is None:
         raise ValidationError({"lead": _("The lead must be one of the programme's parties.")})
     supporting = [_org(user, pk, "supporting_ids") for pk in data.pop("supporting_ids")]
-    tasks = services.task_create(
+    tasks = services_tasks.task_create(
         actor=user, content=content, lead=lead, supporting=supporting, **data
     )
     return Status(201, [_task_out(user, t.pk) for t in tasks])
@@ -132,7 +128,7 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> Any:
     """Change a task's title, details, due date or status (the lead agency's staff)."""
     user = _actor(request)
     task = selectors.get_task_for_user(user, task_id)
-    services.task_update(actor=user, task=task, **payload.dict(exclude_unset=True))
+    services_tasks.task_update(actor=user, task=task, **payload.dict(exclude_unset=True))
     return _task_out(user, task.pk)
 
 
@@ -178,7 +174,7 @@ def create_task_update(request: HttpRequest, payload: TaskUpdateIn) -> Any:
     """Report progress on a task your organisation leads (attachments are added on the page)."""
     user = _actor(request)
     task = selectors.get_task_for_user(user, payload.task_id)
-    update = services.task_report_progress(
+    update = services_tasks.task_report_progress(
         actor=user,
         task=task,
         text=payload.text,
@@ -198,5 +194,4 @@ def create_task_update(request: HttpRequest, payload: TaskUpdateIn) -> Any:
 )
 def update_attachment(request: HttpRequest, update_id: int) -> FileResponse:
     """The file attached to a progress report."""
-    update = selectors.updates_for_user(_actor(request)).filter(pk=update_id).first()
-    return attachment(update.attachment if update else None)
+    return attachment(selectors.get_update_for_user(_actor(request), update_id).attachment)

@@ -15,7 +15,7 @@ from danvan.accounts.models import User
 from danvan.documents.models import Document
 from danvan.org.models import Organization
 
-from . import services
+from . import reviews, services, services_tasks
 from .models import (
     Program,
     ProgramContent,
@@ -93,18 +93,18 @@ def load(out: TextIO) -> None:
     contents = services.contents_add(actor=tinh, program=old, titles=PPC_CONTENTS_2016)
     services.program_put_in_force(actor=tinh, program=old, signed_on=datetime.date(2016, 12, 21))
     for i, content in enumerate(contents):
-        for task in services.task_create(
+        for task in services_tasks.task_create(
             actor=tinh, content=content, title=f"Báo cáo kết quả thực hiện nội dung {i + 1}",
             lead=ppc if i % 2 else commission, recurrence="yearly",
         ):  # fmt: skip
             late = task.due_on.year == 2019 and i == 2
             done = task.due_on + datetime.timedelta(days=20 if late else -5)
-            services.task_report_progress(
+            services_tasks.task_report_progress(
                 actor=lanhdao, task=task, text="Đã hoàn thành, có báo cáo bằng văn bản.",
                 percent=100, reported_on=done,
             )  # fmt: skip
     services.program_end(actor=lanhdao, program=old)
-    services.review_open(actor=tinh, program=old, kind=ReviewKind.FINAL, period="2016-2021")
+    reviews.review_open(actor=tinh, program=old, kind=ReviewKind.FINAL, period="2016-2021")
 
     # 2021–2026: renewed on 10 contents, in force, tasks in every state.
     current = services.program_renew(actor=tinh, program=old, term="2021-2026")
@@ -125,7 +125,7 @@ def load(out: TextIO) -> None:
         actor=tinh, program=current, signed_on=datetime.date(2021, 12, 21)
     )
     c = list(current.contents.order_by("number"))
-    services.task_create(
+    services_tasks.task_create(
         actor=tinh, content=c[9], title="Báo cáo 6 tháng về kết quả phối hợp", lead=ppc,
         recurrence="half_yearly",
     )  # fmt: skip
@@ -139,24 +139,24 @@ def load(out: TextIO) -> None:
         (c[8], "Vận động hiến đất làm đường giao thông nông thôn", ppc, -90, TaskStatus.CANCELLED, None),
     ]  # fmt: skip
     for content, title, lead, due_in, status, done_in in plan:
-        (task,) = services.task_create(
+        (task,) = services_tasks.task_create(
             actor=tinh, content=content, title=title, lead=lead,
             due_on=_clamp(today + datetime.timedelta(days=due_in), current),
         )  # fmt: skip
         if status == TaskStatus.DONE and done_in is not None:
-            services.task_report_progress(
+            services_tasks.task_report_progress(
                 actor=lanhdao, task=task, text=f"{title}: đã hoàn thành.", percent=100,
                 reported_on=min(today, today + datetime.timedelta(days=done_in)),
             )  # fmt: skip
         elif status == TaskStatus.IN_PROGRESS:
-            services.task_report_progress(
+            services_tasks.task_report_progress(
                 actor=lanhdao, task=task, text="Đang triển khai, đã hoàn thành một phần.",
                 percent=40, reported_on=today - datetime.timedelta(days=3),
             )  # fmt: skip
         elif status == TaskStatus.CANCELLED:
-            services.task_update(actor=tinh, task=task, status=TaskStatus.CANCELLED)
+            services_tasks.task_update(actor=tinh, task=task, status=TaskStatus.CANCELLED)
     for task in current.contents.get(number=10).tasks.filter(due_on__lt=today):
-        services.task_report_progress(
+        services_tasks.task_report_progress(
             actor=lanhdao, task=task, text="Đã gửi báo cáo 6 tháng.", percent=100,
             reported_on=task.due_on + datetime.timedelta(days=10 if task.due_on.year == 2023 else -2),
         )  # fmt: skip
@@ -167,16 +167,16 @@ def load(out: TextIO) -> None:
         ("Khảo sát việc thực hiện dân chủ ở cơ sở tại xã Mường Xén", ppc, "10-31", "11-20"),
         ("Tập huấn kỹ năng đối thoại cho cán bộ xã", ppc, "11-30", None),
     ]:
-        (task,) = services.task_create(
+        (task,) = services_tasks.task_create(
             actor=tinh, content=c[3] if "Dân vận khéo" in title else c[6], title=title,
             lead=lead, due_on=datetime.date.fromisoformat(f"{last_year}-{due}"),
         )  # fmt: skip
         if finished:
-            services.task_report_progress(
+            services_tasks.task_report_progress(
                 actor=lanhdao, task=task, text=f"{title}: đã hoàn thành, có báo cáo kết quả.",
                 percent=100, reported_on=datetime.date.fromisoformat(f"{last_year}-{finished}"),
             )  # fmt: skip
-    services.review_open(actor=tinh, program=current, kind=ReviewKind.INTERIM, period=last_year)
+    reviews.review_open(actor=tinh, program=current, kind=ReviewKind.INTERIM, period=last_year)
 
     # 2021–2025 with the armed forces, the Ethnic and Religious committees: term over.
     armed = services.program_create(
@@ -191,12 +191,12 @@ def load(out: TextIO) -> None:
     )  # fmt: skip
     armed_contents = services.contents_add(actor=tinh, program=armed, titles=ARMED_CONTENTS)
     services.program_put_in_force(actor=tinh, program=armed, signed_on=datetime.date(2021, 3, 24))
-    for task in services.task_create(
+    for task in services_tasks.task_create(
         actor=tinh, content=armed_contents[5], title="Giao ban, trao đổi thông tin định kỳ",
         lead=orgs["Bộ Chỉ huy Bộ đội Biên phòng tỉnh Nghệ An"], recurrence="yearly",
     ):  # fmt: skip
         if task.due_on.year < 2025:
-            services.task_report_progress(
+            services_tasks.task_report_progress(
                 actor=tinh, task=task, text="Đã tổ chức giao ban.", percent=100,
                 reported_on=task.due_on,
             )  # fmt: skip
@@ -214,7 +214,7 @@ def load(out: TextIO) -> None:
     twin_contents = services.contents_add(actor=tinh, program=twinning, titles=TWINNING_CONTENTS)
     services.program_put_in_force(actor=tinh, program=twinning, signed_on=twin_start)
     xa2 = User.objects.get(email="xa2@demo.danvan.vn")
-    quarterly = services.task_create(
+    quarterly = services_tasks.task_create(
         actor=tinh, content=twin_contents[0], title="Báo cáo kết quả giúp dân theo quý",
         lead=orgs["Ủy ban MTTQ Việt Nam xã Mỹ Lý"], recurrence="quarterly",
     )  # fmt: skip
@@ -222,12 +222,12 @@ def load(out: TextIO) -> None:
     for number, task in enumerate(
         t for t in quarterly if t.due_on < today - datetime.timedelta(days=60)
     ):
-        services.task_report_progress(
+        services_tasks.task_report_progress(
             actor=xa2, task=task, percent=100,
             text="Đồn và xã đã giúp các hộ nghèo giống ngô, lúa và công lao động; có biên bản.",
             reported_on=task.due_on + datetime.timedelta(days=12 if number == 2 else -3),
         )  # fmt: skip
-    services.task_create(
+    services_tasks.task_create(
         actor=tinh, content=twin_contents[1], title="Tuần tra chung cùng lực lượng dân quân",
         lead=orgs["Đồn Biên phòng Mỹ Lý"],
         due_on=_clamp(today + datetime.timedelta(days=12), twinning),

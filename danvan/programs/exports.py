@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from danvan.lib.docx import Header, OfficialDocument
+from danvan.documents.exports import FiguresTable, review_document_docx
 from danvan.lib.excel import CellError, Column, SheetError, read_rows_and_errors, workbook_bytes
 from danvan.lib.text import fold
 
-from . import services
+from . import services, services_tasks
 from .models import Program, ProgramContent, Recurrence, Review, ReviewKind
-from .selectors import program_parties, program_tasks
+from .selectors import may_edit_program, program_parties, program_tasks
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -33,56 +33,37 @@ def review_docx(review: Review) -> bytes:
     """The review in the official layout, with the compiled figures in tables."""
     program = review.program
     facts = review.facts
-    title = "BÁO CÁO"
     kind = "Sơ kết" if review.kind == ReviewKind.INTERIM else "Tổng kết"
-    doc = OfficialDocument(
-        Header(
-            issuer=program.lead.name,
-            number=f"Số: {review.number}" if review.number else "",
-            place=review.place or program.lead.area.name,
-            day=review.issued_on,
-        ),
-        title,
-        subtitle=f"{kind} thực hiện {program.title} ({facts.get('period_label', review.period)})",
-    )
     widths = [65.0, 20.0, 20.0, 20.0, 20.0, 20.0]
-    doc.heading("I. Kết quả thực hiện")
-    for text in _paragraphs(review.achievements):
-        doc.paragraph(text)
-    doc.paragraph("Kết quả theo đơn vị chủ trì:", bold=True)
-    doc.table(
-        ["Đơn vị", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Chưa đến hạn"],
-        [
-            [r["party"], r["due"], r["done_on_time"], r["done_late"], r["overdue"], r["open"]]
-            for r in facts.get("by_party", [])
+    figures = ["Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Chưa đến hạn"]
+    return review_document_docx(
+        review,
+        issuer=program.lead,
+        subtitle=f"{kind} thực hiện {program.title} ({facts.get('period_label', review.period)})",
+        tables=[
+            FiguresTable(
+                "Kết quả theo đơn vị chủ trì:",
+                ["Đơn vị", *figures],
+                [
+                    [r["party"], r["due"], r["done_on_time"], r["done_late"], r["overdue"],
+                     r["open"]]
+                    for r in facts.get("by_party", [])
+                ],
+                widths,
+            ),
+            FiguresTable(
+                "Kết quả theo nội dung chủ yếu:",
+                ["Nội dung", *figures],
+                [
+                    [f"{r['number']}. {r['content']}", r["due"], r["done_on_time"],
+                     r["done_late"], r["overdue"], r["open"]]
+                    for r in facts.get("by_content", [])
+                ],
+                widths,
+            ),
         ],
-        widths_mm=widths,
-    )
-    doc.paragraph("Kết quả theo nội dung chủ yếu:", bold=True)
-    doc.table(
-        ["Nội dung", "Đến hạn", "Đúng hạn", "Chậm", "Quá hạn", "Chưa đến hạn"],
-        [
-            [f"{r['number']}. {r['content']}", r["due"], r["done_on_time"], r["done_late"],
-             r["overdue"], r["open"]]
-            for r in facts.get("by_content", [])
-        ],
-        widths_mm=widths,
+        copies=["- Các đơn vị phối hợp;", "- Lưu VT."],
     )  # fmt: skip
-    sections = [
-        ("II. Hạn chế, nguyên nhân", review.limitations),
-        ("III. Bài học kinh nghiệm", review.lessons),
-        ("IV. Phương hướng, nhiệm vụ thời gian tới", review.directions),
-    ]
-    for heading, body in sections:
-        doc.heading(heading)
-        for text in _paragraphs(body) or ["…"]:
-            doc.paragraph(text)
-    doc.signature(["- Các đơn vị phối hợp;", "- Lưu VT."], "T/M " + program.lead.name, "")
-    return doc.to_bytes()
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def tasks_xlsx(program: Program, today: datetime.date) -> bytes:
@@ -177,9 +158,10 @@ def import_template() -> bytes:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def import_contents_and_tasks(*, actor: User, program: Program, data: bytes) -> int:
     """Import into a draft programme: all rows, or none with every problem listed."""
+    services.require(may_edit_program(actor, program), _("You may not change this programme."))
     services.require_draft(program)
     try:
         rows, errors = read_rows_and_errors(data, COLUMNS)
@@ -244,7 +226,7 @@ def _import_row(
                     % {"name": row.get("lead") or ""}
                 }
             )
-        services.task_create(
+        services_tasks.task_create(
             actor=actor,
             content=contents[number],
             title=str(row["task"]),

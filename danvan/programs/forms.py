@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.documents.forms import ReviewDocumentForm
 from danvan.documents.models import Document
 from danvan.org.forms import DateInput, OrganizationChoice, OrganizationsChoice
 from danvan.org.models import Organization
@@ -206,20 +207,10 @@ class ReviewOpenForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
-    number = forms.CharField(label=_("Document number"), max_length=60, required=False)
-    place = forms.CharField(label=_("Place"), max_length=100, required=False)
-    achievements = forms.CharField(
-        label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 10})
-    )
-    limitations = forms.CharField(
-        label=_("Limitations and causes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    lessons = forms.CharField(
-        label=_("Lessons"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    directions = forms.CharField(
-        label=_("Directions for the next period"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+class ReviewForm(ReviewDocumentForm):
+    """A programme's review: its results are called achievements."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["achievements"].label = _("Achievements")
+        self.fields["directions"].widget.attrs["rows"] = 4

@@ -12,8 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from danvan.documents.models import ReviewDocument
+from danvan.lib.history import VerbHistory
 from danvan.lib.text import fold
-from danvan.org.models import Organization, scope_for
+from danvan.org.models import Organization
+from danvan.org.scopes import ReportingScope
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -34,19 +37,16 @@ class ProgramStatus(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed")
 
 
+def a_party_in_scope(user: User, program: str) -> Exists:
+    """The one rule for programmes and what hangs under them: one of the programme's parties
+    lies in the user's scope. `program` is the path from the filtered model to the programme."""
+    in_scope = ReportingScope.for_user(user).q("organization")
+    return Exists(ProgramParty.objects.filter(in_scope, program=OuterRef(program)))
+
+
 class ProgramQuerySet(models.QuerySet["Program"]):
     def visible_to(self, user: User) -> ProgramQuerySet:
-        """The one rule for programmes: one of its parties lies in the user's scope."""
-        if user.is_superuser:
-            return self.all()
-        paths = scope_for(user).org_paths
-        if not paths:
-            return self.none()
-        in_scope = Q()
-        for path in paths:
-            in_scope |= Q(organization__path__startswith=path)
-        parties = ProgramParty.objects.filter(in_scope, program=OuterRef("pk"))
-        return self.filter(Exists(parties))
+        return self.filter(a_party_in_scope(user, "pk"))
 
 
 class Program(models.Model):
@@ -95,7 +95,9 @@ class Program(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
 
-    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[documents])
+    history = HistoricalRecords(
+        bases=[VerbHistory], excluded_fields=["search_text"], m2m_fields=[documents]
+    )
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
@@ -134,7 +136,7 @@ class ProgramParty(models.Model):
     signatory_title = models.CharField(_("signed by (title)"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
 
     class Meta:
         verbose_name = _("party")
@@ -148,6 +150,11 @@ class ProgramParty(models.Model):
         return str(self.organization)
 
 
+class ContentQuerySet(models.QuerySet["ProgramContent"]):
+    def visible_to(self, user: User) -> ContentQuerySet:
+        return self.filter(a_party_in_scope(user, "program"))
+
+
 class ProgramContent(models.Model):
     """A numbered main content (nội dung chủ yếu) of a programme."""
 
@@ -158,7 +165,8 @@ class ProgramContent(models.Model):
     title = models.CharField(_("title"), max_length=400)
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VerbHistory])
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("main content")
@@ -193,7 +201,7 @@ OPEN_STATUSES = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 
 class TaskQuerySet(models.QuerySet["Task"]):
     def visible_to(self, user: User) -> TaskQuerySet:
-        return self.filter(content__program__in=Program.objects.visible_to(user))
+        return self.filter(a_party_in_scope(user, "content__program"))
 
     def open(self) -> TaskQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -230,7 +238,7 @@ class Task(models.Model):
     percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["series"])
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["series"])
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -260,6 +268,11 @@ def attachment_path(instance: Any, filename: str) -> str:
     return f"programs/updates/{timezone.localdate():%Y/%m}/{filename}"
 
 
+class TaskUpdateQuerySet(models.QuerySet["TaskUpdate"]):
+    def visible_to(self, user: User) -> TaskUpdateQuerySet:
+        return self.filter(a_party_in_scope(user, "task__content__program"))
+
+
 class TaskUpdate(models.Model):
     """A progress report on a task: what was done, how far, when, by whom."""
 
@@ -278,6 +291,8 @@ class TaskUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
+    objects = TaskUpdateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
@@ -292,31 +307,21 @@ class ReviewKind(models.TextChoices):
     FINAL = "final", _("End-of-term summary")
 
 
-class Review(models.Model):
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def visible_to(self, user: User) -> ReviewQuerySet:
+        return self.filter(a_party_in_scope(user, "program"))
+
+
+class Review(ReviewDocument):
     """An interim (yearly) review or the end-of-term summary of a programme."""
 
     program = models.ForeignKey(
         Program, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("programme")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ReviewKind.choices)
-    period = models.CharField(_("period"), max_length=20)
-    number = models.CharField(_("document number"), max_length=60, blank=True)
-    place = models.CharField(_("place"), max_length=100, blank=True)
-    issued_on = models.DateField(_("date"))
-    facts = models.JSONField(_("compiled figures"), default=dict, editable=False)
-    achievements = models.TextField(_("achievements"), blank=True)
-    limitations = models.TextField(_("limitations and causes"), blank=True)
-    lessons = models.TextField(_("lessons"), blank=True)
-    directions = models.TextField(_("directions for the next period"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["facts"])
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["facts"])
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("review")

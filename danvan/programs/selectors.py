@@ -7,14 +7,15 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import F, Prefetch, QuerySet
 
 from danvan.lib import periods
 from danvan.lib.history import HistoryEntry, history_for_many
+from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
-from danvan.org.models import scope_for
+from danvan.org.models import Organization, Verb
 from danvan.org.scopes import ReportingScope
+from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from .models import (
     Program,
@@ -30,6 +31,58 @@ if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 TIMELINESS = ("done_on_time", "done_late", "overdue", "open", "cancelled")
+
+
+# --- Who may do what -----------------------------------------------------------------------
+# The role rules only; whether the programme's state allows the act is the services' Conflict.
+
+
+def may_create_program(user: User) -> bool:
+    return organizations_user_may_edit(user).exists()
+
+
+def may_lead_program(user: User, lead: Organization) -> bool:
+    """Draft a programme led by this agency."""
+    return user_can(user, Verb.EDIT, lead)
+
+
+def may_edit_program(user: User, program: Program) -> bool:
+    """Change its details, parties, contents and tasks: the lead agency's staff."""
+    return user_can(user, Verb.EDIT, program.lead)
+
+
+def may_sign_program(user: User, program: Program) -> bool:
+    return may_edit_program(user, program)
+
+
+def may_reopen_program(user: User, program: Program) -> bool:
+    """A leader of the lead agency."""
+    return user_can(user, Verb.APPROVE, program.lead)
+
+
+def may_end_program(user: User, program: Program) -> bool:
+    return may_reopen_program(user, program)
+
+
+def may_renew_program(user: User, program: Program) -> bool:
+    return may_edit_program(user, program)
+
+
+def may_edit_task(user: User, task: Task) -> bool:
+    return may_edit_program(user, task.content.program)
+
+
+def may_report_progress(user: User, task: Task) -> bool:
+    """The officers of the organisation that leads the task."""
+    return user_can(user, Verb.EDIT, task.lead)
+
+
+def may_write_reviews(user: User, program: Program) -> bool:
+    return may_edit_program(user, program)
+
+
+def may_edit_review(user: User, review: Review) -> bool:
+    return may_write_reviews(user, review.program)
 
 
 # --- Programmes ----------------------------------------------------------------------------
@@ -63,28 +116,54 @@ def programs_for_user(
 
 
 def get_program_for_user(user: User, pk: int | str) -> Program:
-    try:
-        return (
-            Program.objects.visible_to(user)
-            .select_related("lead", "lead__area", "predecessor")
-            .get(pk=pk)
-        )
-    except (Program.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Program.objects.visible_to(user).select_related("lead", "lead__area", "predecessor"), pk
+    )
+
+
+PROGRAM_PREFETCH = ("parties__organization", "documents", "contents")
+
+
+def get_program_with_parts(user: User, pk: int | str) -> Program:
+    """A programme with its parties, documents and contents, as the API answers it."""
+    return one_or_404(Program.objects.visible_to(user).prefetch_related(*PROGRAM_PREFETCH), pk)
 
 
 def program_parties(program: Program) -> QuerySet[ProgramParty]:
     return program.parties.select_related("organization", "organization__area")
 
 
+def organization_choices(user: User, *, exclude: list[int] | None = None) -> Any:
+    """Active organisations in the user's scope, to name as parties or supporting units."""
+    return (
+        Organization.objects.visible_to(user)
+        .active()
+        .exclude(pk__in=exclude or [])
+        .select_related("area")
+    )
+
+
+def party_organizations(program: Program) -> QuerySet[Organization]:
+    """The parties' organisations, as a task's lead is chosen among them."""
+    return Organization.objects.filter(
+        pk__in=program.parties.values("organization_id")
+    ).select_related("area")
+
+
+def program_party_organization(program: Program, pk: object) -> Organization | None:
+    """One of the programme's parties (whoever's scope it lies in), or None."""
+    return party_organizations(program).filter(pk=pk).first()
+
+
 def get_content_for_user(user: User, pk: int | str) -> ProgramContent:
     """A main content of a programme the user may see; 404 otherwise."""
-    try:
-        return ProgramContent.objects.select_related("program", "program__lead").get(
-            pk=pk, program__in=Program.objects.visible_to(user)
-        )
-    except (ProgramContent.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        ProgramContent.objects.visible_to(user).select_related("program", "program__lead"), pk
+    )
+
+
+def program_contents(program: Program) -> QuerySet[ProgramContent]:
+    return program.contents.order_by("number")
 
 
 def program_contents_with_tasks(program: Program) -> list[ProgramContent]:
@@ -203,14 +282,12 @@ def tasks_for_user(
 
 
 def get_task_for_user(user: User, pk: int | str) -> Task:
-    try:
-        return (
-            Task.objects.visible_to(user)
-            .select_related("lead", "content", "content__program", "content__program__lead")
-            .get(pk=pk)
-        )
-    except (Task.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Task.objects.visible_to(user).select_related(
+            "lead", "content", "content__program", "content__program__lead"
+        ),
+        pk,
+    )
 
 
 def task_updates(task: Task) -> QuerySet[TaskUpdate]:
@@ -218,36 +295,34 @@ def task_updates(task: Task) -> QuerySet[TaskUpdate]:
 
 
 def updates_for_user(user: User, *, task: int | None = None) -> QuerySet[TaskUpdate]:
-    updates = TaskUpdate.objects.filter(task__in=Task.objects.visible_to(user))
+    updates = TaskUpdate.objects.visible_to(user)
     if task is not None:
         updates = updates.filter(task_id=task)
     return updates.select_related("author", "task").order_by("-reported_on", "-pk")
 
 
+def get_update_for_user(user: User, pk: int | str) -> TaskUpdate:
+    return one_or_404(updates_for_user(user), pk)
+
+
 def my_work(user: User, today: datetime.date) -> QuerySet[Task]:
     """Open tasks led by the user's organisations (and their units): overdue or due soon."""
     soon = today + datetime.timedelta(days=settings.DANVAN_DUE_SOON_DAYS)
-    tasks = Task.objects.open().filter(due_on__lte=soon, content__program__status="in_force")
-    if not user.is_superuser:
-        paths = scope_for(user).org_paths
-        if not paths:
-            return Task.objects.none()
-        mine = Q()
-        for path in paths:
-            mine |= Q(lead__path__startswith=path)
-        tasks = tasks.filter(mine)
+    tasks = Task.objects.open().filter(
+        ReportingScope.for_user(user).q("lead"),
+        due_on__lte=soon,
+        content__program__status="in_force",
+    )
     return tasks.select_related("lead", "content", "content__program").order_by("due_on", "pk")
 
 
 def get_review_for_user(user: User, pk: int | str) -> Review:
-    try:
-        return (
-            Review.objects.filter(program__in=Program.objects.visible_to(user))
-            .select_related("program", "program__lead", "program__lead__area", "created_by")
-            .get(pk=pk)
-        )
-    except (Review.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return one_or_404(
+        Review.objects.visible_to(user).select_related(
+            "program", "program__lead", "program__lead__area", "created_by"
+        ),
+        pk,
+    )
 
 
 # --- Review facts --------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from . import services
+from . import services_tasks
 
 
 @task()
 def send_task_reminders() -> int:
     """The daily reminder run: due soon, the day after, and escalation to the lead agency."""
-    return services.send_task_reminders()
+    return services_tasks.send_task_reminders()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from danvan.documents.selectors import document_choices
+from danvan.documents.views import review_document_page
 from danvan.lib import periods
 from danvan.lib.forms import ImportForm
 from danvan.lib.history import history_for
@@ -26,10 +27,10 @@ from danvan.lib.web import (
     query_without_page,
     xlsx_response,
 )
-from danvan.org.models import Organization, Verb
-from danvan.org.selectors import organizations_user_may_edit, user_can
+from danvan.org.models import Organization
+from danvan.org.selectors import organizations_user_may_edit
 
-from . import exports, selectors, services
+from . import exports, reviews, selectors, services, services_tasks
 from .forms import (
     ContentForm,
     ContentsForm,
@@ -75,7 +76,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
             "kinds": ProgramKind.choices,
             "statuses": ProgramStatus.choices,
             "query": query_without_page(request),
-            "can_create": organizations_user_may_edit(user).exists(),
+            "can_create": selectors.may_create_program(user),
         },
     )
 
@@ -83,10 +84,10 @@ def program_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def program_create(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    leads = organizations_user_may_edit(user)
-    if not leads.exists():
+    if not selectors.may_create_program(user):
         raise PermissionDenied
-    parties = Organization.objects.visible_to(user).active().select_related("area")
+    leads = organizations_user_may_edit(user)
+    parties = selectors.organization_choices(user)
     form = ProgramForm(
         request.POST or None, leads=leads, parties=parties, documents=document_choices(user)
     )
@@ -117,7 +118,6 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contents = selectors.program_contents_with_tasks(program)
     for content in contents:
         content.progress = progress["by_content"].get(content.pk)  # type: ignore[attr-defined]
-    can_edit = user_can(user, Verb.EDIT, program.lead)
     return render(
         request,
         "programs/program_detail.html",
@@ -140,8 +140,11 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history_for(program),
             "structure_history": selectors.program_structure_history(program),
             "today": today,
-            "can_edit": can_edit,
-            "can_reopen": user_can(user, Verb.APPROVE, program.lead),
+            "can_edit": selectors.may_edit_program(user, program),
+            "can_sign": selectors.may_sign_program(user, program),
+            "can_reopen": selectors.may_reopen_program(user, program),
+            "can_end": selectors.may_end_program(user, program),
+            "can_renew": selectors.may_renew_program(user, program),
             "sign_form": SignForm(initial={"signed_on": program.signed_on or today}),
             "contents_form": ContentsForm(),
             "review_form": ReviewOpenForm(initial={"period": str(today.year)}),
@@ -153,7 +156,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     program = selectors.get_program_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, program.lead):
+    if not selectors.may_edit_program(user, program):
         raise PermissionDenied
     fields = ["kind", "title", "code", "term", "starts_on", "ends_on"]
     form = ProgramForm(
@@ -182,15 +185,10 @@ def program_parties_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Who signed for each party; while a draft, parties can be added and removed."""
     user = current_user(request)
     program = selectors.get_program_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, program.lead):
+    if not selectors.may_edit_program(user, program):
         raise PermissionDenied
     parties = list(selectors.program_parties(program))
-    candidates = (
-        Organization.objects.visible_to(user)
-        .active()
-        .exclude(pk__in=[p.organization_id for p in parties])
-        .select_related("area")
-    )
+    candidates = selectors.organization_choices(user, exclude=[p.organization_id for p in parties])
     form = PartyForm(
         request.POST or None, parties=parties, candidates=candidates, lead=program.lead
     )
@@ -222,7 +220,7 @@ def program_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
             form: Any = SignForm(request.POST, request.FILES)
             if not form.is_valid():
                 raise ValidationError(_("Give the signing date."))
-            services.program_put_in_force(actor=user, program=program, **form.cleaned_data)
+            services.program_sign(actor=user, program=program, **form.cleaned_data)
             messages.success(request, _("The programme is in force."))
         elif action == "reopen":
             form = ReopenForm(request.POST)
@@ -310,22 +308,19 @@ def content_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     program = selectors.get_program_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, program.lead):
+    if not selectors.may_edit_program(user, program):
         raise PermissionDenied
-    parties = Organization.objects.filter(
-        pk__in=program.parties.values("organization_id")
-    ).select_related("area")
     form = TaskForm(
         request.POST or None,
         initial={"content": request.GET.get("content")},
-        contents=program.contents.all(),
-        parties=parties,
-        supporting=Organization.objects.visible_to(user).active().select_related("area"),
+        contents=selectors.program_contents(program),
+        parties=selectors.party_organizations(program),
+        supporting=selectors.organization_choices(user),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            tasks = services.task_create(
+            tasks = services_tasks.task_create(
                 actor=user, **{**data, "supporting": list(data["supporting"])}
             )
         except ValidationError as exc:
@@ -341,7 +336,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     task = selectors.get_task_for_user(user, pk)
     today = timezone.localdate()
-    can_report = user_can(user, Verb.EDIT, task.lead)
+    can_report = selectors.may_report_progress(user, task)
     form = ProgressForm(
         request.POST or None,
         request.FILES or None,
@@ -353,7 +348,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.task_report_progress(actor=user, task=task, **form.cleaned_data)
+                services_tasks.task_report_progress(actor=user, task=task, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -369,7 +364,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history_for(task),
             "form": form,
             "can_report": can_report and task.status != "cancelled",
-            "can_edit": user_can(user, Verb.EDIT, task.content.program.lead),
+            "can_edit": selectors.may_edit_task(user, task),
             "timeliness": task.timeliness(today),
         },
     )
@@ -379,7 +374,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     task = selectors.get_task_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, task.content.program.lead):
+    if not selectors.may_edit_task(user, task):
         raise PermissionDenied
     form = TaskEditForm(
         request.POST or None,
@@ -392,7 +387,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_update(actor=user, task=task, **form.cleaned_data)
+            services_tasks.task_update(actor=user, task=task, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -425,7 +420,7 @@ def review_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose the kind and the period."))
-        review = services.review_open(actor=user, program=program, **form.cleaned_data)
+        review = reviews.review_open(actor=user, program=program, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("program_detail", pk=program.pk)
@@ -437,30 +432,15 @@ def review_open(request: HttpRequest, pk: int) -> HttpResponse:
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     review = selectors.get_review_for_user(user, pk)
-    can_edit = user_can(user, Verb.EDIT, review.program.lead)
-    fields = ["number", "place", "achievements", "limitations", "lessons", "directions"]
-    form = ReviewForm(request.POST or None, initial={f: getattr(review, f) for f in fields})
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.review_update(actor=user, review=review, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Review saved."))
-                return redirect("review_edit", pk=review.pk)
-    return render(
+    return review_document_page(
         request,
-        "programs/review_edit.html",
-        {
-            "review": review,
-            "form": form,
-            "facts": review.facts,
-            "can_edit": can_edit,
-            "period_label": periods.parse(review.period).label(),
-        },
+        review,
+        form_class=ReviewForm,
+        may_edit=selectors.may_edit_review(user, review),
+        update=lambda **sections: reviews.review_update(actor=user, review=review, **sections),
+        saved=_("Review saved."),
+        template="programs/review_edit.html",
+        context={"review": review, "period_label": periods.parse(review.period).label()},
     )
 
 
@@ -487,8 +467,7 @@ def signed_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def update_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    update = selectors.updates_for_user(current_user(request)).filter(pk=pk).first()
-    return attachment(update.attachment if update else None)
+    return attachment(selectors.get_update_for_user(current_user(request), pk).attachment)
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -511,7 +490,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def program_import(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     program = selectors.get_program_for_user(user, pk)
-    if not user_can(user, Verb.EDIT, program.lead):
+    if not selectors.may_edit_program(user, program):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from danvan.programs import services
+from danvan.programs import services_tasks
 from danvan.programs.models import TaskUpdate
 from tests.conftest import World
 from tests.org.test_api import bearer
@@ -35,7 +35,7 @@ def test_filters(world: World, program, tinh) -> None:  # type: ignore[no-untype
     assert client.get("/api/v1/programs", {"party": world.front_a.pk}).json()["count"] == 1
     assert client.get("/api/v1/programs", {"party": world.front_b.pk}).json()["count"] == 0
     assert client.get("/api/v1/programs", {"term": "2025-2026"}).json()["count"] == 1
-    services.task_create(
+    services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Cũ", lead=world.front_a,
         due_on=datetime.date(2025, 2, 1),
     )  # fmt: skip
@@ -77,11 +77,11 @@ def test_bad_task_input_is_a_readable_400(world: World, tinh, program) -> None: 
 
 
 def test_progress_by_the_party_and_refusals(world: World, tinh, xa, program) -> None:  # type: ignore[no-untyped-def]
-    (mine,) = services.task_create(
+    (mine,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
-    (theirs,) = services.task_create(
+    (theirs,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc khác", lead=world.party_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
@@ -114,7 +114,7 @@ def test_task_list_keeps_a_flat_query_count(world: World, tinh, program) -> None
 
     def grow(n: int) -> None:
         for i in range(n):
-            services.task_create(
+            services_tasks.task_create(
                 actor=tinh, content=content(program, 1), title=f"Việc {i}", lead=world.front_a,
                 due_on=datetime.date(2025, 6, 1),
             )  # fmt: skip

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from danvan.programs import services
+from danvan.programs import services, services_tasks
 from danvan.programs.models import Program, ProgramContent
 from tests.conftest import World
 from tests.org.test_api import bearer
@@ -68,7 +68,7 @@ def test_contents_are_listed_added_edited_moved_and_removed(world: World, tinh, 
 
 
 def test_a_content_with_tasks_is_kept(world: World, tinh, draft) -> None:  # type: ignore[no-untyped-def]
-    services.task_create(
+    services_tasks.task_create(
         actor=tinh, content=content(draft, 1), title="Việc", lead=world.party_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from danvan.programs import exports, services
+from danvan.programs import exports, reviews, services, services_tasks
 from danvan.programs.models import Program, Review, Task
 from tests.conftest import World
 from tests.org.test_api import bearer
@@ -70,7 +70,7 @@ def test_a_draft_has_nothing_to_review(world: World, tinh, draft) -> None:  # ty
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "xa2", "xa"])
 def test_reviews_refused(world: World, tinh, program, who, request) -> None:  # type: ignore[no-untyped-def]
-    review = services.review_open(actor=tinh, program=program, kind="interim", period="2025")
+    review = reviews.review_open(actor=tinh, program=program, kind="interim", period="2025")
     client = Client() if who == "anonymous" else bearer(request.getfixturevalue(who))
     hidden = {"anonymous": 401, "outsider": 404, "xa2": 404, "xa": 200}[who]
     refused = {"anonymous": 401, "outsider": 404, "xa2": 404, "xa": 403}[who]
@@ -97,11 +97,11 @@ def test_review_list_keeps_a_flat_query_count(  # type: ignore[no-untyped-def]
     world: World, tinh, program, django_assert_max_num_queries
 ) -> None:
     client, url = bearer(tinh), f"{API}/programs/{program.pk}/reviews"
-    services.review_open(actor=tinh, program=program, kind="interim", period="2025")
+    reviews.review_open(actor=tinh, program=program, kind="interim", period="2025")
     client.get(url)
     budget = _count(client, url)
     for year in ("2026", "2025S1", "2025S2", "2026S1", "2025Q1", "2025Q2"):
-        services.review_open(actor=tinh, program=program, kind="interim", period=year)
+        reviews.review_open(actor=tinh, program=program, kind="interim", period=year)
     with django_assert_max_num_queries(budget):
         assert client.get(url, {"page_size": 500}).json()["count"] == 7
 
@@ -110,7 +110,7 @@ def _due_soon(world: World, tinh, program: Program, n: int) -> list[Task]:  # ty
     today = timezone.localdate()
     due = min(max(today, program.starts_on), program.ends_on)
     return [
-        services.task_create(actor=tinh, content=content(program, 1), title=f"Việc {i}",
+        services_tasks.task_create(actor=tinh, content=content(program, 1), title=f"Việc {i}",
                              lead=world.front_a, due_on=due)[0]
         for i in range(n)
     ]  # fmt: skip
@@ -200,7 +200,7 @@ def test_signed_file_and_attachments(world: World, tinh, xa, xa2, draft) -> None
 
     (task,) = _due_soon(world, tinh, draft, 1)
     pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%b\n", content_type="application/pdf")
-    update = services.task_report_progress(
+    update = services_tasks.task_report_progress(
         actor=xa, task=task, text="Đã họp", percent=50, reported_on=draft.starts_on, attachment=pdf
     )
     url = f"{API}/task-updates/{update.pk}/attachment"

@@ -6,10 +6,12 @@ import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 
-from danvan.programs import services
+from danvan.programs import services_tasks
 from danvan.programs.models import Program, Task, TaskStatus, TaskUpdate
 from tests.conftest import World
 from tests.org.test_api import bearer
@@ -22,11 +24,13 @@ DAY = datetime.date(2025, 5, 20)
 
 @pytest.fixture
 def done(world: World, tinh, xa, program: Program) -> Task:  # type: ignore[no-untyped-def]
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Hội nghị đối thoại", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
-    services.task_report_progress(actor=xa, task=task, text="Xong", percent=100, reported_on=DAY)
+    services_tasks.task_report_progress(
+        actor=xa, task=task, text="Xong", percent=100, reported_on=DAY
+    )
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
     return task
@@ -41,27 +45,27 @@ def snapshot(task: Task) -> tuple[Any, ...]:
 def test_lowering_a_done_task_is_refused_without_confirmation_and_reason(xa, done) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(done)
     with pytest.raises(ValidationError) as refused:
-        services.task_report_progress(actor=xa, task=done, text="Làm lại", percent=60)
+        services_tasks.task_report_progress(actor=xa, task=done, text="Làm lại", percent=60)
     assert set(refused.value.message_dict) == {"confirm_lower", "reason"}
     with pytest.raises(ValidationError) as no_reason:
-        services.task_report_progress(
+        services_tasks.task_report_progress(
             actor=xa, task=done, text="Làm lại", percent=60, confirm_lower=True, reason="  "
         )
     assert set(no_reason.value.message_dict) == {"reason"}
     with pytest.raises(ValidationError) as unconfirmed:
-        services.task_report_progress(
+        services_tasks.task_report_progress(
             actor=xa, task=done, text="Làm lại", percent=60, reason="Biên bản chưa đủ"
         )
     assert set(unconfirmed.value.message_dict) == {"confirm_lower"}
     with pytest.raises(ValidationError):  # out of done at 100 percent is lowering too
-        services.task_report_progress(
+        services_tasks.task_report_progress(
             actor=xa, task=done, text="Chưa xong", percent=100, status="in_progress"
         )
     assert snapshot(done) == before
 
 
 def test_confirmed_lowering_keeps_the_reason_in_history(xa, done) -> None:  # type: ignore[no-untyped-def]
-    services.task_report_progress(
+    services_tasks.task_report_progress(
         actor=xa, task=done, text="Phải tổ chức lại", percent=60, reported_on=DAY,
         confirm_lower=True, reason="Biên bản hội nghị chưa đủ chữ ký",
     )  # fmt: skip
@@ -69,24 +73,43 @@ def test_confirmed_lowering_keeps_the_reason_in_history(xa, done) -> None:  # ty
     assert (done.status, done.percent, done.done_on) == (TaskStatus.IN_PROGRESS, 60, None)
     latest = done.history.first()  # type: ignore[attr-defined]
     assert latest.history_user == xa
-    assert "Biên bản hội nghị chưa đủ chữ ký" in latest.history_change_reason
-    assert "100" in latest.history_change_reason and "60" in latest.history_change_reason
+    # The act as its verb, the reason as typed, the percentages as the field's change.
+    assert latest.history_verb == "progress_lowered"
+    assert latest.history_change_reason == "Biên bản hội nghị chưa đủ chữ ký"
+    assert (latest.prev_record.percent, latest.percent) == (100, 60)
+
+
+def test_the_task_page_shows_the_lowering_its_reason_and_who(xa, as_user, done) -> None:  # type: ignore[no-untyped-def]
+    services_tasks.task_report_progress(
+        actor=xa, task=done, text="Phải tổ chức lại", percent=60, reported_on=DAY,
+        confirm_lower=True, reason="Biên bản hội nghị chưa đủ chữ ký",
+    )  # fmt: skip
+    client = as_user(xa)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("task_detail", args=[done.pk])).content.decode()
+    history = page[page.index('id="history"') :]
+    entry = history[: history.index("</li>")]
+    assert "progress lowered" in entry and str(xa) in entry
+    assert "Biên bản hội nghị chưa đủ chữ ký" in entry
+    assert "<del>100</del> → 60" in entry
+    assert "Progress lowered from" not in page
 
 
 def test_no_confirmation_is_asked_when_nothing_done_goes_down(
     world: World, tinh, xa, program, done
 ) -> None:  # type: ignore[no-untyped-def]
-    services.task_report_progress(actor=xa, task=done, text="Bổ sung ảnh", percent=100)
-    (open_task,) = services.task_create(
+    services_tasks.task_report_progress(actor=xa, task=done, text="Bổ sung ảnh", percent=100)
+    (open_task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 2), title="Việc đang làm", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
-    services.task_report_progress(actor=xa, task=open_task, text="Nửa", percent=50)
-    services.task_report_progress(actor=xa, task=open_task, text="Ước lại", percent=30)
+    services_tasks.task_report_progress(actor=xa, task=open_task, text="Nửa", percent=50)
+    services_tasks.task_report_progress(actor=xa, task=open_task, text="Ước lại", percent=30)
     open_task.refresh_from_db()
     done.refresh_from_db()
     assert (open_task.percent, done.percent, done.status) == (30, 100, TaskStatus.DONE)
-    assert not done.history.first().history_change_reason  # type: ignore[attr-defined]
+    latest = done.history.first()  # type: ignore[attr-defined]
+    assert not latest.history_change_reason and not latest.history_verb
 
 
 def test_the_api_asks_for_confirm_lower_and_reason(xa, xa2, done) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +127,11 @@ def test_the_api_asks_for_confirm_lower_and_reason(xa, xa2, done) -> None:  # ty
     assert accepted.status_code == 201 and accepted.json()["percent"] == 40
     done.refresh_from_db()
     assert done.status == TaskStatus.IN_PROGRESS
-    assert "Kết quả chưa được nghiệm thu" in done.history.first().history_change_reason  # type: ignore[attr-defined]
+    latest = done.history.first()  # type: ignore[attr-defined]
+    assert (latest.history_verb, latest.history_change_reason) == (
+        "progress_lowered",
+        "Kết quả chưa được nghiệm thu",
+    )
 
 
 def test_the_page_asks_only_when_a_done_task_goes_down(
@@ -113,7 +140,7 @@ def test_the_page_asks_only_when_a_done_task_goes_down(
     client = as_user(xa)
     page = client.get(f"/tasks/{done.pk}/").content.decode()
     assert 'name="confirm_lower"' in page and 'name="reason"' in page
-    (open_task,) = services.task_create(
+    (open_task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 2), title="Việc khác", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip

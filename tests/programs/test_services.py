@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from danvan.lib import periods
-from danvan.programs import selectors, services
+from danvan.programs import reviews, selectors, services, services_tasks
 from danvan.programs.models import Program, ProgramStatus, Task, TaskStatus, TaskUpdate
 from tests.conftest import World
 from tests.programs.conftest import content
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def test_task_lead_must_be_a_party(world: World, tinh, program: Program) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.task_create(
+        services_tasks.task_create(
             actor=tinh, content=content(program, 1), title="Việc", lead=world.front_b,
             due_on=datetime.date(2025, 6, 1),
         )  # fmt: skip
@@ -32,7 +32,7 @@ def test_task_lead_must_be_a_party(world: World, tinh, program: Program) -> None
 
 def test_due_date_must_fall_within_the_term(world: World, tinh, program: Program) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.task_create(
+        services_tasks.task_create(
             actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
             due_on=datetime.date(2027, 1, 1),
         )  # fmt: skip
@@ -46,7 +46,7 @@ def test_recurrence_needs_a_term(world: World, tinh) -> None:
     )  # fmt: skip
     (c,) = services.contents_add(actor=tinh, program=dated, titles=["Nội dung"])
     with pytest.raises(ValidationError) as exc:
-        services.task_create(
+        services_tasks.task_create(
             actor=tinh, content=c, title="Báo cáo", lead=world.commission, recurrence="monthly"
         )
     assert "needs a programme with a term" in exc.value.message_dict["recurrence"][0]
@@ -55,7 +55,7 @@ def test_recurrence_needs_a_term(world: World, tinh) -> None:
 def test_monthly_recurrence_makes_one_occurrence_per_month(
     world: World, tinh, program: Program
 ) -> None:
-    tasks = services.task_create(
+    tasks = services_tasks.task_create(
         actor=tinh, content=content(program, 3), title="Báo cáo tháng", lead=world.front_a,
         recurrence="monthly",
     )  # fmt: skip
@@ -67,23 +67,23 @@ def test_monthly_recurrence_makes_one_occurrence_per_month(
 
 
 def test_progress_percent_outside_0_100_is_refused(world: World, tinh, xa, program) -> None:
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
     for bad in (-1, 101, 150):
         with pytest.raises(ValidationError, match="0 to 100"):
-            services.task_report_progress(actor=xa, task=task, text="x", percent=bad)
+            services_tasks.task_report_progress(actor=xa, task=task, text="x", percent=bad)
     assert not TaskUpdate.objects.exists()
 
 
 def test_a_party_reports_its_own_tasks_only(world: World, tinh, xa, program) -> None:
-    (theirs,) = services.task_create(
+    (theirs,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc của Đảng ủy xã", lead=world.party_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
     with pytest.raises(PermissionDenied):
-        services.task_report_progress(actor=xa, task=theirs, text="x", percent=10)
+        services_tasks.task_report_progress(actor=xa, task=theirs, text="x", percent=10)
 
 
 def test_contents_of_a_programme_in_force_change_only_after_a_leaders_reopening(
@@ -103,13 +103,13 @@ def test_contents_of_a_programme_in_force_change_only_after_a_leaders_reopening(
 
 
 def test_disguised_upload_is_refused_and_nothing_saved(world: World, tinh, xa, program) -> None:
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
     fake = SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00" + b"\x00" * 100)
     with pytest.raises(ValidationError):
-        services.task_report_progress(
+        services_tasks.task_report_progress(
             actor=xa, task=task, text="Đã làm", percent=50, attachment=fake
         )
     task.refresh_from_db()
@@ -117,16 +117,16 @@ def test_disguised_upload_is_refused_and_nothing_saved(world: World, tinh, xa, p
 
 
 def test_progress_sets_status_and_done_date(world: World, tinh, xa, program) -> None:
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
-    services.task_report_progress(
+    services_tasks.task_report_progress(
         actor=xa, task=task, text="Bắt đầu", percent=30, reported_on=datetime.date(2025, 5, 1)
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS and task.done_on is None
-    services.task_report_progress(
+    services_tasks.task_report_progress(
         actor=xa, task=task, text="Xong", percent=100, reported_on=datetime.date(2025, 6, 3)
     )
     task.refresh_from_db()
@@ -170,7 +170,7 @@ def test_reporter_cannot_draft_for_the_commission(world: World, xa) -> None:
 def test_reminders_go_once_to_the_right_people(
     world: World, tinh, lanhdao, xa, program, django_capture_on_commit_callbacks
 ) -> None:
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc cần nhắc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 10),
     )  # fmt: skip
@@ -178,7 +178,7 @@ def test_reminders_go_once_to_the_right_people(
     def run(day: datetime.date) -> list[list[str]]:
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            services.send_task_reminders(today=day)
+            services_tasks.send_task_reminders(today=day)
         return [m.to for m in mail.outbox]
 
     assert run(datetime.date(2025, 6, 2)) == []
@@ -216,7 +216,7 @@ def test_per_party_figures_match_a_brute_force_count(
     for due_offset, outcome, by_front in plan:
         due = start + datetime.timedelta(days=due_offset)
         lead = world.front_a if by_front else world.party_a
-        (task,) = services.task_create(
+        (task,) = services_tasks.task_create(
             actor=tinh, content=content(program, 1), title="t", lead=lead, due_on=due
         )
         if outcome in ("early", "late"):
@@ -245,7 +245,7 @@ def test_per_party_figures_match_a_brute_force_count(
 
 def test_review_facts_count_the_period_only(world: World, tinh, xa, program) -> None:
     a, b, c = (
-        services.task_create(
+        services_tasks.task_create(
             actor=tinh, content=content(program, 1), title=f"Việc {i}", lead=world.front_a,
             due_on=day,
         )[0]
@@ -253,10 +253,10 @@ def test_review_facts_count_the_period_only(world: World, tinh, xa, program) -> 
             [datetime.date(2025, 3, 1), datetime.date(2025, 9, 1), datetime.date(2026, 3, 1)]
         )
     )  # fmt: skip
-    services.task_report_progress(
+    services_tasks.task_report_progress(
         actor=xa, task=a, text="Xong sớm", percent=100, reported_on=datetime.date(2025, 2, 20)
     )
-    services.task_report_progress(
+    services_tasks.task_report_progress(
         actor=xa, task=b, text="Xong muộn", percent=100, reported_on=datetime.date(2025, 9, 15)
     )
     facts = selectors.compile_review_facts(
@@ -276,7 +276,7 @@ def test_recurrence_coarser_than_the_term_is_refused_not_a_crash(world: World, t
         term="2026", contents=["Nội dung"],
     )  # fmt: skip
     with pytest.raises(ValidationError, match="too short"):
-        services.task_create(
+        services_tasks.task_create(
             actor=tinh, content=one_year.contents.get(), title="Báo cáo",
             lead=world.commission, recurrence="yearly",
         )  # fmt: skip
@@ -301,41 +301,45 @@ def test_creation_with_a_bad_content_saves_nothing(world: World, tinh) -> None:
 
 
 def test_a_progress_report_cannot_cancel_backdate_or_half_finish(world, tinh, xa, program) -> None:  # type: ignore[no-untyped-def]
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
     with pytest.raises(ValidationError, match="lead agency cancels"):
-        services.task_report_progress(actor=xa, task=task, text="x", percent=0, status="cancelled")
+        services_tasks.task_report_progress(
+            actor=xa, task=task, text="x", percent=0, status="cancelled"
+        )
     with pytest.raises(ValidationError, match="100 percent"):
-        services.task_report_progress(actor=xa, task=task, text="x", percent=10, status="done")
+        services_tasks.task_report_progress(
+            actor=xa, task=task, text="x", percent=10, status="done"
+        )
     with pytest.raises(ValidationError, match="before the programme began"):
-        services.task_report_progress(
+        services_tasks.task_report_progress(
             actor=xa, task=task, text="x", percent=100, reported_on=datetime.date(2019, 1, 1)
         )
     assert not TaskUpdate.objects.exists()
 
 
 def test_an_ended_programme_is_kept_as_it_was(world, tinh, lanhdao, xa, program) -> None:  # type: ignore[no-untyped-def]
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
     services.program_end(actor=lanhdao, program=program)
     with pytest.raises(ValidationError, match="has ended"):
-        services.task_update(actor=tinh, task=task, title="Đổi")
+        services_tasks.task_update(actor=tinh, task=task, title="Đổi")
     with pytest.raises(ValidationError, match="in force"):
-        services.task_report_progress(actor=xa, task=task, text="x", percent=50)
+        services_tasks.task_report_progress(actor=xa, task=task, text="x", percent=50)
 
 
 def test_reviews_final_only_after_the_end_and_one_per_period(world, tinh, lanhdao, program) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError, match="once the term has ended"):
-        services.review_open(actor=tinh, program=program, kind="final", period="2025-2026")
-    services.review_open(actor=tinh, program=program, kind="interim", period="2025")
+        reviews.review_open(actor=tinh, program=program, kind="final", period="2025-2026")
+    reviews.review_open(actor=tinh, program=program, kind="interim", period="2025")
     with pytest.raises(ValidationError, match="exists already"):
-        services.review_open(actor=tinh, program=program, kind="interim", period="2025")
+        reviews.review_open(actor=tinh, program=program, kind="interim", period="2025")
     services.program_end(actor=lanhdao, program=program)
-    services.review_open(actor=tinh, program=program, kind="final", period="2025-2026")
+    reviews.review_open(actor=tinh, program=program, kind="final", period="2025-2026")
     program.refresh_from_db()
     assert program.status == ProgramStatus.REVIEWED
 
@@ -344,12 +348,12 @@ def test_one_reminder_email_lists_all_of_a_persons_tasks(
     world, tinh, xa, program, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     for title in ("Việc một", "Việc hai"):
-        services.task_create(
+        services_tasks.task_create(
             actor=tinh, content=content(program, 1), title=title, lead=world.front_a,
             due_on=datetime.date(2025, 6, 10),
         )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_task_reminders(today=datetime.date(2025, 6, 5))
+        services_tasks.send_task_reminders(today=datetime.date(2025, 6, 5))
     assert len(mail.outbox) == 1
     assert "Việc một" in mail.outbox[0].body and "Việc hai" in mail.outbox[0].body
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from danvan.programs import services
+from danvan.programs import services, services_tasks
 from danvan.programs.models import Program, Review, Task, TaskUpdate
 from tests.conftest import World
 from tests.programs.conftest import content
@@ -49,11 +49,11 @@ def test_a_bad_term_shows_on_the_form(world, tinh, as_user) -> None:  # type: ig
 
 
 def test_xa_reports_progress_on_its_task_not_on_anothers(world, tinh, xa, program, as_user) -> None:  # type: ignore[no-untyped-def]
-    (mine,) = services.task_create(
+    (mine,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc của Mặt trận", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
-    (theirs,) = services.task_create(
+    (theirs,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc của Đảng ủy", lead=world.party_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
@@ -73,7 +73,7 @@ def test_xa_reports_progress_on_its_task_not_on_anothers(world, tinh, xa, progra
 
 
 def test_disguised_attachment_is_refused_on_the_page(world, tinh, xa, program, as_user) -> None:  # type: ignore[no-untyped-def]
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
@@ -86,11 +86,11 @@ def test_disguised_attachment_is_refused_on_the_page(world, tinh, xa, program, a
 
 
 def test_review_opens_with_figures_and_downloads_as_docx(world, tinh, xa, program, as_user) -> None:  # type: ignore[no-untyped-def]
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 2), title="Kiểm tra dân chủ", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
-    services.task_report_progress(
+    services_tasks.task_report_progress(
         actor=xa, task=task, text="Đã kiểm tra 3 thôn", percent=100,
         reported_on=datetime.date(2025, 5, 30),
     )  # fmt: skip
@@ -164,7 +164,7 @@ def test_my_work_lists_overdue_and_due_soon_for_the_users_units(
         ("Quá hạn của xã", world.front_a, datetime.date(2025, 3, 1)),
         ("Của Đảng ủy xã", world.party_a, datetime.date(2025, 3, 1)),
     ]:
-        services.task_create(
+        services_tasks.task_create(
             actor=tinh, content=content(program, 1), title=title, lead=lead, due_on=due
         )
     body = as_user(xa).get("/my-work/").content.decode()
@@ -180,7 +180,7 @@ def test_lists_keep_a_flat_query_count(world: World, tinh, program, as_user, pat
 
     def grow(n: int) -> None:
         for i in range(n):
-            services.task_create(
+            services_tasks.task_create(
                 actor=tinh, content=content(program, 1), title=f"Việc {i}", lead=world.front_a,
                 due_on=datetime.date(2025, 2, 1),
             )  # fmt: skip
@@ -230,11 +230,11 @@ def bearer_count(user, q: str) -> int:  # type: ignore[no-untyped-def]
 def test_attachments_are_served_only_within_the_scope(
     world, tinh, xa, xa2, program, as_user
 ) -> None:  # type: ignore[no-untyped-def]
-    (task,) = services.task_create(
+    (task,) = services_tasks.task_create(
         actor=tinh, content=content(program, 1), title="Việc", lead=world.front_a,
         due_on=datetime.date(2025, 6, 1),
     )  # fmt: skip
-    update = services.task_report_progress(
+    update = services_tasks.task_report_progress(
         actor=xa, task=task, text="Biên bản", percent=20,
         attachment=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%test\n"),
     )  # fmt: skip

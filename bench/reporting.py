@@ -535,19 +535,24 @@ def measure(report: Report) -> None:
 
     # 4. Approvals per second (each in its own transaction, as a request would), then back.
     waiting = list(
-        Submission.objects.filter(form=form, period=LAST_HALF, status="submitted")
-        .order_by("organization__path")
-        .values_list("pk", flat=True)[:APPROVALS]
+        Submission.objects.filter(form=form, period=LAST_HALF, status="submitted").order_by(
+            "organization__path"
+        )[:APPROVALS]
     )
     started = time.perf_counter()
-    for pk in waiting:
-        ms, _ = _ms(lambda pk=pk: services.submission_approve(actor=None, submission_id=pk))
+    for submission in waiting:
+        ms, _ = _ms(
+            lambda submission=submission: services.submission_approve(
+                actor=None, submission=submission
+            )
+        )
         report.approval_ms.append(ms)
     elapsed = time.perf_counter() - started
     report.approvals_per_second = len(waiting) / elapsed
     check = periods.parse(LAST_HALF)
     owners = {
-        Submission.objects.get(pk=pk).organization.path[: Organization.steplen] for pk in waiting
+        Submission.objects.get(pk=approved.pk).organization.path[: Organization.steplen]
+        for approved in waiting
     }
     report.approvals_equal = True
     for p in provinces:
@@ -558,11 +563,11 @@ def measure(report: Report) -> None:
                 _same(live[(p.pk, i.pk)], expected[i.pk]) for i in indicators[:5]
             )
     print(f"  approvals {report.approvals_per_second:.0f}/s", flush=True)
-    for pk in waiting:  # leave the data as it was for the next run (housekeeping, not measured)
+    for approved in waiting:  # leave the data as it was for the next run (housekeeping)
         with transaction.atomic():
-            submission = Submission.objects.select_for_update().get(pk=pk)
+            submission = Submission.objects.select_for_update().get(pk=approved.pk)
             rollups.apply(submission, -1)
-            Submission.objects.filter(pk=pk).update(status="submitted")
+            Submission.objects.filter(pk=approved.pk).update(status="submitted")
 
 
 def run() -> Report:

@@ -349,24 +349,24 @@ def submit(request: HttpRequest, submission_id: int, payload: ValuesIn | None = 
 @router.post("/submissions/{submission_id}/approve", response=SubmissionOut, tags=["reporting"])
 def approve(request: HttpRequest, submission_id: int) -> Any:
     user = _actor(request)
-    selectors.get_submission_for_user(user, submission_id)
-    services.submission_approve(actor=user, submission_id=submission_id)
+    submission = selectors.get_submission_for_user(user, submission_id)
+    services.submission_approve(actor=user, submission=submission)
     return _submission_out(user, submission_id)
 
 
 @router.post("/submissions/{submission_id}/return", response=SubmissionOut, tags=["reporting"])
 def return_(request: HttpRequest, submission_id: int, payload: ReturnIn) -> Any:
     user = _actor(request)
-    selectors.get_submission_for_user(user, submission_id)
-    services.submission_return(actor=user, submission_id=submission_id, comment=payload.comment)
+    submission = selectors.get_submission_for_user(user, submission_id)
+    services.submission_return(actor=user, submission=submission, comment=payload.comment)
     return _submission_out(user, submission_id)
 
 
 @router.post("/submissions/{submission_id}/reopen", response=SubmissionOut, tags=["reporting"])
 def reopen(request: HttpRequest, submission_id: int, payload: ReopenIn) -> Any:
     user = _actor(request)
-    selectors.get_submission_for_user(user, submission_id)
-    services.submission_reopen(actor=user, submission_id=submission_id, reason=payload.reason)
+    submission = selectors.get_submission_for_user(user, submission_id)
+    services.submission_reopen(actor=user, submission=submission, reason=payload.reason)
     return _submission_out(user, submission_id)
 
 

@@ -370,9 +370,9 @@ def _already(submission: Submission) -> Conflict:
 
 
 @transaction.atomic
-def submission_approve(*, actor: User | None, submission_id: int) -> Submission:
+def submission_approve(*, actor: User | None, submission: Submission) -> Submission:
     """Approve a submitted report: it is locked and its figures join the roll-ups at once."""
-    submission = _locked_for_review(actor, submission_id)
+    submission = _locked_for_review(actor, submission.pk)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise _already(submission)
     pending = selectors.pending_children(submission)
@@ -392,11 +392,11 @@ def submission_approve(*, actor: User | None, submission_id: int) -> Submission:
 
 
 @transaction.atomic
-def submission_return(*, actor: User | None, submission_id: int, comment: str) -> Submission:
+def submission_return(*, actor: User | None, submission: Submission, comment: str) -> Submission:
     """Send a submitted report back to its unit with a comment saying what to fix."""
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what the unit should fix.")})
-    submission = _locked_for_review(actor, submission_id)
+    submission = _locked_for_review(actor, submission.pk)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise _already(submission)
     submission.status = SubmissionStatus.RETURNED
@@ -409,12 +409,12 @@ def submission_return(*, actor: User | None, submission_id: int, comment: str) -
 
 
 @transaction.atomic
-def submission_reopen(*, actor: User | None, submission_id: int, reason: str) -> Submission:
+def submission_reopen(*, actor: User | None, submission: Submission, reason: str) -> Submission:
     """Unlock an approved report for correction: its figures leave the roll-ups until it is
     approved again, and the reason stays in its history."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for reopening.")})
-    submission = _locked_for_review(actor, submission_id)
+    submission = _locked_for_review(actor, submission.pk)
     if submission.status != SubmissionStatus.APPROVED:
         raise Conflict(_("Only an approved report can be reopened."))
     _require_nothing_approved_above(submission)

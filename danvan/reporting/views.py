@@ -248,16 +248,16 @@ def _review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     submission = selectors.get_submission_for_user(user, pk)
     try:
         if action == "approve":
-            services.submission_approve(actor=user, submission_id=submission.pk)
+            services.submission_approve(actor=user, submission=submission)
             messages.success(request, _("Approved: its figures are in the roll-ups now."))
         elif action == "return":
             services.submission_return(
-                actor=user, submission_id=submission.pk, comment=request.POST.get("comment", "")
+                actor=user, submission=submission, comment=request.POST.get("comment", "")
             )
             messages.success(request, _("Returned to the unit with your comment."))
         else:
             services.submission_reopen(
-                actor=user, submission_id=submission.pk, reason=request.POST.get("reason", "")
+                actor=user, submission=submission, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Reopened: the unit can correct it."))
     except ValidationError as exc:

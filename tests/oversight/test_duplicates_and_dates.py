@@ -77,6 +77,7 @@ def test_a_year_in_range_is_answered(world: World, plan: Plan, tinh) -> None:  #
 # --- An oversight within its plan item's period ---------------------------------------------
 
 
+@pytest.mark.usefixtures("english")
 def test_the_service_refuses_an_oversight_outside_the_period(
     world: World, item: PlanItem, tinh
 ) -> None:  # type: ignore[no-untyped-def]

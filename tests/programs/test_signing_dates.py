@@ -45,6 +45,7 @@ def test_a_date_within_the_bounds_is_kept(world: World, tinh) -> None:  # type: 
     assert (early.status, last_day.signed_on) == ("in_force", D(2020, 12, 31))
 
 
+@pytest.mark.usefixtures("english")
 def test_a_renewal_is_not_signed_before_the_term_it_renews(world: World, tinh) -> None:  # type: ignore[no-untyped-def]
     old = _draft(world, tinh, "2016-2020")
     services.program_put_in_force(actor=tinh, program=old, signed_on=D(2016, 3, 15))

@@ -101,7 +101,7 @@ def _approved_with_text(form, org) -> None:  # type: ignore[no-untyped-def]
         narratives={str(narrative.pk): "Tổ chức 4 hội nghị đối thoại"},
     )
     services.submission_submit(actor=None, submission=submission)
-    services.submission_approve(actor=None, submission_id=submission.pk)
+    services.submission_approve(actor=None, submission=submission)
 
 
 def test_consolidated_report(half_form, world, tinh, xa2, outsider) -> None:

@@ -181,9 +181,9 @@ def test_live_rollup_equals_brute_force(setup: dict[str, Any], history: dict[str
             submission = submissions[index % len(submissions)]
             try:
                 if action == "approve":
-                    services.submission_approve(actor=None, submission_id=submission.pk)
+                    services.submission_approve(actor=None, submission=submission)
                 else:
-                    services.submission_reopen(actor=None, submission_id=submission.pk, reason="r")
+                    services.submission_reopen(actor=None, submission=submission, reason="r")
                     Submission.objects.filter(pk=submission.pk).update(
                         status=SubmissionStatus.SUBMITTED
                     )

@@ -120,7 +120,7 @@ def parent_approved(half_form, world, tinh):  # type: ignore[no-untyped-def]
     child = start(half_form, world.front_a, None)
     fill(child, None, **GOOD)
     parent = submitted(half_form, world.party_a)
-    services.submission_approve(actor=tinh, submission_id=parent.pk)
+    services.submission_approve(actor=tinh, submission=parent)
     return parent, Submission.objects.get(pk=child.pk)
 
 
@@ -144,15 +144,15 @@ def test_a_child_cannot_be_submitted_approved_or_reopened_under_an_approved_pare
     # a report sent up before the rule: not approved either
     Submission.objects.filter(pk=child.pk).update(status=SubmissionStatus.SUBMITTED)
     with pytest.raises(Conflict, match="reopen it first"):
-        services.submission_approve(actor=tinh, submission_id=child.pk)
+        services.submission_approve(actor=tinh, submission=child)
     _unchanged(child, SubmissionStatus.SUBMITTED)
     # the parent reopened, the child goes through, then the parent again
-    services.submission_reopen(actor=tinh, submission_id=parent.pk, reason="Bổ sung xã")
-    services.submission_approve(actor=tinh, submission_id=child.pk)
+    services.submission_reopen(actor=tinh, submission=parent, reason="Bổ sung xã")
+    services.submission_approve(actor=tinh, submission=child)
     services.submission_submit(actor=None, submission=parent)
-    services.submission_approve(actor=tinh, submission_id=parent.pk)
+    services.submission_approve(actor=tinh, submission=parent)
     with pytest.raises(Conflict, match="reopen it first"):
-        services.submission_reopen(actor=tinh, submission_id=child.pk, reason="Sai")
+        services.submission_reopen(actor=tinh, submission=child, reason="Sai")
     child.refresh_from_db()
     assert child.status == SubmissionStatus.APPROVED
 
@@ -161,11 +161,11 @@ def test_any_approved_report_above_counts_not_only_the_nearest(
     half_form, world, tinh, english
 ) -> None:
     child = submitted(half_form, world.front_a)
-    services.submission_approve(actor=tinh, submission_id=child.pk)
+    services.submission_approve(actor=tinh, submission=child)
     top = submitted(half_form, world.commission)
-    services.submission_approve(actor=tinh, submission_id=top.pk)  # Party committee: no report
+    services.submission_approve(actor=tinh, submission=top)  # Party committee: no report
     with pytest.raises(Conflict, match="Ban Dân vận Tỉnh ủy Nghệ An's report"):
-        services.submission_reopen(actor=tinh, submission_id=child.pk, reason="Sai")
+        services.submission_reopen(actor=tinh, submission=child, reason="Sai")
     assert Submission.objects.get(pk=child.pk).status == SubmissionStatus.APPROVED
 
 

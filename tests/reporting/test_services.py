@@ -221,26 +221,26 @@ def test_return_resubmit_approve_reopen_keep_the_rollups_exact(
     meetings = Indicator.objects.get(code="MEETINGS")
     submission = submitted(half_form, world.front_a, xa, MEETINGS="4")
     with pytest.raises(ValidationError, match="what the unit should fix"):
-        services.submission_return(actor=tinh, submission_id=submission.pk, comment=" ")
+        services.submission_return(actor=tinh, submission=submission, comment=" ")
     with django_capture_on_commit_callbacks(execute=True):
-        services.submission_return(actor=tinh, submission_id=submission.pk, comment="Thiếu số liệu")
+        services.submission_return(actor=tinh, submission=submission, comment="Thiếu số liệu")
     assert len(mail.outbox) == 1 and "Thiếu số liệu" in mail.outbox[0].body
     assert rollups.figure(meetings, world.commission, S1) is None
     fill(Submission.objects.get(pk=submission.pk), xa, MEETINGS="6")
     services.submission_submit(actor=xa, submission=submission)
-    services.submission_approve(actor=tinh, submission_id=submission.pk)
+    services.submission_approve(actor=tinh, submission=submission)
     assert rollups.figure(meetings, world.front_a, S1) == 6
     assert rollups.figure(meetings, world.commission, S1) == 6
     assert rollups.figure(meetings, world.province, S1) == 6  # the area scope too
     assert rollups.figure(meetings, world.commission, periods.parse("2026")) == 6
     assert rollups.figure(meetings, world.party_b, S1) is None
     with pytest.raises(ValidationError, match="already approved"):
-        services.submission_approve(actor=lanhdao, submission_id=submission.pk)
+        services.submission_approve(actor=lanhdao, submission=submission)
     with pytest.raises(ValidationError, match="cannot be changed"):
         fill(Submission.objects.get(pk=submission.pk), xa, MEETINGS="7")
     with pytest.raises(ValidationError, match="reason"):
-        services.submission_reopen(actor=lanhdao, submission_id=submission.pk, reason="")
-    services.submission_reopen(actor=lanhdao, submission_id=submission.pk, reason="Sai số liệu")
+        services.submission_reopen(actor=lanhdao, submission=submission, reason="")
+    services.submission_reopen(actor=lanhdao, submission=submission, reason="Sai số liệu")
     assert (
         rollups.figure(meetings, world.commission, S1) == 0
         or rollups.figure(meetings, world.commission, S1) is None
@@ -252,7 +252,7 @@ def test_return_resubmit_approve_reopen_keep_the_rollups_exact(
     assert ("reopened", "Sai số liệu") in acts and ("approved", None) in acts
     fill(Submission.objects.get(pk=submission.pk), xa, MEETINGS="7")
     services.submission_submit(actor=xa, submission=submission)
-    services.submission_approve(actor=tinh, submission_id=submission.pk)
+    services.submission_approve(actor=tinh, submission=submission)
     assert rollups.figure(meetings, world.commission, S1) == 7
 
 
@@ -260,7 +260,7 @@ def test_who_may_review(half_form, world, xa, xa2, tinh, outsider, english) -> N
     submission = submitted(half_form, world.front_a, xa)
     for refused in (xa, xa2, outsider):
         with pytest.raises(PermissionDenied):
-            services.submission_approve(actor=refused, submission_id=submission.pk)
+            services.submission_approve(actor=refused, submission=submission)
     with pytest.raises(PermissionDenied):
         services.submission_save(actor=xa2, submission=submission, values={"MEETINGS": "1"})
     # the commune's Party committee reviews its Front; the province's specialist may too
@@ -277,13 +277,13 @@ def test_a_parent_is_approved_once_the_reports_it_is_built_from_are_reviewed(
     child = submitted(half_form, world.front_a, xa)
     parent = submitted(half_form, world.party_a)
     with pytest.raises(ValidationError, match="Review the reports this one is built from"):
-        services.submission_approve(actor=tinh, submission_id=parent.pk)
-    services.submission_approve(actor=tinh, submission_id=child.pk)
-    services.submission_approve(actor=tinh, submission_id=parent.pk)
+        services.submission_approve(actor=tinh, submission=parent)
+    services.submission_approve(actor=tinh, submission=child)
+    services.submission_approve(actor=tinh, submission=parent)
     meetings = Indicator.objects.get(code="MEETINGS")
     assert rollups.figure(meetings, world.party_a, S1) == 8  # its own 4 and its Front's 4
     with pytest.raises(ValidationError, match="reopen it first"):
-        services.submission_reopen(actor=tinh, submission_id=child.pk, reason="x")
+        services.submission_reopen(actor=tinh, submission=child, reason="x")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -296,7 +296,7 @@ def test_two_leaders_approving_together_count_once(half_form, world, xa, tinh, l
     def approve(user) -> None:  # type: ignore[no-untyped-def]
         barrier.wait()
         try:
-            services.submission_approve(actor=user, submission_id=submission.pk)
+            services.submission_approve(actor=user, submission=submission)
             outcomes.append("approved")
         except ValidationError:
             outcomes.append("refused")
@@ -351,10 +351,22 @@ def test_average_and_extremes_over_units(half_form, world, tinh) -> None:
     low.save()
     for org, pct, planned in ((world.front_a, "90", "10"), (world.front_b, "60", "12")):
         s = submitted(half_form, org, SATISFACTION=pct, PLANNED=planned)
-        services.submission_approve(actor=tinh, submission_id=s.pk)
+        services.submission_approve(actor=tinh, submission=s)
     assert rollups.figure(satisfaction, world.commission, S1) == 75
     assert rollups.figure(low, world.commission, S1) == 10
     first = Submission.objects.get(organization=world.front_a)
-    services.submission_reopen(actor=tinh, submission_id=first.pk, reason="sửa")
+    services.submission_reopen(actor=tinh, submission=first, reason="sửa")
     assert rollups.figure(low, world.commission, S1) == 12
     assert rollups.figure(satisfaction, world.commission, S1) == 60
+
+
+def test_a_long_return_comment_is_kept_whole_in_the_history(half_form, world, tinh) -> None:
+    """History reasons are people's words: no 100-character cut-off (PostgreSQL enforced it)."""
+    submission = submitted(half_form, world.front_a)
+    comment = "Đề nghị bổ sung số liệu về đối thoại và tiếp công dân. " * 6
+    services.submission_return(actor=tinh, submission=submission, comment=comment)
+    record = Submission.history.filter(id=submission.pk).first()
+    assert record is not None
+    assert record.history_verb == "returned"
+    assert record.history_change_reason == comment.strip()
+    assert len(record.history_change_reason) > 300

@@ -146,7 +146,7 @@ def test_completeness_board_and_reminders(half_form, world, xa, tinh, as_user, e
 def test_pivot_page_excel_and_flat_query_count(half_form, world, tinh, as_user) -> None:
     # children before their parents: an approved parent's report is reopened before one below
     for org in (world.front_a, world.party_a, world.party_b):
-        services.submission_approve(actor=None, submission_id=submitted(half_form, org).pk)
+        services.submission_approve(actor=None, submission=submitted(half_form, org))
     client = as_user(tinh)
     url = f"/reports/pivot/?form={half_form.pk}&node={world.commission.pk}&period=2025&indicator=MEETINGS&indicator=PLANNED"
     page = client.get(url).content.decode()
@@ -160,7 +160,7 @@ def test_pivot_page_excel_and_flat_query_count(half_form, world, tinh, as_user) 
     for i in range(5):
         services.submission_approve(
             actor=None,
-            submission_id=submitted(
+            submission=submitted(
                 half_form,
                 Organization.objects.add_child(
                     world.commission,
@@ -168,7 +168,7 @@ def test_pivot_page_excel_and_flat_query_count(half_form, world, tinh, as_user) 
                         name=f"Đảng ủy {i}", kind=kind("party_committee"), area=world.commune_a
                     ),
                 ),
-            ).pk,
+            ),
         )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
@@ -189,7 +189,7 @@ def test_consolidated_report_docx_and_pdf(
         narratives={str(narrative.pk): "Tổ chức 4 hội nghị đối thoại"},
     )
     services.submission_submit(actor=None, submission=submission)
-    services.submission_approve(actor=None, submission_id=submission.pk)
+    services.submission_approve(actor=None, submission=submission)
     client = as_user(tinh)
     page = client.get(
         f"/reports/consolidated/?form={half_form.pk}&org={world.party_a.pk}&period={PERIOD}"

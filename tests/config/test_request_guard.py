@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 
 from danvan.documents.models import Document
 from danvan.programs.models import Program
+from tests.conftest import World
 from tests.factories import ProgramFactory
 
 BAD_TEXTS = ["a\ud800b", "a\udfffb", "nul\x00here", "bell\x07", "\ufffe"]
@@ -20,6 +21,12 @@ def _english(client: Client) -> Client:
     return client
 
 
+def _new_programme(client: Client, world: World, title: object, **more: object) -> object:
+    """POST a programme with this title, as an outside client would."""
+    body = {"kind": "coordination_programme", "title": title, "lead_id": world.commission.pk}
+    return _json(client, "post", "/api/v1/programs", {**body, **more})
+
+
 def _json(client: Client, method: str, url: str, body: object) -> object:
     # json.dumps writes a lone surrogate as the escape "\ud800", as an outside client would.
     return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
@@ -27,12 +34,7 @@ def _json(client: Client, method: str, url: str, body: object) -> object:
 
 @pytest.mark.parametrize("text", BAD_TEXTS)
 def test_api_refuses_a_text_the_database_or_a_word_file_cannot_hold(as_user, tinh, world, text):
-    response = _json(
-        as_user(tinh),
-        "post",
-        "/api/v1/programs",
-        {"kind": "coordination_programme", "title": text, "lead_id": world.commission.pk},
-    )
+    response = _new_programme(as_user(tinh), world, text)
     assert response.status_code == 400
     assert response.json()["errors"] == {"title": [response.json()["detail"]]}
     assert not Program.objects.exists()
@@ -64,16 +66,7 @@ def test_anonymous_is_refused_the_same_way_before_anything_else(client):
 
 
 def test_text_of_only_spaces_or_zero_width_characters_is_empty(as_user, tinh, world):
-    response = _json(
-        as_user(tinh),
-        "post",
-        "/api/v1/programs",
-        {
-            "kind": "coordination_programme",
-            "title": " \u200b\ufeff\u200d ",
-            "lead_id": world.commission.pk,
-        },
-    )
+    response = _new_programme(as_user(tinh), world, " \u200b\ufeff\u200d ")
     assert response.status_code == 400
     assert "title" in response.json()["errors"]
     assert not Program.objects.exists()
@@ -81,17 +74,7 @@ def test_text_of_only_spaces_or_zero_width_characters_is_empty(as_user, tinh, wo
 
 def test_zero_width_characters_inside_text_are_kept(as_user, tinh, world):
     title = "Chương trình\u200b phối hợp"
-    response = _json(
-        as_user(tinh),
-        "post",
-        "/api/v1/programs",
-        {
-            "kind": "coordination_programme",
-            "title": f"\u200b {title} \ufeff",
-            "lead_id": world.commission.pk,
-            "term": "2021-2026",
-        },
-    )
+    response = _new_programme(as_user(tinh), world, f"\u200b {title} \ufeff", term="2021-2026")
     assert response.status_code == 201, response.content
     assert Program.objects.get().title == title
 
@@ -177,28 +160,14 @@ def test_a_call_without_credentials_hears_401_not_a_csrf_failure(db):
 
 
 def test_invisible_characters_between_spaces_are_trimmed_too(as_user, tinh, world):
-    response = _json(
-        as_user(tinh),
-        "post",
-        "/api/v1/programs",
-        {
-            "kind": "coordination_programme",
-            "title": "\u200b \u200b \u00ad\u200e \u2063",
-            "lead_id": world.commission.pk,
-        },
-    )
+    response = _new_programme(as_user(tinh), world, "\u200b \u200b \u00ad\u200e \u2063")
     assert response.status_code == 400
     assert "title" in response.json()["errors"]
 
 
 @pytest.mark.parametrize("text", ["del\x7f", "csi\x9b", "nel\x85"])
 def test_del_and_c1_controls_are_refused(as_user, tinh, world, text):
-    response = _json(
-        as_user(tinh),
-        "post",
-        "/api/v1/programs",
-        {"kind": "coordination_programme", "title": text, "lead_id": world.commission.pk},
-    )
+    response = _new_programme(as_user(tinh), world, text)
     assert response.status_code == 400
     assert not Program.objects.exists()
 

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import HistoryOut, Pages, Patch, binary, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.lib.text import fold
 from danvan.lib.web import attachment
@@ -267,3 +267,9 @@ def summary_docx(request: HttpRequest, summary_id: int) -> HttpResponse:
     name = slugify(f"tong-ket {fold(summary.document.number)} {summary.period}")
     response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
     return response
+
+
+@router.get("/documents/{document_id}/history", response=list[HistoryOut], tags=["documents"])
+def document_history(request: HttpRequest, document_id: int) -> Any:
+    """The document's history, newest first: who, when, the act, the reason, as its page shows it."""
+    return history_items(selectors.get_document_for_user(_actor(request), document_id))

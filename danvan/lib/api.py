@@ -3,6 +3,7 @@ null, and file answers in the OpenAPI."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ from ninja.pagination import PageNumberPagination
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from danvan.lib.history import history_for
 from danvan.lib.periods import MAX_YEAR, MIN_YEAR
 
 if TYPE_CHECKING:
@@ -54,6 +56,26 @@ class Patch(Schema):
                 "null_refused", str(_("This field may not be null; leave it out to keep it."))
             )
         return value
+
+
+class HistoryOut(Schema):
+    """One entry of a record's history, as its page shows it."""
+
+    when: datetime.datetime
+    who: str
+    action: str = Field(..., description="the act (or created / changed), in the reader's language")
+    verb: str = Field(
+        ..., description="the act's key (signed, approved, recognised, …); empty for an edit"
+    )
+    reason: str = Field(..., description="the person's own words, when they gave any")
+
+
+def history_items(instance: Any) -> list[dict[str, Any]]:
+    """A record's history for the API, newest first (lib.history.history_for)."""
+    return [
+        {"when": h.when, "who": h.who, "action": h.action, "verb": h.verb, "reason": h.reason}
+        for h in history_for(instance)
+    ]
 
 
 def binary(media_type: str, description: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from simple_history.signals import pre_create_historical_record
 
 # Tree bookkeeping that a person does not need to read; a move shows as its reason.
@@ -28,26 +28,26 @@ HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name", "search_text"
 
 # The acts of the work, shown in the reader's language whatever language the actor used.
 VERBS: dict[str, Any] = {
-    "submitted": gettext_lazy("submitted"),
-    "approved": gettext_lazy("approved"),
-    "returned": gettext_lazy("returned"),
-    "reopened": gettext_lazy("reopened"),
-    "signed": gettext_lazy("signed"),
-    "ended": gettext_lazy("ended"),
-    "renewed": gettext_lazy("renewed"),
-    "appraised": gettext_lazy("appraised"),
-    "recognised": gettext_lazy("recognised"),
-    "raised": gettext_lazy("level raised"),
-    "commended": gettext_lazy("commended"),
-    "not_recognised": gettext_lazy("not recognised"),
-    "replicated": gettext_lazy("adopted"),
-    "concluded": gettext_lazy("concluded"),
-    "answered": gettext_lazy("answered"),
-    "replaced": gettext_lazy("replaced"),
-    "dissolved": gettext_lazy("dissolved"),
-    "moved": gettext_lazy("moved"),
-    "progress_lowered": gettext_lazy("progress lowered"),
-    "revoked": gettext_lazy("revoked"),
+    "submitted": pgettext_lazy("history act", "submitted"),
+    "approved": pgettext_lazy("history act", "approved"),
+    "returned": pgettext_lazy("history act", "returned"),
+    "reopened": pgettext_lazy("history act", "reopened"),
+    "signed": pgettext_lazy("history act", "signed"),
+    "ended": pgettext_lazy("history act", "ended"),
+    "renewed": pgettext_lazy("history act", "renewed"),
+    "appraised": pgettext_lazy("history act", "appraised"),
+    "recognised": pgettext_lazy("history act", "recognised"),
+    "raised": pgettext_lazy("history act", "level raised"),
+    "commended": pgettext_lazy("history act", "commended"),
+    "not_recognised": pgettext_lazy("history act", "not recognised"),
+    "replicated": pgettext_lazy("history act", "adopted"),
+    "concluded": pgettext_lazy("history act", "concluded"),
+    "answered": pgettext_lazy("history act", "answered"),
+    "replaced": pgettext_lazy("history act", "replaced"),
+    "dissolved": pgettext_lazy("history act", "dissolved"),
+    "moved": pgettext_lazy("history act", "moved"),
+    "progress_lowered": pgettext_lazy("history act", "progress lowered"),
+    "revoked": pgettext_lazy("history act", "revoked"),
 }
 
 

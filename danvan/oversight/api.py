@@ -14,7 +14,7 @@ from ninja.responses import Status
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
 from danvan.lib import periods
-from danvan.lib.api import Pages, Patch, Year, binary
+from danvan.lib.api import HistoryOut, Pages, Patch, Year, binary, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
@@ -557,3 +557,15 @@ def carry_out_plan_item(request: HttpRequest, item_id: int, payload: CarryOutIn)
         plan_item=item,
     )
     return Status(201, _out(user, oversight.pk))
+
+
+@router.get("/oversights/{oversight_id}/history", response=list[HistoryOut], tags=["oversight"])
+def oversight_history(request: HttpRequest, oversight_id: int) -> Any:
+    """The oversight's history, newest first: who, when, the act, the reason, as its page shows it."""
+    return history_items(selectors.get_oversight_for_user(_actor(request), oversight_id))
+
+
+@router.get("/recommendations/{rec_id}/history", response=list[HistoryOut], tags=["oversight"])
+def recommendation_history(request: HttpRequest, rec_id: int) -> Any:
+    """The recommendation (its answers)'s history, newest first: who, when, the act, the reason, as its page shows it."""
+    return history_items(selectors.get_recommendation_for_user(_actor(request), rec_id))

@@ -16,9 +16,8 @@ from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.lib import periods
-from danvan.lib.api import Pages, Patch
+from danvan.lib.api import HistoryOut, Pages, Patch, history_items
 from danvan.lib.api import request_user as _actor
-from danvan.lib.history import history_for
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.models import Area
 from danvan.org.scopes import ReportingScope
@@ -116,16 +115,6 @@ class PhotoOut(Schema):
     url: str
 
 
-class HistoryOut(Schema):
-    when: datetime.datetime
-    who: str
-    action: str = Field(..., description="the act, in the reader's language")
-    verb: str = Field(
-        ..., description="the act's key (recognised, raised, commended, …); empty for an edit"
-    )
-    reason: str = Field(..., description="the person's own words, when they gave any")
-
-
 class PracticeDetailOut(PracticeOut):
     started_on: datetime.date | None
     situation: str
@@ -190,10 +179,7 @@ def _detail(user: User, pk: int) -> dict[str, Any]:
             {"id": p.pk, "caption": p.caption, "url": reverse("practice_photo", args=[p.pk])}
             for p in selectors.practice_photos(practice)
         ],
-        "history": [
-            {"when": h.when, "who": h.who, "action": h.action, "verb": h.verb, "reason": h.reason}
-            for h in history_for(practice)
-        ],
+        "history": history_items(practice),
     }
 
 

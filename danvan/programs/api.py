@@ -17,7 +17,7 @@ from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.documents.api import document_in_registry
-from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import HistoryOut, Pages, Patch, binary, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment, xlsx_response
 from danvan.org.api import organization_in_scope as _org
@@ -384,3 +384,9 @@ def signed_file(request: HttpRequest, program_id: int) -> FileResponse:
     """The signed document uploaded on the page, if there is one."""
     program = selectors.get_program_for_user(_actor(request), program_id)
     return attachment(program.signed_file)
+
+
+@router.get("/programs/{program_id}/history", response=list[HistoryOut], tags=["programmes"])
+def program_history(request: HttpRequest, program_id: int) -> Any:
+    """The programme's history, newest first: who, when, the act, the reason, as its page shows it."""
+    return history_items(selectors.get_program_for_user(_actor(request), program_id))

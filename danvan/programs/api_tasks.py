@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.lib.api import Pages, Patch, binary
+from danvan.lib.api import HistoryOut, Pages, Patch, binary, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment
 from danvan.org.api import organization_in_scope as _org
@@ -195,3 +195,9 @@ def create_task_update(request: HttpRequest, payload: TaskUpdateIn) -> Any:
 def update_attachment(request: HttpRequest, update_id: int) -> FileResponse:
     """The file attached to a progress report."""
     return attachment(selectors.get_update_for_user(_actor(request), update_id).attachment)
+
+
+@router.get("/tasks/{task_id}/history", response=list[HistoryOut], tags=["tasks"])
+def task_history(request: HttpRequest, task_id: int) -> Any:
+    """The task (its progress, lowerings with their reasons)'s history, newest first: who, when, the act, the reason, as its page shows it."""
+    return history_items(selectors.get_task_for_user(_actor(request), task_id))

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.lib import periods
-from danvan.lib.api import Pages, Patch
+from danvan.lib.api import HistoryOut, Pages, Patch, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.org.api import organization_in_scope as _org
 
@@ -462,3 +462,9 @@ def _include() -> None:
 
 
 _include()
+
+
+@router.get("/submissions/{submission_id}/history", response=list[HistoryOut], tags=["reporting"])
+def submission_history(request: HttpRequest, submission_id: int) -> Any:
+    """The report (submitted, returned, approved, reopened)'s history, newest first: who, when, the act, the reason, as its page shows it."""
+    return history_items(selectors.get_submission_for_user(_actor(request), submission_id))

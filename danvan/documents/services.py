@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.lib import periods
-from danvan.lib.errors import Conflict
+from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed
 from danvan.lib.text import fold
 from danvan.lib.uploads import check_upload, safe_name
@@ -130,9 +130,7 @@ def document_update(
     """Change a document's details, its file and its status (replaced by another, or back in
     force with None) as one change: a refused part leaves the document as it was."""
     _require_registrar(actor)
-    unknown = set(fields) - EDITABLE
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    refuse_unknown_fields(fields, EDITABLE)
     if fields or file is not None:
         for name, value in fields.items():
             if name == "issuer" and isinstance(value, str):
@@ -187,9 +185,8 @@ def review_document_update(
 ) -> ReviewDocument:
     """Write the sections, the number or the place of a review document (a programme's review,
     a document's implementation summary); the caller has checked who may."""
+    refuse_unknown_fields(sections, REVIEW_SECTIONS)
     for name, value in sections.items():
-        if name not in REVIEW_SECTIONS:
-            raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": name})
         if not isinstance(value, str):  # None would reach the database's NOT NULL
             raise ValidationError({name: _("Enter text.")})
         setattr(record, name, value)

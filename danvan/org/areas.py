@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.lib.errors import refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 
 from .models import LEVEL_DEPTH, Area, AreaLevel, Organization
@@ -221,9 +222,7 @@ def area_update(
         "ethnic_minority_pct",
         "is_border",
     }
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    refuse_unknown_fields(fields, allowed)
     new_parent = Area.objects.parent_of(area) if parent is False else parent
     assert new_parent is None or isinstance(new_parent, Area)
     if parent is not False and actor is not None and not may_add_area(actor, new_parent):

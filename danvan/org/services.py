@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib.errors import Conflict
+from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 
 from .models import (
@@ -173,9 +173,7 @@ def organization_update(
         "address",
         "established_on",
     }
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    refuse_unknown_fields(fields, allowed)
     new_parent = Organization.objects.parent_of(org) if parent is False else parent
     assert new_parent is None or isinstance(new_parent, Organization)
     moving = parent is not False and new_parent != Organization.objects.parent_of(org)

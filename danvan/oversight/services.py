@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
 from danvan.lib import periods, reminders
-from danvan.lib.errors import Conflict
+from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
@@ -317,9 +317,7 @@ def _change(
     documents: list[Document] | None,
     fields: dict[str, Any],
 ) -> None:
-    unknown = set(fields) - EDITABLE
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    refuse_unknown_fields(fields, EDITABLE)
     before = (oversight.plan_item_id, oversight.starts_on)
     for name, value in fields.items():
         setattr(oversight, name, value.strip() if isinstance(value, str) else value)

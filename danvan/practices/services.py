@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib.errors import Conflict
+from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 from danvan.lib.images import process_photo
 from danvan.org.models import AreaLevel, Organization
@@ -124,9 +124,7 @@ def practice_register(
         selectors.may_register_practice(actor, organization),
         _("You may not register practices for this unit."),
     )
-    unknown = set(fields) - EDITABLE
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    refuse_unknown_fields(fields, EDITABLE)
     if not organization.is_active:
         raise ValidationError({"organization": _("The organisation is dissolved.")})
     fields.setdefault("area", organization.area)
@@ -157,9 +155,7 @@ def practice_register(
 def practice_update(*, actor: User, practice: Practice, **fields: Any) -> Practice:
     """The owning unit changes its record (the public flag too)."""
     _require(selectors.may_edit_practice(actor, practice), _("You may not change this practice."))
-    unknown = set(fields) - EDITABLE
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    refuse_unknown_fields(fields, EDITABLE)
     for key, value in fields.items():
         setattr(practice, key, value.strip() if isinstance(value, str) else value)
     _check_person(practice)

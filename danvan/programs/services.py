@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
 from danvan.lib import periods
-from danvan.lib.errors import Conflict
+from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
@@ -163,9 +163,7 @@ def program_update(
     )
     require_draft(program)
     allowed = {"kind", "title", "code", "term", "starts_on", "ends_on", "signed_on"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)})
+    refuse_unknown_fields(fields, allowed)
     if {"term", "starts_on", "ends_on"} & set(fields):
         # A new term brings its own dates unless dates are given too.
         term_given = "term" in fields

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from danvan.lib import figures as derived
 from danvan.lib import numbers
-from danvan.lib.errors import Conflict
+from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed
 from danvan.org.models import AreaLevel, OrganizationKind
 
@@ -154,9 +154,8 @@ def _check_formula_codes(indicator: Indicator, used: set[str], errors: dict[str,
 def indicator_create(*, actor: User | None, code: str, **fields: Any) -> Indicator:
     _require_definer(actor)
     indicator = Indicator(code=(code or "").strip().upper())
+    refuse_unknown_fields(fields, INDICATOR_FIELDS)
     for name, value in fields.items():
-        if name not in INDICATOR_FIELDS:
-            raise TypeError(name)
         setattr(indicator, name, value)
     _check_indicator(indicator)
     if Indicator.objects.filter(code=indicator.code).exists():
@@ -170,9 +169,8 @@ def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any)
     """Change an indicator; its code and value type stay once reports use it."""
     _require_definer(actor)
     used = Value.objects.filter(indicator=indicator).exists()
+    refuse_unknown_fields(fields, INDICATOR_FIELDS)
     for name, value in fields.items():
-        if name not in INDICATOR_FIELDS:
-            raise TypeError(name)
         if used and name in ("value_type", "source") and value != getattr(indicator, name):
             raise Conflict(
                 {name: _("Reports already hold figures of this indicator: this cannot change.")}

@@ -25,6 +25,7 @@ FLOORS = {
     "practices": 4,
     "oversight": 4,
     "reporting": 4,
+    "situation": 5,  # links notes to programmes, oversights and documents
     "config": 9,
 }
 

@@ -48,6 +48,13 @@ VERBS: dict[str, Any] = {
     "moved": pgettext_lazy("history act", "moved"),
     "progress_lowered": pgettext_lazy("history act", "progress lowered"),
     "revoked": pgettext_lazy("history act", "revoked"),
+    "resolved": pgettext_lazy("history act", "resolved"),
+    "followed_up": pgettext_lazy("history act", "followed up"),
+    "removed": pgettext_lazy("history act", "removed"),
+    "alert_raised": pgettext_lazy("history act", "alert raised"),
+    "acknowledged": pgettext_lazy("history act", "acknowledged"),
+    "assigned": pgettext_lazy("history act", "assigned"),
+    "closed": pgettext_lazy("history act", "closed"),
 }
 
 

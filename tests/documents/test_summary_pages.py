@@ -42,7 +42,7 @@ def test_summary_compiles_programmes_and_oversights(
     assert facts["document"] == decision.citation
     assert facts["period_phrase"] == "giai đoạn 2021–2025 (5 năm)"
     sections = by_source(summary)
-    assert counts(summary) == {"programs": 2, "oversights": 2}
+    assert counts(summary) == {"programs": 2, "oversights": 2, "situation": 0}
 
     programmes = sections["programs"]
     assert programmes["count"] == 2
@@ -68,11 +68,11 @@ def test_summary_of_a_commune_counts_only_its_subtree(
         actor=tinh, document=decision, organization=world.party_a, period="2021-2025"
     )
     # The commune signs both programmes; the commission, above it, led the oversights.
-    assert counts(summary) == {"programs": 2, "oversights": 0}
+    assert counts(summary) == {"programs": 2, "oversights": 0, "situation": 0}
     other = services.summary_open(
         actor=tinh, document=decision, organization=world.party_b, period="2021-2025"
     )
-    assert counts(other) == {"programs": 0, "oversights": 0}
+    assert counts(other) == {"programs": 0, "oversights": 0, "situation": 0}
 
 
 def test_summary_refusals(

@@ -5,6 +5,7 @@ The embedded default is one machine: SQLite and media under DANVAN_DATA_DIR (./v
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "danvan.practices",
     "danvan.oversight",
     "danvan.reporting",
+    "danvan.situation",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +240,11 @@ DANVAN_REMINDER_ROLES = ["leader", "specialist", "reporter"]
 DANVAN_ESCALATION_ROLES = ["leader"]
 # "Due soon" on My work: this many days ahead.
 DANVAN_DUE_SOON_DAYS = 30
+# The people's situation: early-warning thresholds (danvan/situation/warning.py, Thresholds),
+# as JSON in the environment, e.g. DANVAN_WARNING='{"k": 2.5, "min_count": 4}'; keys left out
+# keep their defaults. The largest GeoJSON boundary accepted for one area, in points.
+DANVAN_WARNING: dict[str, float] = json.loads(os.environ.get("DANVAN_WARNING", "{}") or "{}")
+DANVAN_MAX_BOUNDARY_POINTS = 20_000
 DANVAN_MAX_UPLOAD_BYTES = int(os.environ.get("DANVAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 NINJA_PAGINATION_PER_PAGE = 50

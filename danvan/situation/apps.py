@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SituationConfig(AppConfig):
+    name = "danvan.situation"
+    label = "situation"
+    verbose_name = _("People's situation")
+
+    def ready(self) -> None:
+        from danvan.documents import references
+        from danvan.lib import reminders
+
+        from . import citations, figures, tasks
+
+        references.register(citations.SOURCE)
+        figures.register()
+        reminders.register(tasks.compute_alerts)

@@ -264,6 +264,7 @@ def _routers() -> None:
     from danvan.practices.api import router as practices_router
     from danvan.programs.api import router as programs_router
     from danvan.reporting.api import router as reporting_router
+    from danvan.situation.api import router as situation_router
 
     api.add_router("/", org_router)
     api.add_router("/", programs_router)
@@ -271,6 +272,7 @@ def _routers() -> None:
     api.add_router("/", documents_router)
     api.add_router("/", oversight_router)
     api.add_router("/", reporting_router)
+    api.add_router("/", situation_router)
     api.add_router("/", accounts_router)
 
 

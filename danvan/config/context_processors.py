@@ -17,6 +17,7 @@ NAVIGATION = [
     ("practice_list", _("Dân vận khéo"), "/practices/"),
     ("oversight_list", _("Oversight"), "/oversight/"),
     ("document_list", _("Documents"), "/documents/"),
+    ("situation_board", _("Situation"), "/situation/"),
     ("report_home", _("Reports"), "/reports/"),
     ("my_work", _("My work"), "/my-work/"),
 ]

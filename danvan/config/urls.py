@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("danvan.programs.urls")),
     path("", include("danvan.oversight.urls")),
     path("", include("danvan.reporting.urls")),
+    path("", include("danvan.situation.urls")),
     path("", include("danvan.practices.urls")),
     path("", include("danvan.org.urls")),
 ]

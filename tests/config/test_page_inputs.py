@@ -24,6 +24,10 @@ PAGES = [
     "/reports/pivot/",
     "/reports/consolidated/",
     "/reports/indicators/",
+    "/situation/",
+    "/situation/notes/",
+    "/situation/notes/export.xlsx",
+    "/situation/alerts/",
 ]
 PUBLIC = ["/thuc-tien/", "/thuc-tien/feed.atom"]
 # Every filter name the pages read, each given a number no database row can have.
@@ -52,6 +56,7 @@ FILTERS = [
     "period",
     "mine",
     "overdue",
+    "topic",
 ]
 HUGE = ["99999999999999999999", "-99999999999999999999", "4611686018427387904", "1e400"]
 YEARS = ["100000", "99999", "-1", "0", "2026.5"]

@@ -434,3 +434,83 @@ def test_a_half_year_report_from_filling_in_to_the_province_docx(demo_site: str,
     sessions = next(r for r in cells if r[0] == "Số buổi tuyên truyền, vận động")
     assert sessions[2] == after
     assert tinh.console_errors == [] and xa.console_errors == []
+
+
+def test_a_situation_note_alerts_tinh_and_fills_the_report(demo_site: str, browser: Any) -> None:
+    """xa files a hot spot on land clearance in Mường Xén last month; tinh finds its alert on
+    the hot-spots board with its sentence, opens it, acknowledges it and gives it to lanhdao;
+    xa's monthly situation report for that month counts the note without typing it."""
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from danvan.lib import periods
+    from danvan.org.models import Area, Organization
+    from danvan.reporting.models import Form
+    from danvan.situation import demo as situation_demo
+    from danvan.situation.models import Alert, Note, Topic
+
+    situation_demo.load(io.StringIO())
+    last = periods.from_date(timezone.localdate(), periods.PeriodType.MONTH).previous()
+    day = last.start + datetime.timedelta(days=19)
+    front = Organization.objects.get(name="Ủy ban MTTQ Việt Nam xã Mường Xén")
+    commune = Area.objects.get(code="16813", level="commune", valid_to__isnull=True)
+    form = Form.objects.get(code=situation_demo.MONTHLY)
+    in_month = Note.objects.filter(
+        organization__path__startswith=front.path, event_date__gte=last.start,
+        event_date__lte=last.end,
+    )  # fmt: skip
+    before = in_month.count()
+    summary = "Nhân dân khối dọc Quốc lộ 7 tập trung tại trụ sở xã, phản đối phương án giải phóng mặt bằng đợt ba"
+
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    xa.goto(f"{demo_site}/situation/notes/new/")
+    xa.select_option("#id_organization", str(front.pk))
+    xa.select_option("#id_area", str(commune.pk))
+    xa.select_option("#id_topic", str(Topic.objects.get(code="land-clearance").pk))
+    xa.fill("#id_event_date", day.isoformat())
+    xa.fill("#id_summary", summary)
+    xa.fill("#id_people_concerned", "80")
+    xa.select_option("#id_level", "hot_spot")
+    xa.select_option("#id_source", "meeting")
+    xa.fill("#id_actions", "Ủy ban MTTQ xã đã báo cáo Đảng ủy xã, đề nghị tổ chức đối thoại.")
+    xa.click("#note-form button[type=submit]")
+    xa.wait_for_url(re.compile(r".*/situation/notes/\d+/$"))
+    note = Note.objects.get(summary=summary)
+    assert (note.level, note.event_date, note.created_by.email) == (
+        "hot_spot", day, "xa@demo.danvan.vn",
+    )  # fmt: skip
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    tinh.goto(f"{demo_site}/situation/")
+    item = tinh.locator("#board-alerts li", has_text=summary)
+    sentence = item.inner_text()
+    assert "Xã Mường Xén" in sentence and day.strftime("%d/%m/%Y") in sentence
+    item.locator("a").click()
+    tinh.wait_for_selector("#alert-sentence")
+    assert summary in tinh.locator("#alert-sentence").inner_text()
+    tinh.locator("#acknowledge-form select[name=assigned_to]").select_option(label="Trần Quốc Bảo")
+    tinh.locator("#acknowledge-form input[name=comment]").fill(
+        "Giao lãnh đạo Ban chủ trì đối thoại."
+    )
+    tinh.click("#acknowledge-form button[type=submit]")
+    tinh.wait_for_selector("#alert-assignee:has-text('Trần Quốc Bảo')")
+    assert tinh.locator("#acknowledge-form").count() == 0  # taken in hand: nothing to acknowledge
+    alert = Alert.objects.get(note=note)
+    assert alert.status == "acknowledged"
+    assert (alert.acknowledged_by.email, alert.assigned_to.email) == (
+        "tinh@demo.danvan.vn", "lanhdao@demo.danvan.vn",
+    )  # fmt: skip
+
+    xa.goto(f"{demo_site}/reports/")
+    xa.click(f"#start-{form.pk}-{front.pk}-{last.code}")
+    xa.wait_for_selector("#report-form")
+    assert xa.locator("input#v_SIT_NOTES").count() == 0  # derived, nothing to type
+    assert int(xa.locator("#v_SIT_NOTES").inner_text()) == before + 1 == in_month.count()
+    hot = in_month.filter(level="hot_spot").count()
+    assert int(xa.locator("#v_SIT_HOT_SPOTS").inner_text()) == hot >= 1
+    for page in (xa, tinh):
+        assert page.console_errors == []

@@ -4,6 +4,9 @@ The showcase search benchmark (bench/showcase.py) measures the issue's target: t
 showcase search over 100,000 practices answers in under 100 ms on PostgreSQL.
 The reporting benchmark (bench/reporting.py) measures periodic reports at national scale:
 live roll-ups, the national pivot, a completeness board and approvals, against the ORM walk.
+The situation benchmark (bench/situation.py) measures early warning and forecast of the
+people's situation notes at national scale: detection and false alarms of the warning
+methods, the forecast's error against the seasonal naive, and the engine's time.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import sys
 
 import reporting
 import showcase
+import situation
+import situation_db
 
 
 def main() -> int:
@@ -25,6 +30,13 @@ def main() -> int:
     print()
     print("Periodic reports at national scale, PostgreSQL — recorded in bench/RESULTS.md:")
     print(reporting.summary(result))
+    found = situation.run()
+    print("the early-warning run and the board on PostgreSQL (bench/situation_db.py)", flush=True)
+    found.db = situation_db.markdown(situation_db.measure())
+    situation.write_results(found)
+    print()
+    print(f"{situation.HEADING} — recorded in bench/RESULTS.md:")
+    print(situation.summary(found))
     return 0
 
 

@@ -252,6 +252,7 @@ class AcknowledgeForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
 
     def __init__(self, *args: Any, assignees: Any, **kw: Any) -> None:
+        kw.setdefault("auto_id", "acknowledge_%s")  # two forms on one page: distinct ids
         super().__init__(*args, **kw)
         self.fields["assigned_to"].queryset = assignees  # type: ignore[attr-defined]
 
@@ -261,6 +262,7 @@ class AssignForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)
 
     def __init__(self, *args: Any, assignees: Any, **kw: Any) -> None:
+        kw.setdefault("auto_id", "assign_%s")  # two forms on one page: distinct ids
         super().__init__(*args, **kw)
         self.fields["assigned_to"].queryset = assignees  # type: ignore[attr-defined]
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -173,49 +175,63 @@ def _handled_alert(request: HttpRequest, pk: int) -> tuple[User, Alert]:
     return user, alert
 
 
-@login_required
-@require_POST
-def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def _act(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_name: str,
+    make_form: Callable[[Alert], forms.Form],
+    service: Callable[..., Alert],
+    done: str,
+) -> HttpResponse:
+    """One handling step on an alert: its form, its service, a message, back to the alert."""
     user, alert = _handled_alert(request, pk)
-    form = AcknowledgeForm(request.POST, assignees=_assignees(alert))
+    form = make_form(alert)
     if form.is_valid():
         try:
-            services.alert_acknowledge(actor=user, alert=alert, **form.cleaned_data)
+            service(actor=user, alert=alert, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Alert acknowledged."))
+            messages.success(request, done)
             return redirect("situation_alert", pk=alert.pk)
-    return _render_alert(request, alert, acknowledge_form=form)
+    return _render_alert(request, alert, **{form_name: form})
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        form_name="acknowledge_form",
+        make_form=lambda alert: AcknowledgeForm(request.POST, assignees=_assignees(alert)),
+        service=services.alert_acknowledge,
+        done=_("Alert acknowledged."),
+    )
 
 
 @login_required
 @require_POST
 def alert_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user, alert = _handled_alert(request, pk)
-    form = AssignForm(request.POST, assignees=_assignees(alert))
-    if form.is_valid():
-        try:
-            services.alert_assign(actor=user, alert=alert, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Alert assigned."))
-            return redirect("situation_alert", pk=alert.pk)
-    return _render_alert(request, alert, assign_form=form)
+    return _act(
+        request,
+        pk,
+        form_name="assign_form",
+        make_form=lambda alert: AssignForm(request.POST, assignees=_assignees(alert)),
+        service=services.alert_assign,
+        done=_("Alert assigned."),
+    )
 
 
 @login_required
 @require_POST
 def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user, alert = _handled_alert(request, pk)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.alert_close(actor=user, alert=alert, outcome=form.cleaned_data["outcome"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Alert closed."))
-            return redirect("situation_alert", pk=alert.pk)
-    return _render_alert(request, alert, close_form=form)
+    return _act(
+        request,
+        pk,
+        form_name="close_form",
+        make_form=lambda alert: CloseForm(request.POST),
+        service=services.alert_close,
+        done=_("Alert closed."),
+    )

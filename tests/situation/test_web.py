@@ -278,7 +278,9 @@ def test_tinh_handles_an_alert_through_the_pages(
     hot_spot.refresh_from_db()
     assert hot_spot.status == "acknowledged" and hot_spot.acknowledged_by == tinh
     outsider_pick = client.post(f"{url}assign/", {"assigned_to": 999999})
-    assert outsider_pick.status_code == 200 and 'id="assign_assigned_to_error"' in outsider_pick.text
+    assert (
+        outsider_pick.status_code == 200 and 'id="assign_assigned_to_error"' in outsider_pick.text
+    )
     assert client.post(f"{url}assign/", {"assigned_to": lanhdao.pk}).status_code == 302
     hot_spot.refresh_from_db()
     assert hot_spot.assigned_to == lanhdao

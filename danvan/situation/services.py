@@ -549,8 +549,8 @@ def _locked_alert(alert: Alert) -> Alert:
 def _check_assignee(alert: Alert, assignee: User) -> None:
     if not selectors.may_handle_alert(assignee, alert):
         raise ValidationError(
-            {"assigned_to": _("%(name)s is not a leader or specialist of %(org)s.")
-             % {"name": assignee.full_name or assignee.email, "org": alert.organization.name}}
+            {"assigned_to": _("Choose a leader or specialist of %(org)s.")
+             % {"org": alert.organization.name}}
         )  # fmt: skip
 
 

@@ -26,6 +26,8 @@ FLOORS = {
     "oversight": 4,
     "reporting": 4,
     "situation": 5,  # links notes to programmes, oversights and documents
+    "dialogue": 6,  # petitions use the situation topics and can file situation notes
+    "public": 7,  # the citizens' pages over dialogue (and, later, others)
     "config": 9,
 }
 

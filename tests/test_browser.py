@@ -369,10 +369,7 @@ def test_a_half_year_report_from_filling_in_to_the_province_docx(demo_site: str,
     typed = {
         "SUPERVISIONS_SELF": "1",
         "PROPAGANDA_SESSIONS": "7",
-        "PEOPLE_REACHED": "420",
-        "DIALOGUES": "2",
-        "PETITIONS_RECEIVED": "10",
-        "PETITIONS_SETTLED": "12",
+        "PEOPLE_REACHED": "5",
         "HOT_SPOTS": "0",
         "SATISFACTION": "88,5",
     }
@@ -381,9 +378,10 @@ def test_a_half_year_report_from_filling_in_to_the_province_docx(demo_site: str,
     xa.fill("textarea[name^=n_]", "Tổ chức 7 buổi tuyên truyền Luật Thực hiện dân chủ ở cơ sở.")
     xa.click("#submit-report")
     xa.wait_for_selector("#report-errors")
-    assert "kiến nghị đã giải quyết" in xa.locator("#report-errors").inner_text()
-    assert xa.locator("#v_PETITIONS_RECEIVED").input_value() == "10"  # partial work kept
-    xa.fill("#v_PETITIONS_SETTLED", "9")
+    assert "lượt người tham dự" in xa.locator("#report-errors").inner_text()
+    assert xa.locator("#v_PROPAGANDA_SESSIONS").input_value() == "7"  # partial work kept
+    assert xa.locator("input#v_PETITIONS_RECEIVED").count() == 0  # derived from the petitions
+    xa.fill("#v_PEOPLE_REACHED", "420")
     xa.click("#submit-report")
     xa.wait_for_selector("#report-status .text-bg-primary")
     submission = Submission.objects.get(form=form, organization=front, period=half.code)
@@ -513,4 +511,127 @@ def test_a_situation_note_alerts_tinh_and_fills_the_report(demo_site: str, brows
     hot = in_month.filter(level="hot_spot").count()
     assert int(xa.locator("#v_SIT_HOT_SPOTS").inner_text()) == hot >= 1
     for page in (xa, tinh):
+        assert page.console_errors == []
+
+
+def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
+    demo_site: str, browser: Any
+) -> None:
+    """A citizen sends a petition on the public form and keeps the code; xa accepts and settles
+    it; the citizen reads the answer by code and confirms; tinh sees the Front's on-time rate
+    move on the public scorecard and its settled-on-time figure in the half-year figures."""
+    import re
+
+    from django.utils import timezone
+
+    from danvan.dialogue import demo as dialogue_demo
+    from danvan.dialogue.models import Petition, Petitioner
+    from danvan.dialogue.scorecard import by_unit
+    from danvan.lib import figures, periods
+    from danvan.org.models import Area, Organization
+    from danvan.org.scopes import ReportingScope
+    from danvan.reporting import demo as reporting_demo
+    from danvan.reporting.models import Form
+    from danvan.situation.models import Topic
+
+    reporting_demo.load(io.StringIO())
+    dialogue_demo.load(io.StringIO())
+    today = timezone.localdate()
+    half = periods.from_date(today, periods.PeriodType.HALF)
+    front = Organization.objects.get(name="Ủy ban MTTQ Việt Nam xã Mường Xén")
+    commune = Area.objects.get(code="16813", level="commune", valid_to__isnull=True)
+    province = Area.objects.get(code="40", level="province")
+
+    def front_line() -> Any:
+        lines = by_unit(ReportingScope.of(province), half)
+        return next((line for line in lines if line.key == front.pk), None)
+
+    before = front_line()
+    settled_before = before.settled if before else 0
+    on_time_key = "dialogue.petitions_settled_on_time"
+    figure_before = figures.Calculator().value(on_time_key, ReportingScope.of(front), half)
+    form = Form.objects.get(code=reporting_demo.SIX_MONTH)
+    commission = Organization.objects.get(depth=1)
+    pivot_url = (
+        f"{demo_site}/reports/pivot/?form={form.pk}&node={commission.pk}&period={half.code}"
+        "&indicator=PETITIONS_SETTLED_ON_TIME"
+    )
+
+    def pivot_row(page: Any) -> int:
+        page.goto(pivot_url)
+        page.wait_for_selector("#pivot-table")
+        row = page.locator("#pivot-table tbody tr", has_text="Đảng ủy xã Mường Xén")
+        return int(row.locator("td").nth(0).inner_text().replace(".", "").strip() or 0)
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    in_report_before = pivot_row(tinh)
+
+    # A citizen, no account: the public form, Vietnamese first.
+    citizen = new_page(browser)
+    citizen.goto(f"{demo_site}/kien-nghi/")
+    assert citizen.locator("html").get_attribute("lang") == "vi"
+    citizen.select_option("#id_area", str(commune.pk))
+    citizen.select_option("#id_topic", str(Topic.objects.get(code="land-clearance").pk))
+    summary = "Đề nghị làm rõ đơn giá bồi thường cây trồng đoạn Quốc lộ 7 qua bản Huồi Giảng"
+    citizen.fill("#id_summary", summary)
+    citizen.fill("#id_text", "Gia đình tôi chưa được thông báo đơn giá bồi thường cây keo.")
+    citizen.fill("#id_name", "Vi Văn Phong")
+    citizen.fill("#id_address", "Bản Huồi Giảng, xã Mường Xén")
+    citizen.fill("#id_phone", "0987 000 111")
+    citizen.check("#id_consent")
+    citizen.click("main form button[type=submit]")
+    citizen.wait_for_selector("#tracking-code")
+    code = citizen.locator("#tracking-code").inner_text().strip()
+    petition = Petition.objects.get(code=code)
+    assert (petition.organization, petition.channel, petition.state) == (
+        front, "public_form", "received",
+    )  # fmt: skip
+    assert Petitioner.objects.get(petition=petition).consent_version
+
+    # xa accepts it, handling it themself, and settles it the same day.
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    xa.goto(f"{demo_site}/dialogue/petitions/{petition.pk}/")
+    xa.locator("#action-accept summary").click()
+    xa.fill("#accept_accepted_on", today.isoformat())
+    xa.locator("#accept_handler").select_option(label="Lê Văn Khánh")
+    xa.locator("#action-accept button[type=submit]").click()
+    xa.wait_for_selector("#action-settle")
+    xa.locator("#action-settle summary").click()
+    answer = "Ủy ban MTTQ xã đã làm việc với Ban bồi thường: đơn giá cây keo được niêm yết tại nhà văn hóa bản."
+    xa.fill("#settle_result", answer)
+    xa.fill("#settle_settled_on", today.isoformat())
+    xa.locator("#action-settle button[type=submit]").click()
+    xa.wait_for_selector("#petition-result")
+    petition.refresh_from_db()
+    assert (petition.state, petition.handler.email) == ("settled", "xa@demo.danvan.vn")
+
+    # The citizen reads the answer by code — no name, phone or address — and confirms.
+    citizen.goto(f"{demo_site}/kien-nghi/tra-cuu/")
+    citizen.fill("input[name=code]", code.lower().replace("-", " "))
+    citizen.locator("main form button[type=submit]").first.click()
+    citizen.wait_for_url(re.compile(rf".*/kien-nghi/tra-cuu/{code}/$"))
+    text = citizen.locator("main").inner_text()
+    assert answer in text
+    for personal in ("Vi Văn Phong", "0987", "Huồi Giảng, xã"):
+        assert personal not in citizen.content()
+    citizen.locator("input[name=confirmation][value=satisfied]").check()
+    citizen.locator("form[action$='/xac-nhan/'] button[type=submit]").click()
+    citizen.wait_for_load_state()
+    petition.refresh_from_db()
+    assert (petition.state, petition.confirmation) == ("closed", "satisfied")
+
+    # tinh: the Front's line on the public scorecard has one more settled, on time; the
+    # half-year report's derived figure counts it without anyone typing it.
+    tinh.goto(f"{demo_site}/kien-nghi/bang-xep-hang/?period={half.code}")
+    row = tinh.locator("#units tr", has_text=front.name)
+    after = front_line()
+    assert after is not None and after.settled == settled_before + 1
+    assert after.on_time == (before.on_time if before else 0) + 1
+    assert f"\t{after.on_time_pct:.0f} %\t" in row.inner_text()
+    figure_after = figures.Calculator().value(on_time_key, ReportingScope.of(front), half)
+    assert figure_after == (figure_before or 0) + 1
+    assert pivot_row(tinh) == in_report_before + 1
+    for page in (citizen, xa, tinh):
         assert page.console_errors == []

@@ -22,6 +22,8 @@ OPEN_PREFIXES = (
     "/accounts/2fa/",
     "/static/",
     "/healthz",
+    "/kien-nghi/",
+    "/open311/",
     "/favicon.ico",
     "/i18n/",
     "/invitations/",

@@ -258,11 +258,13 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 def _routers() -> None:
     from danvan.accounts.api import router as accounts_router
+    from danvan.dialogue.api import router as dialogue_router
     from danvan.documents.api import router as documents_router
     from danvan.org.api import router as org_router
     from danvan.oversight.api import router as oversight_router
     from danvan.practices.api import router as practices_router
     from danvan.programs.api import router as programs_router
+    from danvan.public.api import router as public_router
     from danvan.reporting.api import router as reporting_router
     from danvan.situation.api import router as situation_router
 
@@ -273,6 +275,8 @@ def _routers() -> None:
     api.add_router("/", oversight_router)
     api.add_router("/", reporting_router)
     api.add_router("/", situation_router)
+    api.add_router("/", dialogue_router)
+    api.add_router("/", public_router)
     api.add_router("/", accounts_router)
 
 

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("oversight_list", _("Oversight"), "/oversight/"),
     ("document_list", _("Documents"), "/documents/"),
     ("situation_board", _("Situation"), "/situation/"),
+    ("dialogue_petitions", _("Petitions"), "/dialogue/"),
     ("report_home", _("Reports"), "/reports/"),
     ("my_work", _("My work"), "/my-work/"),
 ]

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("danvan.oversight.urls")),
     path("", include("danvan.reporting.urls")),
     path("", include("danvan.situation.urls")),
+    path("", include("danvan.dialogue.urls")),
+    path("", include("danvan.public.urls")),
     path("", include("danvan.practices.urls")),
     path("", include("danvan.org.urls")),
 ]

@@ -55,6 +55,18 @@ VERBS: dict[str, Any] = {
     "acknowledged": pgettext_lazy("history act", "acknowledged"),
     "assigned": pgettext_lazy("history act", "assigned"),
     "closed": pgettext_lazy("history act", "closed"),
+    "held": pgettext_lazy("history act", "held"),
+    "published": pgettext_lazy("history act", "published"),
+    "cancelled": pgettext_lazy("history act", "cancelled"),
+    "kept": pgettext_lazy("history act", "kept"),
+    "not_kept": pgettext_lazy("history act", "not kept"),
+    "accepted": pgettext_lazy("history act", "accepted"),
+    "referred": pgettext_lazy("history act", "referred"),
+    "refused": pgettext_lazy("history act", "refused"),
+    "extended": pgettext_lazy("history act", "extended"),
+    "settled": pgettext_lazy("history act", "settled"),
+    "confirmed": pgettext_lazy("history act", "confirmed"),
+    "merged": pgettext_lazy("history act", "merged"),
 }
 
 
@@ -74,6 +86,8 @@ def attributed(instance: Any, actor: Any, reason: str = "", *, verb: str = "") -
         raise ValueError(f"unknown history verb {verb!r}")
     if actor is not None:
         instance._history_user = actor
+    else:  # the system or a citizen: not whoever saved this object before
+        instance.__dict__.pop("_history_user", None)
     instance._change_reason = reason or None
     instance._history_verb = verb
     return instance

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -56,6 +57,34 @@ def member_emails(org_id: int, roles: list[str]) -> list[str]:
         .filter(organization_id=org_id, role__in=roles, user__is_active=True)
         .values_list("user__email", flat=True)
     )
+
+
+def member_emails_by_org(org_ids: Iterable[int], roles: list[str]) -> dict[int, list[str]]:
+    """`member_emails` for many organisations at once: one query per thousand of them (the
+    daily reminders of a whole nation)."""
+    found: dict[int, list[str]] = {}
+    ids = sorted(set(org_ids))
+    for start in range(0, len(ids), 1000):
+        rows = (
+            Membership.objects.active()
+            .filter(organization_id__in=ids[start : start + 1000], role__in=roles)
+            .filter(user__is_active=True)
+            .values_list("organization_id", "user__email")
+        )
+        for org_id, email in rows:
+            found.setdefault(org_id, []).append(email)
+    return found
+
+
+def parent_ids(orgs: Iterable[Organization]) -> dict[int, int]:
+    """Each organisation's parent id (itself for a top-level one), in one query."""
+    orgs = list(orgs)
+    step = Organization.steplen
+    paths = {org.path[:-step] for org in orgs if len(org.path) > step}
+    by_path: dict[str, int] = dict(
+        Organization.objects.filter(path__in=paths).values_list("path", "id")
+    )
+    return {org.id: by_path.get(org.path[:-step]) or org.id for org in orgs}  # type: ignore[misc]
 
 
 def _area_register_paths(user: User) -> list[str]:

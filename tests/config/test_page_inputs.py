@@ -28,8 +28,21 @@ PAGES = [
     "/situation/notes/",
     "/situation/notes/export.xlsx",
     "/situation/alerts/",
+    "/dialogue/",
+    "/dialogue/petitions/export.xlsx",
+    "/dialogue/receptions/",
+    "/dialogue/dialogues/",
+    "/dialogue/schedule/",
+    "/dialogue/scorecard/",
 ]
-PUBLIC = ["/thuc-tien/", "/thuc-tien/feed.atom"]
+PUBLIC = [
+    "/thuc-tien/",
+    "/thuc-tien/feed.atom",
+    "/kien-nghi/",
+    "/kien-nghi/tra-cuu/",
+    "/kien-nghi/bang-xep-hang/",
+    "/kien-nghi/feed.atom",
+]
 # Every filter name the pages read, each given a number no database row can have.
 FILTERS = [
     "party",

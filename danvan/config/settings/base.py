@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "danvan.oversight",
     "danvan.reporting",
     "danvan.situation",
+    "danvan.dialogue",
+    "danvan.public",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +248,65 @@ DANVAN_DUE_SOON_DAYS = 30
 DANVAN_WARNING: dict[str, float] = json.loads(os.environ.get("DANVAN_WARNING", "{}") or "{}")
 DANVAN_MAX_BOUNDARY_POINTS = 20_000
 DANVAN_MAX_UPLOAD_BYTES = int(os.environ.get("DANVAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+
+# Dialogue and petitions (danvan/dialogue). Legal time limits in working days, as settings because
+# Law 136/2025/QH15 leaves the details to a decree; JSON in the environment overrides any key,
+# e.g. DANVAN_PETITION_DAYS='{"ordinary": 20}'.
+DANVAN_PETITION_DAYS: dict[str, int] = {
+    "accept": 10,  # to accept, refer or refuse, from receipt
+    "ordinary": 30,  # to settle from acceptance
+    "complex": 45,
+    "remote": 45,  # remote or disadvantaged areas
+    "remote_complex": 60,
+    "second": 45,  # second-level settlement
+    "second_complex": 60,
+    "second_remote": 70,
+    "denunciation": 30,  # extended at most twice by `denunciation_extension`
+    "denunciation_extension": 30,
+    "extension": 15,  # the most an extension may add in total, ordinary cases
+    "extension_complex": 30,  # complex cases and remote areas
+    "auto_close": 30,  # calendar days a settled petition waits for the citizen's confirmation
+    **json.loads(os.environ.get("DANVAN_PETITION_DAYS", "{}") or "{}"),
+}
+# Dialogues: announced at least `announce_days` ahead (unless urgent), results published within
+# `publish_days`; each commune holds `conferences_per_year` dialogue conferences.
+DANVAN_DIALOGUE: dict[str, int] = {
+    "announce_days": 7,
+    "publish_days": 10,
+    "conferences_per_year": 1,
+    **json.loads(os.environ.get("DANVAN_DIALOGUE", "{}") or "{}"),
+}
+# Citizen reception: days a month each head receives citizens, per area level and head.
+DANVAN_RECEPTION_SCHEDULE: dict[str, dict[str, int]] = json.loads(
+    os.environ.get("DANVAN_RECEPTION_SCHEDULE", "")
+    or '{"commune": {"party_secretary": 2, "committee_chair": 2}, "province": {"party_secretary": 1}}'
+)
+# Personal data of petitioners (Law 91/2025/QH15): erased this many days after a case closes;
+# the consent text's version; the public form's limit per address.
+DANVAN_PETITIONER_RETENTION_DAYS = int(os.environ.get("DANVAN_PETITIONER_RETENTION_DAYS", "730"))
+DANVAN_CONSENT_VERSION = "2026-01"
+DANVAN_PUBLIC_PETITION_RATE = os.environ.get("DANVAN_PUBLIC_PETITION_RATE", "5/h")
+
+
+# The keys the petitioners' fields are encrypted with (django-fernet-encrypted-fields derives
+# each from SECRET_KEY and one of these): comma-separated, newest first; an older key stays
+# listed until every record is re-saved (`danvan rotate_field_keys`). Without the variable a
+# key is generated once and kept in the data folder, beside the secret key.
+def _field_keys() -> list[str]:
+    if keys := env_list("DANVAN_FIELD_KEYS", ""):
+        return keys
+    key_file = DATA_DIR / "field_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(32))
+        key_file.chmod(0o600)
+    return [key_file.read_text().strip()]
+
+
+SALT_KEY = _field_keys()
+# django-ratelimit counts in the default cache; the embedded default is one process, so the
+# in-memory cache is shared by every request it serves (production sets a shared cache).
+RATELIMIT_VIEW = "danvan.public.views.rate_limited"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

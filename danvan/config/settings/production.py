@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import SILENCED_SYSTEM_CHECKS, env_bool
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
@@ -23,6 +23,7 @@ LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SILENCED_SYSTEM_CHECKS = [
+    *SILENCED_SYSTEM_CHECKS,
     # HSTS preload is a decision for the site's operator, not for the software.
     "security.W021",
 ]

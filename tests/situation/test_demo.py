@@ -223,9 +223,9 @@ def test_xa_opens_last_months_report_and_finds_the_notes_counted(
 def test_reset_removes_it_and_load_tells_the_same_story(today: datetime.date) -> None:
     def story() -> list[tuple[str, str, str, str]]:
         return list(
-            Note.objects.order_by("event_date", "summary", "organization__name").values_list(
-                "event_date", "area__code", "summary", "organization__name"
-            )
+            Note.objects.order_by(
+                "event_date", "summary", "organization__name", "area__code"
+            ).values_list("event_date", "area__code", "summary", "organization__name")
         )
 
     before = story()

@@ -159,18 +159,30 @@ def _gather(scope: ReportingScope, spans: list[periods.Period]) -> list[dict[Key
                  target.satisfied) = counts  # fmt: skip
         if row["overdue"]:
             line(0, key).open_overdue = row["overdue"]
+    # Days from receipt to settlement, as counts per number of days: by unit and area for the
+    # period itself (its lines' medians), in total for the periods before (the trend's).
     days = ExpressionWrapper(F("settled_on") - F("received_on"), output_field=DurationField())
+    settled = petitions.order_by().annotate(days=days)
     histogram: Any = (
-        petitions.filter(settled_on__gte=first, settled_on__lte=last)
-        .order_by()
-        .annotate(bucket=_buckets("settled_on", spans), days=days)
-        .values("organization_id", "area_id", "bucket", "days")
+        settled.filter(_in_period("settled_on", now))
+        .values("organization_id", "area_id", "days")
         .annotate(n=Count("*"))
     )
     for row in histogram:
-        if row["bucket"] is not None and row["days"] is not None:
+        if row["days"] is not None:
             key = (row["organization_id"], row["area_id"])
-            line(row["bucket"], key).days.extend([row["days"].days] * row["n"])
+            line(0, key).days.extend([row["days"].days] * row["n"])
+    if len(spans) > 1:
+        before: Any = (
+            settled.filter(settled_on__gte=first, settled_on__lt=now.start)
+            .annotate(bucket=_buckets("settled_on", spans))
+            .values("bucket", "days")
+            .annotate(n=Count("*"))
+        )
+        for row in before:
+            if row["bucket"] is not None and row["days"] is not None:
+                # A line of its own that only the period's total reads.
+                line(row["bucket"], (0, 0)).days.extend([row["days"].days] * row["n"])
     dialogues: Any = (
         Dialogue.objects.filter(scope.q("organization"))
         .filter(held_on__gte=first, held_on__lte=last)

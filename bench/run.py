@@ -7,12 +7,15 @@ live roll-ups, the national pivot, a completeness board and approvals, against t
 The situation benchmark (bench/situation.py) measures early warning and forecast of the
 people's situation notes at national scale: detection and false alarms of the warning
 methods, the forecast's error against the seasonal naive, and the engine's time.
+The dialogue benchmark (bench/dialogue.py) measures petitions at national scale (1 million):
+a province's scorecard, the public tracking page and the daily reminder job on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import sys
 
+import dialogue
 import reporting
 import showcase
 import situation
@@ -37,6 +40,11 @@ def main() -> int:
     print()
     print(f"{situation.HEADING} — recorded in bench/RESULTS.md:")
     print(situation.summary(found))
+    petitions = dialogue.run()
+    dialogue.write_results(petitions)
+    print()
+    print(f"{dialogue.HEADING} — recorded in bench/RESULTS.md:")
+    print(dialogue.summary(petitions))
     return 0
 
 

@@ -342,10 +342,14 @@ class DialogueForm(forms.Form):
     place = forms.CharField(label=pgettext_lazy("venue", "Place"), max_length=250, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
 
-    def __init__(self, *args: Any, organizations: Any, co_hosts: Any, **kw: Any) -> None:
+    def __init__(
+        self, *args: Any, organizations: Any, co_hosts: Any, editing: bool = False, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         self.fields["co_hosts"].queryset = co_hosts  # type: ignore[attr-defined]
+        if editing:  # a dialogue stays with the unit that holds it
+            del self.fields["organization"]
 
 
 class HoldForm(forms.Form):

@@ -44,6 +44,11 @@ urlpatterns = [
     ),
     path("dialogue/dialogues/", views_dialogues.dialogue_list, name="dialogue_dialogues"),
     path("dialogue/dialogues/new/", views_dialogues.dialogue_create, name="dialogue_dialogue_new"),
+    path(
+        "dialogue/dialogues/<int:pk>/edit/",
+        views_dialogues.dialogue_edit,
+        name="dialogue_dialogue_edit",
+    ),
     path("dialogue/dialogues/<int:pk>/", views_dialogues.dialogue_detail, name="dialogue_dialogue"),
     path(
         "dialogue/dialogues/<int:pk>/<slug:action>/",

@@ -246,6 +246,57 @@ def dialogue_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What the announcement page corrects (the outcome has its own forms on the dialogue's page).
+DIALOGUE_EDIT_FIELDS = (
+    "kind", "title", "held_on", "announced_on", "urgent", "urgent_reason", "host_role",
+    "host_name", "place", "channel",
+)  # fmt: skip
+
+
+@login_required
+def dialogue_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an announcement (a new date is checked against the notice rule again)."""
+    user = current_user(request)
+    dialogue = selectors.get_dialogue_for_user(user, pk)
+    if not selectors.may_edit_dialogue(user, dialogue):
+        raise PermissionDenied
+    if dialogue.status == DialogueStatus.CANCELLED:
+        raise Http404
+    initial: dict[str, Any] = {f: getattr(dialogue, f) for f in DIALOGUE_EDIT_FIELDS}
+    initial["co_hosts"] = list(dialogue.co_hosts.all())
+    form = DialogueForm(
+        request.POST or None,
+        organizations=Organization.objects.none(),
+        co_hosts=_agencies(user),
+        editing=True,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        co_hosts = list(data.pop("co_hosts"))
+        changed: dict[str, Any] = {k: v for k, v in data.items() if getattr(dialogue, k) != v}
+        if {o.pk for o in co_hosts} != {o.pk for o in initial["co_hosts"]}:
+            changed["co_hosts"] = co_hosts
+        try:
+            services.dialogue_update(actor=user, dialogue=dialogue, **changed)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            dialogue.refresh_from_db()
+        else:
+            messages.success(request, _("Dialogue saved."))
+            return redirect("dialogue_dialogue", pk=dialogue.pk)
+    return render(
+        request,
+        "dialogue/dialogue_form.html",
+        {
+            **nav(user, "dialogues"),
+            "form": form,
+            "dialogue": dialogue,
+            "announce_days": settings.DANVAN_DIALOGUE["announce_days"],
+        },
+    )
+
+
 def _agencies(user: User) -> QuerySet[Organization]:
     return Organization.objects.visible_to(user).active().select_related("area").order_by("path")
 

@@ -110,6 +110,36 @@ def test_a_late_announcement_is_refused_unless_urgent_with_a_reason(
     assert Dialogue.objects.count() == 1
 
 
+def test_correct_an_announcement_checked_again_and_refused_to_others(
+    world: World, bithu: User, viewer_a: User, xa2: User, as_user: Any
+) -> None:
+    client = as_user(bithu)
+    assert client.post("/dialogue/dialogues/new/", _dialogue_form(world)).status_code == 302
+    dialogue = Dialogue.objects.get()
+    url = f"/dialogue/dialogues/{dialogue.pk}/edit/"
+    assert f'href="{url}"' in client.get(f"/dialogue/dialogues/{dialogue.pk}/").text
+    form = _dialogue_form(world, co_hosts=[world.front_a.pk])
+    del form["organization"]  # a dialogue stays with its unit
+    # Moved to three days after its announcement: refused, nothing changed.
+    late = {**form, "held_on": (DAY + datetime.timedelta(days=3)).isoformat()}
+    page = client.post(url, late)
+    assert page.status_code == 200 and "invalid-feedback" in page.text
+    dialogue.refresh_from_db()
+    assert dialogue.held_on == DAY + datetime.timedelta(days=10)
+    # A new place and title, the Front as co-host: saved, in the history.
+    form.update(title="Hội nghị đối thoại năm 2026 (điều chỉnh)", place="Nhà văn hóa xã")
+    assert client.post(url, form).status_code == 302
+    dialogue.refresh_from_db()
+    assert (dialogue.title, dialogue.place) == (form["title"], "Nhà văn hóa xã")
+    assert list(dialogue.co_hosts.all()) == [world.front_a]
+    assert dialogue.organization == world.party_a
+    assert dialogue.history.first().history_user == bithu
+    assert as_user(viewer_a).get(url).status_code == 403
+    assert as_user(xa2).get(url).status_code == 404
+    services.dialogue_cancel(actor=None, dialogue=dialogue, reason="Hoãn do mưa lũ")
+    assert client.get(url).status_code == 404  # a cancelled dialogue is not corrected
+
+
 def test_hold_publish_and_commitments(
     world: World, bithu: User, xa2: User, viewer_a: User, as_user: Any,
     hold_dialogue: Callable[..., Dialogue],

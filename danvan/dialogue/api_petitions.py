@@ -2,7 +2,7 @@
 sub-resource, the petitioner's identity (logged, for the officers handling it) and the history.
 
 No answer here carries the petitioner's personal fields except `/petitions/{id}/petitioner`,
-which goes through `services.petitioner_reveal` (permission asked, each showing logged).
+which goes through `services_privacy.petitioner_reveal` (permission asked, each showing logged).
 """
 
 import datetime
@@ -25,7 +25,7 @@ from danvan.org.models import Area, Organization
 from danvan.org.selectors import get_area_for_user, get_organization_for_user
 from danvan.situation.models import Note, Topic
 
-from . import selectors, services
+from . import selectors, services_petitions, services_privacy
 from .models import Dialogue, Extension, Petition, PetitionChannel, Petitioner, Reception
 
 router = Router()  # tagged "Dialogue" by the router it hangs under (api.py)
@@ -80,7 +80,7 @@ def petition_named(user: User, value: str, field: str) -> Petition:
     value = value.strip()
     visible = Petition.objects.visible_to(user)
     found = visible.filter(pk=int(value)).first() if _digits(value) else None
-    code = services.normalise_code(value)
+    code = services_petitions.normalise_code(value)
     if found is None and code:
         found = visible.filter(code=code).first()
     if found is None:
@@ -349,7 +349,7 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Any:
         dialogue=_linked(user, Dialogue, data["dialogue"], "dialogue"),
         channel=PetitionChannel(data["channel"]),
     )
-    petition = services.petition_create(actor=user, person=person, **data)
+    petition = services_petitions.petition_create(actor=user, person=person, **data)
     return Status(201, petition_detail(user, petition.pk))
 
 
@@ -422,7 +422,7 @@ def accept_petition(request: HttpRequest, petition_id: int, payload: AcceptIn) -
     """Accept it for settlement: the settlement clock starts, in working days (409 unless
     received; complaints and denunciations are referred, not accepted)."""
     user, petition = _acting(request, petition_id)
-    services.petition_accept(
+    services_petitions.petition_accept(
         actor=user,
         petition=petition,
         accepted_on=payload.accepted_on or _today(),
@@ -437,7 +437,7 @@ def assign_petition(request: HttpRequest, petition_id: int, payload: AssignIn) -
     """Name the officer handling it (the only one who sees a denouncer's identity)."""
     user, petition = _acting(request, petition_id)
     handler = user_named(payload.handler, "handler")
-    services.petition_assign(actor=user, petition=petition, handler=handler)
+    services_petitions.petition_assign(actor=user, petition=petition, handler=handler)
     return petition_detail(user, petition_id)
 
 
@@ -445,7 +445,7 @@ def assign_petition(request: HttpRequest, petition_id: int, payload: AssignIn) -
 def refer_petition(request: HttpRequest, petition_id: int, payload: ReferIn) -> Any:
     """Refer it to the competent body (a unit by id, or a body outside danvan by name)."""
     user, petition = _acting(request, petition_id)
-    services.petition_refer(
+    services_petitions.petition_refer(
         actor=user,
         petition=petition,
         referred_on=payload.referred_on or _today(),
@@ -460,7 +460,7 @@ def refer_petition(request: HttpRequest, petition_id: int, payload: ReferIn) -> 
 def refuse_petition(request: HttpRequest, petition_id: int, payload: RefuseIn) -> Any:
     """Refuse to accept it, with the reason the citizen is told (409 unless received)."""
     user, petition = _acting(request, petition_id)
-    services.petition_refuse(
+    services_petitions.petition_refuse(
         actor=user,
         petition=petition,
         reason=payload.reason,
@@ -473,7 +473,7 @@ def refuse_petition(request: HttpRequest, petition_id: int, payload: RefuseIn) -
 def extend_petition(request: HttpRequest, petition_id: int, payload: ExtendIn) -> Any:
     """Extend the settlement deadline by a decision, within the law's maximum (400 beyond)."""
     user, petition = _acting(request, petition_id)
-    services.petition_extend(
+    services_petitions.petition_extend(
         actor=user,
         petition=petition,
         working_days=payload.working_days,
@@ -487,7 +487,7 @@ def extend_petition(request: HttpRequest, petition_id: int, payload: ExtendIn) -
 def settle_petition(request: HttpRequest, petition_id: int, payload: SettleIn) -> Any:
     """Record the result; on time is derived from the (extended) deadline."""
     user, petition = _acting(request, petition_id)
-    services.petition_settle(
+    services_petitions.petition_settle(
         actor=user,
         petition=petition,
         result=payload.result,
@@ -502,7 +502,7 @@ def settle_petition(request: HttpRequest, petition_id: int, payload: SettleIn) -
 def confirm_petition(request: HttpRequest, petition_id: int, payload: ConfirmIn) -> Any:
     """The citizen's word on the answer, told to an officer: it closes the case."""
     user, petition = _acting(request, petition_id)
-    services.petition_confirm(
+    services_petitions.petition_confirm(
         actor=user,
         petition=petition,
         confirmation=payload.confirmation,
@@ -516,7 +516,7 @@ def confirm_petition(request: HttpRequest, petition_id: int, payload: ConfirmIn)
 def close_petition(request: HttpRequest, petition_id: int) -> Any:
     """Close a settled petition without the citizen's word (409 unless settled)."""
     user, petition = _acting(request, petition_id)
-    services.petition_close(actor=user, petition=petition)
+    services_petitions.petition_close(actor=user, petition=petition)
     return petition_detail(user, petition_id)
 
 
@@ -525,7 +525,7 @@ def reopen_petition(request: HttpRequest, petition_id: int, payload: ReopenIn) -
     """Open a settled, closed or refused petition again, with the reason: a new settlement
     clock runs."""
     user, petition = _acting(request, petition_id)
-    services.petition_reopen(
+    services_petitions.petition_reopen(
         actor=user,
         petition=petition,
         reason=payload.reason,
@@ -539,7 +539,9 @@ def merge_petition(request: HttpRequest, petition_id: int, payload: MergeIn) -> 
     """Merge a duplicate into another petition you handle; a cycle is refused (400)."""
     user, petition = _acting(request, petition_id)
     into = petition_named(user, payload.into, "into")
-    services.petition_merge(actor=user, petition=petition, into=into, reason=payload.reason)
+    services_petitions.petition_merge(
+        actor=user, petition=petition, into=into, reason=payload.reason
+    )
     return petition_detail(user, petition_id)
 
 
@@ -552,7 +554,9 @@ def link_note(request: HttpRequest, petition_id: int, payload: NoteLinkIn) -> An
         note = Note.objects.visible_to(user).filter(pk=payload.note).first()
         if note is None:
             raise ValidationError({"note": _("No situation note you can see has this number.")})
-    services.petition_link_note(actor=user, petition=petition, note=note, level=payload.level)
+    services_petitions.petition_link_note(
+        actor=user, petition=petition, note=note, level=payload.level
+    )
     return petition_detail(user, petition_id)
 
 
@@ -587,7 +591,7 @@ def reveal_petitioner(request: HttpRequest, petition_id: int) -> Any:
     """Who sent it, for the officers handling it (a denouncer: only the assigned handler;
     403 for anyone else). Each call is logged."""
     user, petition = _acting(request, petition_id)
-    return _petitioner_out(services.petitioner_reveal(actor=user, petition=petition))
+    return _petitioner_out(services_privacy.petitioner_reveal(actor=user, petition=petition))
 
 
 @router.get("/petitions/{petition_id}/history", response=list[HistoryOut])

@@ -22,7 +22,7 @@ from danvan.lib.api import request_user as _actor
 from danvan.org.scopes import ReportingScope
 from danvan.org.selectors import get_area_for_user, get_organization_for_user
 
-from . import scorecard, selectors, services
+from . import scorecard, selectors, services_privacy
 from .api_petitions import Ref, petition_named, user_ref
 from .models import DataRequest, RequestState
 
@@ -245,7 +245,7 @@ def create_data_request(request: HttpRequest, payload: DataRequestIn) -> Any:
     petition = petition_named(user, payload.petition, "petition")
     if not selectors.may_handle_data_requests(user, petition):
         raise ValidationError({"petition": _("No petition you administer has this code.")})
-    made = services.data_request_create(
+    made = services_privacy.data_request_create(
         actor=user,
         petition=petition,
         kind=payload.kind,
@@ -259,7 +259,7 @@ def create_data_request(request: HttpRequest, payload: DataRequestIn) -> Any:
 def acknowledge_data_request(request: HttpRequest, request_id: int, payload: AcknowledgeIn) -> Any:
     """Acknowledge the request (409 once acknowledged)."""
     user = _administrator(request)
-    services.data_request_acknowledge(
+    services_privacy.data_request_acknowledge(
         actor=user, request=_request(user, request_id), acknowledged_on=payload.acknowledged_on
     )
     return _request(user, request_id)
@@ -275,7 +275,7 @@ def complete_data_request(request: HttpRequest, request_id: int, payload: Comple
         if payload.corrections is not None
         else {}
     )
-    services.data_request_complete(
+    services_privacy.data_request_complete(
         actor=user,
         request=_request(user, request_id),
         outcome=payload.outcome,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from . import services
+from . import services_petitions, services_privacy
 
 
 def run(today: datetime.date | None = None) -> int:
-    closed = services.close_unconfirmed(today=today)
-    erased = services.erase_expired(today=today)
+    closed = services_petitions.close_unconfirmed(today=today)
+    erased = services_privacy.erase_expired(today=today)
     return closed + erased

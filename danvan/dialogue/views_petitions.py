@@ -35,7 +35,7 @@ from danvan.org.selectors import organizations_user_may_edit
 from danvan.situation import selectors as situation_selectors
 from danvan.situation.models import Note, Topic
 
-from . import exports, privacy, selectors, services
+from . import exports, privacy, selectors, services_petitions, services_privacy
 from .forms import (
     AcceptForm,
     AssignForm,
@@ -169,7 +169,7 @@ def petitions_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     petitions, _filters = _filtered(request, user)
     data = exports.petitions_xlsx(petitions, personal=personal)
-    services.log_export(actor=user, petitions=petitions.count(), personal=personal)
+    services_privacy.log_export(actor=user, petitions=petitions.count(), personal=personal)
     name = "kien-nghi-ca-nhan.xlsx" if personal else "kien-nghi.xlsx"
     response = xlsx_response(data, name)
     response["Cache-Control"] = "no-store"
@@ -248,7 +248,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
             form.offer_not_duplicate()
         else:
             try:
-                petition = services.petition_create(actor=user, **data)
+                petition = services_petitions.petition_create(actor=user, **data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -365,7 +365,11 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _merge_target(user: User, code: str) -> Petition:
-    found = Petition.objects.visible_to(user).filter(code=services.normalise_code(code)).first()
+    found = (
+        Petition.objects.visible_to(user)
+        .filter(code=services_petitions.normalise_code(code))
+        .first()
+    )
     if found is None:
         raise ValidationError({"into": _("No petition you can see has this code.")})
     return found
@@ -383,38 +387,40 @@ def _note_to_link(user: User, note_id: int | None) -> Note | None:
 def _do(action: str, user: User, petition: Petition, data: dict[str, Any]) -> str:
     """Call the service for the action; the message to show once it is done."""
     if action == "accept":
-        services.petition_accept(actor=user, petition=petition, **data)
+        services_petitions.petition_accept(actor=user, petition=petition, **data)
         return _("Petition accepted; the settlement clock runs.")
     if action == "assign":
-        services.petition_assign(actor=user, petition=petition, handler=data["handler"])
+        services_petitions.petition_assign(actor=user, petition=petition, handler=data["handler"])
         return _("Officer assigned.")
     if action == "refer":
-        services.petition_refer(actor=user, petition=petition, **data)
+        services_petitions.petition_refer(actor=user, petition=petition, **data)
         return _("Petition referred to the competent body.")
     if action == "refuse":
-        services.petition_refuse(actor=user, petition=petition, **data)
+        services_petitions.petition_refuse(actor=user, petition=petition, **data)
         return _("Petition refused.")
     if action == "extend":
-        extension = services.petition_extend(actor=user, petition=petition, **data)
+        extension = services_petitions.petition_extend(actor=user, petition=petition, **data)
         return _("Deadline extended to %(day)s.") % {"day": f"{extension.new_due:%d/%m/%Y}"}
     if action == "settle":
-        services.petition_settle(actor=user, petition=petition, **data)
+        services_petitions.petition_settle(actor=user, petition=petition, **data)
         return _("Result recorded.")
     if action == "confirm":
-        services.petition_confirm(actor=user, petition=petition, **data)
+        services_petitions.petition_confirm(actor=user, petition=petition, **data)
         return _("The citizen's answer is recorded; the petition is closed.")
     if action == "close":
-        services.petition_close(actor=user, petition=petition)
+        services_petitions.petition_close(actor=user, petition=petition)
         return _("Petition closed.")
     if action == "reopen":
-        services.petition_reopen(actor=user, petition=petition, reason=data["reason"])
+        services_petitions.petition_reopen(actor=user, petition=petition, reason=data["reason"])
         return _("Petition reopened.")
     if action == "merge":
         into = _merge_target(user, data["into"])
-        services.petition_merge(actor=user, petition=petition, into=into, reason=data["reason"])
+        services_petitions.petition_merge(
+            actor=user, petition=petition, into=into, reason=data["reason"]
+        )
         return _("Petition merged into %(code)s.") % {"code": into.code}
     note = _note_to_link(user, data["note"])
-    linked = services.petition_link_note(
+    linked = services_petitions.petition_link_note(
         actor=user, petition=petition, note=note, level=data["level"]
     )
     return _("Linked to the situation note «%(summary)s».") % {"summary": linked.summary}
@@ -464,7 +470,7 @@ def petition_identity(request: HttpRequest, pk: int) -> HttpResponse:
     shown = False
     person: Petitioner | None = None
     if request.method == "POST":
-        person = services.petitioner_reveal(actor=user, petition=petition)
+        person = services_privacy.petitioner_reveal(actor=user, petition=petition)
         shown = True
     response = render(
         request,

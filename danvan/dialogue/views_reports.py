@@ -23,7 +23,7 @@ from danvan.lib.web import add_service_errors, current_user, paginate
 from danvan.org.models import Organization
 from danvan.org.scopes import ReportingScope
 
-from . import board, scorecard, selectors, services
+from . import board, scorecard, selectors, services_petitions, services_privacy
 from .forms import AcknowledgeForm, CompleteForm, DataRequestForm, RefuseRequestForm
 from .models import DataRequest, Petition, RequestKind, RequestState
 from .views import flash, nav, org_param, year_choice, year_options
@@ -184,13 +184,13 @@ def data_requests(request: HttpRequest) -> HttpResponse:
     form = DataRequestForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        code = services.normalise_code(data.pop("code"))
+        code = services_petitions.normalise_code(data.pop("code"))
         petition = Petition.objects.visible_to(user).filter(code=code).first() if code else None
         if petition is None or not selectors.may_handle_data_requests(user, petition):
             form.add_error("code", _("No petition you administer has this code."))
         else:
             try:
-                services.data_request_create(actor=user, petition=petition, **data)
+                services_privacy.data_request_create(actor=user, petition=petition, **data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -220,16 +220,18 @@ def data_request_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
     if form.is_valid():
         try:
             if action == "acknowledge":
-                services.data_request_acknowledge(actor=user, request=found, **form.cleaned_data)
+                services_privacy.data_request_acknowledge(
+                    actor=user, request=found, **form.cleaned_data
+                )
                 message = _("Request acknowledged.")
             elif action == "complete":
-                services.data_request_complete(
+                services_privacy.data_request_complete(
                     actor=user, request=found, outcome=form.cleaned_data["outcome"],
                     corrections=form.corrections() or None,
                 )  # fmt: skip
                 message = _("Request done.")
             else:
-                services.data_request_complete(
+                services_privacy.data_request_complete(
                     actor=user, request=found, outcome=form.cleaned_data["outcome"], refuse=True
                 )
                 message = _("Request refused.")

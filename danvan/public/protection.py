@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 
-from danvan.dialogue import services
+from danvan.dialogue import services_petitions
 
 PETITION_GROUP = "public-petition"
 CONFIRM_GROUP = "public-confirm"
@@ -41,4 +41,4 @@ def limited(request: HttpRequest, group: str = PETITION_GROUP) -> bool:
 
 def decoy_code() -> str:
     """A code of the right shape for a robot caught by the honeypot: nothing is saved."""
-    return services.new_code()
+    return services_petitions.new_code()

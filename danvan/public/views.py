@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from danvan.dialogue import scorecard, selectors, services
+from danvan.dialogue import scorecard, selectors, services_petitions
 from danvan.dialogue.models import ANSWERED_STATES, Petition, PetitionChannel
 from danvan.lib import periods
 from danvan.lib.errors import Conflict
@@ -59,7 +59,7 @@ def _create(request: HttpRequest, form: PetitionForm) -> Petition | None:
         return None
     files = data.get("attachments") or []
     try:
-        return services.petition_create(
+        return services_petitions.petition_create(
             actor=None,
             organization=unit,
             area=area,
@@ -122,7 +122,7 @@ def petition_sent(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        code = services.normalise_code(form.cleaned_data["code"])
+        code = services_petitions.normalise_code(form.cleaned_data["code"])
         if code:
             return redirect("public_track_code", code=code)
         form.add_error(
@@ -153,7 +153,7 @@ def _track_page(
 
 @require_GET
 def track_code(request: HttpRequest, code: str) -> HttpResponse:
-    normalised = services.normalise_code(code)
+    normalised = services_petitions.normalise_code(code)
     if normalised and normalised != code:
         return redirect("public_track_code", code=normalised)
     petition = selectors.public_petition(normalised)
@@ -166,14 +166,14 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
 def confirm(request: HttpRequest, code: str) -> HttpResponse:
     if limited(request, CONFIRM_GROUP):
         return rate_limited(request)
-    normalised = services.normalise_code(code)
+    normalised = services_petitions.normalise_code(code)
     petition = selectors.public_petition(normalised)
     if petition is None:
         return _not_found(request, code)
     form = ConfirmForm(request.POST)
     if form.is_valid():
         try:
-            services.petition_confirm(
+            services_petitions.petition_confirm(
                 actor=None,
                 petition=petition,
                 confirmation=form.cleaned_data["confirmation"],

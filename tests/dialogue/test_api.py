@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from danvan.accounts.models import User
-from danvan.dialogue import services
+from danvan.dialogue import services_petitions
 from danvan.dialogue.models import (
     Commitment,
     DataRequest,
@@ -304,8 +304,8 @@ def test_the_scorecard_over_a_scope_and_a_period(
     mine = filed(xa, received_on=TODAY)
     filed(None, organization=world.party_a, received_on=TODAY)  # above xa's unit, same commune
     filed(None, organization=world.front_b, area=world.commune_b, received_on=TODAY)
-    services.petition_accept(actor=xa, petition=mine, accepted_on=TODAY, today=TODAY)
-    services.petition_settle(
+    services_petitions.petition_accept(actor=xa, petition=mine, accepted_on=TODAY, today=TODAY)
+    services_petitions.petition_settle(
         actor=xa, petition=mine, result="Đã sửa đường", settled_on=TODAY, today=TODAY
     )
     half = periods.from_date(TODAY, periods.PeriodType.HALF).code

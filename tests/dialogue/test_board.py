@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from danvan.accounts.models import User
-from danvan.dialogue import board, services
+from danvan.dialogue import board, services, services_petitions
 from danvan.dialogue.models import Dialogue, DialogueStatus, HostRole, Petition
 from danvan.org.models import Area, Organization, OrganizationKind
 from tests.conftest import World
@@ -147,10 +147,10 @@ def test_the_scorecard_counts_the_scope(
     world: World, tinh: User, xa2: User, as_user: Any, file_petition: Callable[..., Petition]
 ) -> None:
     petition = file_petition(received_on=DAY - datetime.timedelta(days=3), today=DAY)
-    services.petition_accept(
+    services_petitions.petition_accept(
         actor=None, petition=petition, accepted_on=DAY - datetime.timedelta(days=2), today=DAY
     )
-    services.petition_settle(
+    services_petitions.petition_settle(
         actor=None, petition=petition, result="Xong", settled_on=DAY, today=DAY
     )
     page = as_user(tinh).get("/dialogue/scorecard/")

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from danvan.dialogue import deadlines, services
+from danvan.dialogue import deadlines, services_petitions
 from danvan.dialogue.models import Complexity, PetitionKind, PetitionState
 
 D = datetime.date
@@ -143,7 +143,7 @@ def test_the_days_are_settings(file_petition) -> None:  # type: ignore[no-untype
         assert deadlines.settlement_days(PetitionKind.PETITION, Complexity.NORMAL) == 20
         petition = file_petition(received_on=D(2026, 12, 1))
         assert petition.due_on == D(2026, 12, 8)  # 5 working days
-        services.petition_accept(
+        services_petitions.petition_accept(
             actor=None, petition=petition, accepted_on=D(2026, 12, 2), today=D(2026, 12, 3)
         )
     petition.refresh_from_db()

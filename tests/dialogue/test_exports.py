@@ -66,10 +66,10 @@ def test_personal_fields_only_for_leaders_and_never_a_denouncer(
 def test_erased_petitioners_export_as_erased(
     lanhdao: User, quantri: User, as_user: Any, file_petition: Callable[..., Petition]
 ) -> None:
-    from danvan.dialogue import services
+    from danvan.dialogue import services_privacy
 
     petition = file_petition()
-    services.petitioner_erase(actor=quantri, petition=petition, reason="hết hạn lưu")
+    services_privacy.petitioner_erase(actor=quantri, petition=petition, reason="hết hạn lưu")
     rows = _rows(as_user(lanhdao).get(URL, {"personal": "1"}))
     assert rows[1][-3:] == ["(đã xóa)"] * 3
 

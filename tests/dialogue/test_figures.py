@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from danvan.accounts.models import User
-from danvan.dialogue import figures, services
+from danvan.dialogue import figures, services, services_petitions
 from danvan.dialogue.models import Dialogue, Petition, Reception
 from danvan.lib import figures as registry
 from danvan.lib import periods
@@ -49,17 +49,21 @@ def test_the_figures_over_a_scope_and_period(
     django_assert_num_queries: Callable[..., object],
 ) -> None:
     on_time = file_petition(received_on=D(2026, 11, 2))
-    services.petition_accept(actor=None, petition=on_time, accepted_on=D(2026, 11, 3), today=TODAY)
-    services.petition_settle(
+    services_petitions.petition_accept(
+        actor=None, petition=on_time, accepted_on=D(2026, 11, 3), today=TODAY
+    )
+    services_petitions.petition_settle(
         actor=None, petition=on_time, result="Xong", settled_on=TODAY, today=TODAY
     )
     late = file_petition(received_on=D(2026, 11, 2))
-    services.petition_accept(actor=None, petition=late, accepted_on=D(2026, 11, 3), today=TODAY)
+    services_petitions.petition_accept(
+        actor=None, petition=late, accepted_on=D(2026, 11, 3), today=TODAY
+    )
     Petition.objects.filter(pk=late.pk).update(due_on=D(2026, 11, 20))
-    services.petition_settle(
+    services_petitions.petition_settle(
         actor=None, petition=late, result="Xong", settled_on=TODAY, today=TODAY
     )
-    services.petition_merge(
+    services_petitions.petition_merge(
         actor=None, petition=file_petition(), into=late, today=TODAY
     )  # not counted
     file_petition(received_on=D(2026, 6, 30))  # the half year before

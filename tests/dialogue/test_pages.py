@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from danvan.accounts.models import User
-from danvan.dialogue import services
+from danvan.dialogue import services_petitions, services_privacy
 from danvan.dialogue.models import (
     IdentityAccess,
     Petition,
@@ -137,7 +137,7 @@ def test_the_list_reads_a_flat_number_of_queries(
 ) -> None:
     client = as_user(tinh)
     for i in range(10):
-        services.petition_accept(
+        services_petitions.petition_accept(
             actor=None, petition=file_petition(summary=f"Kiến nghị số {i}"),
             accepted_on=DAY, handler=xa,
         )  # fmt: skip
@@ -425,10 +425,10 @@ def test_a_denouncer_is_shown_only_to_the_assigned_handler(
         'id="show-petitioner"'
         not in as_user(xa).get(f"/dialogue/petitions/{denunciation.pk}/").text
     )
-    services.petition_refer(
+    services_petitions.petition_refer(
         actor=None, petition=denunciation, referred_on=DAY, competent_body_name="Thanh tra tỉnh"
     )
-    services.petition_assign(actor=None, petition=denunciation, handler=tinh)
+    services_petitions.petition_assign(actor=None, petition=denunciation, handler=tinh)
     assert as_user(xa).post(url).status_code == 403
     page = as_user(tinh).post(url)
     assert page.status_code == 200 and "Nguyễn Văn Thành" in page.text
@@ -438,7 +438,9 @@ def test_a_denouncer_is_shown_only_to_the_assigned_handler(
 def test_erased_data_shows_as_erased(
     xa: User, quantri: User, as_user: Any, petition: Petition
 ) -> None:
-    services.petitioner_erase(actor=quantri, petition=petition, reason="Yêu cầu của công dân")
+    services_privacy.petitioner_erase(
+        actor=quantri, petition=petition, reason="Yêu cầu của công dân"
+    )
     page = as_user(xa).get(f"/dialogue/petitions/{petition.pk}/")
     assert 'id="petitioner-erased"' in page.text
     page = as_user(xa).post(f"/dialogue/petitions/{petition.pk}/identity/")

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from danvan.accounts.models import User
-from danvan.dialogue import services
+from danvan.dialogue import services_privacy
 from danvan.dialogue.models import DataRequest, Petition, Petitioner
 from tests.conftest import World
 
@@ -42,7 +42,7 @@ def petition_for(file_petition: Callable[..., Petition]) -> Petition:
 def test_record_acknowledge_and_erase(quantri: User, as_user: Any, petition_for: Petition) -> None:
     client = as_user(quantri)
     page = client.post(
-        URL, {"code": "KN-XXXX-XXXX", "kind": "erase", "received_on": DAY.isoformat()}
+        URL, {"code": "KN-2345-6789", "kind": "erase", "received_on": DAY.isoformat()}
     )
     assert page.status_code == 200 and "invalid-feedback" in page.text
     old = DAY - datetime.timedelta(days=10)
@@ -77,10 +77,12 @@ def test_correct_and_refuse(
     first = file_petition()
     second = file_petition(summary="Kiến nghị khác")
     client = as_user(quantri)
-    fix = services.data_request_create(
+    fix = services_privacy.data_request_create(
         actor=quantri, petition=first, kind="correct", received_on=DAY
     )
-    no = services.data_request_create(actor=quantri, petition=second, kind="see", received_on=DAY)
+    no = services_privacy.data_request_create(
+        actor=quantri, petition=second, kind="see", received_on=DAY
+    )
     page = client.get(URL)
     assert f'id="done{fix.pk}_phone"' in page.text and f'id="done{no.pk}_phone"' not in page.text
     response = client.post(
@@ -106,7 +108,7 @@ def test_an_administrator_elsewhere_does_not_reach_the_request(
     from tests.factories import member
 
     admin_b = member(world.front_b, Role.ADMIN, email="quantri-b@example.vn")
-    request = services.data_request_create(
+    request = services_privacy.data_request_create(
         actor=quantri, petition=file_petition(), kind="see", received_on=DAY
     )
     client = as_user(admin_b)

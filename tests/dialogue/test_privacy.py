@@ -18,7 +18,15 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from danvan.accounts.models import User
-from danvan.dialogue import figures, privacy, privacy_jobs, selectors, services, tasks
+from danvan.dialogue import (
+    figures,
+    privacy,
+    privacy_jobs,
+    selectors,
+    services_petitions,
+    services_privacy,
+    tasks,
+)
 from danvan.dialogue.models import (
     Confirmation,
     DataRequest,
@@ -52,13 +60,13 @@ def raw(sql: str, *params: object) -> list[tuple[object, ...]]:
 
 
 def settle_and_close(petition: Petition, on: datetime.date = TODAY) -> Petition:
-    services.petition_accept(
+    services_petitions.petition_accept(
         actor=None, petition=petition, accepted_on=petition.received_on, today=TODAY
     )
-    services.petition_settle(
+    services_petitions.petition_settle(
         actor=None, petition=petition, result="Đã giải quyết", settled_on=on, today=TODAY
     )
-    services.petition_confirm(actor=None, petition=petition, confirmation=Confirmation.SATISFIED,
+    services_petitions.petition_confirm(actor=None, petition=petition, confirmation=Confirmation.SATISFIED,
                               confirmed_on=on, today=TODAY)  # fmt: skip
     petition.refresh_from_db()
     return petition
@@ -173,9 +181,11 @@ def test_each_showing_is_logged(
     xa: User, xa2: User, tinh: User, outsider: User, file_petition: FilePetition
 ) -> None:
     petition = file_petition()
-    assert services.petitioner_reveal(actor=xa, petition=petition).name == "Nguyễn Văn Thành"  # type: ignore[union-attr]
-    services.petitioner_reveal(actor=tinh, petition=petition)
-    services.petitioner_reveal(actor=xa, petition=petition)
+    assert (
+        services_privacy.petitioner_reveal(actor=xa, petition=petition).name == "Nguyễn Văn Thành"
+    )  # type: ignore[union-attr]
+    services_privacy.petitioner_reveal(actor=tinh, petition=petition)
+    services_privacy.petitioner_reveal(actor=xa, petition=petition)
     log = IdentityAccess.objects.filter(petition=petition, purpose="view")
     assert sorted(a.user.email for a in log) == [
         "tinh@example.vn",
@@ -184,7 +194,7 @@ def test_each_showing_is_logged(
     ]
     for user in (xa2, outsider):
         with pytest.raises(PermissionDenied):
-            services.petitioner_reveal(actor=user, petition=petition)
+            services_privacy.petitioner_reveal(actor=user, petition=petition)
     assert log.count() == 3  # a refusal shows nothing, so nothing is logged
 
 
@@ -192,18 +202,18 @@ def test_a_denouncer_is_shown_to_the_assigned_handler_only(
     world: World, xa: User, tinh: User, lanhdao: User, file_petition: FilePetition
 ) -> None:
     petition = file_petition(kind=PetitionKind.DENUNCIATION)
-    services.petition_refer(actor=tinh, petition=petition, referred_on=TODAY,
+    services_petitions.petition_refer(actor=tinh, petition=petition, referred_on=TODAY,
                             competent_body_name="Thanh tra tỉnh", today=TODAY)  # fmt: skip
     for user in (xa, tinh, lanhdao):  # nobody is assigned yet
         with pytest.raises(PermissionDenied):
-            services.petitioner_reveal(actor=user, petition=petition)
-    services.petition_assign(actor=tinh, petition=petition, handler=xa)
+            services_privacy.petitioner_reveal(actor=user, petition=petition)
+    services_petitions.petition_assign(actor=tinh, petition=petition, handler=xa)
     petition.refresh_from_db()
     for user in (tinh, lanhdao):  # not even the unit above
         assert not selectors.may_see_identity(user, petition)
         with pytest.raises(PermissionDenied):
-            services.petitioner_reveal(actor=user, petition=petition)
-    assert services.petitioner_reveal(actor=xa, petition=petition) is not None
+            services_privacy.petitioner_reveal(actor=user, petition=petition)
+    assert services_privacy.petitioner_reveal(actor=xa, petition=petition) is not None
     assert list(IdentityAccess.objects.values_list("user__email", flat=True)) == ["xa@example.vn"]
     # A handler who no longer handles the unit's petitions no longer sees the denouncer.
     Membership.objects.filter(user=xa).update(role=Role.VIEWER)
@@ -225,8 +235,10 @@ def test_erase_expired_keeps_the_case_and_its_figures(
     period = periods.parse("2026S2")
     before = figures.dialogue_figures(scope, period)
     assert before["petitions_received"] == 3 and before["petitions_settled"] == 2
-    assert services.erase_expired(today=TODAY + RETENTION * DAY) == 0  # exactly the limit: kept
-    assert services.erase_expired(today=TODAY + (RETENTION + 1) * DAY) == 1
+    assert (
+        services_privacy.erase_expired(today=TODAY + RETENTION * DAY) == 0
+    )  # exactly the limit: kept
+    assert services_privacy.erase_expired(today=TODAY + (RETENTION + 1) * DAY) == 1
     erased = Petitioner.objects.get(petition=old)
     assert erased.is_erased
     assert [erased.name, erased.phone, erased.email, erased.address, erased.id_number] == [None] * 5
@@ -242,9 +254,11 @@ def test_erase_expired_keeps_the_case_and_its_figures(
     assert figures.dialogue_figures(scope, period) == before
     assert not Petitioner.objects.get(petition=recent).is_erased
     assert not Petitioner.objects.get(petition=still_open).is_erased
-    assert services.petitioner_reveal(actor=xa, petition=old) is None  # nothing left to show
+    assert (
+        services_privacy.petitioner_reveal(actor=xa, petition=old) is None
+    )  # nothing left to show
     assert not IdentityAccess.objects.filter(petition=old).exists()
-    assert services.erase_expired(today=TODAY + (RETENTION + 1) * DAY) == 0  # once
+    assert services_privacy.erase_expired(today=TODAY + (RETENTION + 1) * DAY) == 0  # once
 
 
 def test_the_daily_job_erases_and_closes(file_petition: FilePetition) -> None:
@@ -265,7 +279,7 @@ def test_the_daily_job_erases_and_closes(file_petition: FilePetition) -> None:
 
 def request(petition: Petition, actor: User | None, kind: str, **kw: object) -> DataRequest:
     values: dict[str, object] = {"received_on": TODAY, "today": TODAY, **kw}
-    return services.data_request_create(actor=actor, petition=petition, kind=kind, **values)  # type: ignore[arg-type]
+    return services_privacy.data_request_create(actor=actor, petition=petition, kind=kind, **values)  # type: ignore[arg-type]
 
 
 def test_only_administrators_handle_data_requests(
@@ -280,9 +294,9 @@ def test_only_administrators_handle_data_requests(
     assert made.acknowledge_due == D(2026, 12, 7)  # 2 working days from Thursday 3/12
     for user in (xa, tinh, lanhdao):
         with pytest.raises(PermissionDenied):
-            services.data_request_acknowledge(actor=user, request=made)
+            services_privacy.data_request_acknowledge(actor=user, request=made)
         with pytest.raises(PermissionDenied):
-            services.data_request_complete(actor=user, request=made, outcome="x")
+            services_privacy.data_request_complete(actor=user, request=made, outcome="x")
     assert list(selectors.data_requests_for_user(quantri)) == [made]
     assert list(selectors.data_requests_for_user(lanhdao)) == []
     with pytest.raises(ValidationError) as caught:
@@ -296,21 +310,27 @@ def test_acknowledge_then_refuse_with_the_reason(
     petition = file_petition()
     made = request(petition, quantri, RequestKind.ERASE)
     with pytest.raises(ValidationError):
-        services.data_request_acknowledge(actor=quantri, request=made, acknowledged_on=TODAY - DAY)
-    services.data_request_acknowledge(actor=quantri, request=made, acknowledged_on=TODAY)
+        services_privacy.data_request_acknowledge(
+            actor=quantri, request=made, acknowledged_on=TODAY - DAY
+        )
+    services_privacy.data_request_acknowledge(actor=quantri, request=made, acknowledged_on=TODAY)
     with pytest.raises(Conflict):
-        services.data_request_acknowledge(actor=quantri, request=made, acknowledged_on=TODAY)
+        services_privacy.data_request_acknowledge(
+            actor=quantri, request=made, acknowledged_on=TODAY
+        )
     with pytest.raises(ValidationError) as caught:
-        services.data_request_complete(actor=quantri, request=made, outcome=" ", refuse=True)
+        services_privacy.data_request_complete(
+            actor=quantri, request=made, outcome=" ", refuse=True
+        )
     assert set(caught.value.message_dict) == {"outcome"}
-    services.data_request_complete(
+    services_privacy.data_request_complete(
         actor=quantri, request=made, outcome="Hồ sơ đang giải quyết, cần giữ liên lạc", refuse=True
     )
     made.refresh_from_db()
     assert (made.state, made.handled_by) == (RequestState.REFUSED, quantri)
     assert not Petitioner.objects.get(petition=petition).is_erased
     with pytest.raises(Conflict):
-        services.data_request_complete(actor=quantri, request=made, outcome="x")
+        services_privacy.data_request_complete(actor=quantri, request=made, outcome="x")
     assert [h.history_verb for h in made.history.order_by("history_date", "history_id")] == [
         "", "acknowledged", "closed"
     ]  # fmt: skip
@@ -319,7 +339,9 @@ def test_acknowledge_then_refuse_with_the_reason(
 def test_an_erasure_request_erases(quantri: User, file_petition: FilePetition) -> None:
     petition = file_petition()
     made = request(petition, quantri, RequestKind.ERASE)
-    services.data_request_complete(actor=quantri, request=made, outcome="Đã xóa theo yêu cầu")
+    services_privacy.data_request_complete(
+        actor=quantri, request=made, outcome="Đã xóa theo yêu cầu"
+    )
     made.refresh_from_db()
     assert (made.state, made.acknowledged_on, made.done_on) == (
         RequestState.DONE, timezone.localdate(), timezone.localdate()
@@ -330,7 +352,7 @@ def test_an_erasure_request_erases(quantri: User, file_petition: FilePetition) -
     assert Petition.objects.get(pk=petition.pk).state == PetitionState.RECEIVED  # the case goes on
     assert IdentityAccess.objects.get(petition=petition).purpose == "erase"
     with pytest.raises(Conflict):
-        services.petitioner_erase(actor=quantri, petition=petition, reason="again")
+        services_privacy.petitioner_erase(actor=quantri, petition=petition, reason="again")
 
 
 def test_withdrawing_consent_erases_and_is_recorded(
@@ -338,9 +360,9 @@ def test_withdrawing_consent_erases_and_is_recorded(
 ) -> None:
     petition = file_petition()
     with pytest.raises(PermissionDenied):
-        services.petitioner_erase(actor=xa, petition=petition, reason="x")
+        services_privacy.petitioner_erase(actor=xa, petition=petition, reason="x")
     made = request(petition, quantri, RequestKind.WITHDRAW)
-    services.data_request_complete(actor=quantri, request=made, outcome="Đã rút lại đồng ý")
+    services_privacy.data_request_complete(actor=quantri, request=made, outcome="Đã rút lại đồng ý")
     petitioner = Petitioner.objects.get(petition=petition)
     assert petitioner.consent_withdrawn_at is not None
     assert petitioner.is_erased and petitioner.phone is None
@@ -350,10 +372,10 @@ def test_a_correction_request_corrects(quantri: User, file_petition: FilePetitio
     petition = file_petition()
     made = request(petition, quantri, RequestKind.CORRECT, details="Sai số điện thoại")
     with pytest.raises(ValidationError):
-        services.data_request_complete(
+        services_privacy.data_request_complete(
             actor=quantri, request=made, outcome="x", corrections={"phone": "12"}
         )
-    services.data_request_complete(
+    services_privacy.data_request_complete(
         actor=quantri, request=made, outcome="Đã sửa", corrections={"phone": "0987654321"}
     )
     assert Petitioner.objects.get(petition=petition).phone == "0987654321"

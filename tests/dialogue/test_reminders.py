@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from danvan.accounts.models import User
-from danvan.dialogue import reminders, services, tasks
+from danvan.dialogue import reminders, services, services_petitions, tasks
 from danvan.dialogue.models import Commitment, Dialogue, Petition, PetitionState
 from danvan.lib import reminders as registry
 from danvan.org.models import Role
@@ -52,7 +52,9 @@ def test_petition_reminders_once_per_deadline(
     file_petition: Callable[..., Petition],
 ) -> None:  # fmt: skip
     petition = file_petition()
-    services.petition_accept(actor=None, petition=petition, accepted_on=D(2026, 12, 2), today=TODAY)
+    services_petitions.petition_accept(
+        actor=None, petition=petition, accepted_on=D(2026, 12, 2), today=TODAY
+    )
     petition.refresh_from_db()
     assert petition.due_on == D(2027, 1, 14)
     send = reminders.send_petition_reminders
@@ -68,18 +70,18 @@ def test_petition_reminders_once_per_deadline(
     assert run(send, D(2027, 1, 29)) == [["bithu@example.vn"]]  # 15 days: the unit above
     assert run(send, D(2027, 1, 30)) == []
     # An extension gives a new deadline: the reminders start again.
-    services.petition_extend(actor=xa, petition=petition, working_days=10, reason="Khảo sát",
+    services_petitions.petition_extend(actor=xa, petition=petition, working_days=10, reason="Khảo sát",
                              decided_on=D(2027, 1, 20), today=D(2027, 1, 20))  # fmt: skip
     petition.refresh_from_db()
     assert petition.due_on == D(2027, 1, 28)
     assert run(send, D(2027, 1, 21)) == [["xa@example.vn"]]
     assert run(send, D(2027, 1, 22)) == []
     # Named to a handler, the petition's reminders go to them alone.
-    services.petition_assign(actor=xa, petition=petition, handler=xa)
+    services_petitions.petition_assign(actor=xa, petition=petition, handler=xa)
     member(world.front_a, Role.SPECIALIST, email="canbo@example.vn")
     assert run(send, D(2027, 1, 29)) == [["xa@example.vn"]]
     # Settled, it is not reminded of any more.
-    services.petition_settle(actor=xa, petition=petition, result="Xong", settled_on=D(2027, 2, 1),
+    services_petitions.petition_settle(actor=xa, petition=petition, result="Xong", settled_on=D(2027, 2, 1),
                              today=D(2027, 2, 1))  # fmt: skip
     assert run(send, D(2027, 3, 1)) == []
 
@@ -127,19 +129,21 @@ def test_settled_petitions_left_unconfirmed_are_closed(
 ) -> None:
     waited = settings.DANVAN_PETITION_DAYS["auto_close"]
     petition = file_petition()
-    services.petition_accept(actor=xa, petition=petition, accepted_on=D(2026, 12, 2), today=TODAY)
-    services.petition_settle(
+    services_petitions.petition_accept(
+        actor=xa, petition=petition, accepted_on=D(2026, 12, 2), today=TODAY
+    )
+    services_petitions.petition_settle(
         actor=xa, petition=petition, result="Xong", settled_on=TODAY, today=TODAY
     )
-    assert services.close_unconfirmed(today=TODAY + waited * DAY) == 0  # still waiting
-    assert services.close_unconfirmed(today=TODAY + (waited + 1) * DAY) == 1
+    assert services_petitions.close_unconfirmed(today=TODAY + waited * DAY) == 0  # still waiting
+    assert services_petitions.close_unconfirmed(today=TODAY + (waited + 1) * DAY) == 1
     petition.refresh_from_db()
     assert (petition.state, petition.closed_on, petition.confirmation) == (
         PetitionState.CLOSED, TODAY + (waited + 1) * DAY, ""
     )  # fmt: skip
     last = petition.history.latest("history_date")
     assert (last.history_verb, last.history_user) == ("closed", None)
-    assert services.close_unconfirmed(today=TODAY + (waited + 2) * DAY) == 0
+    assert services_petitions.close_unconfirmed(today=TODAY + (waited + 2) * DAY) == 0
 
 
 def test_the_reminders_command_runs_the_dialogue_jobs(
@@ -154,8 +158,10 @@ def test_the_reminders_command_runs_the_dialogue_jobs(
     due = file_petition(received_on=TODAY)
     Petition.objects.filter(pk=due.pk).update(due_on=today + 3 * DAY)
     waiting = file_petition()
-    services.petition_accept(actor=None, petition=waiting, accepted_on=D(2026, 12, 2), today=TODAY)
-    services.petition_settle(
+    services_petitions.petition_accept(
+        actor=None, petition=waiting, accepted_on=D(2026, 12, 2), today=TODAY
+    )
+    services_petitions.petition_settle(
         actor=None, petition=waiting, result="Xong", settled_on=TODAY, today=TODAY
     )
     Petition.objects.filter(pk=waiting.pk).update(settled_on=today - 31 * DAY)

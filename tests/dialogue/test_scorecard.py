@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from danvan.dialogue import scorecard, services
+from danvan.dialogue import scorecard, services, services_petitions
 from danvan.dialogue.models import Dialogue, DialogueKind, Petition
 from danvan.lib import periods
 from danvan.org import areas
@@ -34,12 +34,14 @@ def settled(
     file_petition: FilePetition, on: datetime.date, confirmation: str = "", **kw: Any
 ) -> Petition:
     petition = file_petition(received_on=RECEIVED, **kw)
-    services.petition_accept(actor=None, petition=petition, accepted_on=D(2026, 9, 2), today=TODAY)
-    services.petition_settle(
+    services_petitions.petition_accept(
+        actor=None, petition=petition, accepted_on=D(2026, 9, 2), today=TODAY
+    )
+    services_petitions.petition_settle(
         actor=None, petition=petition, result="Xong", settled_on=on, today=TODAY
     )
     if confirmation:
-        services.petition_confirm(actor=None, petition=Petition.objects.get(pk=petition.pk),
+        services_petitions.petition_confirm(actor=None, petition=Petition.objects.get(pk=petition.pk),
                                   confirmation=confirmation, confirmed_on=on, today=TODAY)  # fmt: skip
     return petition
 
@@ -58,33 +60,39 @@ def cases(world: World, village: Any, file_petition: FilePetition) -> dict[str, 
     thanks to an extension, and a duplicate merged away; commune B's Front: one overdue."""
     on_time = settled(file_petition, D(2026, 9, 21), "satisfied", area=village)  # 20 days
     late = file_petition(received_on=RECEIVED)
-    services.petition_accept(actor=None, petition=late, accepted_on=D(2026, 9, 2), today=TODAY)
+    services_petitions.petition_accept(
+        actor=None, petition=late, accepted_on=D(2026, 9, 2), today=TODAY
+    )
     Petition.objects.filter(pk=late.pk).update(due_on=D(2026, 9, 10))
-    services.petition_settle(
+    services_petitions.petition_settle(
         actor=None, petition=late, result="Muộn", settled_on=D(2026, 9, 30), today=TODAY
     )
-    services.petition_confirm(actor=None, petition=Petition.objects.get(pk=late.pk),
+    services_petitions.petition_confirm(actor=None, petition=Petition.objects.get(pk=late.pk),
                               confirmation="not_satisfied", confirmed_on=D(2026, 9, 30), today=TODAY)  # fmt: skip
     extended = file_petition(received_on=RECEIVED)
-    services.petition_accept(actor=None, petition=extended, accepted_on=D(2026, 9, 2), today=TODAY)
+    services_petitions.petition_accept(
+        actor=None, petition=extended, accepted_on=D(2026, 9, 2), today=TODAY
+    )
     extended.refresh_from_db()
     assert extended.settle_due == D(2026, 10, 14)  # 31/8–2/9 off
-    services.petition_extend(actor=None, petition=extended, working_days=10, reason="Khảo sát",
+    services_petitions.petition_extend(actor=None, petition=extended, working_days=10, reason="Khảo sát",
                              decided_on=D(2026, 10, 1), today=TODAY)  # fmt: skip
     settle_on = D(2026, 10, 20)  # after the law's date, before the extended one (28/10)
-    services.petition_settle(
+    services_petitions.petition_settle(
         actor=None, petition=extended, result="Xong", settled_on=settle_on, today=TODAY
     )
     duplicate = file_petition(received_on=RECEIVED)
-    services.petition_merge(actor=None, petition=duplicate, into=on_time, today=TODAY)
+    services_petitions.petition_merge(actor=None, petition=duplicate, into=on_time, today=TODAY)
     overdue = file_petition(
         organization=world.front_b, area=world.commune_b, received_on=D(2026, 10, 1)
     )
     earlier = file_petition(
         organization=world.front_b, area=world.commune_b, received_on=D(2026, 3, 2)
     )
-    services.petition_accept(actor=None, petition=earlier, accepted_on=D(2026, 3, 3), today=TODAY)
-    services.petition_settle(
+    services_petitions.petition_accept(
+        actor=None, petition=earlier, accepted_on=D(2026, 3, 3), today=TODAY
+    )
+    services_petitions.petition_settle(
         actor=None, petition=earlier, result="Xong", settled_on=D(2026, 3, 20), today=TODAY
     )
     return {"on_time": on_time, "late": late, "extended": extended, "duplicate": duplicate,

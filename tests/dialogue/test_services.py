@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from danvan.accounts.models import User
-from danvan.dialogue import selectors, services
+from danvan.dialogue import selectors, services_petitions
 from danvan.dialogue.models import (
     Complexity,
     Confirmation,
@@ -78,7 +78,7 @@ def verbs(record: Any) -> list[str]:
 def accept(petition: Petition, actor: User | None = None, **kw: Any) -> Petition:
     values: dict[str, Any] = {"accepted_on": ACCEPTED, "today": TODAY}
     values.update(kw)
-    return services.petition_accept(actor=actor, petition=petition, **values)
+    return services_petitions.petition_accept(actor=actor, petition=petition, **values)
 
 
 def settle(petition: Petition, actor: User | None = None, **kw: Any) -> Petition:
@@ -88,7 +88,7 @@ def settle(petition: Petition, actor: User | None = None, **kw: Any) -> Petition
         "today": TODAY,
     }
     values.update(kw)
-    return services.petition_settle(actor=actor, petition=petition, **values)
+    return services_petitions.petition_settle(actor=actor, petition=petition, **values)
 
 
 def refer(petition: Petition, actor: User | None = None, **kw: Any) -> Petition:
@@ -98,7 +98,7 @@ def refer(petition: Petition, actor: User | None = None, **kw: Any) -> Petition:
         "today": TODAY,
     }
     values.update(kw)
-    return services.petition_refer(actor=actor, petition=petition, **values)
+    return services_petitions.petition_refer(actor=actor, petition=petition, **values)
 
 
 # --- Intake ---------------------------------------------------------------------------------
@@ -225,10 +225,10 @@ def test_refer_needs_another_competent_body(
 def test_refuse_needs_the_reason_the_citizen_is_told(xa: User, file_petition: FilePetition) -> None:
     petition = file_petition()
     with invalid(petition, "reason"):
-        services.petition_refuse(
+        services_petitions.petition_refuse(
             actor=xa, petition=petition, reason=" ", refused_on=TODAY, today=TODAY
         )
-    services.petition_refuse(
+    services_petitions.petition_refuse(
         actor=xa, petition=petition, reason="Không thuộc thẩm quyền", refused_on=TODAY, today=TODAY
     )
     petition.refresh_from_db()
@@ -237,7 +237,7 @@ def test_refuse_needs_the_reason_the_citizen_is_told(xa: User, file_petition: Fi
     )  # fmt: skip
     assert not petition.is_open
     with conflict(petition):
-        services.petition_refuse(
+        services_petitions.petition_refuse(
             actor=xa, petition=petition, reason="x", refused_on=TODAY, today=TODAY
         )
     with conflict(petition):
@@ -247,13 +247,13 @@ def test_refuse_needs_the_reason_the_citizen_is_told(xa: User, file_petition: Fi
 def test_assign(xa: User, xa2: User, tinh: User, file_petition: FilePetition) -> None:
     petition = file_petition()
     with conflict(petition):  # not yet accepted
-        services.petition_assign(actor=tinh, petition=petition, handler=xa)
+        services_petitions.petition_assign(actor=tinh, petition=petition, handler=xa)
     accept(petition, tinh)
     with invalid(petition, "handler"):
-        services.petition_assign(actor=tinh, petition=petition, handler=xa2)
+        services_petitions.petition_assign(actor=tinh, petition=petition, handler=xa2)
     with denied(petition):
-        services.petition_assign(actor=xa2, petition=petition, handler=xa2)
-    services.petition_assign(actor=tinh, petition=petition, handler=xa)
+        services_petitions.petition_assign(actor=xa2, petition=petition, handler=xa2)
+    services_petitions.petition_assign(actor=tinh, petition=petition, handler=xa)
     petition.refresh_from_db()
     assert (petition.state, petition.handler) == (PetitionState.IN_PROGRESS, xa)
     assert verbs(petition)[-1] == "assigned"
@@ -269,7 +269,9 @@ def extend(petition: Petition, actor: User | None, days: int, **kw: Any) -> Exte
         "today": TODAY,
     }
     values.update(kw)
-    return services.petition_extend(actor=actor, petition=petition, working_days=days, **values)
+    return services_petitions.petition_extend(
+        actor=actor, petition=petition, working_days=days, **values
+    )
 
 
 def test_an_extension_moves_the_deadline_within_the_law(
@@ -364,21 +366,23 @@ def test_settled_late_against_the_extended_deadline(xa: User, file_petition: Fil
 def test_the_citizen_confirms_and_the_case_closes(xa: User, file_petition: FilePetition) -> None:
     petition = file_petition()
     with conflict(petition):
-        services.petition_confirm(
+        services_petitions.petition_confirm(
             actor=None, petition=petition, confirmation="satisfied", today=TODAY
         )
     settle(accept(petition, xa), xa)
     with invalid(petition, "confirmation"):
-        services.petition_confirm(actor=None, petition=petition, confirmation="maybe", today=TODAY)
+        services_petitions.petition_confirm(
+            actor=None, petition=petition, confirmation="maybe", today=TODAY
+        )
     with invalid(petition, "confirmed_on"):
-        services.petition_confirm(
+        services_petitions.petition_confirm(
             actor=xa,
             petition=petition,
             confirmation="satisfied",
             confirmed_on=ACCEPTED,
             today=TODAY,
         )
-    services.petition_confirm(
+    services_petitions.petition_confirm(
         actor=None, petition=Petition.objects.get(pk=petition.pk),  # as the public page reads it
         confirmation=Confirmation.SATISFIED, comment="Cảm ơn, gọi tôi 0912345678", today=TODAY,
     )  # fmt: skip
@@ -390,7 +394,7 @@ def test_the_citizen_confirms_and_the_case_closes(xa: User, file_petition: FileP
     assert (last.history_verb, last.history_user) == ("confirmed", None)
     assert last.history_change_reason == "Cảm ơn, gọi tôi •••"
     with conflict(petition):
-        services.petition_confirm(
+        services_petitions.petition_confirm(
             actor=None, petition=petition, confirmation="satisfied", today=TODAY
         )
 
@@ -398,9 +402,9 @@ def test_the_citizen_confirms_and_the_case_closes(xa: User, file_petition: FileP
 def test_close_without_the_citizens_word(xa: User, file_petition: FilePetition) -> None:
     petition = accept(file_petition(), xa)
     with conflict(petition):
-        services.petition_close(actor=xa, petition=petition, closed_on=TODAY)
+        services_petitions.petition_close(actor=xa, petition=petition, closed_on=TODAY)
     settle(petition, xa)
-    services.petition_close(actor=xa, petition=petition, closed_on=TODAY)
+    services_petitions.petition_close(actor=xa, petition=petition, closed_on=TODAY)
     petition.refresh_from_db()
     assert (petition.state, petition.closed_on, petition.confirmation) == (
         PetitionState.CLOSED, TODAY, Confirmation.NONE
@@ -414,17 +418,17 @@ def test_close_without_the_citizens_word(xa: User, file_petition: FilePetition) 
 def test_reopen_gives_a_new_settlement_deadline(xa: User, file_petition: FilePetition) -> None:
     petition = file_petition()
     settle(accept(petition, xa), xa)
-    services.petition_confirm(
+    services_petitions.petition_confirm(
         actor=None, petition=petition, confirmation="not_satisfied", today=TODAY
     )
     with invalid(petition, "reason"):
-        services.petition_reopen(actor=xa, petition=petition, reason=" ", today=TODAY)
+        services_petitions.petition_reopen(actor=xa, petition=petition, reason=" ", today=TODAY)
     with invalid(petition, "reopened_on"):
-        services.petition_reopen(
+        services_petitions.petition_reopen(
             actor=xa, petition=petition, reason="x", reopened_on=TODAY + datetime.timedelta(days=1),
             today=TODAY,
         )  # fmt: skip
-    services.petition_reopen(
+    services_petitions.petition_reopen(
         actor=xa,
         petition=petition,
         reason="Người dân chưa hài lòng",
@@ -439,19 +443,21 @@ def test_reopen_gives_a_new_settlement_deadline(xa: User, file_petition: FilePet
     assert (petition.settled_on, petition.closed_on, petition.confirmation) == (None, None, "")
     assert verbs(petition)[-1] == "reopened"
     with conflict(petition):  # it is open again
-        services.petition_reopen(actor=xa, petition=petition, reason="x", today=TODAY)
+        services_petitions.petition_reopen(actor=xa, petition=petition, reason="x", today=TODAY)
     settle(petition, xa)
-    services.petition_reopen(actor=xa, petition=petition, reason="Lần nữa", today=TODAY)
+    services_petitions.petition_reopen(actor=xa, petition=petition, reason="Lần nữa", today=TODAY)
     petition.refresh_from_db()
     assert petition.reopened == 2
 
 
 def test_a_refused_petition_reopens_to_be_accepted(xa: User, file_petition: FilePetition) -> None:
     petition = file_petition()
-    services.petition_refuse(
+    services_petitions.petition_refuse(
         actor=xa, petition=petition, reason="Sai", refused_on=TODAY, today=TODAY
     )
-    services.petition_reopen(actor=xa, petition=petition, reason="Đã đủ hồ sơ", today=TODAY)
+    services_petitions.petition_reopen(
+        actor=xa, petition=petition, reason="Đã đủ hồ sơ", today=TODAY
+    )
     petition.refresh_from_db()
     assert (petition.state, petition.accepted_on, petition.refusal_reason) == (
         PetitionState.ACCEPTED, TODAY, ""
@@ -463,7 +469,9 @@ def test_a_reopened_denunciation_goes_back_to_the_competent_body(
 ) -> None:
     petition = refer(file_petition(kind=PetitionKind.DENUNCIATION), xa)
     settle(petition, xa)
-    services.petition_reopen(actor=xa, petition=petition, reason="Chưa xử lý", today=TODAY)
+    services_petitions.petition_reopen(
+        actor=xa, petition=petition, reason="Chưa xử lý", today=TODAY
+    )
     petition.refresh_from_db()
     assert petition.state == PetitionState.REFERRED
 
@@ -475,26 +483,26 @@ def test_merges_refuse_cycles_self_and_merged_targets(
     xa: User, english: None, file_petition: FilePetition
 ) -> None:
     a, b, c = file_petition(), file_petition(), file_petition()
-    services.petition_merge(actor=xa, petition=a, into=b, today=TODAY)
+    services_petitions.petition_merge(actor=xa, petition=a, into=b, today=TODAY)
     a.refresh_from_db()
     assert (a.state, a.merged_into, a.closed_on) == (PetitionState.MERGED, b, TODAY)
     assert verbs(a)[-1] == "merged"
     assert a.history.latest("history_date").history_change_reason == b.code
     with invalid(b, "into") as caught:
-        services.petition_merge(actor=xa, petition=b, into=a)
+        services_petitions.petition_merge(actor=xa, petition=b, into=a)
     assert "cycle" in str(caught.value)
     with invalid(c, "into"):
-        services.petition_merge(actor=xa, petition=c, into=c)
+        services_petitions.petition_merge(actor=xa, petition=c, into=c)
     with invalid(c, "into") as caught:
-        services.petition_merge(actor=xa, petition=c, into=a)  # a is itself merged
+        services_petitions.petition_merge(actor=xa, petition=c, into=a)  # a is itself merged
     assert b.code in str(caught.value)
     with conflict(a):  # a merged petition is not merged again
-        services.petition_merge(actor=xa, petition=a, into=c)
-    services.petition_merge(actor=xa, petition=b, into=c, today=TODAY)
+        services_petitions.petition_merge(actor=xa, petition=a, into=c)
+    services_petitions.petition_merge(actor=xa, petition=b, into=c, today=TODAY)
     a.refresh_from_db()
     assert selectors.merge_root(a) == c
     with invalid(c, "into"):  # c ← b ← a: a cycle two steps long
-        services.petition_merge(actor=xa, petition=c, into=a)
+        services_petitions.petition_merge(actor=xa, petition=c, into=a)
 
 
 def test_merge_only_into_a_petition_one_handles(
@@ -503,13 +511,13 @@ def test_merge_only_into_a_petition_one_handles(
     mine = file_petition()
     theirs = file_petition(organization=world.front_b, area=world.commune_b)
     with invalid(mine, "into"):
-        services.petition_merge(actor=xa, petition=mine, into=theirs)
+        services_petitions.petition_merge(actor=xa, petition=mine, into=theirs)
     with denied(mine):
-        services.petition_merge(actor=xa2, petition=mine, into=theirs)
+        services_petitions.petition_merge(actor=xa2, petition=mine, into=theirs)
     closed = file_petition()
     settle(accept(closed, xa), xa)
     with conflict(closed):
-        services.petition_merge(actor=xa, petition=closed, into=mine)
+        services_petitions.petition_merge(actor=xa, petition=closed, into=mine)
 
 
 # --- Who may act ----------------------------------------------------------------------------
@@ -526,26 +534,28 @@ def test_xa2_is_refused_every_action_on_commune_as_petitions(
         with denied(petition):
             refer(petition, user)
         with denied(petition):
-            services.petition_refuse(
+            services_petitions.petition_refuse(
                 actor=user, petition=petition, reason="x", refused_on=TODAY, today=TODAY
             )
         with denied(petition):
-            services.petition_link_note(actor=user, petition=petition)
+            services_petitions.petition_link_note(actor=user, petition=petition)
     with pytest.raises(ValidationError):  # the target is outside xa2's petitions
-        services.petition_merge(actor=xa2, petition=petition, into=other)
+        services_petitions.petition_merge(actor=xa2, petition=petition, into=other)
     accept(petition, xa)
     for action in (
         lambda: extend(petition, xa2, 5),
         lambda: settle(petition, xa2),
-        lambda: services.petition_assign(actor=xa2, petition=petition, handler=xa),
+        lambda: services_petitions.petition_assign(actor=xa2, petition=petition, handler=xa),
     ):
         with denied(petition):
             action()
     settle(petition, xa)
     for action in (
-        lambda: services.petition_close(actor=xa2, petition=petition),
-        lambda: services.petition_confirm(actor=xa2, petition=petition, confirmation="satisfied"),
-        lambda: services.petition_reopen(actor=xa2, petition=petition, reason="x"),
+        lambda: services_petitions.petition_close(actor=xa2, petition=petition),
+        lambda: services_petitions.petition_confirm(
+            actor=xa2, petition=petition, confirmation="satisfied"
+        ),
+        lambda: services_petitions.petition_reopen(actor=xa2, petition=petition, reason="x"),
     ):
         with denied(petition):
             action()
@@ -570,10 +580,12 @@ def test_the_province_above_may_act(
 def test_the_whole_path_is_in_the_history(xa: User, file_petition: FilePetition) -> None:
     petition = file_petition(xa)
     accept(petition, xa)
-    services.petition_assign(actor=xa, petition=petition, handler=xa)
+    services_petitions.petition_assign(actor=xa, petition=petition, handler=xa)
     extend(petition, xa, 3)
     settle(petition, xa)
-    services.petition_confirm(actor=None, petition=petition, confirmation="satisfied", today=TODAY)
+    services_petitions.petition_confirm(
+        actor=None, petition=petition, confirmation="satisfied", today=TODAY
+    )
     assert verbs(petition) == ["", "accepted", "assigned", "extended", "settled", "confirmed"]
     extension = petition.extensions.get()
     assert extension.history.get().history_change_reason == "Cần khảo sát hiện trường"
@@ -583,7 +595,7 @@ def test_linking_a_situation_note_files_the_issue_not_the_person(
     xa: User, file_petition: FilePetition
 ) -> None:
     petition = file_petition()
-    note = services.petition_link_note(actor=xa, petition=petition)
+    note = services_petitions.petition_link_note(actor=xa, petition=petition)
     petition.refresh_from_db()
     assert petition.note == note
     assert note.summary == petition.summary
@@ -596,20 +608,22 @@ def test_linking_a_situation_note_files_the_issue_not_the_person(
 def test_tracking_codes_are_unique_and_read_back(
     monkeypatch: pytest.MonkeyPatch, file_petition: FilePetition
 ) -> None:
-    codes = {services.new_code() for _ in range(500)}
+    codes = {services_petitions.new_code() for _ in range(500)}
     assert len(codes) == 500
     assert all(len(c) == 12 and c.startswith("KN-") and c[7] == "-" for c in codes)
     assert not set("".join(codes)) & set("01ILO")
-    assert services.normalise_code("kn 7k3f 9qxa") == "KN-7K3F-9QXA"
-    assert services.normalise_code("KN-7K3F-9QXA") == "KN-7K3F-9QXA"
-    assert services.normalise_code("7k3f-9qxa") == "KN-7K3F-9QXA"
-    assert services.normalise_code("knab cdef") == "KN-KNAB-CDEF"  # drawn letters may start KN
-    assert services.normalise_code("kn-knab-cdef") == "KN-KNAB-CDEF"
-    assert services.normalise_code("abc") == ""
-    assert services.normalise_code("") == ""
+    assert services_petitions.normalise_code("kn 7k3f 9qxa") == "KN-7K3F-9QXA"
+    assert services_petitions.normalise_code("KN-7K3F-9QXA") == "KN-7K3F-9QXA"
+    assert services_petitions.normalise_code("7k3f-9qxa") == "KN-7K3F-9QXA"
+    assert (
+        services_petitions.normalise_code("knab cdef") == "KN-KNAB-CDEF"
+    )  # drawn letters may start KN
+    assert services_petitions.normalise_code("kn-knab-cdef") == "KN-KNAB-CDEF"
+    assert services_petitions.normalise_code("abc") == ""
+    assert services_petitions.normalise_code("") == ""
     first = file_petition()
     drawn = iter([first.code, "KN-2345-6789"])
-    monkeypatch.setattr(services, "new_code", lambda: next(drawn))
+    monkeypatch.setattr(services_petitions, "new_code", lambda: next(drawn))
     second = file_petition()  # the same code drawn twice: drawn again
     assert second.code == "KN-2345-6789"
     assert Petition.objects.count() == 2

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from danvan.accounts.models import User
-from danvan.dialogue import selectors, services
+from danvan.dialogue import selectors, services, services_petitions
 from danvan.dialogue.models import (
     CommitmentStatus,
     Dialogue,
@@ -290,6 +290,6 @@ def test_similar_petitions_ignore_diacritics_on_the_same_commune(
     in_village = file_petition(area=village, summary="Sửa chữa đường liên thôn bị sạt lở nặng")
     found = selectors.similar_petitions(None, area=village, summary=typed)
     assert set(found) == {first, in_village}
-    services.petition_merge(actor=None, petition=in_village, into=first, today=TODAY)
+    services_petitions.petition_merge(actor=None, petition=in_village, into=first, today=TODAY)
     assert selectors.similar_petitions(None, area=world.commune_a, summary=typed) == [first]
     assert Petition.objects.get(pk=in_village.pk).state == PetitionState.MERGED

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from danvan.dialogue import services
+from danvan.dialogue import services_petitions
 from danvan.dialogue.models import Petition
 from tests.dialogue.conftest import PERSON, TODAY, file_petition, land, quantri  # noqa: F401
 
@@ -51,11 +51,11 @@ def answer() -> Callable[..., Petition]:
         publish: bool = True,
         **extra: Any,
     ) -> Petition:
-        services.petition_accept(
+        services_petitions.petition_accept(
             actor=None, petition=petition, accepted_on=accepted_on or petition.received_on,
             today=TODAY,
         )  # fmt: skip
-        return services.petition_settle(
+        return services_petitions.petition_settle(
             actor=None, petition=petition, result=result, settled_on=settled_on,
             publish=publish, today=TODAY, **extra,
         )  # fmt: skip
@@ -67,11 +67,11 @@ def answer() -> Callable[..., Petition]:
 def denunciation(file_petition: Callable[..., Petition]) -> Petition:  # noqa: F811
     """A denunciation, referred and answered: outside the public view at every stage."""
     petition = file_petition(kind="denunciation", summary="Tố cáo cán bộ địa chính xã")
-    services.petition_refer(
+    services_petitions.petition_refer(
         actor=None, petition=petition, referred_on=TODAY, competent_body_name="Thanh tra huyện",
         today=TODAY,
     )  # fmt: skip
-    return services.petition_settle(
+    return services_petitions.petition_settle(
         actor=None, petition=petition, result="Kết luận tố cáo đúng một phần.",
         settled_on=TODAY, publish=True, today=TODAY,
     )  # fmt: skip

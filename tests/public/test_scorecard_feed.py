@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from danvan.dialogue import services
+from danvan.dialogue import services_petitions
 from danvan.dialogue.models import Petition
 from tests.conftest import World
 from tests.public.conftest import TODAY, assert_no_personal_data
@@ -29,7 +29,7 @@ def answered(
         result="Đã lắp đặt đường ống nước sạch cho thôn.",
     )
     file_petition(summary="Đề nghị lắp đèn đường")
-    services.petition_confirm(
+    services_petitions.petition_confirm(
         actor=None, petition=quick, confirmation="satisfied", confirmed_on=TODAY
     )
     other = answer(
@@ -38,7 +38,7 @@ def answered(
         ),
         result="Đã sửa cầu treo bản Xốp Mạt.",
     )
-    services.petition_confirm(
+    services_petitions.petition_confirm(
         actor=None, petition=other, confirmation="not_satisfied", confirmed_on=TODAY
     )
     return {"quick": quick, "late": late, "other": other}

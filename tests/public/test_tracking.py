@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from danvan.dialogue import services
+from danvan.dialogue import services_petitions
 from danvan.dialogue.models import Petition
 from tests.conftest import World
 from tests.public.conftest import TODAY, assert_no_personal_data
@@ -89,23 +89,23 @@ def test_extensions_referral_and_refusal_are_shown(
     world: World, file_petition: Callable[..., Petition], visitor: Client
 ) -> None:
     extended = file_petition()
-    services.petition_accept(
+    services_petitions.petition_accept(
         actor=None, petition=extended, accepted_on=extended.received_on, today=TODAY
     )
-    extension = services.petition_extend(
+    extension = services_petitions.petition_extend(
         actor=None, petition=extended, working_days=10, reason="Cần khảo sát thực địa với huyện.",
         decided_on=TODAY, today=TODAY,
     )  # fmt: skip
     html = visitor.get(f"/kien-nghi/tra-cuu/{extended.code}/").content.decode()
     assert extension.new_due.strftime("%d/%m/%Y") in html and "Cần khảo sát thực địa" in html
     complaint = file_petition(kind="complaint", summary="Khiếu nại quyết định thu hồi đất")
-    services.petition_refer(
+    services_petitions.petition_refer(
         actor=None, petition=complaint, referred_on=TODAY, competent_body=world.party_a, today=TODAY
     )
     html = visitor.get(f"/kien-nghi/tra-cuu/{complaint.code}/").content.decode()
     assert world.party_a.name in html
     refused = file_petition()
-    services.petition_refuse(
+    services_petitions.petition_refuse(
         actor=None, petition=refused, reason="Nội dung đã được giải quyết tại kỳ trước.",
         refused_on=TODAY, today=TODAY,
     )  # fmt: skip
@@ -118,13 +118,13 @@ def test_a_merged_petition_leads_to_the_one_it_was_merged_into(
 ) -> None:
     kept = file_petition()
     duplicate = file_petition()
-    services.petition_merge(actor=None, petition=duplicate, into=kept)
+    services_petitions.petition_merge(actor=None, petition=duplicate, into=kept)
     html = visitor.get(f"/kien-nghi/tra-cuu/{duplicate.code}/").content.decode()
     assert f"/kien-nghi/tra-cuu/{kept.code}/" in html
     # Merged into a denunciation: the denunciation's code is not revealed.
     hidden = file_petition(kind="denunciation")
     other = file_petition()
-    services.petition_merge(actor=None, petition=other, into=hidden)
+    services_petitions.petition_merge(actor=None, petition=other, into=hidden)
     html = visitor.get(f"/kien-nghi/tra-cuu/{other.code}/").content.decode()
     assert hidden.code not in html
 

@@ -1,0 +1,586 @@
+"""Writes to petitions: intake with a tracking code at once, and the workflow on legal time —
+accept, assign, refer, refuse, extend, settle, confirm, close, reopen, merge, link a note.
+
+The same rules as `services.py` (keyword-only, one transaction each, `may_…` selectors, a
+ValidationError naming the field, `Conflict` for a state that does not allow the action).
+`actor=None` is the system, or the citizen for `petition_create(channel="public_form")` and
+`petition_confirm`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.lib.errors import Conflict
+from danvan.lib.history import attributed
+from danvan.lib.uploads import check_upload, safe_name
+from danvan.org.models import Area, AreaLevel, Organization
+from danvan.situation import services as situation_services
+from danvan.situation.models import Level, Note, SourceKind, Topic
+
+from . import deadlines, privacy, selectors
+from .models import (
+    OPEN_STATES,
+    REFERRED_KINDS,
+    Complexity,
+    Confirmation,
+    Dialogue,
+    Extension,
+    Petition,
+    PetitionAttachment,
+    PetitionChannel,
+    Petitioner,
+    PetitionKind,
+    PetitionState,
+    Reception,
+)
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+from .services import _d, _locked, _not_future, _raise, _refuse, _today
+
+# Unambiguous letters and digits (no 0/O, 1/I/L): a code read out over the phone.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PERSONAL_FIELDS = ("name", "phone", "email", "address", "id_number")
+
+
+# --- Petitions: intake ----------------------------------------------------------------------
+
+
+def new_code() -> str:
+    """«KN-», then 8 characters from 31 in two groups of four (KN-7K3M-Q9TD): about 8.5 × 10^11
+    codes, not guessable."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"KN-{raw[:4]}-{raw[4:]}"
+
+
+def normalise_code(code: str) -> str:
+    """What a citizen types (lower case, spaces, missing dashes) to the stored form."""
+    raw = "".join(ch for ch in code.upper() if ch.isalnum())
+    # Only a 10-character form carries the prefix: the 8 drawn characters may start with KN.
+    if len(raw) == 10 and raw.startswith("KN"):
+        raw = raw[2:]
+    if len(raw) != 8:
+        return ""
+    return f"KN-{raw[:4]}-{raw[4:]}"
+
+
+def _check_petition(petition: Petition, today: datetime.date) -> None:
+    errors: dict[str, str] = {}
+    if petition.kind not in PetitionKind.values:
+        errors["kind"] = _("Choose petition, feedback, complaint or denunciation.")
+    if petition.channel not in PetitionChannel.values:
+        errors["channel"] = _("Choose how the petition came in.")
+    if petition.complexity not in Complexity.values:
+        errors["complexity"] = _("Choose ordinary or complex.")
+    if not petition.summary.strip():
+        errors["summary"] = _("Say in a sentence what the petition is about.")
+    _not_future(errors, "received_on", petition.received_on, today)
+    area = petition.area
+    if area.level not in (AreaLevel.COMMUNE, AreaLevel.VILLAGE):
+        errors["area"] = _("Choose the commune or village the petition is about.")
+    elif not area.path.startswith(petition.organization.area.path):
+        errors["area"] = _("%(area)s is outside the area of %(org)s.") % {
+            "area": area.name, "org": petition.organization.name
+        }  # fmt: skip
+    if not petition.topic.is_active:
+        errors["topic"] = _("The topic “%(topic)s” is retired; choose one in use.") % {
+            "topic": petition.topic.label
+        }
+    _raise(errors)
+
+
+def _petitioner(
+    petition: Petition, person: dict[str, str], ids: list[str], phones: list[str], consent: bool
+) -> Petitioner:
+    unknown = set(person) - set(PERSONAL_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    data = {field: (person.get(field) or "").strip() for field in PERSONAL_FIELDS}
+    if not data["id_number"] and ids:
+        data["id_number"] = ids[0]
+    if not data["phone"] and phones:
+        data["phone"] = phones[0]
+    errors: dict[str, str] = {}
+    if data["id_number"] and not privacy.ID_NUMBER.fullmatch(data["id_number"]):
+        errors["id_number"] = _("An ID number is 12 digits (or 9 on an old card).")
+    if data["phone"] and not privacy.PHONE.fullmatch(data["phone"]):
+        errors["phone"] = _("Give a Vietnamese telephone number, such as 0912 345 678.")
+    if any(data.values()) and not consent:
+        errors["consent"] = _("Personal data is kept only with the petitioner's consent.")
+    _raise(errors)
+    return Petitioner(
+        petition=petition,
+        consent_version=settings.DANVAN_CONSENT_VERSION if consent else "",
+        consent_at=timezone.now() if consent else None,
+        **data,
+    )
+
+
+@transaction.atomic
+def petition_create(
+    *,
+    actor: User | None,
+    organization: Organization,
+    area: Area,
+    topic: Topic,
+    kind: str,
+    channel: str,
+    summary: str,
+    text: str = "",
+    received_on: datetime.date | None = None,
+    complexity: str = Complexity.NORMAL,
+    remote_area: bool = False,
+    second_level: bool = False,
+    reception: Reception | None = None,
+    dialogue: Dialogue | None = None,
+    person: dict[str, str] | None = None,
+    consent: bool = False,
+    attachments: Iterable[UploadedFile] = (),
+    today: datetime.date | None = None,
+) -> Petition:
+    """Record a petition and give its tracking code at once; the acceptance clock starts.
+
+    ID and phone numbers typed into the summary or the text are masked there and kept only in
+    the petitioner's encrypted fields.
+    """
+    today = today or _today()
+    _refuse(actor, selectors.may_record_for(actor, organization) if actor else True,
+            _("You may not record petitions for this unit."))  # fmt: skip
+    summary_masked, ids_s, phones_s = privacy.take_identifiers(summary.strip())
+    text_masked, ids_t, phones_t = privacy.take_identifiers(text.strip())
+    received_on = received_on or today
+    petition = Petition(
+        organization=organization, area=area, topic=topic, kind=kind, channel=channel,
+        complexity=complexity, remote_area=remote_area,
+        second_level=second_level, summary=summary_masked, text=text_masked,
+        reception=reception, dialogue=dialogue, received_on=received_on,
+        due_on=deadlines.add_working_days(received_on, deadlines.acceptance_days()),
+        created_by=actor,
+    )  # fmt: skip
+    _check_petition(petition, today)
+    if reception is not None and reception.organization_id != organization.pk:
+        raise ValidationError({"reception": _("Choose a reception session of the same unit.")})
+    if dialogue is not None and dialogue.organization_id != organization.pk:
+        raise ValidationError({"dialogue": _("Choose a dialogue of the same unit.")})
+    files = list(attachments)
+    for upload in files:
+        check_upload(upload)
+    for _attempt in range(5):
+        petition.code = new_code()
+        try:
+            with transaction.atomic():
+                attributed(petition, actor).save()
+            break
+        except IntegrityError:  # the same code drawn twice: draw again
+            petition.pk = None
+    else:  # pragma: no cover — 5 collisions in 8.5 × 10^11
+        raise Conflict(_("Could not give a tracking code; try again."))
+    person = person or {}
+    petitioner = _petitioner(petition, person, ids_s + ids_t, phones_s + phones_t, consent)
+    petitioner.save()
+    for upload in files:
+        name = safe_name(upload.name or "file")
+        upload.name = name
+        PetitionAttachment.objects.create(petition=petition, file=upload, name=name)
+    return petition
+
+
+# --- Petitions: the workflow ----------------------------------------------------------------
+
+
+def _act(actor: User | None, petition: Petition, states: Iterable[str], message: str) -> Petition:
+    _refuse(actor, selectors.may_handle_petition(actor, petition) if actor else True,
+            _("You may not handle this petition."))  # fmt: skip
+    petition = _locked(petition)
+    if petition.state not in states:
+        raise Conflict(message % {"state": petition.get_state_display()})
+    return petition
+
+
+def _day(
+    errors: dict[str, str], field: str, day: datetime.date, petition: Petition, today: datetime.date
+) -> None:
+    _not_future(errors, field, day, today)
+    if day < petition.received_on:
+        errors[field] = _("The date cannot be before the petition was received (%(day)s).") % {
+            "day": _d(petition.received_on)
+        }
+
+
+def _settlement_due(petition: Petition, start: datetime.date) -> datetime.date:
+    days = deadlines.settlement_days(
+        petition.kind, petition.complexity,
+        remote_area=petition.remote_area, second_level=petition.second_level,
+    )  # fmt: skip
+    return deadlines.add_working_days(start, days)
+
+
+@transaction.atomic
+def petition_accept(
+    *,
+    actor: User | None,
+    petition: Petition,
+    accepted_on: datetime.date,
+    complexity: str | None = None,
+    handler: User | None = None,
+    today: datetime.date | None = None,
+) -> Petition:
+    """Accept a petition for settlement: the settlement clock starts, in working days."""
+    petition = _act(actor, petition, [PetitionState.RECEIVED],
+                    _("Only a received petition can be accepted (it is %(state)s)."))  # fmt: skip
+    if petition.kind in REFERRED_KINDS:
+        raise Conflict(
+            _("Complaints and denunciations are referred to the competent body, not settled here.")
+        )
+    errors: dict[str, str] = {}
+    _day(errors, "accepted_on", accepted_on, petition, today or _today())
+    if complexity is not None:
+        if complexity not in Complexity.values:
+            errors["complexity"] = _("Choose ordinary or complex.")
+        else:
+            petition.complexity = complexity
+    if handler is not None and not selectors.may_handle_petition(handler, petition):
+        errors["handler"] = _("Choose an officer of the unit handling the petition.")
+    _raise(errors)
+    petition.accepted_on = accepted_on
+    petition.settle_due = _settlement_due(petition, accepted_on)
+    petition.due_on = petition.settle_due
+    petition.handler = handler or petition.handler
+    petition.state = PetitionState.IN_PROGRESS if petition.handler_id else PetitionState.ACCEPTED
+    attributed(petition, actor, verb="accepted").save()
+    return petition
+
+
+@transaction.atomic
+def petition_assign(*, actor: User | None, petition: Petition, handler: User) -> Petition:
+    """Name the officer who handles it (the only one who sees a denouncer's identity)."""
+    petition = _act(actor, petition, [PetitionState.ACCEPTED, PetitionState.IN_PROGRESS, PetitionState.REFERRED],
+                    _("A %(state)s petition cannot be assigned."))  # fmt: skip
+    if not selectors.may_handle_petition(handler, petition):
+        raise ValidationError(
+            {"handler": _("Choose an officer of the unit handling the petition.")}
+        )
+    petition.handler = handler
+    if petition.state == PetitionState.ACCEPTED:
+        petition.state = PetitionState.IN_PROGRESS
+    attributed(petition, actor, verb="assigned").save()
+    return petition
+
+
+@transaction.atomic
+def petition_refer(
+    *,
+    actor: User | None,
+    petition: Petition,
+    referred_on: datetime.date,
+    competent_body: Organization | None = None,
+    competent_body_name: str = "",
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Petition:
+    """Refer it to the competent body; its answer is still followed, on the law's clock."""
+    petition = _act(actor, petition, [PetitionState.RECEIVED, PetitionState.ACCEPTED, PetitionState.IN_PROGRESS],
+                    _("A %(state)s petition cannot be referred."))  # fmt: skip
+    errors: dict[str, str] = {}
+    _day(errors, "referred_on", referred_on, petition, today or _today())
+    if competent_body is None and not competent_body_name.strip():
+        errors["competent_body"] = _("Name the competent body.")
+    if competent_body is not None and competent_body.pk == petition.organization_id:
+        errors["competent_body"] = _("Refer it to another body than the one handling it.")
+    _raise(errors)
+    petition.competent_body = competent_body
+    petition.competent_body_name = "" if competent_body else competent_body_name.strip()
+    petition.referred_on = referred_on
+    petition.settle_due = _settlement_due(petition, referred_on)
+    petition.due_on = petition.settle_due
+    petition.state = PetitionState.REFERRED
+    attributed(petition, actor, reason.strip(), verb="referred").save()
+    return petition
+
+
+@transaction.atomic
+def petition_refuse(
+    *,
+    actor: User | None,
+    petition: Petition,
+    reason: str,
+    refused_on: datetime.date,
+    today: datetime.date | None = None,
+) -> Petition:
+    """Refuse to accept it, with the reason the citizen is told."""
+    petition = _act(actor, petition, [PetitionState.RECEIVED],
+                    _("Only a received petition can be refused (it is %(state)s)."))  # fmt: skip
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for refusing it; the citizen is told.")
+    _day(errors, "refused_on", refused_on, petition, today or _today())
+    _raise(errors)
+    petition.refusal_reason = reason.strip()
+    petition.closed_on = refused_on
+    petition.state = PetitionState.REFUSED
+    attributed(petition, actor, reason.strip(), verb="refused").save()
+    return petition
+
+
+@transaction.atomic
+def petition_extend(
+    *,
+    actor: User | None,
+    petition: Petition,
+    working_days: int,
+    reason: str,
+    decided_on: datetime.date,
+    today: datetime.date | None = None,
+) -> Extension:
+    """Extend the settlement deadline by a decision with its reason, within the law's maximum."""
+    petition = _act(actor, petition, [PetitionState.ACCEPTED, PetitionState.IN_PROGRESS, PetitionState.REFERRED],
+                    _("Only a petition being settled can be extended (it is %(state)s)."))  # fmt: skip
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    _day(errors, "decided_on", decided_on, petition, today or _today())
+    limit = deadlines.max_extension_days(
+        petition.kind, petition.complexity, remote_area=petition.remote_area
+    )
+    used = sum(e.working_days for e in petition.extensions.all())
+    if working_days < 1:
+        errors["working_days"] = _("Extend by at least one working day.")
+    elif used + working_days > limit:
+        errors["working_days"] = _(
+            "The law allows at most %(limit)d working days of extension for this petition; "
+            "%(used)d already granted, so at most %(left)d more."
+        ) % {"limit": limit, "used": used, "left": max(limit - used, 0)}
+    if petition.kind == PetitionKind.DENUNCIATION:
+        each = deadlines.rules()["denunciation_extension"]
+        if petition.extensions.count() >= 2:
+            errors["working_days"] = _("A denunciation's deadline can be extended twice at most.")
+        elif working_days > each:
+            errors["working_days"] = _(
+                "A denunciation's deadline is extended by at most %(days)d working days at a time."
+            ) % {"days": each}
+    _raise(errors)
+    extension = Extension(
+        petition=petition, decided_on=decided_on, working_days=working_days,
+        previous_due=petition.due_on,
+        new_due=deadlines.add_working_days(petition.due_on, working_days),
+        reason=reason.strip(), decided_by=actor,
+    )  # fmt: skip
+    attributed(extension, actor, reason.strip()).save()
+    petition.due_on = extension.new_due
+    attributed(petition, actor, reason.strip(), verb="extended").save()
+    return extension
+
+
+@transaction.atomic
+def petition_settle(
+    *,
+    actor: User | None,
+    petition: Petition,
+    result: str,
+    settled_on: datetime.date,
+    notice_sent_on: datetime.date | None = None,
+    publish: bool = True,
+    today: datetime.date | None = None,
+) -> Petition:
+    """Record the result (and the notice sent to the citizen); on time is derived from it."""
+    petition = _act(actor, petition, [PetitionState.ACCEPTED, PetitionState.IN_PROGRESS, PetitionState.REFERRED],
+                    _("Only a petition being settled can be settled (it is %(state)s)."))  # fmt: skip
+    errors: dict[str, str] = {}
+    if not result.strip():
+        errors["result"] = _("Write the result of the settlement; the citizen reads it.")
+    _day(errors, "settled_on", settled_on, petition, today or _today())
+    start = petition.accepted_on or petition.referred_on
+    if start and settled_on < start:
+        errors["settled_on"] = _("It cannot be settled before it was accepted (%(day)s).") % {
+            "day": _d(start)
+        }
+    if notice_sent_on is not None:
+        _not_future(errors, "notice_sent_on", notice_sent_on, today or _today())
+        if notice_sent_on < settled_on:
+            errors["notice_sent_on"] = _("The notice is sent after the settlement.")
+    _raise(errors)
+    petition.result = privacy.mask(result.strip())
+    petition.settled_on = settled_on
+    petition.notice_sent_on = notice_sent_on
+    petition.published = publish
+    petition.state = PetitionState.SETTLED
+    attributed(petition, actor, verb="settled").save()
+    return petition
+
+
+@transaction.atomic
+def petition_confirm(
+    *,
+    actor: User | None,
+    petition: Petition,
+    confirmation: str,
+    confirmed_on: datetime.date | None = None,
+    comment: str = "",
+    today: datetime.date | None = None,
+) -> Petition:
+    """The citizen's word on the answer (by code on the public page, or told to an officer);
+    it closes the case. Not satisfied can lead an officer to reopen it."""
+    today = today or _today()
+    confirmed_on = confirmed_on or today
+    if actor is not None:
+        petition = _act(actor, petition, [PetitionState.SETTLED],
+                        _("Only a settled petition can be confirmed (it is %(state)s)."))  # fmt: skip
+    else:
+        petition = _locked(petition)
+        if petition.state != PetitionState.SETTLED:
+            raise Conflict(_("This petition is not waiting for your confirmation."))
+    if confirmation not in (Confirmation.SATISFIED, Confirmation.NOT_SATISFIED):
+        raise ValidationError({"confirmation": _("Choose satisfied or not satisfied.")})
+    errors: dict[str, str] = {}
+    _not_future(errors, "confirmed_on", confirmed_on, today)
+    if petition.settled_on and confirmed_on < petition.settled_on:
+        errors["confirmed_on"] = _("The confirmation comes after the settlement.")
+    _raise(errors)
+    petition.confirmation = confirmation
+    petition.confirmed_on = confirmed_on
+    petition.closed_on = confirmed_on
+    petition.state = PetitionState.CLOSED
+    attributed(petition, actor, privacy.mask(comment.strip()), verb="confirmed").save()
+    return petition
+
+
+@transaction.atomic
+def petition_close(
+    *, actor: User | None, petition: Petition, closed_on: datetime.date | None = None
+) -> Petition:
+    """Close a settled petition without the citizen's word (the daily job does it after the
+    set waiting time)."""
+    petition = _act(actor, petition, [PetitionState.SETTLED],
+                    _("Only a settled petition can be closed (it is %(state)s)."))  # fmt: skip
+    petition.closed_on = closed_on or _today()
+    petition.state = PetitionState.CLOSED
+    attributed(petition, actor, verb="closed").save()
+    return petition
+
+
+@transaction.atomic
+def petition_reopen(
+    *,
+    actor: User | None,
+    petition: Petition,
+    reason: str,
+    reopened_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> Petition:
+    """Open a settled or closed petition again, with the reason; a new settlement clock runs."""
+    petition = _act(actor, petition, [PetitionState.SETTLED, PetitionState.CLOSED, PetitionState.REFUSED],
+                    _("Only a settled, closed or refused petition can be reopened (it is %(state)s)."))  # fmt: skip
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the petition is reopened.")})
+    day = reopened_on or today or _today()
+    errors: dict[str, str] = {}
+    _day(errors, "reopened_on", day, petition, today or _today())
+    _raise(errors)
+    petition.accepted_on = petition.accepted_on or day
+    petition.settle_due = _settlement_due(petition, day)
+    petition.due_on = petition.settle_due
+    petition.settled_on = None
+    petition.notice_sent_on = None
+    petition.closed_on = None
+    petition.confirmation = Confirmation.NONE
+    petition.confirmed_on = None
+    petition.refusal_reason = ""
+    petition.reopened += 1
+    if petition.kind in REFERRED_KINDS and petition.referred_on:
+        petition.state = PetitionState.REFERRED
+    else:
+        petition.state = (
+            PetitionState.IN_PROGRESS if petition.handler_id else PetitionState.ACCEPTED
+        )
+    attributed(petition, actor, reason.strip(), verb="reopened").save()
+    return petition
+
+
+@transaction.atomic
+def petition_merge(
+    *,
+    actor: User | None,
+    petition: Petition,
+    into: Petition,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> Petition:
+    """Merge a duplicate into another petition: it keeps its code, which now leads to the other.
+    A merge that would form a cycle, or into a petition the actor cannot see, is refused."""
+    if actor is not None and not selectors.may_handle_petition(actor, into):
+        raise ValidationError({"into": _("Merge only into a petition you handle.")})
+    petition = _act(actor, petition, [*OPEN_STATES],
+                    _("A %(state)s petition cannot be merged."))  # fmt: skip
+    if into.pk == petition.pk:
+        raise ValidationError({"into": _("A petition cannot be merged into itself.")})
+    # Read the target's chain as it is now: another officer may have merged it meanwhile.
+    into = _locked(into)
+    seen = {petition.pk}
+    step: Petition | None = into
+    while step is not None:
+        if step.pk in seen:
+            raise ValidationError(
+                {"into": _("%(code)s is already merged into this one: that would form a cycle.") % {
+                    "code": into.code
+                }}
+            )  # fmt: skip
+        seen.add(step.pk)
+        step = step.merged_into
+    if into.state == PetitionState.MERGED:
+        raise ValidationError({"into": _("%(code)s is itself merged; merge into %(root)s.") % {
+            "code": into.code, "root": selectors.merge_root(into).code
+        }})  # fmt: skip
+    petition.merged_into = into
+    petition.state = PetitionState.MERGED
+    petition.closed_on = today or _today()
+    attributed(petition, actor, reason.strip() or into.code, verb="merged").save()
+    return petition
+
+
+@transaction.atomic
+def petition_link_note(
+    *,
+    actor: User | None,
+    petition: Petition,
+    note: Note | None = None,
+    level: str = Level.NORMAL,
+) -> Note:
+    """Link the petition to a situation note, or file one from it (the issue, never the person)."""
+    _refuse(actor, selectors.may_handle_petition(actor, petition) if actor else True,
+            _("You may not handle this petition."))  # fmt: skip
+    if note is None:
+        note = situation_services.note_create(
+            actor=actor, organization=petition.organization, area=petition.area,
+            topic=petition.topic, event_date=petition.received_on, summary=petition.summary,
+            source=SourceKind.RECEPTION, level=level, confirm_no_person=True,
+        )  # fmt: skip
+    elif actor is not None and not Note.objects.visible_to(actor).filter(pk=note.pk).exists():
+        raise ValidationError({"note": _("Link only notes you can see.")})
+    petition = _locked(petition)
+    petition.note = note
+    attributed(petition, actor).save()
+    return note
+
+
+def close_unconfirmed(*, today: datetime.date | None = None) -> int:
+    """The daily job: close settled petitions the citizen did not confirm in the set days."""
+    today = today or _today()
+    limit = today - datetime.timedelta(days=settings.DANVAN_PETITION_DAYS["auto_close"])
+    closed = 0
+    for petition in Petition.objects.filter(state=PetitionState.SETTLED, settled_on__lt=limit):
+        petition_close(actor=None, petition=petition, closed_on=today)
+        closed += 1
+    return closed

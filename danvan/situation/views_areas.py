@@ -23,7 +23,7 @@ from danvan.org.selectors import (
     get_area_for_user,
 )
 
-from . import forecast, selectors, services
+from . import forecast, selectors, services_maps
 from .alerts import explain
 from .board import (
     counts_by,
@@ -118,7 +118,7 @@ def area_map_edit(request: HttpRequest, pk: int) -> HttpResponse:
         latitude, longitude = data.get("latitude"), data.get("longitude")
         if not form.errors:
             try:
-                services.area_map_set(
+                services_maps.area_map_set(
                     actor=user,
                     area=area,
                     boundary=boundary,

@@ -24,7 +24,7 @@ from danvan.reporting import rollups
 from danvan.reporting import selectors as reporting_selectors
 from danvan.reporting import services as reporting_services
 from danvan.reporting.models import Form, Indicator, Submission, SubmissionStatus
-from danvan.situation import alerts, demo, privacy, selectors
+from danvan.situation import alerts, demo, demo_world, privacy, selectors
 from danvan.situation.models import (
     SERIOUS_LEVELS,
     Alert,
@@ -83,7 +83,7 @@ def test_three_years_of_notes_with_the_seasons(today: datetime.date) -> None:
         assert area.valid_to is None or note.event_date <= area.valid_to, note.pk
         assert area.path.startswith(note.organization.area.path), note.pk
         assert privacy.find_personal_data(f"{note.summary} {note.details} {note.actions}") == []
-    before = [n for n in notes if n.event_date < demo.REFORM_DAY]
+    before = [n for n in notes if n.event_date < demo_world.REFORM_DAY]
     assert before and all(n.area.valid_to == datetime.date(2025, 6, 30) for n in before)
     # The warning counts a merged commune's notes for the commune that replaced it.
     mapping = alerts.current_commune_ids(today)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from danvan.accounts.models import User
 from danvan.org import areas
 from danvan.org.models import AreaLevel, Organization, Role
-from danvan.situation import selectors, services
+from danvan.situation import selectors, services, services_maps
 from danvan.situation.models import AreaMap
 from tests.conftest import World, kind
 from tests.factories import member
@@ -32,15 +32,15 @@ NGHE_AN = {"type": "Polygon", "coordinates": [square(103.8, 18.5, 2.0)]}
 
 def refused(actor: User | None, area: Any, boundary: Any) -> str:
     with pytest.raises(ValidationError) as caught:
-        services.area_map_set(actor=actor, area=area, boundary=boundary)
+        services_maps.area_map_set(actor=actor, area=area, boundary=boundary)
     assert set(caught.value.message_dict) == {"boundary"}
     return caught.value.message_dict["boundary"][0]
 
 
 def test_a_polygon_is_kept_as_a_dict_or_a_json_string(world: World, lanhdao: User) -> None:
-    kept = services.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
+    kept = services_maps.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
     assert kept.boundary == MUONG_XEN
-    again = services.area_map_set(
+    again = services_maps.area_map_set(
         actor=lanhdao, area=world.commune_a, boundary=json.dumps(NGHE_AN_SMALL)
     )
     assert again.pk == kept.pk and AreaMap.objects.get().boundary == NGHE_AN_SMALL
@@ -53,12 +53,12 @@ NGHE_AN_SMALL = {"type": "Polygon", "coordinates": [square(104.2, 19.5, 0.05)]}
 
 def test_a_feature_must_be_of_this_area(world: World, lanhdao: User, english: None) -> None:
     feature = {"type": "Feature", "properties": {"code": "16813"}, "geometry": MUONG_XEN}
-    kept = services.area_map_set(actor=lanhdao, area=world.commune_a, boundary=feature)
+    kept = services_maps.area_map_set(actor=lanhdao, area=world.commune_a, boundary=feature)
     assert kept.boundary == MUONG_XEN  # the geometry alone
     said = refused(lanhdao, world.commune_b, feature)
     assert "16813" in said and "Xã Mỹ Lý" in said and "16816" in said
     collection = {"type": "FeatureCollection", "features": [feature]}
-    assert services.area_map_set(actor=lanhdao, area=world.commune_a, boundary=collection)
+    assert services_maps.area_map_set(actor=lanhdao, area=world.commune_a, boundary=collection)
     two = {"type": "FeatureCollection", "features": [feature, feature]}
     assert "2 features" in refused(lanhdao, world.commune_a, two)
     assert AreaMap.objects.filter(area=world.commune_b).count() == 0
@@ -105,34 +105,34 @@ def test_too_many_points(world: World, lanhdao: User, settings: Any, english: No
     two_squares = {"type": "MultiPolygon", "coordinates": [[square(104.1, 19.4)],
                                                             [square(104.3, 19.4)]]}  # fmt: skip
     assert "10 points" in refused(lanhdao, world.commune_a, two_squares)
-    assert services.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
+    assert services_maps.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
 
 
 def test_a_boundary_outside_its_parent_is_refused(
     world: World, lanhdao: User, english: None
 ) -> None:
-    services.area_map_set(actor=lanhdao, area=world.province, boundary=NGHE_AN)
+    services_maps.area_map_set(actor=lanhdao, area=world.province, boundary=NGHE_AN)
     hanoi = {"type": "Polygon", "coordinates": [square(105.8, 21.0)]}
     said = refused(lanhdao, world.commune_a, hanoi)
     assert "Nghệ An" in said and "Xã Mường Xén" in said
-    assert services.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
+    assert services_maps.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
 
 
 def test_a_point_alone(world: World, lanhdao: User) -> None:
-    kept = services.area_map_set(
+    kept = services_maps.area_map_set(
         actor=lanhdao, area=world.commune_a, latitude=19.412345678, longitude=104.1
     )
     kept.refresh_from_db()
     assert (kept.latitude, kept.longitude) == (Decimal("19.41235"), Decimal("104.10000"))
     assert kept.boundary is None
     with pytest.raises(ValidationError) as half:
-        services.area_map_set(actor=lanhdao, area=world.commune_b, latitude=19.4)
+        services_maps.area_map_set(actor=lanhdao, area=world.commune_b, latitude=19.4)
     assert set(half.value.message_dict) == {"boundary"}
     with pytest.raises(ValidationError) as lat:
-        services.area_map_set(actor=lanhdao, area=world.commune_b, latitude=91, longitude=104)
+        services_maps.area_map_set(actor=lanhdao, area=world.commune_b, latitude=91, longitude=104)
     assert set(lat.value.message_dict) == {"latitude"}
     with pytest.raises(ValidationError) as lon:
-        services.area_map_set(actor=lanhdao, area=world.commune_b, latitude=19, longitude=-181)
+        services_maps.area_map_set(actor=lanhdao, area=world.commune_b, latitude=19, longitude=-181)
     assert set(lon.value.message_dict) == {"longitude"}
     assert AreaMap.objects.count() == 1
 
@@ -145,7 +145,7 @@ def test_who_keeps_the_maps(world: World, lanhdao: User, tinh: User, xa: User) -
     assert not selectors.may_edit_maps(front_leader)
     for actor in (tinh, xa, front_leader):
         with pytest.raises(PermissionDenied):
-            services.area_map_set(actor=actor, area=world.commune_a, boundary=MUONG_XEN)
+            services_maps.area_map_set(actor=actor, area=world.commune_a, boundary=MUONG_XEN)
     assert not AreaMap.objects.exists()
 
 
@@ -162,8 +162,8 @@ def test_a_leader_of_another_province_does_not_draw_this_one(world: World) -> No
     leader = member(commission, Role.LEADER)
     assert selectors.may_edit_maps(leader)  # the button: a leader of a top-level unit
     with pytest.raises(PermissionDenied):
-        services.area_map_set(actor=leader, area=world.commune_a, boundary=MUONG_XEN)
-    services.area_map_set(
+        services_maps.area_map_set(actor=leader, area=world.commune_a, boundary=MUONG_XEN)
+    services_maps.area_map_set(
         actor=leader, area=ha_tinh, boundary={"type": "Polygon", "coordinates": [square(105, 18)]}
     )
     assert list(AreaMap.objects.values_list("area", flat=True)) == [ha_tinh.pk]
@@ -176,8 +176,8 @@ def test_the_board_map_has_boundaries_and_points(
     from danvan.situation import board
     from tests.situation.conftest import TODAY
 
-    services.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
-    services.area_map_set(actor=lanhdao, area=world.commune_b, latitude=19.5, longitude=104.3)
+    services_maps.area_map_set(actor=lanhdao, area=world.commune_a, boundary=MUONG_XEN)
+    services_maps.area_map_set(actor=lanhdao, area=world.commune_b, latitude=19.5, longitude=104.3)
     for area, org, n in ((world.commune_a, world.front_a, 2), (world.commune_b, world.front_b, 1)):
         for _ in range(n):
             services.note_create(

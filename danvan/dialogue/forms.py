@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from danvan.accounts.models import User
+from danvan.lib.forms import MultipleFileField
 from danvan.org.forms import DateInput, OrganizationChoice, OrganizationsChoice
 from danvan.org.models import Area, Organization
 from danvan.situation.forms import AreaForNoteChoice, TopicChoice
@@ -30,24 +31,6 @@ from .models import (
 )
 
 MAX_COUNT = 1_000_000
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's recipe): a list of uploads, maybe empty."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class OfficerChoice(forms.ModelChoiceField):

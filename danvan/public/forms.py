@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from danvan.dialogue import privacy
 from danvan.dialogue.models import Confirmation, Petition, PetitionKind
+from danvan.lib.forms import MultipleFileField
 from danvan.org.models import Area
 from danvan.situation.forms import TopicChoice
 from danvan.situation.models import Topic
@@ -35,20 +36,6 @@ KIND_HELP = _(
 class CommuneChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the service (`lib.uploads.check_upload`)."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 class PetitionForm(forms.Form):

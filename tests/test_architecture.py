@@ -28,6 +28,7 @@ FLOORS = {
     "situation": 5,  # links notes to programmes, oversights and documents
     "dialogue": 6,  # petitions use the situation topics and can file situation notes
     "public": 7,  # the citizens' pages over dialogue (and, later, others)
+    "dashboard": 8,  # the home page: agenda, figures, notifications, search over all the apps
     "config": 9,
 }
 

@@ -60,6 +60,11 @@ def sign_in(page: Any, site: str, email: str) -> None:
     page.wait_for_url(f"{site}/")
 
 
+def confirm(page: Any) -> None:
+    """Answer the question confirm.js asks before an irreversible step (the modal's button)."""
+    page.locator("#dv-confirm-ok").click()
+
+
 @pytest.fixture
 def demo_site(transactional_db: None, live_server) -> str:  # type: ignore[no-untyped-def]
     demo.load(io.StringIO())
@@ -134,7 +139,8 @@ def test_a_programme_from_drafting_to_the_review_in_word(demo_site: str, browser
     tinh.goto(f"{demo_site}/programs/new/")
     tinh.select_option("#id_kind", "coordination_programme")
     tinh.fill("#id_title", "Chương trình phối hợp thử nghiệm trên trình duyệt")
-    tinh.fill("#id_term", "2025-2026")
+    tinh.select_option("#id_term", "2025")
+    tinh.select_option("#id_term_to", "2026")
     tinh.select_option("#id_lead", label="Ban Tuyên giáo và Dân vận Tỉnh ủy Nghệ An — Nghệ An")
     tinh.select_option(
         "#id_parties",
@@ -147,6 +153,7 @@ def test_a_programme_from_drafting_to_the_review_in_word(demo_site: str, browser
     assert tinh.locator("h3:has-text('10. Nội dung chủ yếu số 10')").is_visible()
     assert tinh.locator("text=Ủy ban MTTQ Việt Nam xã Mường Xén").first.is_visible()
     tinh.click("#sign-button")
+    confirm(tinh)
     tinh.wait_for_selector("#end-form")  # in force: the next step offered is ending the term
 
     tinh.click("#new-task")
@@ -170,7 +177,7 @@ def test_a_programme_from_drafting_to_the_review_in_word(demo_site: str, browser
 
     tinh.reload()
     tinh.select_option("#id_kind", "interim")
-    tinh.fill("#id_period", "2025")
+    tinh.select_option("#id_period", "2025")
     tinh.click("#open-review")
     tinh.wait_for_selector("#facts-table")
     assert "Đã tổ chức hội nghị đánh giá" in tinh.locator("#id_achievements").input_value()
@@ -224,6 +231,7 @@ def test_a_practice_from_registration_to_the_public_showcase(demo_site: str, bro
     tinh.select_option("#decide-form #id_level", "province")
     tinh.fill("#decide-form #id_decision_number", "77-QĐ/BTGDV")
     tinh.click("#decide-form button[type=submit]")
+    confirm(tinh)
     tinh.wait_for_selector("#recognitions:has-text('77-QĐ/BTGDV')")
 
     xa2 = new_page(browser)
@@ -377,12 +385,14 @@ def test_a_half_year_report_from_filling_in_to_the_province_docx(demo_site: str,
         xa.fill(f"#v_{code}", value)
     xa.fill("textarea[name^=n_]", "Tổ chức 7 buổi tuyên truyền Luật Thực hiện dân chủ ở cơ sở.")
     xa.click("#submit-report")
+    confirm(xa)
     xa.wait_for_selector("#report-errors")
     assert "lượt người tham dự" in xa.locator("#report-errors").inner_text()
     assert xa.locator("#v_PROPAGANDA_SESSIONS").input_value() == "7"  # partial work kept
     assert xa.locator("input#v_PETITIONS_RECEIVED").count() == 0  # derived from the petitions
     xa.fill("#v_PEOPLE_REACHED", "420")
     xa.click("#submit-report")
+    confirm(xa)
     xa.wait_for_selector("#report-status .text-bg-primary")
     submission = Submission.objects.get(form=form, organization=front, period=half.code)
     assert submission.status == "submitted"
@@ -392,12 +402,14 @@ def test_a_half_year_report_from_filling_in_to_the_province_docx(demo_site: str,
     tinh.goto(f"{demo_site}/reports/{submission.pk}/")
     tinh.fill("#return-comment", "Đề nghị ghi rõ số lượt người dân tham dự.")
     tinh.click("#return-report")
+    confirm(tinh)
     tinh.wait_for_selector("#report-status .text-bg-warning")
 
     xa.goto(f"{demo_site}/reports/{submission.pk}/")
     assert "số lượt người dân" in xa.locator("#review-comment").inner_text()
     xa.fill("#v_PEOPLE_REACHED", "450")
     xa.click("#submit-report")
+    confirm(xa)
     xa.wait_for_selector("#report-status .text-bg-primary")
 
     pivot_url = (
@@ -408,6 +420,7 @@ def test_a_half_year_report_from_filling_in_to_the_province_docx(demo_site: str,
     before = tinh.locator("#pivot-total td").nth(0).inner_text()
     tinh.goto(f"{demo_site}/reports/{submission.pk}/")
     tinh.click("#approve-report")
+    confirm(tinh)
     tinh.wait_for_selector("#report-status .text-bg-success")
     tinh.goto(pivot_url)
     tinh.wait_for_selector("#pivot-chart svg")
@@ -597,12 +610,14 @@ def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
     xa.fill("#accept_accepted_on", today.isoformat())
     xa.locator("#accept_handler").select_option(label="Lê Văn Khánh")
     xa.locator("#action-accept button[type=submit]").click()
+    confirm(xa)
     xa.wait_for_selector("#action-settle")
     xa.locator("#action-settle summary").click()
     answer = "Ủy ban MTTQ xã đã làm việc với Ban bồi thường: đơn giá cây keo được niêm yết tại nhà văn hóa bản."
     xa.fill("#settle_result", answer)
     xa.fill("#settle_settled_on", today.isoformat())
     xa.locator("#action-settle button[type=submit]").click()
+    confirm(xa)
     xa.wait_for_selector("#petition-result")
     petition.refresh_from_db()
     assert (petition.state, petition.handler.email) == ("settled", "xa@demo.danvan.vn")
@@ -618,6 +633,7 @@ def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
         assert personal not in citizen.content()
     citizen.locator("input[name=confirmation][value=satisfied]").check()
     citizen.locator("form[action$='/xac-nhan/'] button[type=submit]").click()
+    confirm(citizen)
     citizen.wait_for_load_state()
     petition.refresh_from_db()
     assert (petition.state, petition.confirmation) == ("closed", "satisfied")
@@ -635,3 +651,70 @@ def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
     assert pivot_row(tinh) == in_report_before + 1
     for page in (citizen, xa, tinh):
         assert page.console_errors == []
+
+
+def _bell_count(page: Any) -> int:
+    badge = page.locator("#dv-bell-count")
+    return int(badge.inner_text()) if badge.count() else 0
+
+
+def test_the_working_day_xa_answers_from_the_dashboard_and_tinh_uses_the_keyboard(
+    demo_site: str, browser: Any
+) -> None:
+    """xa's dashboard puts the late report and the recommendation due first; one click opens
+    the answer, the item leaves and the bell drops. tinh finds a commune from the header search
+    and picks a programme's lead unit with the keyboard only."""
+    from danvan.org.management.commands.demo import _demo_modules
+    from danvan.oversight.models import Recommendation
+
+    for module in _demo_modules():  # the whole demo: the org part is loaded already
+        if module is not demo:
+            module.load(io.StringIO())
+    rec = Recommendation.objects.get(text__startswith="Hướng dẫn Ban công tác Mặt trận các thôn")
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    items = xa.locator(".dv-agenda > li")
+    first = items.first
+    assert first.get_attribute("data-key").startswith("reporting.")
+    assert "list-group-item-danger" in first.get_attribute("class")  # the late report first
+    keys = [items.nth(n).get_attribute("data-key") for n in range(items.count())]
+    assert f"oversight.recommendation:{rec.pk}" in keys
+    bell = _bell_count(xa)
+    assert bell > 0
+
+    item = xa.locator(f'.dv-agenda > li[data-key="oversight.recommendation:{rec.pk}"]')
+    item.locator(".btn").click()  # «Answer»: the recommendation's form, open
+    xa.wait_for_url(f"**/oversight/{rec.oversight_id}/?answer={rec.pk}*")
+    assert xa.locator(f"#id_rec{rec.pk}-response").is_visible()
+    xa.select_option(f"#id_rec{rec.pk}-status", "done")
+    xa.fill(f"#id_rec{rec.pk}-response", "Đã hướng dẫn 12 thôn, bản tổ chức hội nghị nhân dân")
+    xa.locator(f"#rec-{rec.pk} button[type=submit]").first.click()
+    xa.wait_for_load_state()
+    xa.goto(f"{demo_site}/")
+    assert xa.locator(f'.dv-agenda > li[data-key="oversight.recommendation:{rec.pk}"]').count() == 0
+    assert _bell_count(xa) < bell
+    assert xa.console_errors == []
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    tinh.locator("#dv-search").click()
+    tinh.keyboard.type("muong xen")
+    tinh.locator("#dv-search-results .dv-sr-option", has_text="Xã Mường Xén").first.wait_for()
+    tinh.keyboard.press("ArrowDown")
+    tinh.keyboard.press("Enter")
+    tinh.wait_for_load_state()
+    assert "Mường Xén" in tinh.locator("h1").inner_text()
+
+    tinh.goto(f"{demo_site}/programs/new/")
+    tinh.locator("#id_title").focus()
+    lead = tinh.locator("#id_lead_input")
+    while not lead.evaluate("node => node === document.activeElement"):
+        tinh.keyboard.press("Tab")
+    tinh.keyboard.type("ban tuyen giao")
+    tinh.locator("#id_lead_listbox [role=option]").first.wait_for()
+    tinh.keyboard.press("ArrowDown")
+    tinh.keyboard.press("Enter")
+    assert tinh.locator("#id_lead").input_value() != ""
+    chosen = tinh.locator("#id_lead option:checked").inner_text()
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy Nghệ An" in chosen
+    assert tinh.console_errors == []

@@ -25,6 +25,18 @@ class CodeForm(forms.Form):
     )
 
 
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=20,
+        help_text=_("One of the codes you saved when you turned on two-factor sign-in."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false",
+                   "autofocus": True}
+        ),
+    )  # fmt: skip
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User

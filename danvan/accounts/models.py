@@ -89,7 +89,10 @@ class ApiToken(models.Model):
     PREFIX = "dv_"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -116,3 +119,49 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecurityEventQuerySet(models.QuerySet["SecurityEvent"]):
+    def of_users(self, user_ids: list[int]) -> SecurityEventQuerySet:
+        return self.filter(user_id__in=user_ids).select_related("user", "actor")
+
+
+class SecurityEvent(models.Model):
+    """A line in a person's sign-in security log: two-factor turned on, recovery codes made or
+    used, devices reset by a leader. Written once, never changed: the log is its own history."""
+
+    class Kind(models.TextChoices):
+        TWO_FACTOR_ON = "two_factor_on", _("Two-factor sign-in turned on")
+        RECOVERY_CODES_NEW = "recovery_codes_new", _("New recovery codes made")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Signed in with a recovery code")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="security_events",
+        verbose_name=_("user"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    # Where the person acting did it from, e.g. the organisation whose member page it was.
+    detail = models.CharField(_("detail"), max_length=250, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()}"

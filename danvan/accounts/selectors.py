@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.lib.records import one_or_404
 
-from .models import ApiToken, User
+from .models import ApiToken, SecurityEvent, User
 
 
 def requires_two_factor(user: User) -> bool:
@@ -24,6 +25,33 @@ def requires_two_factor(user: User) -> bool:
 
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def recovery_codes_left(user: User) -> int:
+    """How many of the user's single-use recovery codes are still unused."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def users_with_two_factor(user_ids: list[int]) -> set[int]:
+    """Which of these users have a confirmed authenticator, in one query."""
+    return set(
+        TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def security_events_of(user: User, limit: int = 20) -> list[SecurityEvent]:
+    """The user's own sign-in security log, newest first."""
+    return list(SecurityEvent.objects.of_users([user.pk])[:limit])
+
+
+def two_factor_resets_of(user_ids: list[int], limit: int = 50) -> list[SecurityEvent]:
+    """Resets of these users' two-factor sign-in (who, whom, when, why), newest first."""
+    resets = SecurityEvent.objects.of_users(user_ids).filter(
+        kind=SecurityEvent.Kind.TWO_FACTOR_RESET
+    )
+    return list(resets[:limit])
 
 
 def account_with_email(email: str) -> User | None:

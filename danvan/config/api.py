@@ -258,6 +258,7 @@ def version(request: HttpRequest) -> dict[str, str]:
 
 def _routers() -> None:
     from danvan.accounts.api import router as accounts_router
+    from danvan.dashboard.api import router as dashboard_router
     from danvan.dialogue.api import router as dialogue_router
     from danvan.documents.api import router as documents_router
     from danvan.org.api import router as org_router
@@ -278,6 +279,7 @@ def _routers() -> None:
     api.add_router("/", dialogue_router)
     api.add_router("/", public_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", dashboard_router)
 
 
 _routers()

@@ -20,7 +20,7 @@ NAVIGATION = [
     ("situation_board", _("Situation"), "/situation/"),
     ("dialogue_petitions", _("Petitions"), "/dialogue/"),
     ("report_home", _("Reports"), "/reports/"),
-    ("my_work", _("My work"), "/my-work/"),
+    ("agenda", _("My work"), "/agenda/"),
 ]
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("danvan.situation.urls")),
     path("", include("danvan.dialogue.urls")),
     path("", include("danvan.public.urls")),
+    path("", include("danvan.dashboard.urls")),
     path("", include("danvan.practices.urls")),
     path("", include("danvan.org.urls")),
 ]

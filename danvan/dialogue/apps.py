@@ -10,8 +10,10 @@ class DialogueConfig(AppConfig):
     def ready(self) -> None:
         from danvan.lib import reminders
 
-        from . import figures, tasks
+        from . import agenda, figures, search, tasks
 
         figures.register()
         reminders.register(tasks.petition_reminders)
         reminders.register(tasks.daily_upkeep)
+        agenda.register()
+        search.register()

@@ -11,9 +11,14 @@ from django.utils.translation import pgettext_lazy
 
 from danvan.accounts.models import User
 from danvan.lib.forms import MultipleFileField
-from danvan.org.forms import DateInput, OrganizationChoice, OrganizationsChoice
+from danvan.lib.pickers import (
+    AreaPickerField,
+    OrganizationMultiPickerField,
+    OrganizationPickerField,
+)
+from danvan.org.forms import DateInput
 from danvan.org.models import Area, Organization
-from danvan.situation.forms import AreaForNoteChoice, TopicChoice
+from danvan.situation.forms import TopicChoice
 from danvan.situation.models import Level, Topic
 
 from .models import (
@@ -62,10 +67,10 @@ def _text(label: Any, *, required: bool = True, rows: int = 3, **kw: Any) -> for
 
 
 class PetitionForm(forms.Form):
-    organization = OrganizationChoice(
+    organization = OrganizationPickerField(
         label=_("Handling unit"), queryset=Organization.objects.none()
     )
-    area = AreaForNoteChoice(
+    area = AreaPickerField(
         label=_("Area"),
         queryset=Area.objects.none(),
         help_text=_("The commune or village the petition is about."),
@@ -172,7 +177,7 @@ class AssignForm(forms.Form):
 
 class ReferForm(forms.Form):
     referred_on = _date(_("Referred on"))
-    competent_body = OrganizationChoice(
+    competent_body = OrganizationPickerField(
         label=_("Competent body"), queryset=Organization.objects.none(), required=False
     )
     competent_body_name = forms.CharField(
@@ -280,7 +285,7 @@ class NoteLinkForm(forms.Form):
 
 
 class ReceptionForm(forms.Form):
-    organization = OrganizationChoice(
+    organization = OrganizationPickerField(
         label=pgettext_lazy("organisation", "Unit"), queryset=Organization.objects.none()
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=ReceptionKind.choices)
@@ -304,7 +309,7 @@ class ReceptionForm(forms.Form):
 
 
 class DialogueForm(forms.Form):
-    organization = OrganizationChoice(
+    organization = OrganizationPickerField(
         label=pgettext_lazy("organisation", "Unit"), queryset=Organization.objects.none()
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=DialogueKind.choices)
@@ -315,12 +320,8 @@ class DialogueForm(forms.Form):
     urgent_reason = forms.CharField(label=_("Why it is urgent"), max_length=300, required=False)
     host_role = forms.ChoiceField(label=_("Host"), choices=HostRole.choices)
     host_name = forms.CharField(label=_("Name of the host"), max_length=150, required=False)
-    co_hosts = OrganizationsChoice(
-        label=_("Co-hosts"),
-        queryset=Organization.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-        help_text=_("Hold Ctrl (or ⌘) to choose several."),
+    co_hosts = OrganizationMultiPickerField(
+        label=_("Co-hosts"), queryset=Organization.objects.none(), required=False
     )
     place = forms.CharField(label=pgettext_lazy("venue", "Place"), max_length=250, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
@@ -363,7 +364,7 @@ class CancelForm(forms.Form):
 
 class CommitmentForm(forms.Form):
     text = _text(_("What was committed"), rows=2)
-    responsible = OrganizationChoice(
+    responsible = OrganizationPickerField(
         label=_("Agency responsible"), queryset=Organization.objects.none(), required=False
     )
     responsible_name = forms.CharField(

@@ -77,7 +77,11 @@ class Reception(models.Model):
     cases = models.PositiveIntegerField(_("cases received"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -145,7 +149,11 @@ class Dialogue(models.Model):
     results = models.TextField(_("results published"), blank=True)
     published_on = models.DateField(_("results published on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -386,7 +394,11 @@ class Petition(models.Model):
         verbose_name=_("situation note"),
     )  # fmt: skip
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     search_text = models.TextField(editable=False, default="")

@@ -15,9 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
-from danvan.lib import reminders
+from danvan.lib import notify, reminders
 from danvan.org.selectors import member_emails_by_org, parent_ids
 
 from .models import Commitment, CommitmentReminder, CommitmentStatus, Petition, PetitionReminder
@@ -62,6 +63,9 @@ def send_petition_reminders(*, today: datetime.date | None = None) -> int:
             templates="dialogue/email",
             items_name="petitions",
             today=today,
+            link=lambda p: notify.Link(
+                str(p), reverse("dialogue_petition", args=[p.pk]), notify.key_of(p)
+            ),
         )
         PetitionReminder.objects.bulk_create(sent, ignore_conflicts=True, batch_size=1000)
     return count
@@ -100,6 +104,11 @@ def send_commitment_reminders(*, today: datetime.date | None = None) -> int:
             templates="dialogue/email/commitments",
             items_name="commitments",
             today=today,
+            link=lambda c: notify.Link(
+                str(c),
+                reverse("dialogue_dialogue", args=[c.dialogue_id]) + f"#commitment-{c.pk}",
+                notify.key_of(c),
+            ),
         )
         CommitmentReminder.objects.bulk_create(sent, ignore_conflicts=True, batch_size=1000)
     return count

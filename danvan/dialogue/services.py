@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.lib import notify
 from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed
 from danvan.org.models import Organization
@@ -372,6 +373,7 @@ def commitment_keep(
     commitment.done_on = done_on
     commitment.evidence = evidence.strip()
     attributed(commitment, actor, verb="kept").save()
+    notify.settle(notify.key_of(commitment))
     return commitment
 
 
@@ -388,4 +390,5 @@ def commitment_fail(*, actor: User | None, commitment: Commitment, reason: str) 
     commitment.status = CommitmentStatus.NOT_KEPT
     commitment.evidence = reason.strip()
     attributed(commitment, actor, reason.strip(), verb="not_kept").save()
+    notify.settle(notify.key_of(commitment))
     return commitment

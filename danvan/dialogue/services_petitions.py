@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.lib import notify
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
 from danvan.lib.uploads import check_upload, safe_name
@@ -261,6 +262,7 @@ def petition_accept(
     petition.handler = handler or petition.handler
     petition.state = PetitionState.IN_PROGRESS if petition.handler_id else PetitionState.ACCEPTED
     attributed(petition, actor, verb="accepted").save()
+    notify.settle(notify.key_of(petition))
     return petition
 
 
@@ -308,6 +310,7 @@ def petition_refer(
     petition.due_on = petition.settle_due
     petition.state = PetitionState.REFERRED
     attributed(petition, actor, reason.strip(), verb="referred").save()
+    notify.settle(notify.key_of(petition))
     return petition
 
 
@@ -332,6 +335,7 @@ def petition_refuse(
     petition.closed_on = refused_on
     petition.state = PetitionState.REFUSED
     attributed(petition, actor, reason.strip(), verb="refused").save()
+    notify.settle(notify.key_of(petition))
     return petition
 
 
@@ -418,6 +422,7 @@ def petition_settle(
     petition.published = publish
     petition.state = PetitionState.SETTLED
     attributed(petition, actor, verb="settled").save()
+    notify.settle(notify.key_of(petition))
     return petition
 
 
@@ -454,6 +459,7 @@ def petition_confirm(
     petition.closed_on = confirmed_on
     petition.state = PetitionState.CLOSED
     attributed(petition, actor, privacy.mask(comment.strip()), verb="confirmed").save()
+    notify.settle(notify.key_of(petition))
     return petition
 
 
@@ -468,6 +474,7 @@ def petition_close(
     petition.closed_on = closed_on or _today()
     petition.state = PetitionState.CLOSED
     attributed(petition, actor, verb="closed").save()
+    notify.settle(notify.key_of(petition))
     return petition
 
 
@@ -547,6 +554,7 @@ def petition_merge(
     petition.state = PetitionState.MERGED
     petition.closed_on = today or _today()
     attributed(petition, actor, reason.strip() or into.code, verb="merged").save()
+    notify.settle(notify.key_of(petition))
     return petition
 
 

@@ -4,8 +4,12 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from danvan.org.forms import DateInput, OrganizationChoice
+from danvan.lib.periods import PeriodType
+from danvan.lib.pickers import DocumentPickerField, OrganizationPickerField, PeriodField
+from danvan.org.forms import DateInput
+from danvan.org.models import Organization
 
 from .models import Document, DocumentKind
 
@@ -13,7 +17,9 @@ from .models import Document, DocumentKind
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     number = forms.CharField(
-        label=_("Number"), max_length=60, help_text=_("As written on the document, e.g. 23-QĐ/TW.")
+        label=pgettext_lazy("document", "Number"),
+        max_length=60,
+        help_text=_("As written on the document, e.g. 23-QĐ/TW."),
     )
     issuer = forms.CharField(
         label=_("Issuing body"),
@@ -30,13 +36,8 @@ class DocumentForm(forms.Form):
     )
 
 
-class DocumentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} — {obj.title}"
-
-
 class ReplaceForm(forms.Form):
-    replaced_by = DocumentChoice(
+    replaced_by = DocumentPickerField(
         label=_("Replaced by"),
         queryset=Document.objects.none(),
         required=False,
@@ -49,15 +50,15 @@ class ReplaceForm(forms.Form):
 
 
 class SummaryOpenForm(forms.Form):
-    organization = OrganizationChoice(
+    organization = OrganizationPickerField(
         label=_("Summary by"),
-        queryset=Document.objects.none(),
+        queryset=Organization.objects.none(),
         help_text=_("What its units did is compiled: programmes, inspections and supervisions."),
     )
-    period = forms.CharField(
+    period = PeriodField(
         label=_("Years summed up"),
-        max_length=20,
-        help_text=_("A span of years such as 2006-2025, or one year."),
+        types=(PeriodType.TERM, PeriodType.YEAR),
+        help_text=_("A span of years, or one year."),
     )
 
     def __init__(self, *args: Any, organizations: Any, **kw: Any) -> None:

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_pick
 
 urlpatterns = [
     path("documents/", views.document_list, name="document_list"),
     path("documents/new/", views.document_create, name="document_create"),
+    path("documents/pick/", views_pick.document_pick, name="document_pick"),
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("documents/<int:pk>/status/", views.document_replace, name="document_replace"),

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.db import models
@@ -19,11 +20,14 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.signals import pre_create_historical_record
 
-# Tree bookkeeping that a person does not need to read; a move shows as its reason.
-HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name", "search_text"}
+# Bookkeeping that a person does not need to read: the tree's (a move shows as its reason),
+# search copies, the id tying a recurring task's occurrences together.
+HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name", "search_text", "series"}
+# A soft delete or its undo shows as its verb («deleted», «restored») and who did it.
+HIDDEN_FIELDS |= {"deleted_at", "deleted_by"}
 
 
 # The acts of the work, shown in the reader's language whatever language the actor used.
@@ -67,6 +71,8 @@ VERBS: dict[str, Any] = {
     "settled": pgettext_lazy("history act", "settled"),
     "confirmed": pgettext_lazy("history act", "confirmed"),
     "merged": pgettext_lazy("history act", "merged"),
+    "deleted": pgettext_lazy("history act", "deleted"),
+    "restored": pgettext_lazy("history act", "restored"),
 }
 
 
@@ -123,6 +129,60 @@ class HistoryEntry:
     verb: str = ""  # the act, a key of VERBS, when the entry records one
 
 
+# How much of a long value (a JSON document, a text) a history line shows.
+LONGEST_VALUE = 500
+GEOJSON_TYPES = {
+    "Feature", "FeatureCollection", "GeometryCollection", "Point", "MultiPoint",
+    "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+}  # fmt: skip
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= LONGEST_VALUE else text[: LONGEST_VALUE - 1].rstrip() + "…"
+
+
+def _file_name(value: Any) -> str:
+    """A stored file by its name, not the storage path it was filed under."""
+    return PurePosixPath(str(getattr(value, "name", value) or "")).name or "—"
+
+
+def _points(value: Any) -> int:
+    """How many positions a GeoJSON geometry holds."""
+    if isinstance(value, list | tuple):
+        if value and all(isinstance(v, int | float) for v in value):
+            return 1
+        return sum(_points(v) for v in value)
+    if isinstance(value, dict):
+        parts = ("coordinates", "geometry", "features", "geometries")
+        return sum(_points(value[k]) for k in parts if k in value)
+    return 0
+
+
+def json_text(value: Any) -> str:
+    """A JSON value as a person reads it: «key: value; …», lists with commas, numbers in the
+    reader's notation, a map shape by its size rather than its coordinates."""
+    if isinstance(value, dict):
+        if value.get("type") in GEOJSON_TYPES:
+            n = _points(value)
+            return ngettext("map shape, %(n)s point", "map shape, %(n)s points", n) % {
+                "n": number_format(n)
+            }
+        parts = [
+            f"{str(key).replace('_', ' ')}: {json_text(item)}"
+            for key, item in value.items()
+            if item not in (None, "", [], {})
+        ]
+        return "; ".join(parts) or "—"
+    if isinstance(value, list):
+        nested = any(isinstance(item, dict | list) for item in value)
+        return ("; " if nested else ", ").join(json_text(item) for item in value) or "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal | float | int):
+        return number_format(value)
+    return "—" if value is None else str(value)
+
+
 def _display(
     model_field: models.Field | None, value: Any, names: dict[tuple[type, Any], str]
 ) -> str:
@@ -130,8 +190,12 @@ def _display(
         return "—"
     if model_field is None:
         return str(value)
-    if isinstance(value, list):  # many-to-many: a list of through-row dicts
+    if model_field.many_to_many and isinstance(value, list):  # a list of through-row dicts
         return ", ".join(sorted(_m2m_names(model_field, value, names))) or "—"
+    if isinstance(model_field, models.FileField):
+        return _file_name(value)
+    if isinstance(model_field, models.JSONField):
+        return _shorten(json_text(value))
     if model_field.is_relation and model_field.related_model is not None:
         return names.get((model_field.related_model, value), f"#{value}")
     if model_field.choices:
@@ -187,7 +251,7 @@ def history_for_many(
                 if name in HIDDEN_FIELDS or model_field.many_to_many:
                     continue
                 value = getattr(record, getattr(model_field, "attname", name), None)
-                if value not in (None, "", False):
+                if value not in (None, "", False, [], {}):
                     diffs.append((name, None, value))
         else:
             delta = record.diff_against(previous)

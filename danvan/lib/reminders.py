@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+
+from danvan.lib import notify
 
 _JOBS: list[Any] = []
 
@@ -52,13 +52,15 @@ def send_due_reminders(
     templates: str,
     items_name: str,
     today: datetime.date,
+    link: Callable[[Any], notify.Link] | None = None,
 ) -> int:
     """E-mail what is due and not yet sent; returns how many e-mails were sent.
 
     `recipients(item, kind)` names the addresses; `remember(item, kind)` records the sending
     (only when someone receives it, so a unit without officers is reminded once it has one).
     `templates` is the folder of `reminder_subject.txt` and `reminder.txt`, which get the
-    items under `items_name`.
+    items under `items_name`. `link(item)` names the item's page for the in-app notification
+    (one per item; `lib/notify.py` delivers by each person's preferences).
     """
     inbox: dict[tuple[str, str], list[Any]] = {}
     for kind, items in due:
@@ -70,12 +72,13 @@ def send_due_reminders(
                 remember(item, kind)
             for email in addresses:
                 inbox.setdefault((email, kind), []).append(item)
+    make_link = link or (lambda item: notify.Link(str(item), "", notify.key_of(item)))
     messages = []
     for (email, kind), items in sorted(inbox.items()):
         context = {items_name: items, "kind": kind, "site_url": settings.SITE_URL, "today": today}
         subject = render_to_string(f"{templates}/reminder_subject.txt", context).strip()
         body = render_to_string(f"{templates}/reminder.txt", context)
-        messages.append((subject, body, None, [email]))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        links = [make_link(item) for item in items]
+        messages.append(notify.Message(subject, body, [email], "reminder", links))
+    notify.deliver(messages)
     return len(messages)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -434,6 +435,35 @@ def update_membership(request: HttpRequest, membership_id: int, payload: Members
     return selectors.get_membership_for_user(user, membership.pk)
 
 
+class TwoFactorResetIn(Schema):
+    reason: str = Field(..., max_length=1000, description="why, in your own words")
+
+
+class TwoFactorResetOut(Schema):
+    id: int
+    user_email: str = Field(..., alias="user.email")
+    actor_email: str = Field(..., alias="actor.email")
+    reason: str
+    detail: str
+    created_at: datetime.datetime
+
+
+@router.post(
+    "/memberships/{membership_id}/reset-two-factor",
+    response=TwoFactorResetOut,
+    tags=["memberships"],
+)
+def reset_two_factor(request: HttpRequest, membership_id: int, payload: TwoFactorResetIn) -> Any:
+    """Remove a member's lost authenticator and recovery codes, so that they set up anew at their
+    next sign-in (a leader or administrator of the unit; logged, and the member e-mailed). 409
+    when the member has no device."""
+    user = request_user(request)
+    membership = selectors.get_membership_for_user(user, membership_id)
+    return services.member_two_factor_reset(
+        actor=user, membership=membership, reason=payload.reason
+    )
+
+
 # --- Invitations ---------------------------------------------------------------------------
 
 
@@ -456,6 +486,14 @@ class InvitationOut(Schema):
         if obj.revoked_at:
             return "revoked"
         return "pending" if obj.is_usable else "expired"
+
+
+class NewInvitationOut(InvitationOut):
+    link: str = Field(
+        ...,
+        description="the one-time link that makes its holder a member; this answer is the only "
+        "time it is given (pass it on yourself when e-mail is not set up)",
+    )
 
 
 class InvitationIn(Schema):
@@ -481,19 +519,22 @@ def list_invitations(request: HttpRequest, org_id: int) -> Any:
 
 
 @router.post(
-    "/organizations/{org_id}/invitations", response={201: InvitationOut}, tags=["invitations"]
+    "/organizations/{org_id}/invitations", response={201: NewInvitationOut}, tags=["invitations"]
 )
 def create_invitation(request: HttpRequest, org_id: int, payload: InvitationIn) -> Any:
-    """E-mail the one-time link that makes its holder a member (the link is not returned)."""
+    """E-mail the one-time link that makes its holder a member; `link` is that link, given
+    only in this answer."""
     user = request_user(request)
     org = selectors.get_organization_for_user(user, org_id)
-    invitation, _raw = services.invitation_create(
+    invitation, raw = services.invitation_create(
         actor=user,
         email=payload.email,
         organization=org,
         role=payload.role,
         site_url=request.build_absolute_uri("/"),
     )
+    link = request.build_absolute_uri(reverse("invitation_accept", args=[raw]))
+    invitation.link = link  # type: ignore[attr-defined]
     return Status(201, invitation)
 
 

@@ -6,3 +6,9 @@ class OrgConfig(AppConfig):
     name = "danvan.org"
     label = "org"
     verbose_name = _("Areas and organisations")
+
+    def ready(self) -> None:
+        from . import agenda, search
+
+        agenda.register()
+        search.register()

@@ -5,40 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.pickers import AreaMultiPickerField, AreaPickerField, OrganizationPickerField
+
 from .models import Area, AreaLevel, Organization, OrganizationKind, Role
-
-
-class AreaChoiceField(forms.ModelChoiceField):
-    """Areas named with their code and dates: two units may share a name across the reform."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return area_label(obj)
-
-
-class AreaMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return area_label(obj)
-
-
-def area_label(area: Area) -> str:
-    dates = ""
-    if area.valid_from or area.valid_to:
-        start = area.valid_from.strftime("%d/%m/%Y") if area.valid_from else "…"
-        end = area.valid_to.strftime("%d/%m/%Y") if area.valid_to else "…"
-        dates = f", {start}–{end}"
-    return f"{area.name} ({area.code}{dates})"
-
-
-class OrganizationChoice(forms.ModelChoiceField):
-    """Organisations named with their area: two communes' Fronts share most of a name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.area.name}"
-
-
-class OrganizationsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.area.name}"
 
 
 class DateInput(forms.DateInput):
@@ -65,15 +34,11 @@ class AreaForm(forms.Form):
         decimal_places=2,
     )
     is_border = forms.BooleanField(label=_("Border area"), required=False)
-    successors = AreaMultipleChoiceField(
+    successors = AreaMultiPickerField(
         label=_("Successors"),
         queryset=Area.objects.none(),
         required=False,
-        help_text=_(
-            "The units this one was merged into; they must exist the day after it ends. "
-            "Hold Ctrl to choose several."
-        ),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("The units this one was merged into; they must exist the day after it ends."),
     )
 
     def __init__(self, *args: Any, successor_choices: Any = None, **kwargs: Any) -> None:
@@ -105,7 +70,7 @@ class OrganizationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=250)
     abbreviation = forms.CharField(label=_("Abbreviation"), max_length=50, required=False)
     kind = forms.ModelChoiceField(label=_("Kind"), queryset=OrganizationKind.objects.all())
-    area = AreaChoiceField(label=_("Area"), queryset=Area.objects.none())
+    area = AreaPickerField(label=_("Area"), queryset=Area.objects.none())
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Telephone"), max_length=30, required=False)
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
@@ -118,7 +83,7 @@ class OrganizationForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("New parent"), queryset=Organization.objects.none())
+    parent = OrganizationPickerField(label=_("New parent"), queryset=Organization.objects.none())
 
     def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,7 +92,7 @@ class MoveForm(forms.Form):
 
 class DissolveForm(forms.Form):
     dissolved_on = forms.DateField(label=_("Dissolved on"), widget=DateInput())
-    successor = forms.ModelChoiceField(
+    successor = OrganizationPickerField(
         label=_("Successor"),
         queryset=Organization.objects.none(),
         required=False,

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -59,10 +59,14 @@ ROLE_RANK = {Role.ADMIN: 0, Role.LEADER: 1, Role.SPECIALIST: 2, Role.REPORTER: 3
 
 
 class AreaLevel(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    DISTRICT = "district", _("District")
-    COMMUNE = "commune", _("Commune")
-    VILLAGE = "village", _("Village")
+    """The tier of an administrative unit, not its kind: a ward (phường) or a special zone is a
+    commune-level unit, a centrally-run city is a province-level one, so the labels name the
+    tier («cấp xã»), and the unit's own name says what it is («Phường Trường Thi»)."""
+
+    PROVINCE = "province", pgettext_lazy("area level", "Province")
+    DISTRICT = "district", pgettext_lazy("area level", "District")
+    COMMUNE = "commune", pgettext_lazy("area level", "Commune")
+    VILLAGE = "village", pgettext_lazy("area level", "Village")
 
 
 LEVEL_DEPTH = {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from danvan.accounts.selectors import two_factor_resets_of
 from danvan.lib.history import HistoryEntry, history_for_many
 from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
@@ -179,6 +180,18 @@ def may_revoke_invitation(user: User, invitation: Invitation) -> bool:
     return may_grant_role(user, invitation.organization, invitation.role)
 
 
+def may_reset_two_factor(user: User, membership: Membership) -> bool:
+    """Reset a member's lost two-factor device: a leader or administrator of the organisation
+    whose role is not below the member's, never for themselves, and only a superuser for a
+    superuser."""
+    member = membership.user
+    if not membership.is_active or member.pk == user.pk:
+        return False
+    if member.is_superuser and not user.is_superuser:
+        return False
+    return may_manage_membership(user, membership)
+
+
 def _matching(qs: QuerySet, q: str) -> QuerySet:
     """Rows whose folded name holds every word of the query: «muong xen» finds «Mường Xén»."""
     for word in fold(q).split():
@@ -288,6 +301,14 @@ def organization_member_history(org: Organization) -> list[HistoryEntry]:
         "history_user", "user"
     )
     return history_for_many(Membership, records, subject=lambda r: r.user.get_full_name())
+
+
+def organization_two_factor_resets(org: Organization) -> list[Any]:
+    """Resets of the two-factor sign-in of this organisation's members (who, whom, when, why)."""
+    member_ids = list(
+        Membership.objects.filter(organization=org).values_list("user_id", flat=True).distinct()
+    )
+    return two_factor_resets_of(member_ids)
 
 
 def organization_members(org: Organization) -> QuerySet[Membership]:

@@ -15,13 +15,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.accounts import services as accounts_services
+from danvan.accounts.models import SecurityEvent
+from danvan.lib import notify
 from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 
@@ -40,6 +43,7 @@ from .selectors import (
     may_edit_organization,
     may_grant_role,
     may_manage_members,
+    may_reset_two_factor,
 )
 from .writes import clean_fields, locked
 
@@ -340,6 +344,41 @@ def membership_end(
     return membership
 
 
+# --- A member's lost two-factor device -----------------------------------------------------
+
+
+@transaction.atomic
+def member_two_factor_reset(*, actor: User, membership: Membership, reason: str) -> SecurityEvent:
+    """A leader or administrator removes a member's lost authenticator and recovery codes, so
+    that they set up anew at their next sign-in; logged with who, when and why, and the member
+    is told by e-mail."""
+    if not may_reset_two_factor(actor, membership):
+        raise PermissionDenied(
+            _("Only a leader or administrator of the unit may reset a member's two-factor sign-in.")
+        )
+    organization = membership.organization
+    event = accounts_services.two_factor_reset(
+        actor=actor, user=membership.user, reason=reason, detail=organization.name
+    )
+    context = {
+        "actor": actor,
+        "organization": organization,
+        "event": event,
+        "link": f"{settings.SITE_URL.rstrip('/')}{reverse('two_factor_setup')}",
+    }
+    notify.deliver(
+        [
+            notify.Message(
+                str(_("Your two-factor sign-in to danvan was reset")),
+                render_to_string("org/email/two_factor_reset.txt", context),
+                [membership.user.email],
+                "account",
+            )
+        ]
+    )
+    return event
+
+
 # --- Invitations ---------------------------------------------------------------------------
 
 
@@ -403,7 +442,7 @@ def invitation_create(
     context = {"invitation": invitation, "link": link, "actor": actor}
     subject = _("Invitation to danvan: %(org)s") % {"org": organization.name}
     body = render_to_string("org/email/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    notify.deliver([notify.Message(str(subject), body, [email], "invitation")])
     return invitation, raw
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from danvan.accounts.selectors import account_with_email
+from danvan.accounts.selectors import account_with_email, users_with_two_factor
 from danvan.lib.history import history_for
 from danvan.lib.web import add_service_errors, current_user, paginate, query_without_page
 
@@ -35,6 +36,9 @@ from .forms import (
 )
 from .models import Area, AreaLevel, Organization, OrganizationKind, valid_on_q
 
+# The session key of the link of the invitation just made, shown once on the organisation's page.
+INVITATION_LINK = "danvan_new_invitation"
+
 
 def _mark_visible(rows: list[Any], visible: Any) -> list[Any]:
     """Flag rows the user may open; the others are shown as plain names, not broken links."""
@@ -51,24 +55,6 @@ def _parents_by_path(rows: list[Any], model: type[Area] | type[Organization]) ->
     names = dict(model.objects.filter(path__in=parent_paths).values_list("path", "name"))
     for row in rows:
         row.parent_name = names.get(row.path[:-steplen], "")
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    memberships = list(user.active_memberships())
-    return render(
-        request,
-        "org/home.html",
-        {
-            "memberships": memberships,
-            "org_count": selectors.organizations_for_user(user, active=True).count(),
-            "area_count": selectors.areas_for_user(
-                user,
-                valid_on=timezone.localdate(),
-            ).count(),
-        },
-    )
 
 
 # --- Areas ---------------------------------------------------------------------------------
@@ -273,16 +259,28 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     org = selectors.get_organization_for_user(user, pk)
     members = list(selectors.organization_members(org))
+    can_manage_members = selectors.may_manage_members(user, org)
+    member_ids = [m.user_id for m in members]
+    with_device = users_with_two_factor(member_ids) if can_manage_members else set()
     for member in members:
         member.organization = org  # the one already read: no query per member
         manageable = member.is_active and selectors.may_manage_membership(user, member)
         member.manageable = manageable  # type: ignore[attr-defined]
-    can_manage_members = selectors.may_manage_members(user, org)
+        member.can_reset_two_factor = (  # type: ignore[attr-defined]
+            member.user_id in with_device and selectors.may_reset_two_factor(user, member)
+        )
+    new_invitation = request.session.get(INVITATION_LINK)
+    if new_invitation and new_invitation.get("organization") == org.pk:
+        del request.session[INVITATION_LINK]
+    else:
+        new_invitation = None
     return render(
         request,
         "org/organization_detail.html",
         {
             "org": org,
+            "new_invitation": new_invitation,
+            "email_configured": settings.DANVAN_EMAIL_CONFIGURED,
             "ancestors": selectors.organization_ancestors_for_user(user, org),
             "children": selectors.organization_children(org),
             "members": members,
@@ -298,6 +296,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "history": history_for(org),
             "member_history": selectors.organization_member_history(org),
+            "two_factor_resets": selectors.organization_two_factor_resets(org)
+            if can_manage_members
+            else [],
             "can_edit": selectors.may_edit_organization(user, org),
             "can_add_unit": selectors.may_add_organization(user, org),
             "can_dissolve": selectors.may_dissolve_organization(user, org),
@@ -412,7 +413,7 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
-            services.invitation_create(
+            invitation, raw = services.invitation_create(
                 actor=user,
                 organization=org,
                 site_url=request.build_absolute_uri("/"),
@@ -421,9 +422,12 @@ def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
+            # The token is known only now: the organisation's page shows the link once, to copy.
+            request.session[INVITATION_LINK] = {
+                "organization": org.pk,
+                "email": invitation.email,
+                "link": request.build_absolute_uri(reverse("invitation_accept", args=[raw])),
+            }
     else:
         messages.error(request, _("Enter a valid e-mail address and a role."))
     return redirect(reverse("organization_detail", args=[org.pk]) + "#members")

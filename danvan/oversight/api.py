@@ -524,10 +524,20 @@ def add_plan_item(request: HttpRequest, plan_id: int, payload: PlanItemIn) -> An
 
 @router.delete("/plan-items/{item_id}", response={204: None}, tags=["oversight plans"])
 def delete_plan_item(request: HttpRequest, item_id: int) -> Any:
-    """Remove a line no oversight carries out (409 if one does)."""
+    """Remove a line no oversight carries out (409 if one does); it is kept, restorable."""
     user = _actor(request)
     services.plan_item_delete(actor=user, plan_item=selectors.get_plan_item_for_user(user, item_id))
     return Status(204, None)
+
+
+@router.post("/plan-items/{item_id}/restore", response=PlanItemOut, tags=["oversight plans"])
+def restore_plan_item(request: HttpRequest, item_id: int) -> Any:
+    """Put a removed line back in its plan (409 if it is not removed)."""
+    user = _actor(request)
+    item = selectors.get_plan_item_for_user(user, item_id, removed_too=True)
+    services.plan_item_restore(actor=user, plan_item=item)
+    items = selectors.plan_versus_done(item.plan, timezone.localdate())["items"]
+    return _item_out(next(i for i in items if i.pk == item.pk))
 
 
 @router.post(

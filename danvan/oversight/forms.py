@@ -6,15 +6,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.documents.models import Document
-from danvan.org.forms import DateInput, OrganizationChoice, OrganizationsChoice
+from danvan.lib.periods import PeriodType
+from danvan.lib.pickers import (
+    DocumentMultiPickerField,
+    OrganizationMultiPickerField,
+    OrganizationPickerField,
+    PeriodField,
+)
+from danvan.org.forms import DateInput
 from danvan.org.models import Organization
 
 from .models import OversightKind, PlanItem, RecommendationStatus
-
-
-class DocumentsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} — {obj.title}"
 
 
 class PlanItemChoice(forms.ModelChoiceField):
@@ -22,31 +24,21 @@ class PlanItemChoice(forms.ModelChoiceField):
         return f"{obj.get_kind_display()} · {obj.title} ({obj.when})"
 
 
-MULTI_HELP = _("Hold Ctrl (or ⌘) to choose several.")
-
-
 class OversightForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=OversightKind.choices)
     title = forms.CharField(label=_("Title"), max_length=500)
-    lead = OrganizationChoice(label=_("Lead"), queryset=Organization.objects.none())
+    lead = OrganizationPickerField(label=_("Lead"), queryset=Organization.objects.none())
     plan_item = PlanItemChoice(
         label=_("Plan item"),
         queryset=PlanItem.objects.none(),
         required=False,
         help_text=_("The line of the annual plan it carries out; empty for an unplanned one."),
     )
-    subjects = OrganizationsChoice(
-        label=_("Subject organisations"),
-        queryset=Organization.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=MULTI_HELP,
+    subjects = OrganizationMultiPickerField(
+        label=_("Subject organisations"), queryset=Organization.objects.none()
     )
-    documents = DocumentsChoice(
-        label=_("Documents checked"),
-        queryset=Document.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=MULTI_HELP,
+    documents = DocumentMultiPickerField(
+        label=_("Documents checked"), queryset=Document.objects.none(), required=False
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
@@ -92,8 +84,10 @@ class ConcludeForm(forms.Form):
 
 class RecommendationForm(forms.Form):
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 2}))
-    responsible = OrganizationChoice(
-        label=_("Responsible organisation"), queryset=Organization.objects.none()
+    responsible = OrganizationPickerField(
+        label=_("Responsible organisation"),
+        queryset=Organization.objects.none(),
+        help_text=_("The lead's own units and the organisations of its area."),
     )
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
 
@@ -110,7 +104,9 @@ class RespondForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    organization = OrganizationChoice(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrganizationPickerField(
+        label=_("Organisation"), queryset=Organization.objects.none()
+    )
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=300)
     note = forms.CharField(
@@ -125,15 +121,13 @@ class PlanForm(forms.Form):
 class PlanItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=OversightKind.choices)
     title = forms.CharField(label=_("What"), max_length=500)
-    period = forms.CharField(
-        label=_("When"), max_length=20, help_text=_("A month, quarter or half: 202605, 2026Q2.")
+    period = PeriodField(
+        label=_("When"),
+        types=(PeriodType.MONTH, PeriodType.QUARTER, PeriodType.HALF, PeriodType.YEAR),
+        help_text=_("A month, quarter or half of the plan's year, or the whole year."),
     )
-    subjects = OrganizationsChoice(
-        label=_("Whom"),
-        queryset=Organization.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=MULTI_HELP,
+    subjects = OrganizationMultiPickerField(
+        label=_("Whom"), queryset=Organization.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, subjects: Any, **kw: Any) -> None:

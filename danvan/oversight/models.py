@@ -75,6 +75,17 @@ class PlanItemQuerySet(models.QuerySet["PlanItem"]):
         return self.filter(ReportingScope.for_user(user).q("plan__organization"))
 
 
+class PlanItemManager(models.Manager["PlanItem"]):
+    """The lines in the plan. A removed line is kept (for its undo and its history) and read
+    only through `PlanItem.all_objects`; plan.items, lists, forms and the API never see it."""
+
+    def get_queryset(self) -> PlanItemQuerySet:
+        return PlanItemQuerySet(self.model, using=self._db).filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: User) -> PlanItemQuerySet:
+        return self.get_queryset().visible_to(user)
+
+
 class PlanItem(models.Model):
     """One line of a plan: what is inspected or supervised, whom, and when."""
 
@@ -92,9 +103,19 @@ class PlanItem(models.Model):
         help_text=_("A period of the plan's year: 2026Q2, 2026S1, 202605."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
 
     history = HistoricalRecords(bases=[VerbHistory], m2m_fields=[subjects])
-    objects = PlanItemQuerySet.as_manager()
+    objects = PlanItemManager()
+    all_objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan item")

@@ -328,7 +328,9 @@ def plans_for_user(
         plans = plans.filter(organization_id=organization)
     return (
         plans.select_related("organization")
-        .annotate(item_count=Count("items", distinct=True))
+        .annotate(
+            item_count=Count("items", filter=Q(items__deleted_at__isnull=True), distinct=True)
+        )
         .order_by("-year", "title")
     )
 
@@ -344,9 +346,16 @@ def plan_items_for_user(user: User) -> QuerySet[PlanItem]:
     return PlanItem.objects.visible_to(user).select_related("plan", "plan__organization")
 
 
-def get_plan_item_for_user(user: User, pk: int | str) -> PlanItem:
-    """A line of a plan the user sees; 404 otherwise, like the plan itself."""
-    return one_or_404(plan_items_for_user(user), pk)
+def get_plan_item_for_user(user: User, pk: int | str, *, removed_too: bool = False) -> PlanItem:
+    """A line of a plan the user sees; 404 otherwise, like the plan itself. A removed line
+    only with `removed_too` (to restore it)."""
+    items = (PlanItem.all_objects if removed_too else PlanItem.objects).visible_to(user)
+    return one_or_404(items.select_related("plan", "plan__organization"), pk)
+
+
+def plan_items_history(plan: Plan) -> Any:
+    """The historical records of the plan's lines, removed and restored ones too."""
+    return PlanItem.history.filter(plan_id=plan.pk).select_related("history_user")
 
 
 def plan_item_subjects(item: PlanItem) -> list[Organization]:

@@ -19,11 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
-from danvan.lib import periods, reminders
+from danvan.lib import notify, periods, reminders
 from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
@@ -153,15 +154,40 @@ def plan_item_add(
     return item
 
 
+def _locked_item(plan_item: PlanItem) -> PlanItem:
+    """The item's row held, removed or not, with its removal read afresh: the lock both its
+    removal and an oversight carrying it out take (_check_carries_out)."""
+    PlanItem.all_objects.select_for_update().filter(pk=plan_item.pk).exists()
+    plan_item.refresh_from_db(fields=["deleted_at"])
+    return plan_item
+
+
 @transaction.atomic
-def plan_item_delete(*, actor: User | None, plan_item: PlanItem) -> None:
+def plan_item_delete(*, actor: User | None, plan_item: PlanItem) -> PlanItem:
+    """Take a line off the plan, softly: kept with its history, restorable (plan_item_restore)."""
     _refuse_unless(
         selectors.may_edit_plan, actor, plan_item.plan, _("You may not change this plan.")
     )
-    # The item's row is the lock an oversight carrying it out takes too (_check_carries_out).
-    if _locked(plan_item).oversights.exists():
+    if _locked_item(plan_item).deleted_at is not None:
+        raise Conflict(_("This item is already removed from the plan."))
+    if plan_item.oversights.exists():
         raise Conflict(_("Oversights carry out this item; it stays in the plan."))
-    attributed(plan_item, actor).delete()
+    plan_item.deleted_at, plan_item.deleted_by = timezone.now(), actor
+    attributed(plan_item, actor, verb="deleted").save()
+    return plan_item
+
+
+@transaction.atomic
+def plan_item_restore(*, actor: User | None, plan_item: PlanItem) -> PlanItem:
+    """Put a removed line back in the plan, in its place."""
+    _refuse_unless(
+        selectors.may_edit_plan, actor, plan_item.plan, _("You may not change this plan.")
+    )
+    if _locked_item(plan_item).deleted_at is None:
+        raise Conflict(_("This item is in the plan."))
+    plan_item.deleted_at, plan_item.deleted_by = None, None
+    attributed(plan_item, actor, verb="restored").save()
+    return plan_item
 
 
 # --- Oversights ----------------------------------------------------------------------------
@@ -200,8 +226,9 @@ def _check_carries_out(
                  % {"when": item.when, "start": short_date(period.start),
                     "end": short_date(period.end), "day": short_date(starts_on)}}
             )  # fmt: skip
-    # The item's row is the lock: two requests cannot both find it free.
-    _locked(item)
+    # The item's row is the lock: two requests cannot both find it free, nor it removed.
+    if _locked_item(item).deleted_at is not None:
+        raise ValidationError({"plan_item": _("This item was removed from the plan.")})
     others = Oversight.objects.filter(plan_item=item)
     if oversight is not None:
         others = others.exclude(pk=oversight.pk)
@@ -550,6 +577,7 @@ def recommendation_respond(
     # The answer's words are in the record itself (its change shows with the entry), and
     # the reason column holds 100 characters: the act is the verb, no label as a reason.
     attributed(rec, actor, verb="answered").save()
+    notify.settle(notify.key_of(rec))
     return rec
 
 
@@ -581,4 +609,9 @@ def send_recommendation_reminders(*, today: datetime.date | None = None) -> int:
         templates="oversight/email",
         items_name="recommendations",
         today=today,
+        link=lambda rec: notify.Link(
+            str(rec),
+            reverse("oversight_detail", args=[rec.oversight_id]) + f"?answer={rec.pk}#rec-{rec.pk}",
+            notify.key_of(rec),
+        ),
     )

@@ -9,6 +9,9 @@ urlpatterns = [
     path("oversight/plans/", views.plan_list, name="plan_list"),
     path("oversight/plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("oversight/plan-items/<int:pk>/delete/", views.plan_item_delete, name="plan_item_delete"),
+    path(
+        "oversight/plan-items/<int:pk>/restore/", views.plan_item_restore, name="plan_item_restore"
+    ),
     path("oversight/<int:pk>/", views.oversight_detail, name="oversight_detail"),
     path("oversight/<int:pk>/edit/", views.oversight_edit, name="oversight_edit"),
     path("oversight/<int:pk>/conclude/", views.oversight_conclude, name="oversight_conclude"),

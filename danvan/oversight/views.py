@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from danvan.documents.selectors import document_choices
 from danvan.lib import periods
 from danvan.lib.history import history_for, history_for_many
+from danvan.lib.undo import offer_undo
 from danvan.lib.web import (
     add_service_errors,
     attachment,
@@ -43,7 +45,7 @@ from .forms import (
     RecommendationForm,
     RespondForm,
 )
-from .models import OversightKind, Recommendation, RecommendationStatus
+from .models import OversightKind, PlanItem, Recommendation, RecommendationStatus
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -240,7 +242,7 @@ def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             ),
             "recommendation_form": RecommendationForm(
-                responsible=selectors.subject_candidates(user),
+                responsible=_responsible_choices(user, oversight),
                 initial={"due_on": today + datetime.timedelta(days=90)},
             )
             if can_add_recommendation
@@ -302,6 +304,15 @@ def _flash_form(request: HttpRequest, form: Any) -> None:
 # --- Recommendations -----------------------------------------------------------------------
 
 
+def _responsible_choices(user: User, oversight: Any) -> QuerySet[Organization]:
+    """Whom the picker offers for a recommendation: what the user may name, within the lead's
+    scope (its own units and the organisations of its area, `selectors.in_lead_scope`)."""
+    lead = oversight.lead
+    return selectors.subject_candidates(user).filter(
+        Q(path__startswith=lead.path) | Q(area__path__startswith=lead.area.path)
+    )
+
+
 @login_required
 @require_POST
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -309,7 +320,7 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     oversight = selectors.get_oversight_for_user(user, pk)
     if not selectors.may_add_recommendation(user, oversight):
         raise PermissionDenied
-    form = RecommendationForm(request.POST, responsible=selectors.subject_candidates(user))
+    form = RecommendationForm(request.POST, responsible=_responsible_choices(user, oversight))
     if form.is_valid():
         try:
             services.recommendation_add(actor=user, oversight=oversight, **form.cleaned_data)
@@ -330,7 +341,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = RecommendationForm(
         request.POST or None,
-        responsible=selectors.subject_candidates(user),
+        responsible=_responsible_choices(user, rec.oversight),
         initial={"text": rec.text, "responsible": rec.responsible, "due_on": rec.due_on},
     )
     if request.method == "POST" and form.is_valid():
@@ -480,6 +491,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "form": form,
             "history": history_for(plan),
+            "item_history": history_for_many(
+                PlanItem, selectors.plan_items_history(plan), subject=lambda r: r.title
+            ),
         },
     )
 
@@ -494,5 +508,23 @@ def plan_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        messages.success(request, _("Item removed from the plan."))
+        offer_undo(
+            request,
+            _("«%(title)s» removed from the plan.") % {"title": item.title},
+            reverse("plan_item_restore", args=[item.pk]),
+        )
+    return redirect("plan_detail", pk=item.plan_id)
+
+
+@login_required
+@require_POST
+def plan_item_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    item = selectors.get_plan_item_for_user(user, pk, removed_too=True)
+    try:
+        services.plan_item_restore(actor=user, plan_item=item)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("«%(title)s» is back in the plan.") % {"title": item.title})
     return redirect("plan_detail", pk=item.plan_id)

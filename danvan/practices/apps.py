@@ -8,6 +8,7 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Skillful mass mobilization")
 
     def ready(self) -> None:
-        from . import figures
+        from . import figures, search
 
         figures.register()
+        search.register()

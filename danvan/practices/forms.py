@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.org.forms import DateInput, OrganizationChoice
+from danvan.lib.pickers import OrganizationPickerField
+from danvan.org.forms import DateInput
 from danvan.org.models import Organization
 
 from .models import CRITERIA, Field, Level, PracticeKind, PracticeResult, SubField
@@ -15,14 +16,31 @@ _value: Any = PracticeResult._meta.get_field("value")
 RESULT_NUMBER = {"max_digits": _value.max_digits, "decimal_places": _value.decimal_places}
 
 
+class SubFieldSelect(forms.Select):
+    """Each sub-field's option names its field (`data-field`), so that the page offers only
+    those of the chosen field (static/danvan/dependent_select.js)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if isinstance(instance, SubField):
+            option["attrs"]["data-field"] = instance.field
+        return option
+
+
 class PracticeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PracticeKind.choices)
     name = forms.CharField(label=_("Name"), max_length=300)
     field = forms.ChoiceField(label=_("Field"), choices=Field.choices)
     subfield = forms.ModelChoiceField(
-        label=_("Sub-field"), queryset=SubField.objects.filter(is_active=True), required=False
+        label=_("Sub-field"),
+        queryset=SubField.objects.filter(is_active=True),
+        required=False,
+        widget=SubFieldSelect(attrs={"data-filter-by": "id_field"}),
     )
-    organization = OrganizationChoice(label=_("Organisation"), queryset=Organization.objects.none())
+    organization = OrganizationPickerField(
+        label=_("Organisation"), queryset=Organization.objects.none()
+    )
     started_on = forms.DateField(label=_("Started on"), required=False, widget=DateInput())
     situation = forms.CharField(
         label=_("1. Situation and reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -111,7 +129,9 @@ class DecisionForm(forms.Form):
             ("not_recognised", _("Not recognised")),
         ],
     )
-    decided_by = OrganizationChoice(label=_("Decided by"), queryset=Organization.objects.none())
+    decided_by = OrganizationPickerField(
+        label=_("Decided by"), queryset=Organization.objects.none()
+    )
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
     decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
     decided_on = forms.DateField(label=_("Decision date"), required=False, widget=DateInput())
@@ -130,7 +150,7 @@ class DecisionForm(forms.Form):
 
 
 class ReplicationForm(forms.Form):
-    organization = OrganizationChoice(
+    organization = OrganizationPickerField(
         label=_("Adopting unit"), queryset=Organization.objects.none()
     )
     adopted_on = forms.DateField(label=_("Adopted on"), widget=DateInput())

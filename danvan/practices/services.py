@@ -73,6 +73,17 @@ def _check_person(practice: Practice) -> None:
         )  # fmt: skip
 
 
+def _check_subfield(practice: Practice) -> None:
+    """A sub-field belongs to one field: the practice's, or none."""
+    subfield = practice.subfield
+    if subfield is not None and subfield.field != practice.field:
+        raise ValidationError(
+            {"subfield": _("“%(subfield)s” is a sub-field of %(field)s, not of %(chosen)s.")
+             % {"subfield": subfield, "field": subfield.get_field_display(),
+                "chosen": practice.get_field_display()}}
+        )  # fmt: skip
+
+
 def _clean_result(row: dict[str, Any]) -> dict[str, Any]:
     """One measured result, checked against its columns before anything is saved."""
     errors: dict[str, list[str]] = {}
@@ -143,6 +154,7 @@ def practice_register(
         **fields,
     )
     _check_person(practice)
+    _check_subfield(practice)
     practice.full_clean(exclude=["organization", "registered_by", "subfield", "area"])
     rows = [_clean_result(row) for row in results or []]
     attributed(practice, actor).save()
@@ -159,6 +171,7 @@ def practice_update(*, actor: User, practice: Practice, **fields: Any) -> Practi
     for key, value in fields.items():
         setattr(practice, key, value.strip() if isinstance(value, str) else value)
     _check_person(practice)
+    _check_subfield(practice)
     practice.full_clean(exclude=["organization", "registered_by", "subfield", "area"])
     attributed(practice, actor).save()
     return practice

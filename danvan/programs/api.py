@@ -230,6 +230,19 @@ def set_parties(request: HttpRequest, program_id: int, payload: PartiesIn) -> An
     return _program_out(user, program.pk)
 
 
+@router.post(
+    "/programs/{program_id}/parties/{organization_id}/restore",
+    response=ProgramOut,
+    tags=["programmes"],
+)
+def restore_party(request: HttpRequest, program_id: int, organization_id: int) -> Any:
+    """Make an organisation removed from a draft's parties a party again, its title kept."""
+    user = _actor(request)
+    program = selectors.get_program_for_user(user, program_id)
+    services.party_restore(actor=user, party=selectors.removed_party_of(program, organization_id))
+    return _program_out(user, program.pk)
+
+
 @router.post("/programs/{program_id}/sign", response=ProgramOut, tags=["programmes"])
 def sign(request: HttpRequest, program_id: int, payload: SignIn) -> Any:
     """Record the signing (date, signatories' titles); the signed scan is uploaded on the page."""
@@ -339,6 +352,14 @@ def delete_content(request: HttpRequest, content_id: int) -> Any:
     content = selectors.get_content_for_user(user, content_id)
     services.content_delete(actor=user, content=content)
     return Status(204, None)
+
+
+@router.post("/contents/{content_id}/restore", response=ContentOut, tags=["programmes"])
+def restore_content(request: HttpRequest, content_id: int) -> Any:
+    """Put a removed main content back at its number (or last); the later ones move down."""
+    user = _actor(request)
+    content = selectors.get_content_for_user(user, content_id, removed_too=True)
+    return services.content_restore(actor=user, content=content)
 
 
 # --- Files and Excel -----------------------------------------------------------------------

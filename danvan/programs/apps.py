@@ -11,8 +11,10 @@ class ProgramsConfig(AppConfig):
         from danvan.documents import references
         from danvan.lib import reminders
 
-        from . import citations, figures, tasks
+        from . import agenda, citations, figures, search, tasks
 
         references.register(citations.SOURCE)
         figures.register()
         reminders.register(tasks.send_task_reminders)
+        agenda.register()
+        search.register()

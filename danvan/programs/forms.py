@@ -7,46 +7,46 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.documents.forms import ReviewDocumentForm
 from danvan.documents.models import Document
-from danvan.org.forms import DateInput, OrganizationChoice, OrganizationsChoice
+from danvan.lib.periods import PeriodType
+from danvan.lib.pickers import (
+    DocumentMultiPickerField,
+    OrganizationMultiPickerField,
+    OrganizationPickerField,
+    PeriodField,
+)
+from danvan.org.forms import DateInput
 from danvan.org.models import Organization
 
 from .models import ProgramContent, ProgramKind, Recurrence, ReviewKind, TaskStatus
-
-
-class DocumentsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} — {obj.title}"
 
 
 class ProgramForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ProgramKind.choices)
     title = forms.CharField(label=_("Title"), max_length=400)
     code = forms.CharField(label=_("Code"), max_length=60, required=False)
-    term = forms.CharField(
+    term = PeriodField(
         label=_("Term"),
-        max_length=20,
+        types=(PeriodType.TERM,),
         required=False,
-        help_text=_("A period code such as 2021-2026; or leave empty and give the dates."),
+        help_text=_("Its first and last year; or leave it empty and give the dates."),
     )
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
-    documents = DocumentsChoice(
+    documents = DocumentMultiPickerField(
         label=_("Documents implemented"),
         queryset=Document.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
         help_text=_(
-            "The Party or State documents this programme carries out, from the "
-            "registry (Documents). Hold Ctrl to choose several."
+            "The Party or State documents this programme carries out, from the registry "
+            "(Documents)."
         ),
     )
-    lead = OrganizationChoice(label=_("Lead agency"), queryset=Organization.objects.none())
-    parties = OrganizationsChoice(
+    lead = OrganizationPickerField(label=_("Lead agency"), queryset=Organization.objects.none())
+    parties = OrganizationMultiPickerField(
         label=_("Other parties"),
         queryset=Organization.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl to choose several. The lead agency is always a party."),
+        help_text=_("The lead agency is always a party."),
     )
     contents = forms.CharField(
         label=_("Main contents"),
@@ -84,12 +84,8 @@ class PartyForm(forms.Form):
                     label=_("Remove %(org)s from the parties") % {"org": party.organization.name},
                     required=False,
                 )
-        self.fields["add"] = OrganizationsChoice(
-            label=_("Add parties"),
-            queryset=candidates,
-            required=False,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
-            help_text=_("Hold Ctrl to choose several."),
+        self.fields["add"] = OrganizationMultiPickerField(
+            label=_("Add parties"), queryset=candidates, required=False
         )
 
 
@@ -122,7 +118,7 @@ class ReopenForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    term = forms.CharField(label=_("Next term"), max_length=20, help_text=_("e.g. 2026-2031"))
+    term = PeriodField(label=_("Next term"), types=(PeriodType.TERM,))
 
 
 class TaskForm(forms.Form):
@@ -133,12 +129,9 @@ class TaskForm(forms.Form):
     description = forms.CharField(
         label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    lead = OrganizationChoice(label=_("Lead (a party)"), queryset=Organization.objects.none())
-    supporting = OrganizationsChoice(
-        label=_("Supporting organisations"),
-        queryset=Organization.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+    lead = OrganizationPickerField(label=_("Lead (a party)"), queryset=Organization.objects.none())
+    supporting = OrganizationMultiPickerField(
+        label=_("Supporting organisations"), queryset=Organization.objects.none(), required=False
     )
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DateInput())
     recurrence = forms.ChoiceField(
@@ -200,10 +193,10 @@ class ProgressForm(forms.Form):
 
 class ReviewOpenForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewKind.choices)
-    period = forms.CharField(
+    period = PeriodField(
         label=_("Period"),
-        max_length=20,
-        help_text=_("A year such as 2024 for an interim review, or the term for the summary."),
+        types=(PeriodType.YEAR, PeriodType.HALF, PeriodType.TERM),
+        help_text=_("A year or a half year for an interim review, or the term for the summary."),
     )
 
 

@@ -124,6 +124,14 @@ class Program(models.Model):
         return self.status == ProgramStatus.DRAFT
 
 
+class PartyManager(models.Manager["ProgramParty"]):
+    """The programme's parties. A party removed from a draft is kept (one row per organisation,
+    revived if it is named again) and read only through `ProgramParty.all_objects`."""
+
+    def get_queryset(self) -> models.QuerySet[ProgramParty]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class ProgramParty(models.Model):
     """An organisation that signed the programme, with the title of the person who signed."""
 
@@ -135,8 +143,19 @@ class ProgramParty(models.Model):
     )
     signatory_title = models.CharField(_("signed by (title)"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
 
     history = HistoricalRecords(bases=[VerbHistory])
+    objects = PartyManager()
+    all_objects: models.Manager[ProgramParty] = models.Manager()
 
     class Meta:
         verbose_name = _("party")
@@ -155,6 +174,17 @@ class ContentQuerySet(models.QuerySet["ProgramContent"]):
         return self.filter(a_party_in_scope(user, "program"))
 
 
+class ContentManager(models.Manager["ProgramContent"]):
+    """The programme's contents. A removed one is kept with its old number (for its undo and
+    its history) and read only through `ProgramContent.all_objects`."""
+
+    def get_queryset(self) -> ContentQuerySet:
+        return ContentQuerySet(self.model, using=self._db).filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: User) -> ContentQuerySet:
+        return self.get_queryset().visible_to(user)
+
+
 class ProgramContent(models.Model):
     """A numbered main content (nội dung chủ yếu) of a programme."""
 
@@ -164,16 +194,31 @@ class ProgramContent(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=400)
     description = models.TextField(_("description"), blank=True)
+    deleted_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
 
     history = HistoricalRecords(bases=[VerbHistory])
-    objects = ContentQuerySet.as_manager()
+    objects = ContentManager()
+    all_objects = ContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("main content")
         verbose_name_plural = _("main contents")
         ordering = ["number"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "number"], name="content_number_unique")
+            # Numbers run 1..n over the contents in the programme; a removed one keeps its own.
+            models.UniqueConstraint(
+                fields=["program", "number"],
+                condition=Q(deleted_at__isnull=True),
+                name="content_number_unique",
+            )
         ]
 
     def __str__(self) -> str:

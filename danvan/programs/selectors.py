@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
 
 from danvan.lib import periods
 from danvan.lib.history import HistoryEntry, history_for_many
@@ -106,7 +107,7 @@ def programs_for_user(
     if status:
         programs = programs.filter(status=status)
     if party is not None:
-        programs = programs.filter(parties__organization_id=party)
+        programs = programs.filter(parties__organization_id=party, parties__deleted_at__isnull=True)
     if term:
         programs = programs.filter(term=term)
     if overdue_on is not None:
@@ -155,11 +156,30 @@ def program_party_organization(program: Program, pk: object) -> Organization | N
     return party_organizations(program).filter(pk=pk).first()
 
 
-def get_content_for_user(user: User, pk: int | str) -> ProgramContent:
-    """A main content of a programme the user may see; 404 otherwise."""
-    return one_or_404(
-        ProgramContent.objects.visible_to(user).select_related("program", "program__lead"), pk
+def get_content_for_user(user: User, pk: int | str, *, removed_too: bool = False) -> ProgramContent:
+    """A main content of a programme the user may see; 404 otherwise. A removed one only with
+    `removed_too` (to restore it)."""
+    contents = (ProgramContent.all_objects if removed_too else ProgramContent.objects).visible_to(
+        user
     )
+    return one_or_404(contents.select_related("program", "program__lead"), pk)
+
+
+def get_removed_party_for_user(user: User, pk: int | str) -> ProgramParty:
+    """A party removed from a programme the user may see; 404 otherwise."""
+    parties = ProgramParty.all_objects.filter(
+        deleted_at__isnull=False, program__in=Program.objects.visible_to(user)
+    )
+    return one_or_404(parties.select_related("program", "organization"), pk)
+
+
+def removed_party_of(program: Program, organization_id: int) -> ProgramParty:
+    """The organisation's removed party row in a programme already read through the scope."""
+    parties = ProgramParty.all_objects.filter(program=program, deleted_at__isnull=False)
+    found = parties.filter(organization_id=organization_id).select_related("organization").first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def program_contents(program: Program) -> QuerySet[ProgramContent]:

@@ -216,18 +216,43 @@ def program_set_parties(
             {"parties": _("%(org)s leads tasks of this programme and must stay a party.")
              % {"org": leading.first().lead.name}}  # type: ignore[union-attr]
         )  # fmt: skip
-    existing = {p.organization_id: p for p in program.parties.all()}
+    # Removed parties are kept: one row per organisation, revived when named again.
+    existing = {p.organization_id: p for p in ProgramParty.all_objects.filter(program=program)}
     for org, _title in parties:
-        if org.pk not in existing and not org.is_active:
+        party = existing.get(org.pk)
+        if (party is None or party.deleted_at is not None) and not org.is_active:
             raise ValidationError({"parties": _("%(org)s is dissolved.") % {"org": org.name}})
     for order, (org, title) in enumerate(parties):
         party = existing.pop(org.pk, None) or ProgramParty(program=program, organization=org)
+        verb = "restored" if party.deleted_at is not None else ""
         party.signatory_title = title.strip()
         party.order = order
-        attributed(party, actor).save()
+        party.deleted_at, party.deleted_by = None, None
+        attributed(party, actor, verb=verb).save()
     for party in existing.values():
-        party.delete()
+        if party.deleted_at is None:
+            party.deleted_at, party.deleted_by = timezone.now(), actor
+            attributed(party, actor, verb="deleted").save()
     return program
+
+
+@transaction.atomic
+def party_restore(*, actor: User | None, party: ProgramParty) -> ProgramParty:
+    """Make an organisation removed from a draft's parties a party again (its title kept)."""
+    program = party.program
+    require(
+        actor is None or may_edit_program(actor, program), _("You may not change this programme.")
+    )
+    require_draft(program)
+    ProgramParty.all_objects.select_for_update().filter(pk=party.pk).exists()
+    party.refresh_from_db(fields=["deleted_at"])
+    if party.deleted_at is None:
+        raise Conflict(_("%(org)s is a party.") % {"org": party.organization.name})
+    if not party.organization.is_active:
+        raise Conflict(_("%(org)s is dissolved.") % {"org": party.organization.name})
+    party.deleted_at, party.deleted_by = None, None
+    attributed(party, actor, verb="restored").save()
+    return party
 
 
 def _check_signed_on(program: Program, signed_on: datetime.date) -> None:
@@ -445,8 +470,9 @@ def content_move(*, actor: User | None, content: ProgramContent, up: bool) -> Pr
 
 
 @transaction.atomic
-def content_delete(*, actor: User | None, content: ProgramContent) -> None:
-    """Remove a content of a draft (only without tasks); the others are renumbered."""
+def content_delete(*, actor: User | None, content: ProgramContent) -> ProgramContent:
+    """Remove a content of a draft (only without tasks); the others are renumbered. It is kept
+    with its number, restorable (content_restore)."""
     program = content.program
     require(
         actor is None or may_edit_program(actor, program), _("You may not change this programme.")
@@ -454,8 +480,38 @@ def content_delete(*, actor: User | None, content: ProgramContent) -> None:
     require_draft(program)
     if content.tasks.exists():
         raise Conflict(_("This content has tasks; move or delete them first."))
-    number = content.number
-    attributed(content, actor).delete()
-    for later in program.contents.filter(number__gt=number).order_by("number"):
+    if _locked_content(content).deleted_at is not None:
+        raise Conflict(_("This content is already removed."))
+    content.deleted_at, content.deleted_by = timezone.now(), actor
+    attributed(content, actor, verb="deleted").save()
+    for later in program.contents.filter(number__gt=content.number).order_by("number"):
         later.number -= 1
         attributed(later, actor).save()
+    return content
+
+
+@transaction.atomic
+def content_restore(*, actor: User | None, content: ProgramContent) -> ProgramContent:
+    """Put a removed content back at its number (or last); the later ones move down one."""
+    program = content.program
+    require(
+        actor is None or may_edit_program(actor, program), _("You may not change this programme.")
+    )
+    require_draft(program)
+    if _locked_content(content).deleted_at is None:
+        raise Conflict(_("This content is in the programme."))
+    content.number = min(content.number, program.contents.count() + 1)
+    # From the last one up: (programme, number) stays unique at every step.
+    for later in program.contents.filter(number__gte=content.number).order_by("-number"):
+        later.number += 1
+        attributed(later, actor).save()
+    content.deleted_at, content.deleted_by = None, None
+    attributed(content, actor, verb="restored").save()
+    return content
+
+
+def _locked_content(content: ProgramContent) -> ProgramContent:
+    """The content's row held, removed or not, with its removal read afresh."""
+    ProgramContent.all_objects.select_for_update().filter(pk=content.pk).exists()
+    content.refresh_from_db(fields=["deleted_at"])
+    return content

@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib import periods, reminders
+from danvan.lib import notify, periods, reminders
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import safe_name
@@ -172,6 +173,8 @@ def task_update(
     if status is not None:
         _set_status(task, status, timezone.localdate())
     attributed(task, actor).save()
+    if task.status not in OPEN_STATUSES:
+        notify.settle(notify.key_of(task))
     return task
 
 
@@ -266,6 +269,8 @@ def task_report_progress(
         attributed(task, actor, reason, verb="progress_lowered").save()
     else:
         attributed(task, actor).save()
+    if task.status not in OPEN_STATUSES:
+        notify.settle(notify.key_of(task))
     return update
 
 
@@ -297,4 +302,7 @@ def send_task_reminders(*, today: datetime.date | None = None) -> int:
         templates="programs/email",
         items_name="tasks",
         today=today,
+        link=lambda task: notify.Link(
+            str(task), reverse("task_detail", args=[task.pk]), notify.key_of(task)
+        ),
     )

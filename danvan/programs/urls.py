@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("contents/<int:pk>/", views.content_edit, name="content_edit"),
     path("contents/<int:pk>/move/", views.content_move, name="content_move"),
+    path("contents/<int:pk>/restore/", views.content_restore, name="content_restore"),
+    path("programs/parties/<int:pk>/restore/", views.party_restore, name="party_restore"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("programs/<int:pk>/signed/", views.signed_file, name="program_signed_file"),

@@ -19,6 +19,7 @@ from danvan.documents.views import review_document_page
 from danvan.lib import periods
 from danvan.lib.forms import ImportForm
 from danvan.lib.history import history_for
+from danvan.lib.undo import offer_undo
 from danvan.lib.web import (
     add_service_errors,
     attachment,
@@ -148,8 +149,16 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sign_form": SignForm(initial={"signed_on": program.signed_on or today}),
             "contents_form": ContentsForm(),
             "review_form": ReviewOpenForm(initial={"period": str(today.year)}),
+            "renew_form": RenewForm(initial={"term": _next_term(program)}),
         },
     )
+
+
+def _next_term(program: Any) -> str:
+    """The term after the programme's (as long as it), offered when it is renewed."""
+    if program.term and periods.is_valid(program.term):
+        return periods.parse(program.term).next().code
+    return ""
 
 
 @login_required
@@ -205,6 +214,14 @@ def program_parties_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Parties saved."))
+            staying = {org.pk for org, _title in kept + added}
+            for party in parties:
+                if party.organization_id not in staying:
+                    offer_undo(
+                        request,
+                        _("%(org)s is no longer a party.") % {"org": party.organization.name},
+                        reverse("party_restore", args=[party.pk]),
+                    )
             return redirect("program_detail", pk=program.pk)
     return render(request, "programs/parties_form.html", {"form": form, "program": program})
 
@@ -293,7 +310,12 @@ def content_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if "delete" in request.POST:
                 services.content_delete(actor=user, content=content)
-                messages.success(request, _("Content removed; the others were renumbered."))
+                offer_undo(
+                    request,
+                    _("Content «%(title)s» removed; the others were renumbered.")
+                    % {"title": content.title},
+                    reverse("content_restore", args=[content.pk]),
+                )
                 return redirect("program_detail", pk=content.program_id)
             if form.is_valid():
                 services.content_update(actor=user, content=content, **form.cleaned_data)
@@ -302,6 +324,36 @@ def content_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
     return render(request, "programs/content_form.html", {"form": form, "content": content})
+
+
+@login_required
+@require_POST
+def content_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """The undo of a removal: the content goes back to its number."""
+    user = current_user(request)
+    content = selectors.get_content_for_user(user, pk, removed_too=True)
+    try:
+        services.content_restore(actor=user, content=content)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Content «%(title)s» is back.") % {"title": content.title})
+    return redirect(reverse("program_detail", args=[content.program_id]) + "#contents-title")
+
+
+@login_required
+@require_POST
+def party_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """The undo of a party's removal from a draft."""
+    user = current_user(request)
+    party = selectors.get_removed_party_for_user(user, pk)
+    try:
+        services.party_restore(actor=user, party=party)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(org)s is a party again.") % {"org": party.organization.name})
+    return redirect("program_detail", pk=party.program_id)
 
 
 @login_required

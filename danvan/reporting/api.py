@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -119,97 +119,7 @@ def create_indicator(request: HttpRequest, payload: IndicatorIn) -> Any:
     return Status(201, indicator)
 
 
-# --- Forms ---------------------------------------------------------------------------------
-
-
-class FormIndicatorOut(Schema):
-    code: str
-    name: str
-    source: str
-    required: bool
-
-
-class SectionOut(Schema):
-    id: int
-    title: str
-    kind: str
-    indicators: list[FormIndicatorOut]
-
-
-class RuleOut(Schema):
-    id: int
-    left: str
-    operator: str
-    right: str
-    severity: str
-    message: str
-
-
-class FormOut(Schema):
-    id: int
-    code: str
-    name: str
-    name_en: str
-    periodicity: str
-    kinds: list[str]
-    area_levels: list[str]
-    deadline_days: int
-    sections: list[SectionOut]
-    rules: list[RuleOut]
-
-
-def _form_out(form: Form) -> dict[str, Any]:
-    layout = selectors.form_layout(form)
-    return {
-        "id": form.pk,
-        "code": form.code,
-        "name": form.name,
-        "name_en": form.name_en,
-        "periodicity": form.periodicity,
-        "kinds": [k.code for k in form.kinds.all()],
-        "area_levels": form.level_list,
-        "deadline_days": form.deadline_days,
-        "sections": [
-            {
-                "id": s.pk,
-                "title": s.title,
-                "kind": s.kind,
-                "indicators": [
-                    {
-                        "code": i.indicator.code,
-                        "name": i.indicator.name,
-                        "source": i.indicator.source,
-                        "required": i.required,
-                    }
-                    for i in items
-                ],
-            }
-            for s, items in layout.sections
-        ],
-        "rules": [
-            {
-                "id": r.pk,
-                "left": r.left,
-                "operator": r.operator,
-                "right": r.right,
-                "severity": r.severity,
-                "message": r.message,
-            }
-            for r in layout.rules
-        ],
-    }
-
-
-@router.get("/forms", response=list[FormOut], tags=["reporting"])
-def list_forms(request: HttpRequest) -> Any:
-    _actor(request)
-    return [_form_out(f) for f in Form.objects.active().prefetch_related("kinds")]
-
-
-@router.get("/forms/{form_id}", response=FormOut, tags=["reporting"])
-def get_form(request: HttpRequest, form_id: int) -> Any:
-    _actor(request)
-    return _form_out(selectors.get_form(form_id))
+# --- Forms: api_forms.py, included below ---------------------------------------------------
 
 
 # --- Submissions ---------------------------------------------------------------------------
@@ -455,10 +365,13 @@ def rollup_pivot(
 
 
 def _include() -> None:
-    """The level's endpoints (completeness, reminders, consolidated report, exports)."""
+    """The level's endpoints (completeness, reminders, consolidated report, exports) and the
+    form editor's."""
+    from .api_forms import router as forms
     from .api_levels import router as levels
 
     router.add_router("", levels)
+    router.add_router("", forms)
 
 
 _include()
@@ -468,3 +381,18 @@ _include()
 def submission_history(request: HttpRequest, submission_id: int) -> Any:
     """The report (submitted, returned, approved, reopened)'s history, newest first: who, when, the act, the reason, as its page shows it."""
     return history_items(selectors.get_submission_for_user(_actor(request), submission_id))
+
+
+@router.get("/submissions/{submission_id}/docx", tags=["reporting"])
+def submission_docx(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The unit's report as the official Word document (the same as its page's «Word file»)."""
+    from . import official, report
+
+    submission = selectors.get_submission_for_user(_actor(request), submission_id)
+    response = HttpResponse(
+        official.to_docx(report.submission_paper(submission)),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    filename = f"{submission.form.code}-{submission.organization_id}-{submission.period}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

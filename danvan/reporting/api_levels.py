@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -26,7 +27,7 @@ from danvan.lib.errors import Conflict
 from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user
 
-from . import selectors, services
+from . import selectors, services, services_narrative
 from .models import Form, ReportExport
 from .report import consolidate
 
@@ -93,8 +94,15 @@ class LevelIn(Schema):
     period: str
 
 
+class UnreachableOut(Schema):
+    organization_id: int
+    organization_name: str
+    members_url: str  # the unit's page, where an officer is added
+
+
 class RemindedOut(Schema):
     reminded: int
+    unreachable: list[UnreachableOut]  # late units with no officer to remind
 
 
 @router.get("/completeness", response=CompletenessOut, tags=["reporting"])
@@ -148,10 +156,20 @@ def remind_late(request: HttpRequest, payload: LevelIn) -> Any:
     """E-mail the officers of the child units whose report is late; the number reminded."""
     user = _actor(request)
     form, organization = _level(user, payload.form_id, payload.organization_id)
-    count = services.remind_late(
-        actor=user, form=form, organization=organization, period=_period(payload.period)
-    )
-    return {"reminded": count}
+    period = _period(payload.period)
+    count = services.remind_late(actor=user, form=form, organization=organization, period=period)
+    late = selectors.completeness(form, organization, period).late(timezone.localdate())
+    return {
+        "reminded": count,
+        "unreachable": [
+            {
+                "organization_id": o.pk,
+                "organization_name": o.name,
+                "members_url": reverse("organization_detail", args=[o.pk]) + "#members",
+            }
+            for o in selectors.without_officer([c.organization for c in late])
+        ],
+    }
 
 
 # --- Consolidated report -------------------------------------------------------------------
@@ -174,9 +192,12 @@ class UnitTextOut(Schema):
 
 
 class NarrativeOut(Schema):
+    section_id: int
     title: str
     own: str
     children: list[UnitTextOut]
+    text: str  # what the files print: the kept text, else the units' texts condensed
+    kept: bool  # whether the level's specialists edited and kept this part's text
 
 
 class ConsolidatedOut(Schema):
@@ -210,13 +231,38 @@ def consolidated(request: HttpRequest, form_id: int, organization_id: int, perio
         ],
         "narratives": [
             {
+                "section_id": part.section_id,
                 "title": part.title,
                 "own": part.own,
                 "children": [{"unit": u, "text": t} for u, t in part.children],
+                "text": part.text,
+                "kept": part.kept is not None,
             }
             for part in report.narratives
         ],
     }
+
+
+class NarrativeIn(LevelIn):
+    texts: dict[str, str]  # {narrative section id: text}; an empty text goes back to the units'
+    reason: str = ""
+
+
+@router.put("/consolidated/narrative", response=ConsolidatedOut, tags=["reporting"])
+def keep_narrative(request: HttpRequest, payload: NarrativeIn) -> Any:
+    """Keep the edited text of the consolidated report's parts (the leaders and specialists of
+    the level); the DOCX and PDF then print it. The report as it now reads."""
+    user = _actor(request)
+    form, organization = _level(user, payload.form_id, payload.organization_id)
+    services_narrative.narrative_save(
+        actor=user,
+        form=form,
+        organization=organization,
+        period=payload.period,
+        texts=payload.texts,
+        reason=payload.reason,
+    )
+    return consolidated(request, form.pk, organization.pk, payload.period)
 
 
 # --- Exports -------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from danvan.lib import reminders
 
-        from . import tasks
+        from . import agenda, search, tasks
 
         reminders.register(tasks.send_late_reminders)
+        agenda.register()
+        search.register()

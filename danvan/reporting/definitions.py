@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 
-def _require_definer(actor: User | None) -> None:
+def require_definer(actor: User | None) -> None:
     if actor is not None and not selectors.may_define(actor):
         raise PermissionDenied(
             _("Only the administrators and leaders of a top-level unit keep indicators and forms.")
@@ -152,7 +152,7 @@ def _check_formula_codes(indicator: Indicator, used: set[str], errors: dict[str,
 
 @transaction.atomic
 def indicator_create(*, actor: User | None, code: str, **fields: Any) -> Indicator:
-    _require_definer(actor)
+    require_definer(actor)
     indicator = Indicator(code=(code or "").strip().upper())
     refuse_unknown_fields(fields, INDICATOR_FIELDS)
     for name, value in fields.items():
@@ -167,7 +167,7 @@ def indicator_create(*, actor: User | None, code: str, **fields: Any) -> Indicat
 @transaction.atomic
 def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any) -> Indicator:
     """Change an indicator; its code and value type stay once reports use it."""
-    _require_definer(actor)
+    require_definer(actor)
     used = Value.objects.filter(indicator=indicator).exists()
     refuse_unknown_fields(fields, INDICATOR_FIELDS)
     for name, value in fields.items():
@@ -197,16 +197,21 @@ def form_create(
     area_levels: list[str] | None = None,
     deadline_days: int = 15,
     sections: list[dict[str, Any]],
+    is_active: bool = True,
 ) -> Form:
     """A form with its sections: {"title", "title_en", "kind", "help_text", "indicators": [codes]}."""
-    _require_definer(actor)
+    require_definer(actor)
     errors: dict[str, str] = {}
+    if not (name or "").strip():
+        errors["name"] = _("Give the form a name.")
     if not re.fullmatch(r"[a-z0-9-]{1,60}", code or ""):
         errors["code"] = _("A form code is lower-case letters, digits and hyphens.")
     elif Form.objects.filter(code=code).exists():
         errors["code"] = _("A form with this code already exists.")
     if periodicity not in dict(Form.PERIODICITIES):
         errors["periodicity"] = _("Choose half year, year, quarter or month.")
+    if not isinstance(deadline_days, int) or not 0 <= deadline_days <= 366:
+        errors["deadline_days"] = _("From 0 to %(n)s days.") % {"n": 366}
     bad_levels = [v for v in area_levels or [] if v not in AreaLevel.values]
     if bad_levels:
         errors["area_levels"] = _("Unknown level(s): %(levels)s.") % {
@@ -223,12 +228,13 @@ def form_create(
         raise ValidationError(errors)
     form = Form(
         code=code,
-        name=name,
-        name_en=name_en,
-        description=description,
+        name=name.strip(),
+        name_en=(name_en or "").strip(),
+        description=(description or "").strip(),
         periodicity=periodicity,
         area_levels=",".join(area_levels or []),
         deadline_days=deadline_days,
+        is_active=is_active,
     )
     attributed(form, actor).save()
     form.kinds.set(kinds or [])
@@ -260,8 +266,27 @@ def rule_add(
     severity: str = Severity.ERROR,
     message: str,
     message_en: str = "",
+    is_active: bool = True,
 ) -> ValidationRule:
-    _require_definer(actor)
+    require_definer(actor)
+    check_rule(left=left, operator=operator, right=right, severity=severity, message=message)
+    rule = ValidationRule(
+        form=form,
+        left=left.strip(),
+        operator=operator,
+        right=right.strip(),
+        severity=severity,
+        message=message.strip(),
+        message_en=message_en.strip(),
+        is_active=is_active,
+    )
+    attributed(rule, actor).save()
+    return rule
+
+
+def check_rule(*, left: str, operator: str, right: str, severity: str, message: str) -> None:
+    """A rule's sides are expressions over known indicator codes, its operator and severity
+    known, its message given; else a ValidationError naming each field to fix."""
     errors: dict[str, str] = {}
     used: set[str] = set()
     for side, expression in (("left", left), ("right", right)):
@@ -282,14 +307,3 @@ def rule_add(
         errors["left"] = _("Unknown indicator code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
     if errors:
         raise ValidationError(errors)
-    rule = ValidationRule(
-        form=form,
-        left=left.strip(),
-        operator=operator,
-        right=right.strip(),
-        severity=severity,
-        message=message.strip(),
-        message_en=message_en.strip(),
-    )
-    attributed(rule, actor).save()
-    return rule

@@ -8,9 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib import figures as derived
+from danvan.lib.periods import PeriodType
+from danvan.lib.pickers import OrganizationPickerField, PeriodField
+from danvan.org.models import Organization
 
 from .definitions import INDICATOR_FIELDS
-from .models import Indicator
+from .models import Form, Indicator
+
+CALENDAR = (PeriodType.HALF, PeriodType.YEAR, PeriodType.QUARTER, PeriodType.MONTH)
 
 
 class IndicatorForm(forms.ModelForm):
@@ -41,3 +46,48 @@ class IndicatorForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """The service checks the code, with its own message."""
+
+
+class LevelForm(forms.Form):
+    """The choice at the top of a level's pages (completeness, consolidated report): a form, a
+    unit in the user's scope and a period of the form's kind, picked rather than typed."""
+
+    form = forms.ModelChoiceField(
+        label=_("Form"), queryset=Form.objects.none(), empty_label=None, to_field_name="pk"
+    )
+    org = OrganizationPickerField(label=_("Reporting unit"), queryset=Organization.objects.none())
+    period = PeriodField(label=_("Period"), types=CALENDAR)
+
+    def __init__(
+        self, *args: Any, forms_in_use: Any, organizations: Any, form: Form | None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", "p-%s")
+        super().__init__(*args, **kwargs)
+        choice = self.fields["form"]
+        assert isinstance(choice, forms.ModelChoiceField)
+        choice.queryset = forms_in_use
+        unit = self.fields["org"]
+        assert isinstance(unit, OrganizationPickerField)
+        unit.queryset = organizations.select_related("area")
+        if form is not None:  # only the periods this form is reported by
+            self.fields["period"] = PeriodField(label=_("Period"), types=(form.period_type,))
+
+
+class StartForm(forms.Form):
+    """«Another period»: open a unit's report for any period that has ended."""
+
+    form = forms.ModelChoiceField(label=_("Form"), queryset=Form.objects.none(), empty_label=None)
+    organization = OrganizationPickerField(
+        label=_("Reporting unit"), queryset=Organization.objects.none()
+    )
+    period = PeriodField(label=_("Period"), types=CALENDAR)
+
+    def __init__(self, *args: Any, forms_in_use: Any, units: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "start-%s")
+        super().__init__(*args, **kwargs)
+        choice = self.fields["form"]
+        assert isinstance(choice, forms.ModelChoiceField)
+        choice.queryset = forms_in_use
+        unit = self.fields["organization"]
+        assert isinstance(unit, OrganizationPickerField)
+        unit.queryset = units.select_related("area")

@@ -250,6 +250,8 @@ class FormIndicator(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     required = models.BooleanField(_("required to submit"), default=True)
 
+    history = HistoricalRecords(bases=[VerbHistory])
+
     class Meta:
         ordering = ["section", "order", "pk"]
         verbose_name = _("indicator on a form")
@@ -416,6 +418,49 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.number if self.number is not None else self.text}"
+
+
+class NarrativeQuerySet(models.QuerySet["Narrative"]):
+    def visible_to(self, user: User) -> NarrativeQuerySet:
+        return self.filter(ReportingScope.for_user(user).q("organization"))
+
+
+class Narrative(models.Model):
+    """The text of a level's consolidated report, condensed from its units' reports and edited
+    by its specialists before the DOCX or PDF is built: {narrative section id: text}."""
+
+    form = models.ForeignKey(
+        Form, on_delete=models.PROTECT, related_name="+", verbose_name=_("form")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    period = models.CharField(_("period"), max_length=12)
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("edited by"),
+    )
+
+    objects = NarrativeQuerySet.as_manager()
+    history = HistoricalRecords(bases=[VerbHistory], excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("consolidated report text")
+        verbose_name_plural = _("consolidated report texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "organization", "period"], name="reporting_one_narrative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} · {self.organization} · {self.period}"
 
 
 class Rollup(models.Model):

@@ -1,22 +1,58 @@
-"""A level's consolidated report: the rolled-up figures and the children's narratives, as the
-official DOCX (lib/docx) or a PDF (WeasyPrint) for the review conference."""
+"""Reports on paper: a level's consolidated report — the rolled-up figures and the narrative its
+specialists keep, condensed from the units' texts — and a single unit's report, each as one
+`official.Paper` printed to the official DOCX (lib/docx) or the PDF (WeasyPrint)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
-from danvan.lib import numbers, periods
-from danvan.lib.docx import TEXT_WIDTH_MM, Header, OfficialDocument
+from danvan.lib import periods
 from danvan.org.models import Organization
 
-from . import rollups, selectors
-from .models import Form, SectionKind, Submission, SubmissionStatus
+from . import official, rollups, selectors
+from .models import (
+    Form,
+    Narrative,
+    SectionKind,
+    Submission,
+    SubmissionStatus,
+    ValueType,
+)
 
 Progress = Callable[[int], None]
+
+
+def _key(sentence: str) -> str:
+    """A sentence as compared for repeats: case, spaces and the final stop ignored."""
+    return re.sub(r"\s+", " ", sentence).strip().rstrip(".;:!").casefold()
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def condense(own: str, children: list[tuple[str, str]]) -> str:
+    """The starting text of a consolidated part: the level's own text, then one line per unit
+    («- Unit: …») with its paragraphs joined and what was already said dropped."""
+    seen: set[str] = set()
+    lines: list[str] = []
+    for paragraph in _paragraphs(own):
+        if _key(paragraph) not in seen:
+            seen.add(_key(paragraph))
+            lines.append(paragraph)
+    for unit, text in children:
+        fresh = []
+        for paragraph in _paragraphs(text):
+            if _key(paragraph) not in seen:
+                seen.add(_key(paragraph))
+                fresh.append(paragraph.removeprefix("- ").strip())
+        if fresh:
+            lines.append(f"- {unit}: {' '.join(fresh)}")
+    return "\n".join(lines)
 
 
 @dataclass
@@ -24,6 +60,17 @@ class NarrativePart:
     title: str
     own: str
     children: list[tuple[str, str]]  # (unit, text)
+    section_id: int = 0
+    kept: str | None = None  # the text the level's specialists kept, if any
+
+    @property
+    def draft(self) -> str:
+        return condense(self.own, self.children)
+
+    @property
+    def text(self) -> str:
+        """What the consolidated report prints: the kept text, else the condensed draft."""
+        return self.kept if self.kept is not None else self.draft
 
 
 @dataclass
@@ -35,36 +82,49 @@ class Consolidated:
     narratives: list[NarrativePart]
     reported: int
     expected: int
+    kept: Narrative | None = None
+    cells: list[list[list[official.Cell]]] = field(default_factory=list)  # the tables for paper
 
 
 def consolidate(
     form: Form, organization: Organization, period: periods.Period, progress: Progress | None = None
 ) -> Consolidated:
     """Gather the report: figures rolled up over the unit's subtree, narratives of the unit and
-    of its child units' approved (or submitted) reports, for the editor to condense."""
+    of its child units' approved (or submitted) reports, and the text the level keeps."""
+    from danvan.lib import numbers
+
     progress = progress or (lambda _p: None)
     with translation.override("vi"):
         layout = selectors.form_layout(form)
         values = rollups.figures(layout.indicators, [organization], period)
         progress(30)
         tables = []
+        cells = []
         for section, items in layout.sections:
             if section.kind != SectionKind.INDICATORS or not items:
                 continue
-            rows = [
+            figures = [values.get((organization.pk, item.indicator.pk)) for item in items]
+            tables.append(
                 (
-                    item.indicator.name,
-                    item.indicator.unit,
-                    numbers.shown(values.get((organization.pk, item.indicator.pk))),
+                    section.title,
+                    [
+                        (item.indicator.name, item.indicator.unit, numbers.shown(figure))
+                        for item, figure in zip(items, figures, strict=True)
+                    ],
                 )
-                for item in items
-            ]
-            tables.append((section.title, rows))
+            )
+            cells.append(
+                [
+                    [item.indicator.name, item.indicator.unit, official.cell(figure)]
+                    for item, figure in zip(items, figures, strict=True)
+                ]
+            )
         board = selectors.completeness(form, organization, period)
         progress(50)
         own = Submission.objects.filter(
             form=form, organization=organization, period=period.code
         ).first()
+        kept = selectors.kept_narrative(form, organization, period)
         child_reports = [
             c.submission
             for c in board.children
@@ -83,6 +143,8 @@ def consolidate(
                         for s in child_reports
                         if s.narratives.get(key, "").strip()
                     ],
+                    section_id=section.pk,
+                    kept=kept.texts.get(key) if kept else None,
                 )
             )
         progress(70)
@@ -94,73 +156,103 @@ def consolidate(
         narratives,
         reported=board.submitted,
         expected=len(board.children),
+        kept=kept,
+        cells=cells,
     )
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def recipients(form: Form, organization: Organization) -> list[str]:
+    """«Nơi nhận»: the unit that reviews this one's reports, and the unit's own archive."""
+    reviewer = selectors.reviewing_organization(form, organization)
+    lines = [f"- {reviewer.name} (để báo cáo);"] if reviewer.pk != organization.pk else []
+    return [*lines, "- Lưu VT."]
 
 
-def _header(organization: Organization) -> Header:
-    place = organization.area.name if organization.area_id else ""
-    for prefix in ("Tỉnh ", "Thành phố ", "Xã ", "Phường ", "Huyện ", "Thị trấn "):
-        place = place.removeprefix(prefix)
-    return Header(
-        issuer=organization.name.upper(),
-        number="Số:      -BC",
-        place=place,
-        day=timezone.localdate(),
-    )
+def _text_blocks(paper: official.Paper, text: str) -> None:
+    for line in _paragraphs(text):
+        if line.startswith("- "):
+            paper.bullet(line[2:].strip())
+        else:
+            paper.paragraphs(line)
+
+
+def consolidated_paper(report: Consolidated) -> official.Paper:
+    with translation.override("vi"):
+        paper = official.Paper(
+            official.header_for(report.organization),
+            "BÁO CÁO",
+            f"{report.form.name} {report.period.label('vi').lower()}",
+            recipients=recipients(report.form, report.organization),
+            signer_title="T/M " + report.organization.name,
+        )
+        paper.note(f"Số đơn vị đã gửi báo cáo: {report.reported}/{report.expected}.")
+        paper.heading("I. Số liệu tổng hợp")
+        for (title, _rows), cells in zip(report.tables, report.cells, strict=True):
+            paper.label(f"{title}:")
+            paper.figures(cells)
+        for number, part in zip(official.ROMAN[1:], report.narratives, strict=False):
+            paper.heading(f"{number}. {part.title}")
+            if part.kept is not None:
+                _text_blocks(paper, part.kept)
+            else:
+                paper.paragraphs(part.own)
+                for unit, text in part.children:
+                    paper.note(f"{unit}:")
+                    for line in _paragraphs(text):
+                        paper.bullet(line)
+            if not part.text.strip():
+                paper.paragraphs("…")
+    return paper
+
+
+def _figure(value: object, value_type: str) -> official.Cell:
+    if value_type == ValueType.YES_NO and value is not None:
+        return "Có" if value else "Không"
+    return official.cell(value)  # type: ignore[arg-type]
+
+
+def submission_paper(submission: Submission) -> official.Paper:
+    """One unit's report as it was filled in: each section in order, figures in tables."""
+    form = submission.form
+    layout = selectors.form_layout(form)
+    values = selectors.report_values(submission, layout)
+    with translation.override("vi"):
+        paper = official.Paper(
+            official.header_for(submission.organization),
+            "BÁO CÁO",
+            f"{form.name} {submission.period_obj.label('vi').lower()}",
+            recipients=recipients(form, submission.organization),
+            signer_title="T/M " + submission.organization.name,
+        )
+        if submission.is_editable:
+            paper.note("Dự thảo: báo cáo chưa gửi cấp trên.")
+        for number, (section, items) in zip(official.ROMAN, layout.sections, strict=False):
+            paper.heading(f"{number}. {section.title}")
+            if section.kind == SectionKind.NARRATIVE:
+                text = submission.narratives.get(str(section.pk), "")
+                _text_blocks(paper, text)
+                if not text.strip():
+                    paper.paragraphs("…")
+            elif items:
+                paper.figures(
+                    [
+                        [
+                            item.indicator.name,
+                            item.indicator.unit,
+                            _figure(values.get(item.indicator.code), item.indicator.value_type),
+                        ]
+                        for item in items
+                    ]
+                )
+    return paper
 
 
 def to_docx(report: Consolidated) -> bytes:
-    with translation.override("vi"):
-        doc = OfficialDocument(
-            _header(report.organization),
-            "BÁO CÁO",
-            f"{report.form.name} {report.period.label('vi').lower()}",
-        )
-        doc.paragraph(
-            f"Số đơn vị đã gửi báo cáo: {report.reported}/{report.expected}.", italic=True
-        )
-        doc.heading("I. Số liệu tổng hợp")
-        for title, rows in report.tables:
-            doc.paragraph(f"{title}:", bold=True)
-            doc.table(
-                ["Chỉ tiêu", "Đơn vị tính", "Kết quả"],
-                [list(row) for row in rows],
-                widths_mm=[TEXT_WIDTH_MM - 60, 30, 30],
-            )
-        roman = ["II", "III", "IV", "V", "VI", "VII", "VIII"]
-        for number, part in zip(roman, report.narratives, strict=False):
-            doc.heading(f"{number}. {part.title}")
-            for text in _paragraphs(part.own):
-                doc.paragraph(text)
-            for unit, text in part.children:
-                doc.paragraph(f"{unit}:", italic=True)
-                for line in _paragraphs(text):
-                    doc.bullet(line)
-            if not part.own and not part.children:
-                doc.paragraph("…")
-        doc.signature(["- Như trên;", "- Lưu VT."], "T/M " + report.organization.name, "")
-        return doc.to_bytes()
+    return official.to_docx(consolidated_paper(report))
 
 
 def to_pdf(report: Consolidated) -> bytes:
-    from PIL import ImageFile
-    from weasyprint import HTML
-
-    # WeasyPrint turns this process-wide switch on when imported; our PDFs embed no
-    # pictures, and uploads must keep refusing damaged ones (lib/images.py).
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-    with translation.override("vi"):
-        header = _header(report.organization)
-        html = render_to_string(
-            "reporting/report_pdf.html",
-            {"report": report, "header": header, "today": header.day},
-        )
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return official.to_pdf(consolidated_paper(report))
 
 
 def build(form: Form, organization: Organization, period: periods.Period, file_format: str,

@@ -32,6 +32,7 @@ from .models import (
     Form,
     FormIndicator,
     Indicator,
+    Narrative,
     Section,
     SectionKind,
     Source,
@@ -74,6 +75,11 @@ def may_review_for(user: User, reviewer: Organization) -> bool:
         return True
     role = scope_for(user).best_role_on(reviewer.path)
     return role in REVIEW_ROLES
+
+
+def may_edit_narrative(user: User, organization: Organization) -> bool:
+    """The text of a level's consolidated report is kept by those who review for the level."""
+    return may_review_for(user, organization)
 
 
 def may_review(user: User, submission: Submission) -> bool:
@@ -290,6 +296,15 @@ def check_rules(layout: FormLayout, values: dict[str, Any]) -> list[RuleResult]:
     return [r for r in results if r.failed]
 
 
+def kept_narrative(
+    form: Form, organization: Organization, period: periods.Period
+) -> Narrative | None:
+    """The consolidated report's text the level keeps for the period, if it has edited it."""
+    return Narrative.objects.filter(
+        form=form, organization=organization, period=period.code
+    ).first()
+
+
 # --- Completeness and timeliness -----------------------------------------------------------
 
 
@@ -414,6 +429,18 @@ def completeness(form: Form, organization: Organization, period: periods.Period)
     order = {v: i for i, v in enumerate(AreaLevel.values)}
     levels = sorted(rates.values(), key=lambda r: order.get(r.level, 99))
     return Completeness(form, organization, period, deadline, children, levels)
+
+
+OFFICER_ROLES: list[str] = [Role.REPORTER, Role.SPECIALIST, Role.LEADER]
+
+
+def without_officer(organizations: list[Organization]) -> list[Organization]:
+    """The units among these with no officer a reminder can reach (no reporter, specialist or
+    leader with an e-mail address): one query."""
+    from danvan.org.selectors import member_emails_by_org
+
+    emails = member_emails_by_org([o.pk for o in organizations], OFFICER_ROLES)
+    return [o for o in organizations if not any(e for e in emails.get(o.pk, []))]
 
 
 def completeness_over_periods(
@@ -567,13 +594,16 @@ def reports_to_fill(
         for unit in [u for u in mine_only if u.pk in unit_ids][:50]:
             for period in recent:
                 if unit.pk in reporting[period.code]:
+                    submission = existing.get((unit.pk, period.code))
                     rows.append(
                         {
                             "form": form,
                             "unit": unit,
                             "period": period,
                             "deadline": form.deadline(period),
-                            "submission": existing.get((unit.pk, period.code)),
+                            "submission": submission,
+                            "overdue": today > form.deadline(period)
+                            and not (submission and submission.submitted_at),
                         }
                     )
     return rows

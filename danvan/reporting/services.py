@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from danvan.lib import numbers, periods
+from danvan.lib import notify, numbers, periods
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
 from danvan.org.models import Organization, Role
@@ -310,6 +309,7 @@ def submission_submit(*, actor: User | None, submission: Submission) -> Submissi
     submission.submitted_at = timezone.now()
     submission.submitted_by = actor
     attributed(submission, actor, verb="submitted").save()
+    notify.settle(notify.key_of(submission))
     return submission
 
 
@@ -388,6 +388,7 @@ def submission_approve(*, actor: User | None, submission: Submission) -> Submiss
     submission.review_comment = ""
     attributed(submission, actor, verb="approved").save()
     rollups.apply(submission, +1)
+    notify.settle(notify.key_of(submission))
     return submission
 
 
@@ -450,7 +451,8 @@ def _notify_unit(submission: Submission, event: str) -> None:
     context = {"submission": submission, "event": event, "site_url": settings.SITE_URL}
     subject = render_to_string("reporting/email/review_subject.txt", context).strip()
     body = render_to_string("reporting/email/review.txt", context)
-    send_mass_mail([(subject, body, None, [e]) for e in emails], fail_silently=False)
+    link = notify.Link(str(submission), "", notify.key_of(submission))
+    notify.deliver([notify.Message(subject, body, emails, "report", [link])])
 
 
 # --- Reminders -----------------------------------------------------------------------------
@@ -471,7 +473,7 @@ def remind_late(
     if actor is not None and not selectors.may_review_for(actor, organization):
         raise PermissionDenied(_("Only the leaders and specialists of this unit send reminders."))
     board = selectors.completeness(form, organization, period)
-    messages: list[tuple[str, str, None, list[str]]] = []
+    messages: list[notify.Message] = []
     reminded = 0
     for child in board.late(today):
         if only_unreminded and child.reminded_at is not None:
@@ -492,9 +494,8 @@ def remind_late(
         }
         subject = render_to_string("reporting/email/late_subject.txt", context).strip()
         body = render_to_string("reporting/email/late.txt", context)
-        messages.extend((subject, body, None, [e]) for e in emails)
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        messages.append(notify.Message(subject, body, emails, "report"))
+    notify.deliver(messages)
     return reminded
 
 

@@ -23,7 +23,7 @@ from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit
 
 from . import definitions, selectors, services
-from .forms import IndicatorForm
+from .forms import IndicatorForm, LevelForm, StartForm
 from .models import (
     Form,
     Indicator,
@@ -43,6 +43,22 @@ def period_of(code: str | None, form: Form | None, today: Any) -> tuple[periods.
         return periods.parse(code.strip()), ""
     except periods.PeriodError as exc:
         return None, str(exc)
+
+
+def level_form(
+    user: Any, form: Form | None, organization: Organization, period: periods.Period | None
+) -> LevelForm:
+    """The picker of form, unit and period at the top of a level's pages, as chosen."""
+    return LevelForm(
+        initial={
+            "form": form.pk if form else None,
+            "org": organization.pk,
+            "period": period.code if period else "",
+        },
+        forms_in_use=Form.objects.active(),
+        organizations=Organization.objects.visible_to(user).active(),
+        form=form,
+    )
 
 
 def form_from(request: HttpRequest) -> Form | None:
@@ -71,7 +87,13 @@ def report_home(request: HttpRequest) -> HttpResponse:
             "forms": forms,
             "units": units,
             "can_define": selectors.may_define(user),
-            "period_choices": {f.pk: selectors.recent_periods(f, today, 4) for f in forms},
+            "start": StartForm(
+                initial={"period": selectors.recent_periods(forms[0], today, 1)[0].code}
+                if forms
+                else {},
+                forms_in_use=Form.objects.active(),
+                units=organizations_user_may_edit(user),
+            ),
         },
     )
 
@@ -80,16 +102,22 @@ def report_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def submission_start(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    form = form_from(request)
+    start = StartForm(
+        request.POST, forms_in_use=Form.objects.active(), units=organizations_user_may_edit(user)
+    )
+    if start.is_valid():  # a unit picked by name (without a script) is found here
+        form: Form | None = start.cleaned_data["form"]
+        organization = start.cleaned_data["organization"]
+        period = start.cleaned_data["period"]
+    else:  # the service says what is wrong with the period, or who may not
+        form = form_from(request)
+        organization = get_organization_for_user(user, request.POST.get("organization") or 0)
+        period = request.POST.get("period", "")
     if form is None:
         raise Http404
-    organization = get_organization_for_user(user, request.POST.get("organization") or 0)
     try:
         submission = services.submission_start(
-            actor=user,
-            form=form,
-            organization=organization,
-            period=request.POST.get("period", ""),
+            actor=user, form=form, organization=organization, period=period
         )
     except (ValidationError, PermissionDenied) as exc:
         for message in getattr(exc, "messages", [str(exc)]):
@@ -165,6 +193,8 @@ def _entry_context(
         "can_review": selectors.may_review(user, submission),
         "reviewer": selectors.reviewing_organization(submission.form, submission.organization),
         "deadline": submission.form.deadline(period),
+        "overdue": not submission.submitted_at
+        and timezone.localdate() > submission.form.deadline(period),
     }
 
 
@@ -305,11 +335,14 @@ def completeness(request: HttpRequest) -> HttpResponse:
     organization = org_from(request, user)
     period, error = period_of(request.GET.get("period"), form, today)
     board = trend = None
+    late: list[selectors.ChildStatus] = []
     if form is not None and period is not None:
         board = selectors.completeness(form, organization, period)
+        late = board.late(today)
         trend = selectors.completeness_over_periods(
             form, organization, selectors.recent_periods(form, today, 4)
         )
+    can_remind = selectors.may_review_for(user, organization)
     return render(
         request,
         "reporting/completeness.html",
@@ -321,11 +354,14 @@ def completeness(request: HttpRequest) -> HttpResponse:
             "period_error": error,
             "board": board,
             "trend": trend,
-            "late": board.late(today) if board else [],
+            "late": late,
+            "late_ids": {c.organization.pk for c in late},
+            "unreachable": selectors.without_officer([c.organization for c in late])
+            if late and can_remind
+            else [],
             "today": today,
-            "scope_orgs": Organization.objects.visible_to(user).filter(depth__lte=3)[:300],
-            "can_remind": selectors.may_review_for(user, organization),
-            "period_choices": selectors.recent_periods(form, today, 6) if form else [],
+            "level": level_form(user, form, organization, period),
+            "can_remind": can_remind,
         },
     )
 
@@ -340,12 +376,20 @@ def remind_late(request: HttpRequest) -> HttpResponse:
     if form is None or period is None:
         raise Http404
     count = services.remind_late(actor=user, form=form, organization=organization, period=period)
-    messages.success(
-        request,
-        _("Reminders sent to %(n)s late unit(s).") % {"n": count}
-        if count
-        else _("No late unit with an officer to remind."),
-    )
+    today = timezone.localdate()
+    late = [c.organization for c in selectors.completeness(form, organization, period).late(today)]
+    unreachable = selectors.without_officer(late)
+    if count:
+        messages.success(request, _("Reminders sent to %(n)s late unit(s).") % {"n": count})
+    if unreachable:
+        # The page lists them with a link to each unit's members, where an officer is added.
+        messages.warning(
+            request,
+            _("No officer with an e-mail address to remind at: %(units)s.")
+            % {"units": "; ".join(o.name for o in unreachable)},
+        )
+    elif not count:
+        messages.info(request, _("No late unit to remind."))
     query = f"?form={form.pk}&org={organization.pk}&period={period.code}"
     return redirect(reverse("report_completeness") + query)
 
@@ -413,5 +457,10 @@ def form_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reporting/form_detail.html",
-        {"form": form, "layout": selectors.form_layout(form), "kinds": form.kinds.all()},
+        {
+            "form": form,
+            "layout": selectors.form_layout(form),
+            "kinds": form.kinds.all(),
+            "can_define": selectors.may_define(current_user(request)),
+        },
     )

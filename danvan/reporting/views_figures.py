@@ -18,15 +18,18 @@ from django.views.decorators.http import require_POST
 
 from danvan.lib import numbers
 from danvan.lib.excel import workbook_bytes
+from danvan.lib.history import history_for
 from danvan.lib.web import current_user, xlsx_response
 from danvan.org.models import Area, Organization
 
 from . import selectors, services
 from .models import (
+    Indicator,
     ReportExport,
     Source,
+    ValueType,
 )
-from .views import form_from, org_from, period_of
+from .views import form_from, level_form, org_from, period_of
 
 # --- Pivot ---------------------------------------------------------------------------------
 
@@ -84,20 +87,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
         return xlsx_response(
             workbook_bytes(_("Pivot"), headers, sheet), f"tong-hop-{inputs['period'].code}.xlsx"
         )
-    chart = None
-    if table is not None and table.rows:
-        first = 0
-        chart = {
-            "labels": [label for _n, label, _v in table.rows],
-            "series": [
-                {
-                    "name": ind.label,
-                    "data": [_number(v[i]) for _n, _l, v in table.rows],
-                }
-                for i, ind in enumerate(table.indicators[:6])
-            ],
-            "first": first,
-        }
+    chart = _chart(table) if table is not None and table.rows else None
     node = inputs["node"]
     rows: list[dict[str, Any]] = []
     if table is not None:
@@ -124,6 +114,39 @@ def pivot(request: HttpRequest) -> HttpResponse:
             "query_without_node": _without(request, "node", "format"),
         },
     )
+
+
+def _measure(indicator: Indicator) -> str:
+    return "%" if indicator.value_type == ValueType.PERCENT else indicator.unit.strip()
+
+
+def _chart(table: selectors.Pivot) -> dict[str, Any]:
+    """The chart's data. Indicators in different units (meetings, people, percent) would share
+    one axis and the small ones vanish: then each is drawn as a share of its own largest row
+    (100 = the largest), and the tooltip gives the real figures."""
+    shown = table.indicators[:6]
+    normalised = len({_measure(i) for i in shown}) > 1
+    series = []
+    for i, ind in enumerate(shown):
+        raw = [_number(v[i]) for _n, _l, v in table.rows]
+        data = raw
+        if normalised:
+            largest = max((abs(x) for x in raw if x is not None), default=0)
+            data = [round(100 * x / largest, 1) if x is not None and largest else x for x in raw]
+        unit = _measure(ind)
+        series.append(
+            {
+                "name": f"{ind.label} ({unit})" if unit else ind.label,
+                "data": data,
+                "shown": [numbers.shown(v[i]) for _n, _l, v in table.rows],
+            }
+        )
+    return {
+        "labels": [label for _n, label, _v in table.rows],
+        "series": series,
+        "normalised": normalised,
+        "axis": _("per cent of the largest") if normalised else "",
+    }
 
 
 def _without(request: HttpRequest, *names: str) -> str:
@@ -164,6 +187,7 @@ def consolidated(request: HttpRequest) -> HttpResponse:
     exports = ReportExport.objects.filter(requested_by=user).select_related("form", "organization")[
         :5
     ]
+    kept = report.kept if report else None
     return render(
         request,
         "reporting/consolidated.html",
@@ -175,10 +199,9 @@ def consolidated(request: HttpRequest) -> HttpResponse:
             "period_error": error,
             "report": report,
             "exports": exports,
-            "scope_orgs": Organization.objects.visible_to(user).filter(depth__lte=3)[:300],
-            "period_choices": selectors.recent_periods(form, timezone.localdate(), 6)
-            if form
-            else [],
+            "can_edit_text": selectors.may_edit_narrative(user, organization),
+            "history": history_for(kept, limit=20) if kept else [],
+            "level": level_form(user, form, organization, period),
         },
     )
 

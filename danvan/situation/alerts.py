@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, F, Min, QuerySet
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
@@ -29,6 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from danvan.lib import notify as deliveries
 from danvan.lib import numbers, periods
 from danvan.lib.history import attributed
 from danvan.org.models import Area, AreaLevel, Organization, Role
@@ -528,9 +528,9 @@ def notify(alerts: list[Alert]) -> int:
         }
         subject = render_to_string("situation/email/alert_subject.txt", context).strip()
         body = render_to_string("situation/email/alert.txt", context)
-        messages += [(subject, body, None, [email]) for email in emails]
+        link = deliveries.Link(subject, "", deliveries.key_of(alert))
+        messages.append(deliveries.Message(subject, body, emails, "alert", [link]))
         Alert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())
         alert.notified_at = timezone.now()
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return len(messages)
+    deliveries.deliver(messages)
+    return sum(len(m.recipients) for m in messages)

@@ -11,8 +11,10 @@ class SituationConfig(AppConfig):
         from danvan.documents import references
         from danvan.lib import reminders
 
-        from . import citations, figures, tasks
+        from . import agenda, citations, figures, search, tasks
 
         references.register(citations.SOURCE)
         figures.register()
         reminders.register(tasks.compute_alerts)
+        agenda.register()
+        search.register()

@@ -13,8 +13,9 @@ from django.utils.translation import pgettext_lazy
 
 from danvan.accounts.models import User
 from danvan.documents.models import Document
-from danvan.org.forms import DateInput, OrganizationChoice, area_label
-from danvan.org.models import Area, AreaLevel, Organization
+from danvan.lib.pickers import AreaPickerField, DocumentMultiPickerField, OrganizationPickerField
+from danvan.org.forms import DateInput
+from danvan.org.models import Area, Organization
 from danvan.oversight.models import Oversight
 from danvan.programs.models import Program
 
@@ -63,14 +64,6 @@ class TopicChoice(forms.ModelChoiceField):
         return str(obj.label)
 
 
-class AreaForNoteChoice(forms.ModelChoiceField):
-    """Communes, and their villages indented under them (the queryset is ordered by path)."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        prefix = "— " if obj.level == AreaLevel.VILLAGE else ""
-        return prefix + area_label(obj)
-
-
 class ProgramsChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.title)
@@ -79,11 +72,6 @@ class ProgramsChoice(forms.ModelMultipleChoiceField):
 class OversightsChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_kind_display()} · {obj.title}"
-
-
-class DocumentsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} — {obj.title}"
 
 
 class _OffersConfirmation:
@@ -111,10 +99,10 @@ def _confirm_field() -> forms.BooleanField:
 
 
 class NoteForm(_OffersConfirmation, forms.Form):
-    organization = OrganizationChoice(
+    organization = OrganizationPickerField(
         label=pgettext_lazy("organisation", "Unit"), queryset=Organization.objects.none()
     )
-    area = AreaForNoteChoice(
+    area = AreaPickerField(
         label=_("Area"),
         queryset=Area.objects.none(),
         help_text=_("The commune or village where it happens."),
@@ -153,12 +141,8 @@ class NoteForm(_OffersConfirmation, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 5}),
         help_text=MULTI_HELP,
     )
-    documents = DocumentsChoice(
-        label=_("Documents"),
-        queryset=Document.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=MULTI_HELP,
+    documents = DocumentMultiPickerField(
+        label=_("Documents"), queryset=Document.objects.none(), required=False
     )
     reason = forms.CharField(
         label=_("Why it changes"),
@@ -225,7 +209,7 @@ class AttachmentForm(forms.Form):
 
 
 class NotesImportForm(_OffersConfirmation, forms.Form):
-    organization = OrganizationChoice(
+    organization = OrganizationPickerField(
         label=_("Unit filing the notes"), queryset=Organization.objects.none()
     )
     file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -121,7 +121,12 @@ class Note(models.Model):
     )
     # The commune the area lies in (the area itself for a commune): what counts are kept by.
     commune = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="+", editable=False, null=True
+        Area,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        null=True,
+        verbose_name=_("commune"),
     )
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="notes", verbose_name=_("topic")
@@ -365,7 +370,12 @@ class Alert(models.Model):
     )
     raised_on = models.DateField(_("raised on"))
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     assigned_to = models.ForeignKey(
@@ -377,7 +387,12 @@ class Alert(models.Model):
         verbose_name=_("assigned to"),
     )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("closed by"),
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     outcome = models.TextField(_("what was done"), blank=True)

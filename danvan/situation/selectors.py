@@ -123,8 +123,10 @@ def attachments_of(note: Note) -> QuerySet[Attachment]:
     return note.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")
 
 
-def get_attachment_for_user(user: User, pk: Any) -> Attachment:
-    return one_or_404(Attachment.objects.visible_to(user).filter(removed_at__isnull=True), pk)
+def get_attachment_for_user(user: User, pk: Any, *, removed: bool = False) -> Attachment:
+    """An attachment of a note the user sees; a removed one only with `removed` (to restore)."""
+    attachments = Attachment.objects.visible_to(user).filter(removed_at__isnull=not removed)
+    return one_or_404(attachments.select_related("note"), pk)
 
 
 # --- Areas a user may file notes on ---------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
+from danvan.lib import notify
 from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed
 from danvan.lib.uploads import check_upload, safe_name
@@ -394,6 +395,19 @@ def attachment_remove(*, actor: User | None, attachment: Attachment) -> Attachme
     return attachment
 
 
+@transaction.atomic
+def attachment_restore(*, actor: User | None, attachment: Attachment) -> Attachment:
+    """Put a removed file back on its note (the undo of attachment_remove)."""
+    _refuse_unless_may_edit(actor, attachment.note)
+    Attachment.objects.select_for_update().filter(pk=attachment.pk).exists()
+    attachment.refresh_from_db(fields=["removed_at"])
+    if attachment.removed_at is None:
+        raise Conflict(_("This file is on the note."))
+    attachment.removed_at = None
+    attributed(attachment, actor, verb="restored").save()
+    return attachment
+
+
 # --- Alerts -------------------------------------------------------------------------------
 
 
@@ -432,6 +446,7 @@ def alert_acknowledge(
     alert.acknowledged_by = actor
     alert.acknowledged_at = timezone.now()
     attributed(alert, actor, comment.strip(), verb="acknowledged").save()
+    notify.settle(notify.key_of(alert))
     return alert
 
 
@@ -451,6 +466,7 @@ def alert_assign(
         alert.acknowledged_by = actor
         alert.acknowledged_at = timezone.now()
     attributed(alert, actor, comment.strip(), verb="assigned").save()
+    notify.settle(notify.key_of(alert))
     return alert
 
 
@@ -468,4 +484,5 @@ def alert_close(*, actor: User | None, alert: Alert, outcome: str) -> Alert:
     alert.closed_by = actor
     alert.closed_at = timezone.now()
     attributed(alert, actor, outcome.strip(), verb="closed").save()
+    notify.settle(notify.key_of(alert))
     return alert

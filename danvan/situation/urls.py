@@ -33,6 +33,11 @@ urlpatterns = [
         views.attachment_remove,
         name="situation_attachment_remove",
     ),
+    path(
+        "situation/attachments/<int:pk>/restore/",
+        views.attachment_restore,
+        name="situation_attachment_restore",
+    ),
     path("situation/alerts/", views_alerts.alert_list, name="situation_alerts"),
     path("situation/alerts/<int:pk>/", views_alerts.alert_detail, name="situation_alert"),
     path(

@@ -20,6 +20,7 @@ from danvan.accounts.models import User
 from danvan.documents.selectors import document_choices
 from danvan.lib import excel, periods
 from danvan.lib.history import history_for
+from danvan.lib.undo import offer_undo
 from danvan.lib.uploads import max_bytes
 from danvan.lib.web import (
     add_service_errors,
@@ -527,7 +528,26 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _flash(request, exc)
     else:
-        messages.success(request, _("File removed from the note; it stays in the history."))
+        offer_undo(
+            request,
+            _("File «%(name)s» removed from the note; it stays in the history.")
+            % {"name": found.name},
+            reverse("situation_attachment_restore", args=[found.pk]),
+        )
+    return redirect(reverse("situation_note", args=[found.note_id]) + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    found = selectors.get_attachment_for_user(user, pk, removed=True)
+    try:
+        services.attachment_restore(actor=user, attachment=found)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("File «%(name)s» is back on the note.") % {"name": found.name})
     return redirect(reverse("situation_note", args=[found.note_id]) + "#attachments")
 
 

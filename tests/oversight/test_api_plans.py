@@ -170,8 +170,8 @@ def test_delete_an_item_unless_an_oversight_carries_it_out(world: World, plan: P
 
     assert bearer(tinh).delete(f"/api/v1/plan-items/{free.pk}").status_code == 204
     assert list(plan.items.all()) == [carried]
-    removal = PlanItem.history.filter(id=free.pk, history_type="-").get()
-    assert removal.history_user == tinh
+    removal = PlanItem.history.filter(id=free.pk, history_verb="deleted").get()
+    assert removal.history_user == tinh and removal.deleted_by == tinh  # kept, restorable
     assert bearer(tinh).delete(f"/api/v1/plan-items/{free.pk}").status_code == 404
 
 

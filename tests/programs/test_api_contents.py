@@ -64,7 +64,7 @@ def test_contents_are_listed_added_edited_moved_and_removed(world: World, tinh, 
     three = content(draft, 3)
     assert client.delete(f"{API}/contents/{three.pk}").status_code == 204
     assert titles(client, draft) == ["Hai", "Một", "Bốn", "Năm"]
-    assert ProgramContent.history.filter(history_user=tinh, history_type="-").count() == 1
+    assert ProgramContent.history.filter(history_user=tinh, history_verb="deleted").count() == 1
 
 
 def test_a_content_with_tasks_is_kept(world: World, tinh, draft) -> None:  # type: ignore[no-untyped-def]

@@ -82,8 +82,18 @@ def test_remind_the_late_units(
     assert not Reminder.objects.exists() and not mail.outbox
     with django_capture_on_commit_callbacks(execute=True):
         response = post_json(bearer(tinh), "/api/v1/completeness/remind", body)
-    # Mường Xén's Party committee has reported; Mỹ Lý's is the late one
-    assert response.status_code == 200 and response.json() == {"reminded": 1}
+    # Both Party committees are late; only Mỹ Lý's has an officer to remind, and the answer
+    # names Mường Xén's, with the page where an officer is added
+    assert response.status_code == 200 and response.json() == {
+        "reminded": 1,
+        "unreachable": [
+            {
+                "organization_id": world.party_a.pk,
+                "organization_name": "Đảng ủy xã Mường Xén",
+                "members_url": f"/orgs/{world.party_a.pk}/#members",
+            }
+        ],
+    }
     assert [m.to for m in mail.outbox] == [[officer.email]]
     assert Reminder.objects.filter(organization=world.party_b).count() == 1
 

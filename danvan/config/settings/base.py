@@ -9,6 +9,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -50,7 +51,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "danvan.config.admin_site.AdminConfig",  # the Django admin, for superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes
     "axes",
     "csp",
     "ninja",
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "danvan.situation",
     "danvan.dialogue",
     "danvan.public",
+    "danvan.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "danvan.config.context_processors.navigation",
+                "danvan.dashboard.context.bell",
             ],
         },
     },
@@ -177,6 +181,13 @@ EMAIL_BACKEND = (
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# Whether e-mail really leaves the server: when not, an inviter is told to pass the
+# invitation's link on themselves (it is shown to them once, with a "Copy link" button).
+DANVAN_EMAIL_CONFIGURED = EMAIL_BACKEND not in {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "danvan <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in e-mails (invitations, password reset) are built on this address.
@@ -275,6 +286,24 @@ DANVAN_DIALOGUE: dict[str, int] = {
     "publish_days": 10,
     "conferences_per_year": 1,
     **json.loads(os.environ.get("DANVAN_DIALOGUE", "{}") or "{}"),
+}
+# The home page's key figures: indicator codes of the periodic reports (roll-ups and derived
+# figures), the kind of period they are shown for ("year", "half", "quarter" or "month") and how
+# many periods the trend shows. Codes no form defines are skipped.
+DANVAN_DASHBOARD: dict[str, Any] = {
+    "indicators": [
+        "PETITIONS_RECEIVED",
+        "PETITIONS_SETTLED_PCT",
+        "DIALOGUES",
+        "RECEPTION_DAYS",
+        "DVK_RECOGNISED",
+        "OV_RECOMMENDATIONS_DONE",
+        "PEOPLE_REACHED",
+        "PROPAGANDA_SESSIONS",
+    ],
+    "period_type": "half",
+    "trend": 4,
+    **json.loads(os.environ.get("DANVAN_DASHBOARD", "{}") or "{}"),
 }
 # Citizen reception: days a month each head receives citizens, per area level and head.
 DANVAN_RECEPTION_SCHEDULE: dict[str, dict[str, int]] = json.loads(

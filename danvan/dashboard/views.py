@@ -1,0 +1,68 @@
+"""The home page: the agenda and the dashboard of one's scope. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from danvan.lib import agenda
+from danvan.lib.web import current_user
+
+from . import selectors
+
+AGENDA_ON_HOME = 8
+
+
+def _chart_data(figures: selectors.KeyFigures) -> dict[str, Any]:
+    """The trend of each key figure for the sparklines (ECharts reads it from a JSON script)."""
+    return {
+        "periods": [p.label() for p in figures.spans],
+        "series": [[None if v is None else float(v) for v in f.values] for f in figures.figures],
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    today = timezone.localdate()
+    items = agenda.for_user(user, today)
+    unit = selectors.home_unit(user)
+    context: dict[str, Any] = {
+        "items": items[:AGENDA_ON_HOME],
+        "more_items": max(len(items) - AGENDA_ON_HOME, 0),
+        "late_count": sum(1 for i in items if i.days_late(today)),
+        "today": today,
+        "unit": unit,
+    }
+    if unit is not None:
+        figures = selectors.key_figures(unit, today)
+        leading = selectors.leads(user, unit)
+        context.update(
+            figures=figures,
+            chart=_chart_data(figures),
+            leading=leading,
+        )
+        if leading:
+            context.update(
+                reports=selectors.reports_below(user, unit, today),
+                situation=selectors.situation(user),
+                programmes=selectors.programmes(user, today),
+                areas=selectors.areas_ranked(unit, today),
+            )
+    return render(request, "dashboard/home.html", context)
+
+
+@login_required
+def agenda_page(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    today = timezone.localdate()
+    items = agenda.for_user(user, today)
+    return render(
+        request,
+        "dashboard/agenda.html",
+        {"items": items, "today": today, "late_count": sum(1 for i in items if i.days_late(today))},
+    )

@@ -1,0 +1,200 @@
+"""The reporting app's agenda sources (registered from `apps.py`): reports to fill and to review.
+
+- Reports to fill: for each of the user's own units with the right to submit, each active form
+  it reports on and each of the form's two latest periods whose reporting window has closed (as
+  the reports page lists them), the report not yet submitted: not started, a draft, or returned.
+  Due on the form's deadline, so a half-year report five months late shows five months late.
+- Reports to review: submitted reports whose reviewing unit (the nearest unit above that
+  reports on the same form, `selectors.reviewing_paths`) is one the user leads or is a
+  specialist of. Due on the same deadline: the reviewer's own report on that form and period
+  is built from them.
+
+Both read a fixed number of queries: the rules of `selectors.reporting_units`, `existed_in_q`
+and `reviewing_paths` are applied in Python to rows read at once, not asked per form or unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from danvan.lib import agenda, notify, periods
+from danvan.lib.agenda import Action, Item
+from danvan.org.agenda import unit_paths
+from danvan.org.models import Organization, Verb
+
+from . import selectors
+from .models import Form, Submission, SubmissionStatus
+
+if TYPE_CHECKING:
+    from danvan.accounts.models import User
+
+RECENT_PERIODS = 2  # as many as the reports page lists for each form
+MAX_REVIEWS = 300
+
+
+def _reports_on(form: Form, organization: Organization) -> bool:
+    """`Form.reporting_units_q` for one organisation (its area read with it)."""
+    kinds = {kind.pk for kind in form.kinds.all()}
+    levels = form.level_list
+    return (not kinds or organization.kind_id in kinds) and (
+        not levels or organization.area.level in levels
+    )
+
+
+def _existed_in(organization: Organization, period: periods.Period) -> bool:
+    """`selectors.existed_in_q` for one organisation: begun by the period's end (founded, or
+    else its area in force), not dissolved before its start."""
+    began_on = organization.established_on or organization.area.valid_from
+    began = began_on is None or began_on <= period.end
+    return began and (
+        organization.dissolved_on is None or organization.dissolved_on >= period.start
+    )
+
+
+_TO_DO = {
+    "": (_("Fill in the report"), _("Fill in")),
+    SubmissionStatus.DRAFT: (_("Finish and submit the report"), _("Fill in")),
+    SubmissionStatus.RETURNED: (_("Correct the returned report and submit it"), _("Correct")),
+}
+
+
+def reports_to_fill(user: User, today: datetime.date) -> list[Item]:
+    paths = unit_paths(user, verb=Verb.SUBMIT)
+    if not paths:
+        return []
+    units = list(
+        Organization.objects.visible_to(user).filter(path__in=paths).select_related("area")
+    )
+    forms = list(Form.objects.active().prefetch_related("kinds").order_by("pk"))
+    wanted = [
+        (form, unit, period)
+        for form in forms
+        for period in selectors.recent_periods(form, today, RECENT_PERIODS)
+        for unit in units
+        if _reports_on(form, unit) and _existed_in(unit, period)
+    ]
+    if not wanted:
+        return []
+    existing = {
+        (s.form_id, s.organization_id, s.period): s
+        for s in selectors.submissions_for_user(user).filter(
+            form__in=[f.pk for f, _u, _p in wanted],
+            organization__in=[u.pk for _f, u, _p in wanted],
+            period__in=sorted({p.code for _f, _u, p in wanted}),
+        )
+    }
+    items = []
+    for form, unit, period in wanted:
+        submission = existing.get((form.pk, unit.pk, period.code))
+        status = submission.status if submission else ""
+        if status not in _TO_DO:
+            continue  # submitted or approved: nothing waits for the unit
+        what, label = _TO_DO[status]
+        if submission is not None:
+            key = notify.key_of(submission)
+            url = reverse("submission_detail", args=[submission.pk])
+            action = Action(str(label), url)
+        else:  # one click starts the report and opens it
+            key = f"{notify.key_of(form)}:{unit.pk}:{period.code}"
+            url = reverse("report_home") + f"#start-{form.pk}-{unit.pk}-{period.code}"
+            fields = (
+                ("form", str(form.pk)),
+                ("organization", str(unit.pk)),
+                ("period", period.code),
+            )
+            action = Action(str(label), reverse("submission_start"), "post", fields=fields)
+        items.append(
+            Item(
+                key=key,
+                kind="reporting.submission",
+                what=str(what),
+                title=f"{form.label} — {period.label()}",
+                unit=unit.name,
+                url=url,
+                due_on=form.deadline(period),
+                action=action,
+            )
+        )
+    return items
+
+
+def _reviewer_paths(submissions: list[Submission]) -> dict[int, str]:
+    """{submission id: path of the unit that reviews it}, `selectors.reviewing_paths` for
+    reports on several forms at once: one query for every unit above them."""
+    step = Organization.steplen
+    above = {
+        s.organization.path[:end]
+        for s in submissions
+        for end in range(step, len(s.organization.path), step)
+    }
+    rows = list(Organization.objects.filter(path__in=above).select_related("area"))
+    result = {}
+    for submission in submissions:
+        reporting = {o.path for o in rows if _reports_on(submission.form, o)}
+        path = submission.organization.path
+        prefixes = [path[:end] for end in range(len(path) - step, 0, -step)]
+        nearest = next((p for p in prefixes if p in reporting), None)
+        result[submission.pk] = nearest or (prefixes[-1] if prefixes else path)
+    return result
+
+
+def _review_what(submission: Submission) -> str:
+    deadline = submission.form.deadline(submission.period_obj)
+    submitted = timezone.localdate(submission.submitted_at) if submission.submitted_at else None
+    late = (submitted - deadline).days if submitted else 0
+    if late > 0:
+        return ngettext(
+            "Review the report, submitted %(days)d day late",
+            "Review the report, submitted %(days)d days late",
+            late,
+        ) % {"days": late}
+    return gettext("Review the report")
+
+
+def reports_to_review(user: User, today: datetime.date) -> list[Item]:
+    paths = unit_paths(user, roles=selectors.REVIEW_ROLES)
+    if not paths:
+        return []
+    below = Q(pk__in=[])
+    for path in paths:
+        below |= Q(organization__path__startswith=path)
+    submissions = list(
+        selectors.submissions_for_user(user)
+        .filter(below, status=SubmissionStatus.SUBMITTED)
+        .prefetch_related("form__kinds")
+        .order_by("submitted_at", "pk")[:MAX_REVIEWS]
+    )
+    if not submissions:
+        return []
+    reviewers = _reviewer_paths(submissions)
+    mine = set(paths)
+    items = []
+    for submission in submissions:
+        if reviewers[submission.pk] not in mine:
+            continue
+        url = reverse("submission_detail", args=[submission.pk])
+        items.append(
+            Item(
+                key=notify.key_of(submission),
+                kind="reporting.review",
+                what=_review_what(submission),
+                title=f"{submission.form.label} — {submission.period_obj.label()}",
+                unit=submission.organization.name,
+                url=url,
+                due_on=submission.form.deadline(submission.period_obj),
+                action=Action(gettext("Review"), url),
+            )
+        )
+    return items
+
+
+def register() -> None:
+    agenda.register("reporting.submission", _("Reports to fill in"), reports_to_fill)
+    agenda.register("reporting.review", _("Reports to review"), reports_to_review)

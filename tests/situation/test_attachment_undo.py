@@ -1,0 +1,87 @@
+"""A file removed from a note comes back with Undo: the page offers it beside the message, the
+service restores it with its verb, and only those who may change the note can."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from danvan.accounts.models import User
+from danvan.lib.errors import Conflict
+from danvan.situation import selectors, services
+from danvan.situation.models import Attachment, Note
+
+pytestmark = pytest.mark.django_db
+DAY = timezone.localdate()
+
+
+@pytest.fixture
+def attached(xa: User, file_note: Callable[..., Note], settings: Any, tmp_path: Any) -> Attachment:
+    settings.MEDIA_ROOT = tmp_path
+    note = file_note(xa, event_date=DAY - datetime.timedelta(days=3), today=DAY)
+    upload = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    return services.attachment_add(actor=xa, note=note, upload=upload)
+
+
+def verbs(attachment: Attachment) -> list[str]:
+    records = attachment.history.order_by("history_date", "history_id")  # type: ignore[attr-defined]
+    return list(records.values_list("history_verb", flat=True))
+
+
+def test_the_service_restores_a_removed_file(attached: Attachment, xa: User, xa2: User) -> None:
+    services.attachment_remove(actor=xa, attachment=attached)
+    assert list(selectors.attachments_of(attached.note)) == []
+    with pytest.raises(PermissionDenied):
+        services.attachment_restore(actor=xa2, attachment=attached)
+    services.attachment_restore(actor=xa, attachment=attached)
+    assert list(selectors.attachments_of(attached.note)) == [attached]
+    assert verbs(attached) == ["", "removed", "restored"]
+    with pytest.raises(Conflict):
+        services.attachment_restore(actor=xa, attachment=attached)
+
+
+def test_the_page_offers_undo(attached: Attachment, xa: User, as_user: Any) -> None:
+    client = as_user(xa)
+    page = client.post(f"/situation/attachments/{attached.pk}/remove/", follow=True)
+    restore = f"/situation/attachments/{attached.pk}/restore/"
+    html = page.content.decode()
+    download = f'href="/situation/attachments/{attached.pk}/"'
+    assert f'action="{restore}"' in html and download not in html
+    assert client.get(f"/situation/attachments/{attached.pk}/").status_code == 404
+    assert client.get(restore).status_code == 405
+    back = client.post(restore, follow=True).content.decode()
+    assert download in back and f'action="/situation/attachments/{attached.pk}/remove/"' in back
+    assert client.get(f"/situation/attachments/{attached.pk}/").status_code == 200
+    assert client.post(restore).status_code == 404  # on the note: nothing to undo
+
+
+@pytest.mark.parametrize(("who", "expected"), [("xa2", 404), ("outsider", 404)])
+def test_the_restore_page_refuses_others(
+    attached: Attachment, xa: User, as_user: Any, request: pytest.FixtureRequest, who: str,
+    expected: int,
+) -> None:  # fmt: skip
+    services.attachment_remove(actor=xa, attachment=attached)
+    url = f"/situation/attachments/{attached.pk}/restore/"
+    assert as_user(request.getfixturevalue(who)).post(url).status_code == expected
+    assert Client().post(url).status_code == 302  # to sign in
+    attached.refresh_from_db()
+    assert attached.removed_at is not None
+
+
+def test_a_viewer_of_the_note_may_not_restore(
+    world: Any, attached: Attachment, xa: User, as_user: Any
+) -> None:
+    from tests.factories import member
+
+    viewer = member(world.front_a, "viewer", email="xem@example.vn")
+    services.attachment_remove(actor=xa, attachment=attached)
+    assert as_user(viewer).post(f"/situation/attachments/{attached.pk}/restore/").status_code == 403
+    attached.refresh_from_db()
+    assert attached.removed_at is not None

@@ -15,6 +15,27 @@ from danvan.lib.web import current_user
 from . import selectors
 
 AGENDA_ON_HOME = 8
+PER_KIND_ON_HOME = 3
+
+
+def _fold(items: list[agenda.Item]) -> tuple[list[agenda.Item], list[dict[str, Any]]]:
+    """The home page's share of the agenda: the first items, at most a few of each kind (so a
+    leader's many reports to review do not hide the rest), and how many more of each kind."""
+    shown: list[agenda.Item] = []
+    per_kind: dict[str, int] = {}
+    more: dict[str, int] = {}
+    for item in items:
+        if len(shown) < AGENDA_ON_HOME and per_kind.get(item.kind, 0) < PER_KIND_ON_HOME:
+            shown.append(item)
+            per_kind[item.kind] = per_kind.get(item.kind, 0) + 1
+        else:
+            more[item.kind] = more.get(item.kind, 0) + 1
+    labels = dict(agenda.sources())
+    folded = [
+        {"kind": kind, "label": labels.get(kind, kind), "count": count}
+        for kind, count in more.items()
+    ]
+    return shown, folded
 
 
 def _chart_data(figures: selectors.KeyFigures) -> dict[str, Any]:
@@ -31,9 +52,10 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = agenda.for_user(user, today)
     unit = selectors.home_unit(user)
+    shown, folded = _fold(items)
     context: dict[str, Any] = {
-        "items": items[:AGENDA_ON_HOME],
-        "more_items": max(len(items) - AGENDA_ON_HOME, 0),
+        "items": shown,
+        "folded": folded,
         "late_count": sum(1 for i in items if i.days_late(today)),
         "today": today,
         "unit": unit,
@@ -58,11 +80,20 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agenda_page(request: HttpRequest) -> HttpResponse:
+    """The whole agenda; `?kind=<source>` shows one kind (an unknown kind shows all)."""
     user = current_user(request)
     today = timezone.localdate()
-    items = agenda.for_user(user, today)
+    labels = dict(agenda.sources())
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in labels else ""
+    items = agenda.for_user(user, today, kinds=[kind] if kind else None)
     return render(
         request,
         "dashboard/agenda.html",
-        {"items": items, "today": today, "late_count": sum(1 for i in items if i.days_late(today))},
+        {
+            "items": items,
+            "today": today,
+            "late_count": sum(1 for i in items if i.days_late(today)),
+            "kind_label": labels.get(kind, ""),
+        },
     )

@@ -146,4 +146,30 @@ def test_the_home_page_query_count_is_flat_in_the_number_of_items(
     client.get("/")  # warm the per-process caches (topics, kinds)
     with django_assert_max_num_queries(40):
         html = client.get("/").content.decode()
-    assert html.count('data-key="test.thing:') == min(count, 8)
+    assert html.count('data-key="test.thing:') == min(count, 3)  # a few of each kind
+    if count > 3:
+        assert "/agenda/?kind=test.thing" in html  # and a link to the others of the kind
+
+
+def test_the_agenda_page_shows_one_kind_on_request(world, tinh, as_user, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(
+        agenda._SOURCES, "test.thing", agenda._Source("test.thing", "Things", _fake_source(12))
+    )
+    monkeypatch.setitem(
+        agenda._SOURCES, "test.other", agenda._Source("test.other", "Others", _fake_other)
+    )
+    client = as_user(tinh)
+    everything = client.get("/agenda/").content.decode()
+    assert (
+        everything.count('data-key="test.thing:') == 12 and 'data-key="test.other:1"' in everything
+    )
+    things = client.get("/agenda/?kind=test.thing").content.decode()
+    assert things.count('data-key="test.thing:') == 12 and "test.other" not in things
+    unknown = client.get("/agenda/?kind=nothing").content.decode()  # an unknown kind: all
+    assert 'data-key="test.other:1"' in unknown
+
+
+def _fake_other(user, today):  # type: ignore[no-untyped-def]
+    return [
+        Item(key="test.other:1", kind="test.other", what="Other", title="Other", unit="U", url="/")
+    ]

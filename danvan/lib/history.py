@@ -160,7 +160,8 @@ def _points(value: Any) -> int:
 
 def json_text(value: Any) -> str:
     """A JSON value as a person reads it: «key: value; …», lists with commas, numbers in the
-    reader's notation, a map shape by its size rather than its coordinates."""
+    reader's notation, a map shape by its size rather than its coordinates. Keys in sorted order:
+    PostgreSQL's jsonb keeps its own order, so the same value reads the same on any database."""
     if isinstance(value, dict):
         if value.get("type") in GEOJSON_TYPES:
             n = _points(value)
@@ -169,7 +170,7 @@ def json_text(value: Any) -> str:
             }
         parts = [
             f"{str(key).replace('_', ' ')}: {json_text(item)}"
-            for key, item in value.items()
+            for key, item in sorted(value.items(), key=lambda pair: str(pair[0]))
             if item not in (None, "", [], {})
         ]
         return "; ".join(parts) or "—"

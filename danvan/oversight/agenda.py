@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,18 +28,14 @@ from danvan.org.models import Verb
 
 from . import selectors
 from .models import Recommendation, RecommendationStatus
+from .reminders import answer_url
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 
-def _url(rec: Recommendation) -> str:
-    """The recommendation on its oversight's page, its answer form open."""
-    return reverse("oversight_detail", args=[rec.oversight_id]) + f"?answer={rec.pk}#rec-{rec.pk}"
-
-
 def _item(rec: Recommendation, key: str, what: str, unit: str, label: str) -> Item:
-    url = _url(rec)
+    url = answer_url(rec)
     return Item(
         key=key,
         kind="oversight.recommendation",

@@ -14,22 +14,19 @@ import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Model
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.documents.models import Document
-from danvan.lib import notify, periods, reminders
+from danvan.lib import notify, periods
 from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
-from danvan.org.selectors import member_emails
 
 from . import selectors
 from .models import (
@@ -38,7 +35,6 @@ from .models import (
     Plan,
     PlanItem,
     Recommendation,
-    RecommendationReminder,
     RecommendationStatus,
 )
 from .selectors import in_lead_scope
@@ -579,39 +575,3 @@ def recommendation_respond(
     attributed(rec, actor, verb="answered").save()
     notify.settle(notify.key_of(rec))
     return rec
-
-
-# --- Reminders -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def send_recommendation_reminders(*, today: datetime.date | None = None) -> int:
-    """E-mail today's reminders on recommendations, like those on programme tasks.
-
-    Before the due date and the day after it to the responsible organisation; escalated to
-    the lead's leaders after the escalation delay. Each (recommendation, kind) is sent once.
-    """
-    today = today or timezone.localdate()
-    open_recs = Recommendation.objects.open().select_related("oversight", "responsible")
-
-    def recipients(rec: Recommendation, kind: str) -> list[str]:
-        if kind == "escalated":  # the lead's leaders
-            return member_emails(rec.oversight.lead_id, settings.DANVAN_ESCALATION_ROLES)
-        return member_emails(rec.responsible_id, settings.DANVAN_REMINDER_ROLES)
-
-    return reminders.send_due_reminders(
-        due=reminders.due_windows(open_recs, today),
-        already=set(RecommendationReminder.objects.values_list("recommendation_id", "kind")),
-        recipients=recipients,
-        remember=lambda rec, kind: RecommendationReminder.objects.create(
-            recommendation=rec, kind=kind
-        ),
-        templates="oversight/email",
-        items_name="recommendations",
-        today=today,
-        link=lambda rec: notify.Link(
-            str(rec),
-            reverse("oversight_detail", args=[rec.oversight_id]) + f"?answer={rec.pk}#rec-{rec.pk}",
-            notify.key_of(rec),
-        ),
-    )

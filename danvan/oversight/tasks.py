@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from . import services
+from . import reminders
 
 
 @task()
 def send_recommendation_reminders() -> int:
     """The daily reminder run on recommendations: due soon, the day after, escalation."""
-    return services.send_recommendation_reminders()
+    return reminders.send_recommendation_reminders()

@@ -14,7 +14,7 @@ from danvan.lib.api import HistoryOut, Pages, Patch, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.org.api import organization_in_scope as _org
 
-from . import definitions, rollups, selectors, services
+from . import definitions, rollups, selectors, selectors_pivot, services
 from .models import Form, Indicator
 
 router = Router()
@@ -323,12 +323,12 @@ def rollup(request: HttpRequest, indicator: str, scope: str, period: str) -> Any
     """One indicator for an organisation («12») or an area («a7») subtree and a period
     (2022S1, 2022, 2021-2025), live: approved reports count at once."""
     user = _actor(request)
-    node = selectors.get_node_for_user(user, scope)
+    node = selectors_pivot.get_node_for_user(user, scope)
     the_period = _period(period)
     (ind,) = _indicators([indicator])
     return {
         "indicator": ind.code,
-        "scope": selectors.node_key(node),
+        "scope": selectors_pivot.node_key(node),
         "scope_name": node.name,
         "period": the_period.code,
         "value": rollups.figure(ind, node, the_period),
@@ -344,7 +344,7 @@ def rollup_pivot(
 ) -> Any:
     """Several indicators for several scopes (all organisations or all areas) at once."""
     user = _actor(request)
-    nodes = [selectors.get_node_for_user(user, s) for s in scope]
+    nodes = [selectors_pivot.get_node_for_user(user, s) for s in scope]
     if len({type(n) for n in nodes}) > 1:
         raise ValidationError({"scope": "Give only organisations or only areas."})
     the_period = _period(period)
@@ -355,7 +355,7 @@ def rollup_pivot(
         "indicators": [i.code for i in indicators],
         "rows": [
             {
-                "scope": selectors.node_key(n),
+                "scope": selectors_pivot.node_key(n),
                 "scope_name": n.name,
                 "values": {i.code: values[(n.pk, i.pk)] for i in indicators},
             }

@@ -22,7 +22,7 @@ from danvan.lib.history import history_for
 from danvan.lib.web import current_user, xlsx_response
 from danvan.org.models import Area, Organization
 
-from . import selectors, services
+from . import selectors, selectors_pivot, services
 from .models import (
     Indicator,
     ReportExport,
@@ -40,7 +40,7 @@ def _pivot_inputs(request: HttpRequest) -> dict[str, Any]:
     form = form_from(request)
     node_id = request.GET.get("node", "")
     node: Organization | Area = (
-        selectors.get_node_for_user(user, node_id) if node_id else org_from(request, user)
+        selectors_pivot.get_node_for_user(user, node_id) if node_id else org_from(request, user)
     )
     code = request.GET.get("period") or (
         str(selectors.recent_periods(form, today, 1)[0].code) if form else str(today.year)
@@ -75,7 +75,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
     inputs = _pivot_inputs(request)
     table = None
     if inputs["period"] is not None and inputs["indicators"]:
-        table = selectors.pivot(
+        table = selectors_pivot.pivot(
             inputs["indicators"], inputs["node"], inputs["period"], inputs["by"]
         )
     if request.GET.get("format") == "xlsx" and table is not None:
@@ -92,7 +92,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     if table is not None:
         for row_node, label, values in table.rows:
-            drill = selectors.node_key(row_node) if table.by == "units" else ""
+            drill = selectors_pivot.node_key(row_node) if table.by == "units" else ""
             rows.append(
                 {"label": label, "values": [numbers.shown(v) for v in values], "drill": drill}
             )
@@ -105,7 +105,7 @@ def pivot(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": [numbers.shown(v) for v in table.total] if table else [],
             "chart": chart,
-            "node_key": selectors.node_key(node),
+            "node_key": selectors_pivot.node_key(node),
             "parent_key": _parent_key(user, node),
             "forms": selectors.forms_for_user(user),
             "scope_orgs": Organization.objects.visible_to(user).filter(depth__lte=3)[:300],
@@ -120,7 +120,7 @@ def _measure(indicator: Indicator) -> str:
     return "%" if indicator.value_type == ValueType.PERCENT else indicator.unit.strip()
 
 
-def _chart(table: selectors.Pivot) -> dict[str, Any]:
+def _chart(table: selectors_pivot.Pivot) -> dict[str, Any]:
     """The chart's data. Indicators in different units (meetings, people, percent) would share
     one axis and the small ones vanish: then each is drawn as a share of its own largest row
     (100 = the largest), and the tooltip gives the real figures."""
@@ -169,7 +169,7 @@ def _parent_key(user: Any, node: Organization | Area) -> str:
     parent = model.objects.parent_of(node)
     if parent is None or not model.objects.visible_to(user).filter(pk=parent.pk).exists():
         return ""
-    return selectors.node_key(parent)
+    return selectors_pivot.node_key(parent)
 
 
 # --- Consolidated report -------------------------------------------------------------------

@@ -4,12 +4,10 @@ forecasts — scoped like the pages (a note outside the scope is 404, as one tha
 import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -27,63 +25,13 @@ from danvan.oversight.models import Oversight
 from danvan.programs.models import Program
 
 from . import alerts, board, selectors, services
+from .api_lookups import active_user, area_in_body, linked_in_scope, period_named, topic_named
 from .models import Alert, FollowUp, Note, Topic
 
 router = Router()
 
 LevelName = Literal["normal", "watch", "hot_spot", "complex"]
 SUMMARY_MAX = Note._meta.get_field("summary").max_length  # type: ignore[union-attr]
-
-
-# --- Looking up what a request names ---------------------------------------------------------
-
-
-def _topic(value: str, field: str) -> Topic:
-    """A topic named by its code (or its id), or a 400 naming the field."""
-    value = value.strip()
-    topics = Topic.objects.select_related("parent")
-    found = topics.filter(code=value).first()
-    if found is None and value.isascii() and value.isdigit() and len(value) < 18:
-        found = topics.filter(pk=int(value)).first()
-    if found is None:
-        raise ValidationError({field: _("No topic with the code «%(code)s».") % {"code": value}})
-    return found
-
-
-def _period(code: str) -> periods.Period:
-    try:
-        return periods.parse(code)
-    except periods.PeriodError as exc:
-        raise ValidationError({"period": str(exc)}) from None
-
-
-def _area_in_body(user: User, pk: int, field: str) -> Area:
-    """An area named in a body, or a 400 that says which field is wrong."""
-    try:
-        return get_area_for_user(user, pk)
-    except Http404:
-        raise ValidationError(
-            {field: _("No area with id %(id)s in your scope.") % {"id": pk}}
-        ) from None
-
-
-def _linked(user: User, model: type[Model], ids: list[int], field: str) -> list[Any]:
-    """The records a note links to, all of them in the user's scope, or a 400 naming the field."""
-    wanted = list(dict.fromkeys(ids))
-    found = {r.pk: r for r in model.objects.visible_to(user).filter(pk__in=wanted)}  # type: ignore[attr-defined]
-    missing = [pk for pk in wanted if pk not in found]
-    if missing:
-        raise ValidationError(
-            {field: _("No record with id %(id)s in your scope.") % {"id": missing[0]}}
-        )
-    return [found[pk] for pk in wanted]
-
-
-def _user(pk: int, field: str) -> User:
-    found = User.objects.filter(pk=pk, is_active=True).first()
-    if found is None:
-        raise ValidationError({field: _("No user with id %(id)s.") % {"id": pk}})
-    return found
 
 
 # --- Topics -------------------------------------------------------------------------------
@@ -278,12 +226,12 @@ def _note_fields(user: User, data: dict[str, Any]) -> dict[str, Any]:
     if "organization" in data:
         data["organization"] = _org(user, data["organization"], "organization")
     if "area" in data:
-        data["area"] = _area_in_body(user, data["area"], "area")
+        data["area"] = area_in_body(user, data["area"], "area")
     if "topic" in data:
-        data["topic"] = _topic(data["topic"], "topic")
+        data["topic"] = topic_named(data["topic"], "topic")
     for field, model in (("programs", Program), ("oversights", Oversight), ("documents", Document)):
         if field in data:
-            data[field] = _linked(user, model, data[field], field)
+            data[field] = linked_in_scope(user, model, data[field], field)
     return data
 
 
@@ -296,10 +244,10 @@ def list_notes(request: HttpRequest, filters: Query[NoteFilter]) -> Any:
     return selectors.notes_for_user(
         user,
         area=get_area_for_user(user, filters.area) if filters.area is not None else None,
-        topic=_topic(filters.topic, "topic") if filters.topic.strip() else None,
+        topic=topic_named(filters.topic, "topic") if filters.topic.strip() else None,
         level=filters.level or "",
         status=filters.status or "",
-        period=_period(filters.period) if filters.period.strip() else None,
+        period=period_named(filters.period) if filters.period.strip() else None,
         organization=(
             _org(user, filters.organization, "organization")
             if filters.organization is not None
@@ -474,7 +422,7 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilter]) -> Any:
         user,
         status=filters.status or "",
         area=get_area_for_user(user, filters.area) if filters.area is not None else None,
-        topic=_topic(filters.topic, "topic").group if filters.topic.strip() else None,
+        topic=topic_named(filters.topic, "topic").group if filters.topic.strip() else None,
     )
 
 
@@ -490,7 +438,7 @@ def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AcknowledgeI
     specialists; 409 once acknowledged or closed)."""
     user = _actor(request)
     alert = selectors.get_alert_for_user(user, alert_id)
-    assignee = _user(payload.assigned_to, "assigned_to") if payload.assigned_to else None
+    assignee = active_user(payload.assigned_to, "assigned_to") if payload.assigned_to else None
     services.alert_acknowledge(
         actor=user, alert=alert, assigned_to=assignee, comment=payload.comment
     )
@@ -505,7 +453,7 @@ def assign_alert(request: HttpRequest, alert_id: int, payload: AssignIn) -> Any:
     services.alert_assign(
         actor=user,
         alert=alert,
-        assigned_to=_user(payload.assigned_to, "assigned_to"),
+        assigned_to=active_user(payload.assigned_to, "assigned_to"),
         comment=payload.comment,
     )
     return _alert_out(user, alert.pk)
@@ -562,7 +510,7 @@ def situation_counts(request: HttpRequest, filters: Query[CountsFilter]) -> Any:
     user = _actor(request)
     area = _scope(user, filters.scope)
     the_period = (
-        _period(filters.period)
+        period_named(filters.period)
         if filters.period.strip()
         else periods.from_date(timezone.localdate(), periods.PeriodType.YEAR)
     )
@@ -628,7 +576,7 @@ def situation_forecasts(request: HttpRequest, filters: Query[ForecastFilter]) ->
         return {"area": None, "area_name": "", "forecasts": []}
     today = timezone.localdate()
     if filters.topic.strip():
-        found = [board.forecast_for(user, scope, _topic(filters.topic, "topic"), today=today)]
+        found = [board.forecast_for(user, scope, topic_named(filters.topic, "topic"), today=today)]
     else:
         every = (board.forecast_for(user, scope, g, today=today) for g in selectors.topic_groups())
         found = [f for f in every if f.history]

@@ -187,7 +187,7 @@ def test_the_prefix_comes_first(world: World, tinh: User) -> None:
 def test_a_petition_is_found_by_its_code_as_typed_but_never_by_its_petitioner(
     records: Records, xa: User, xa2: User
 ) -> None:
-    code = records.petition.code  # KN-XXXX-XXXX
+    code = records.petition.code  # a tracking code such as KN-7K3M-Q9TD
     typed = code.lower().replace("-", " ")
     assert titles(search.search(xa, typed), "dialogue.petition")[0].startswith(code)
     assert titles(search.search(xa, code[:7].lower()), "dialogue.petition")[0].startswith(code)

@@ -11,7 +11,7 @@ from danvan.dashboard.models import Notification
 from danvan.lib import agenda
 from danvan.lib.notify import key_of
 from danvan.org.models import Organization
-from danvan.oversight import services
+from danvan.oversight import reminders, services
 from danvan.oversight.agenda import recommendations_due
 from danvan.oversight.models import Oversight, Recommendation
 from tests.conftest import World
@@ -88,7 +88,7 @@ def test_answering_takes_it_off_and_reads_its_reminder(
 ):
     rec = recommend(oversight, world.front_a, TODAY + 5 * DAY)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_recommendation_reminders(today=TODAY) == 1
+        assert reminders.send_recommendation_reminders(today=TODAY) == 1
     reminder = Notification.objects.get(user=xa, key=key_of(rec))
     assert reminder.url == f"/oversight/{oversight.pk}/?answer={rec.pk}#rec-{rec.pk}"
     assert keys(xa) == [key_of(rec)]

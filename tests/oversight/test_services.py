@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from danvan.lib import periods
 from danvan.org.models import Organization
 from danvan.org.scopes import ReportingScope
-from danvan.oversight import selectors, services
+from danvan.oversight import reminders, selectors, services
 from danvan.oversight.models import Oversight, Recommendation, RecommendationStatus
 from tests.conftest import World
 from tests.oversight.conftest import Units
@@ -211,14 +211,14 @@ def test_reminders_go_to_the_responsible_then_escalate(world: World, tinh, xa,
         due_on=D(2026, 4, 10),
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_recommendation_reminders(today=D(2026, 4, 5)) == 1
+        assert reminders.send_recommendation_reminders(today=D(2026, 4, 5)) == 1
     assert mail.outbox[-1].to == ["xa@example.vn"]
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_recommendation_reminders(today=D(2026, 4, 6)) == 0  # once only
+        assert reminders.send_recommendation_reminders(today=D(2026, 4, 6)) == 0  # once only
     from tests.conftest import _member
 
     _member(world.commission, "truongban@example.vn", "leader")
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.send_recommendation_reminders(today=D(2026, 5, 1))
+        sent = reminders.send_recommendation_reminders(today=D(2026, 5, 1))
     assert sent == 2  # overdue to the Front, escalated to the commission's leader
     assert {m.to[0] for m in mail.outbox[-2:]} == {"xa@example.vn", "truongban@example.vn"}

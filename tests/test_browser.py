@@ -540,7 +540,7 @@ def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
     from danvan.dialogue import demo as dialogue_demo
     from danvan.dialogue.models import Petition, Petitioner
     from danvan.dialogue.scorecard import by_unit
-    from danvan.lib import figures, periods
+    from danvan.lib import figures, numbers, periods
     from danvan.org.models import Area, Organization
     from danvan.org.scopes import ReportingScope
     from danvan.reporting import demo as reporting_demo
@@ -645,7 +645,8 @@ def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
     after = front_line()
     assert after is not None and after.settled == settled_before + 1
     assert after.on_time == (before.on_time if before else 0) + 1
-    assert f"\t{after.on_time_pct:.0f} %\t" in row.inner_text()
+    shown = numbers.shown(after.on_time_pct, 1, "vi")  # as the page writes it: «85,7 %»
+    assert f"\t{shown} %\t" in row.inner_text()
     figure_after = figures.Calculator().value(on_time_key, ReportingScope.of(front), half)
     assert figure_after == (figure_before or 0) + 1
     assert pivot_row(tinh) == in_report_before + 1
@@ -681,6 +682,8 @@ def test_the_working_day_xa_answers_from_the_dashboard_and_tinh_uses_the_keyboar
     assert f"oversight.recommendation:{rec.pk}" in keys
     bell = _bell_count(xa)
     assert bell > 0
+    xa.locator("#figures-title").wait_for()
+    assert xa.locator("#reports-title").count() == 0  # a commune reporter: their own unit
 
     item = xa.locator(f'.dv-agenda > li[data-key="oversight.recommendation:{rec.pk}"]')
     item.locator(".btn").click()  # «Answer»: the recommendation's form, open
@@ -697,6 +700,8 @@ def test_the_working_day_xa_answers_from_the_dashboard_and_tinh_uses_the_keyboar
 
     tinh = new_page(browser)
     sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    tinh.locator("#reports-title").wait_for()  # the scope's cards arrive after the first paint
+    tinh.locator(".dv-spark svg").first.wait_for()  # and their sparklines are drawn
     tinh.locator("#dv-search").click()
     tinh.keyboard.type("muong xen")
     tinh.locator("#dv-search-results .dv-sr-option", has_text="Xã Mường Xén").first.wait_for()

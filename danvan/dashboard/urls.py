@@ -4,6 +4,7 @@ from . import views, views_notifications, views_search
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/scope/", views.home_scope, name="home_scope"),
     path("agenda/", views.agenda_page, name="agenda"),
     path("search/", views_search.search_page, name="search"),
     path("notifications/", views_notifications.notification_list, name="notification_list"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -48,34 +48,48 @@ def _chart_data(figures: selectors.KeyFigures) -> dict[str, Any]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The agenda at once; the figures of one's scope follow through htmx (`home_scope`) once
+    the page is painted, so the first paint waits for the agenda alone."""
     user = current_user(request)
     today = timezone.localdate()
     items = agenda.for_user(user, today)
-    unit = selectors.home_unit(user)
     shown, folded = _fold(items)
     context: dict[str, Any] = {
         "items": shown,
         "folded": folded,
         "late_count": sum(1 for i in items if i.days_late(today)),
         "today": today,
-        "unit": unit,
+        "unit": selectors.home_unit(user),
     }
-    if unit is not None:
-        figures = selectors.key_figures(unit, today)
-        leading = selectors.leads(user, unit)
-        context.update(
-            figures=figures,
-            chart=_chart_data(figures),
-            leading=leading,
-        )
-        if leading:
-            context.update(
-                reports=selectors.reports_below(user, unit, today),
-                situation=selectors.situation(user),
-                programmes=selectors.programmes(user, today),
-                areas=selectors.areas_ranked(unit, today),
-            )
     return render(request, "dashboard/home.html", context)
+
+
+@login_required
+def home_scope(request: HttpRequest) -> HttpResponse:
+    """The home page's cards of one's scope: key figures, and for leaders and specialists the
+    reports below, hot spots, programmes and areas. A page of its own without JavaScript."""
+    user = current_user(request)
+    today = timezone.localdate()
+    unit = selectors.home_unit(user)
+    if unit is None:
+        raise Http404
+    figures = selectors.key_figures(unit, today)
+    leading = selectors.leads(user, unit)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "figures": figures,
+        "chart": _chart_data(figures),
+        "leading": leading,
+    }
+    if leading:
+        context.update(
+            reports=selectors.reports_below(user, unit, today),
+            situation=selectors.situation(user),
+            programmes=selectors.programmes(user, today),
+            areas=selectors.areas_ranked(unit, today),
+        )
+    template = "dashboard/includes/scope.html" if request.htmx else "dashboard/scope.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
 
 
 @login_required

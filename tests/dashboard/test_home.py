@@ -70,24 +70,42 @@ def test_a_leader_sees_the_scope_and_a_reporter_their_own_work(
     _approved(
         half_form, world.front_a, selectors.dashboard_period(timezone.localdate()).previous(), 7
     )
-    page = as_user(tinh).get("/")
+    home = as_user(tinh).get("/").content.decode()
+    assert 'hx-get="/home/scope/"' in home  # the cards follow the first paint
+    assert 'id="reports-title"' not in home
+    page = as_user(tinh).get("/home/scope/", HTTP_HX_REQUEST="true")
     html = page.content.decode()
     assert page.status_code == 200
+    assert "<html" not in html  # the fragment htmx swaps in
     assert selectors.leads(tinh, world.commission)
-    for card in ("reports-title", "situation-title", "programmes-title", "areas-title"):
+    for card in (
+        "figures-title",
+        "reports-title",
+        "situation-title",
+        "programmes-title",
+        "areas-title",
+    ):
         assert f'id="{card}"' in html
     assert "dv-dashboard-chart" in html
 
-    mine = as_user(xa).get("/").content.decode()
+    mine = as_user(xa).get("/home/scope/", HTTP_HX_REQUEST="true").content.decode()
     assert not selectors.leads(xa, world.front_a)
-    assert 'id="agenda-title"' in mine and 'id="figures-title"' in mine
+    assert 'id="figures-title"' in mine
     assert 'id="reports-title"' not in mine and 'id="situation-title"' not in mine
     assert world.front_a.name in mine
 
 
+def test_without_javascript_the_cards_are_a_page_of_their_own(tinh, as_user) -> None:  # type: ignore[no-untyped-def]
+    home = as_user(tinh).get("/").content.decode()
+    assert '<noscript><p class="mt-2 mb-0"><a href="/home/scope/">' in home
+    page = as_user(tinh).get("/home/scope/").content.decode()
+    assert "<html" in page and 'id="figures-title"' in page and 'href="/"' in page
+
+
 def test_someone_without_a_unit_sees_the_agenda_only(outsider, as_user) -> None:  # type: ignore[no-untyped-def]
     html = as_user(outsider).get("/").content.decode()
-    assert 'id="agenda-title"' in html and 'id="figures-title"' not in html
+    assert 'id="agenda-title"' in html and "/home/scope/" not in html
+    assert as_user(outsider).get("/home/scope/", HTTP_HX_REQUEST="true").status_code == 404
 
 
 def test_the_home_page_needs_a_sign_in(client) -> None:  # type: ignore[no-untyped-def]

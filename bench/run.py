@@ -9,6 +9,8 @@ people's situation notes at national scale: detection and false alarms of the wa
 methods, the forecast's error against the seasonal naive, and the engine's time.
 The dialogue benchmark (bench/dialogue.py) measures petitions at national scale (1 million):
 a province's scorecard, the public tracking page and the daily reminder job on PostgreSQL.
+The meetings benchmark (bench/meetings.py) measures a national online conference on PostgreSQL:
+creating it with the 3,321 communes as bridge points (under 2 s) and its page (p95 under 300 ms).
 The dashboard benchmark (bench/dashboard.py) measures tinh's home page on the demo province
 (SQLite, as `make run` installs it), in a process of its own: first paint p95 under 300 ms.
 """
@@ -20,6 +22,7 @@ import sys
 from pathlib import Path
 
 import dialogue
+import meetings
 import reporting
 import showcase
 import situation
@@ -49,6 +52,11 @@ def main() -> int:
     print()
     print(f"{dialogue.HEADING} — recorded in bench/RESULTS.md:")
     print(dialogue.summary(petitions))
+    conference = meetings.run()
+    meetings.write_results(conference)
+    print()
+    print(f"{meetings.HEADING} — recorded in bench/RESULTS.md:")
+    print(meetings.summary(conference))
     print()
     home = Path(__file__).resolve().parent / "dashboard.py"
     return subprocess.run([sys.executable, str(home)], check=False).returncode  # noqa: S603

@@ -26,6 +26,7 @@ FLOORS = {
     "oversight": 4,
     "reporting": 4,
     "situation": 5,  # links notes to programmes, oversights and documents
+    "meetings": 5,  # conferences and bridge points; link programmes, report forms, documents
     "dialogue": 6,  # petitions use the situation topics and can file situation notes
     "public": 7,  # the citizens' pages over dialogue (and, later, others)
     "dashboard": 8,  # the home page: agenda, figures, notifications, search over all the apps

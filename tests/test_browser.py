@@ -723,3 +723,89 @@ def test_the_working_day_xa_answers_from_the_dashboard_and_tinh_uses_the_keyboar
     chosen = tinh.locator("#id_lead option:checked").inner_text()
     assert "Ban Tuyên giáo và Dân vận Tỉnh ủy Nghệ An" in chosen
     assert tinh.console_errors == []
+
+
+def test_a_half_year_review_with_the_communes_as_bridge_points(
+    demo_site: str, browser: Any
+) -> None:
+    """tinh creates the half-year online review and invites every commune's Front as a bridge
+    point in one step; xa confirms his point's attendance and the totals move; tinh records a
+    conclusion as a task for xa's unit, which waits in xa's agenda."""
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from danvan.meetings.models import BridgePoint, Conclusion, Meeting
+    from danvan.org.models import Organization
+
+    day = timezone.localdate() + datetime.timedelta(days=6)
+    fronts = Organization.objects.active().filter(
+        kind__code="fatherland_front", area__level="commune"
+    )
+    muong_xen = Organization.objects.get(name="Ủy ban MTTQ Việt Nam xã Mường Xén")
+
+    tinh = new_page(browser)
+    sign_in(tinh, demo_site, "tinh@demo.danvan.vn")
+    tinh.goto(f"{demo_site}/meetings/")
+    tinh.locator("a[href='/meetings/new/']").first.click()
+    tinh.locator("#id_host_input").fill("ban tuyen giao")
+    tinh.locator("#id_host_listbox [role=option]").first.wait_for()
+    tinh.keyboard.press("ArrowDown")
+    tinh.keyboard.press("Enter")
+    tinh.select_option("#id_kind", "interim_review")
+    tinh.fill("#id_title", "Hội nghị trực tuyến sơ kết công tác dân vận 6 tháng cuối năm")
+    tinh.fill("#id_starts_at", f"{day.isoformat()}T08:00")
+    tinh.fill("#id_ends_at", f"{day.isoformat()}T11:30")
+    tinh.select_option("#id_format", "online")
+    tinh.fill("#id_place", "Hội trường Tỉnh ủy")
+    tinh.fill("#id_video_url", "https://hop.example.vn/so-ket")
+    tinh.locator("main form button[type=submit]").last.click()
+    tinh.wait_for_url(re.compile(r".*/meetings/\d+/$"))
+    meeting = Meeting.objects.get(title__startswith="Hội nghị trực tuyến sơ kết")
+    assert meeting.points.filter(is_host=True).count() == 1
+
+    tinh.locator("#action-invite summary").click()
+    tinh.select_option("#invite_level", "commune")
+    tinh.select_option("#invite_kind", label="Mặt trận Tổ quốc")
+    tinh.fill("#invite_expected", "30")
+    tinh.locator("#action-invite button[type=submit]").click()
+    confirm(tinh)
+    tinh.wait_for_load_state()
+    communes = tinh.locator("#meeting-totals li[data-level=commune]")
+    assert f"{fronts.count()}" in communes.inner_text()
+    assert BridgePoint.objects.filter(meeting=meeting, level="commune").count() == fronts.count()
+
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    xa.goto(f"{demo_site}/meetings/{meeting.pk}/")
+    point = BridgePoint.objects.get(meeting=meeting, organization=muong_xen)
+    xa.fill(f"#confirm{point.pk}_attending", "28")
+    xa.locator(f"#point-{point.pk} form[action$='/confirm/'] button[type=submit]").click()
+    xa.wait_for_load_state()
+    point.refresh_from_db()
+    assert point.attending == 28 and point.confirmed_at is not None
+    assert xa.console_errors == []
+
+    tinh.reload()
+    line = tinh.locator("#meeting-totals li[data-level=commune]").inner_text()
+    assert "28" in line  # the delegates attending at the confirmed commune points
+    tinh.locator("#action-conclusion summary").click()
+    tinh.fill(
+        "#conclusion_text",
+        "Tổ chức hội nghị đối thoại với nhân dân về giải phóng mặt bằng Quốc lộ 7",
+    )
+    tinh.locator("#conclusion_organization_input").fill("mttq viet nam xa muong xen")
+    tinh.locator("#conclusion_organization_listbox [role=option]").first.wait_for()
+    tinh.keyboard.press("ArrowDown")
+    tinh.keyboard.press("Enter")
+    tinh.fill("#conclusion_due_on", (day + datetime.timedelta(days=20)).isoformat())
+    tinh.locator("#action-conclusion button[type=submit]").click()
+    tinh.wait_for_load_state()
+    task = Conclusion.objects.get(meeting=meeting)
+    assert task.organization == muong_xen
+    assert tinh.locator(f"#conclusion-{task.pk}").is_visible()
+    assert tinh.console_errors == []
+
+    xa.goto(f"{demo_site}/")
+    assert xa.locator(f'.dv-agenda > li[data-key="meetings.conclusion:{task.pk}"]').count() == 1

@@ -261,6 +261,7 @@ def _routers() -> None:
     from danvan.dashboard.api import router as dashboard_router
     from danvan.dialogue.api import router as dialogue_router
     from danvan.documents.api import router as documents_router
+    from danvan.meetings.api import router as meetings_router
     from danvan.org.api import router as org_router
     from danvan.oversight.api import router as oversight_router
     from danvan.practices.api import router as practices_router
@@ -277,6 +278,7 @@ def _routers() -> None:
     api.add_router("/", reporting_router)
     api.add_router("/", situation_router)
     api.add_router("/", dialogue_router)
+    api.add_router("/", meetings_router)
     api.add_router("/", public_router)
     api.add_router("/", accounts_router)
     api.add_router("/", dashboard_router)

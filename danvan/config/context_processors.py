@@ -20,6 +20,7 @@ NAVIGATION = [
     ("situation_board", _("Situation"), "/situation/"),
     ("dialogue_petitions", _("Petitions"), "/dialogue/"),
     ("report_home", _("Reports"), "/reports/"),
+    ("meeting_list", _("Meetings"), "/meetings/"),
     ("agenda", _("My work"), "/agenda/"),
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("danvan.oversight.urls")),
     path("", include("danvan.reporting.urls")),
     path("", include("danvan.situation.urls")),
+    path("", include("danvan.meetings.urls")),
     path("", include("danvan.dialogue.urls")),
     path("", include("danvan.public.urls")),
     path("", include("danvan.dashboard.urls")),

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from danvan.accounts.models import User
 from danvan.dialogue import tasks as dialogue_tasks
+from danvan.meetings import tasks as meetings_tasks
 from danvan.oversight import tasks as oversight_tasks
 from danvan.programs import tasks as programs_tasks
 from danvan.reporting import tasks as reporting_tasks
@@ -40,6 +41,7 @@ def load(out: TextIO) -> None:
             oversight_tasks.send_recommendation_reminders,
             reporting_tasks.send_late_reminders,
             dialogue_tasks.petition_reminders,
+            meetings_tasks.meeting_reminders,
         )
     )
     out.write(f"  the morning's reminders: {sent} messages, in the bell of their recipients\n")

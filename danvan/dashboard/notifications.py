@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import override
 from django_tasks import task
 
 from danvan.accounts.models import User
+from danvan.lib import notify
 from danvan.lib.notify import KINDS, Link, Message
 
 from .models import DEFAULT_CHANNEL, Channel, Notification, Preference
@@ -51,12 +51,12 @@ def deliver(messages: list[Message]) -> None:
     }
     chosen = channels_for(u.pk for u in users.values())
     notifications: list[Notification] = []
-    mails = []
+    mails: list[tuple[Message, str]] = []
     for message in messages:
         for address in message.recipients:
             user = users.get(address.lower())
             if user is None:
-                mails.append((message.subject, message.body, None, [address]))
+                mails.append((message, address))
                 continue
             channel = channel_of(chosen, user.pk, message.kind)
             if channel == Channel.OFF:
@@ -75,10 +75,10 @@ def deliver(messages: list[Message]) -> None:
                     )
                 )
             if channel == Channel.EMAIL:
-                mails.append((message.subject, message.body, None, [address]))
+                mails.append((message, address))
     Notification.objects.bulk_create(notifications, batch_size=1000)
     if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+        transaction.on_commit(lambda: notify.email(mails))
 
 
 def settle(keys: Iterable[str]) -> None:
@@ -122,10 +122,10 @@ def send_digests() -> int:
             }
             subject = _("danvan: %(count)d things for you today") % {"count": len(items)}
             body = render_to_string("dashboard/email/digest.txt", context)
-        mails.append((subject, body, None, [user.email]))
+        mails.append((Message(subject, body, [user.email]), user.email))
     Notification.objects.filter(pk__in=[n.pk for n in pending]).update(digest_pending=False)
     if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+        transaction.on_commit(lambda: notify.email(mails))
     return len(mails)
 
 

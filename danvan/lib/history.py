@@ -73,6 +73,9 @@ VERBS: dict[str, Any] = {
     "merged": pgettext_lazy("history act", "merged"),
     "deleted": pgettext_lazy("history act", "deleted"),
     "restored": pgettext_lazy("history act", "restored"),
+    "invited": pgettext_lazy("history act", "invited"),
+    "connection_checked": pgettext_lazy("history act", "connection checked"),
+    "done": pgettext_lazy("history act", "done"),
 }
 
 

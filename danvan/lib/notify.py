@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +48,8 @@ class Message:
     recipients: Sequence[str]  # e-mail addresses
     kind: str = "reminder"
     links: Sequence[Link] = ()  # none: one notification with the subject
+    # Files sent with the e-mail (filename, content, MIME type): a meeting's .ics invitation.
+    attachments: Sequence[tuple[str, str, str]] = ()
 
 
 def key_of(record: Any) -> str:
@@ -72,10 +74,21 @@ def set_delivery(delivery: Delivery, settle: Settle) -> None:
     _settle[:] = [settle]
 
 
+def email(pairs: Sequence[tuple[Message, str]]) -> None:
+    """Send each message to its address, with its attachments, over one connection."""
+    if not pairs:
+        return
+    mails = []
+    for message, address in pairs:
+        mail = EmailMessage(message.subject, message.body, None, [address])
+        for filename, content, mimetype in message.attachments:
+            mail.attach(filename, content, mimetype)
+        mails.append(mail)
+    get_connection(fail_silently=False).send_messages(mails)
+
+
 def _email_all(messages: list[Message]) -> None:
-    mails = [(m.subject, m.body, None, [address]) for m in messages for address in m.recipients]
-    if mails:
-        send_mass_mail(mails, fail_silently=False)
+    email([(m, address) for m in messages for address in m.recipients])
 
 
 def deliver(messages: Iterable[Message]) -> None:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "danvan.oversight",
     "danvan.reporting",
     "danvan.situation",
+    "danvan.meetings",
     "danvan.dialogue",
     "danvan.public",
     "danvan.dashboard",

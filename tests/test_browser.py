@@ -4,15 +4,42 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from danvan.org import demo
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
+
+
+class OneAnswerAtATime(ThreadedWSGIServer):
+    """The live server reads requests in threads but answers one at a time.
+
+    On the in-memory SQLite database the test and every server thread share one connection.
+    The home page's cards come through a second request (htmx) while the test already opens
+    the next page, and a meeting's totals refresh themselves: two requests running on one
+    SQLite connection at once can wait on each other for ever. PostgreSQL gives each thread
+    its own connection and keeps Django's threaded server."""
+
+    def set_app(self, application: Any) -> None:
+        lock = threading.Lock()
+
+        def one_at_a_time(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            with lock:
+                return list(application(environ, start_response))
+
+        super().set_app(one_at_a_time)
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = OneAnswerAtATime
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ router."""
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -73,16 +72,6 @@ def _records(queryset: QuerySet[M], ids: list[int], field: str) -> list[M]:
     return [found[pk] for pk in wanted]
 
 
-def _video_url(value: str) -> str:
-    value = value.strip()
-    if value:
-        try:
-            URLValidator(schemes=["http", "https"])(value)
-        except ValidationError as exc:
-            raise ValidationError({"video_url": exc.messages}) from None
-    return value
-
-
 def _meeting_fields(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """A body's ids as the records the services take."""
     if "program_id" in data:
@@ -100,8 +89,6 @@ def _meeting_fields(user: User, data: dict[str, Any]) -> dict[str, Any]:
         data["documents"] = _records(
             Document.objects.visible_to(user), data.pop("document_ids"), "document_ids"
         )
-    if "video_url" in data:
-        data["video_url"] = _video_url(data["video_url"])
     return data
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
-from danvan.org.models import AreaLevel, Organization, Verb
+from danvan.org.models import PERMISSIONS, AreaLevel, Organization, Verb, scope_for
 from danvan.org.selectors import user_can
 
 from .models import BridgePoint, Conclusion, ConclusionStatus, Meeting, Status
@@ -236,3 +236,49 @@ def feed_for_user(user: User, now: datetime.datetime) -> list[Meeting]:
     included (a calendar program removes them on reading STATUS:CANCELLED)."""
     since = now - datetime.timedelta(days=FEED_DAYS_BACK)
     return list(meetings_for_user(user).filter(ends_at__gte=since).order_by("starts_at", "pk"))
+
+
+# --- Whose points, which units -------------------------------------------------------------
+
+OWN_POINTS = 5
+
+
+def own_points(user: User, meeting: Meeting, manager: bool, preview: list[BridgePoint]) -> Any:
+    """The points the reader answers for: those of the units they are a member of (with the
+    edit verb); failing that, the first points below those units (a commune's officer sees the
+    commune's points), or the host's point for the host's officers."""
+    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
+    points = points_of(meeting)
+    own = list(points.filter(organization__path__in=paths)[:OWN_POINTS]) if paths else []
+    if not own and manager:
+        own = [p for p in preview if p.is_host]
+    elif not own and paths:
+        below = Q()
+        for path in paths:
+            below |= Q(organization__path__startswith=path)
+        own = list(points.filter(below)[:OWN_POINTS])
+    return own
+
+
+def point_units(user: User, meeting: Meeting) -> QuerySet[Organization]:
+    """Units a point may be added for: the host's tree and, as guests, units the user sees;
+    those already joining left out."""
+    seen = Organization.objects.visible_to(user).values("pk")
+    return (
+        Organization.objects.active()
+        .filter(Q(path__startswith=meeting.host.path) | Q(pk__in=seen))
+        .exclude(pk__in=meeting.points.active().values("organization_id"))
+        .select_related("area")
+        .order_by("path")
+    )
+
+
+def conclusion_units(meeting: Meeting) -> QuerySet[Organization]:
+    """A task goes to a unit of the host's tree or one of the bridge points."""
+    points = meeting.points.active().values("organization_id")
+    return (
+        Organization.objects.active()
+        .filter(Q(path__startswith=meeting.host.path) | Q(pk__in=points))
+        .select_related("area")
+        .order_by("path")
+    )

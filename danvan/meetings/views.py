@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +35,6 @@ from danvan.lib.web import (
     xlsx_response,
     year_param,
 )
-from danvan.org.models import Organization
 from danvan.org.selectors import organizations_user_may_edit
 from danvan.programs.models import Program
 from danvan.reporting.models import Form
@@ -56,7 +54,7 @@ from .forms import (
     ReasonForm,
 )
 from .models import AgendaItem, Conclusion, ConclusionStatus, Kind, Meeting, Status
-from .views_points import act, detail_url, managed_meeting, ordered_points, own_points, point_units
+from .views_points import act, detail_url, managed_meeting
 
 PREVIEW_POINTS = 20  # the first points shown on the meeting's page; the rest on their own list
 WHEN = ("upcoming", "past", "all")
@@ -227,17 +225,6 @@ def _conclusions(user: User, meeting: Meeting, manager: bool) -> list[Conclusion
     return found
 
 
-def conclusion_units(meeting: Meeting) -> QuerySet[Organization]:
-    """A task goes to a unit of the host's tree or one of the bridge points."""
-    points = meeting.points.active().values("organization_id")
-    return (
-        Organization.objects.active()
-        .filter(Q(path__startswith=meeting.host.path) | Q(pk__in=points))
-        .select_related("area")
-        .order_by("path")
-    )
-
-
 def _report_links(meeting: Meeting) -> list[dict[str, Any]]:
     base = reverse("report_consolidated")
     links = []
@@ -268,8 +255,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     now = timezone.now()
     manager = selectors.may_manage(user, meeting)
     is_open = meeting.status != Status.CANCELLED
-    preview = list(ordered_points(meeting)[:PREVIEW_POINTS]) if meeting.is_online else []
-    mine = own_points(user, meeting, manager, preview) if meeting.is_online else []
+    preview = list(selectors.points_of(meeting)[:PREVIEW_POINTS]) if meeting.is_online else []
+    mine = selectors.own_points(user, meeting, manager, preview) if meeting.is_online else []
     for point in [*preview, *mine]:
         point.meeting = meeting  # the page's meeting: no query per point
         point.may_confirm = is_open and selectors.may_confirm_point(user, point)  # type: ignore[attr-defined]
@@ -309,10 +296,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     }
     if manage:
         context["cancel_form"] = CancelForm() if meeting.status == Status.SCHEDULED else None
-        context["conclusion_form"] = ConclusionForm(units=conclusion_units(meeting))
+        context["conclusion_form"] = ConclusionForm(units=selectors.conclusion_units(meeting))
         if meeting.is_online:
             context["invite_form"] = InviteForm()
-            context["point_form"] = PointAddForm(units=point_units(user, meeting))
+            context["point_form"] = PointAddForm(units=selectors.point_units(user, meeting))
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -434,7 +421,7 @@ def conclusion_anchor(conclusion: Conclusion) -> str:
 @login_required
 def conclusion_add(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = managed_meeting(request, pk)
-    form = ConclusionForm(request.POST or None, units=conclusion_units(meeting))
+    form = ConclusionForm(request.POST or None, units=selectors.conclusion_units(meeting))
     made: list[Conclusion] = []
 
     def call(data: dict[str, Any]) -> str:

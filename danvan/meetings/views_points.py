@@ -2,7 +2,7 @@
 its filters and Excel, and the points' forms: invite a whole level, add one point, confirm the
 attendance, check the connection, edit, withdraw. Thin views over `services` and `selectors`.
 
-Also what every meetings page shares (`views.py` imports it): the points in their order, the
+Also what every meetings page shares (`views.py` imports it): the
 meeting for its host's officers, and the small form pages that call a service and go back to
 the meeting's page."""
 
@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,21 +31,13 @@ from danvan.lib.web import (
     query_without_page,
     xlsx_response,
 )
-from danvan.org.models import PERMISSIONS, AreaLevel, Organization, Verb, scope_for
+from danvan.org.models import AreaLevel
 
 from . import exports, selectors, services_points
 from .forms import CheckForm, ConfirmForm, InviteForm, PointAddForm, PointEditForm, WithdrawForm
 from .models import BridgePoint, CheckResult, Meeting, Status
 
-OWN_POINTS = 5
-
-
 # --- What the meetings pages share ----------------------------------------------------------
-
-
-def ordered_points(meeting: Meeting) -> QuerySet[BridgePoint]:
-    """The host's point, the guests, then by level from the province down, by the tree."""
-    return selectors.points_of(meeting)
 
 
 def detail_url(meeting: Meeting, anchor: str = "") -> str:
@@ -122,36 +113,6 @@ def act(
     return render_action(request, meeting, form, anchor=anchor, back=back, **page)
 
 
-def own_points(user: User, meeting: Meeting, manager: bool, preview: list[BridgePoint]) -> Any:
-    """The points the reader answers for: those of the units they are a member of (with the
-    edit verb); failing that, the first points below those units (a commune's officer sees the
-    commune's points), or the host's point for the host's officers."""
-    paths = [p for p, role, _a in scope_for(user).entries if Verb.EDIT in PERMISSIONS[role]]
-    points = ordered_points(meeting)
-    own = list(points.filter(organization__path__in=paths)[:OWN_POINTS]) if paths else []
-    if not own and manager:
-        own = [p for p in preview if p.is_host]
-    elif not own and paths:
-        below = Q()
-        for path in paths:
-            below |= Q(organization__path__startswith=path)
-        own = list(points.filter(below)[:OWN_POINTS])
-    return own
-
-
-def point_units(user: User, meeting: Meeting) -> QuerySet[Organization]:
-    """Units a point may be added for: the host's tree and, as guests, units the user sees;
-    those already joining left out."""
-    seen = Organization.objects.visible_to(user).values("pk")
-    return (
-        Organization.objects.active()
-        .filter(Q(path__startswith=meeting.host.path) | Q(pk__in=seen))
-        .exclude(pk__in=meeting.points.active().values("organization_id"))
-        .select_related("area")
-        .order_by("path")
-    )
-
-
 # --- The bridge points' pages ---------------------------------------------------------------
 
 STATES: dict[str, dict[str, Any]] = {
@@ -215,7 +176,7 @@ def point_list(request: HttpRequest, pk: int) -> HttpResponse:
         "state": state if state in STATES else "",
         "q": " ".join(request.GET.get("q", "").split())[:100],
     }
-    points = ordered_points(meeting)
+    points = selectors.points_of(meeting)
     if filters["level"]:
         points = points.filter(level=filters["level"])
     if filters["state"]:
@@ -280,7 +241,7 @@ def points_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def point_add(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting = managed_meeting(request, pk)
-    form = PointAddForm(request.POST or None, units=point_units(user, meeting))
+    form = PointAddForm(request.POST or None, units=selectors.point_units(user, meeting))
 
     def call(data: dict[str, Any]) -> str:
         point = services_points.point_add(actor=user, meeting=meeting, **data)

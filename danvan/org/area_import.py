@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, Ward
 
-from .areas import area_create
+from .areas import area_create, area_successors_set
 from .models import LEVEL_DEPTH, Area, AreaLevel
 
 if TYPE_CHECKING:
@@ -257,7 +257,7 @@ def areas_import_csv(*, actor: User | None, text: str) -> int:
                 )
             else:
                 successors.append(successor)
-        area.successors.set(successors)
+        area_successors_set(area=area, successors=successors)
     if errors:
         transaction.set_rollback(True)
         raise ImportError_(sorted(errors))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from danvan.lib.errors import refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 
+from . import lineage
 from .models import LEVEL_DEPTH, Area, AreaLevel, Organization
 from .selectors import may_add_area, may_edit_area
 from .writes import clean_fields, locked
@@ -195,8 +196,17 @@ def area_create(
     )
     if successors:
         _check_successors(area, successors)
-        area.successors.set(successors)
+        area_successors_set(area=area, successors=successors)
     return area
+
+
+@transaction.atomic
+def area_successors_set(*, area: Area, successors: list[Area]) -> None:
+    """Record the area's successors (checked by the caller) and keep the precomputed
+    predecessors of the areas this touches right, in the caller's transaction."""
+    before = list(area.successors.values_list("path", flat=True))
+    area.successors.set(successors)
+    lineage.refresh(Area, before + [s.path for s in successors])
 
 
 @transaction.atomic
@@ -242,16 +252,19 @@ def area_update(
     _check_dependents(area, str(merged["level"]), merged["valid_from"], merged["valid_to"])
     verb = ""
     if parent is not False and new_parent != Area.objects.parent_of(area):
+        old_parent_path = area.path[: -area.steplen]
         if new_parent is None:
             Area.objects.move(area, Area.objects.get_root_nodes().first(), "last-sibling")
         else:
             Area.objects.move(area, new_parent, "last-child")
         area.refresh_from_db()
+        new_parent_path = new_parent.path if new_parent is not None else ""
+        lineage.refresh(Area, [old_parent_path, new_parent_path], moved=area.path)
         verb = "moved"
     for field, value in merged.items():
         setattr(area, field, value.strip() if isinstance(value, str) else value)
     attributed(area, actor, verb=verb).save()
     if successors is not None:
         _check_successors(area, successors)
-        area.successors.set(successors)
+        area_successors_set(area=area, successors=successors)
     return area

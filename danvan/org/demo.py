@@ -164,7 +164,7 @@ def _load_history(province: Area, today: dict[str, Area]) -> None:
                 valid_to=LAST_OLD_DAY,
                 is_border=successor in BORDER_COMMUNES,
             )
-            old.successors.set([today[successor]])
+            areas.area_successors_set(area=old, successors=[today[successor]])
 
 
 def _load_facts(province: Area, today: dict[str, Area]) -> None:

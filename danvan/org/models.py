@@ -322,6 +322,40 @@ class Organization(MP_Node):
         return self.dissolved_on is None
 
 
+# --- Predecessors, precomputed (org/lineage.py) ---------------------------------------------
+
+
+class OrganizationPredecessor(models.Model):
+    """Derived, kept by the services that record successors: `predecessor`'s history counts
+    towards `node` (its outermost predecessors only). No history: rebuilt from the successors."""
+
+    node = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    predecessor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "predecessor"], name="org_predecessor_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.node_id}"
+
+
+class AreaPredecessor(models.Model):
+    """The same for areas (`Area.successors`)."""
+
+    node = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    predecessor = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "predecessor"], name="area_predecessor_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.node_id}"
+
+
 # --- Memberships and invitations ----------------------------------------------------------
 
 

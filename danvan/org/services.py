@@ -28,6 +28,7 @@ from danvan.lib import notify
 from danvan.lib.errors import Conflict, refuse_unknown_fields
 from danvan.lib.history import attributed, short_date
 
+from . import lineage
 from .models import (
     Area,
     Invitation,
@@ -151,8 +152,12 @@ def organization_create(
     clean_fields(Organization, fields)
     new = attributed(Organization(**fields), actor)
     if parent is None:
-        return Organization.objects.add_root(instance=new)
-    return Organization.objects.add_child(locked(parent), instance=new)
+        created: Organization = Organization.objects.add_root(instance=new)
+    else:
+        created = Organization.objects.add_child(locked(parent), instance=new)
+    if successor is not None:
+        lineage.refresh(Organization, [successor.path])
+    return created
 
 
 @transaction.atomic
@@ -197,6 +202,7 @@ def organization_update(
         dissolved_on=org.dissolved_on,
     )
     if moving:
+        old_parent_path = org.path[: -org.steplen]
         if new_parent is None:
             Organization.objects.move(
                 org, Organization.objects.get_root_nodes().first(), "last-sibling"
@@ -204,6 +210,8 @@ def organization_update(
         else:
             Organization.objects.move(org, new_parent, "last-child")
         org.refresh_from_db()
+        new_parent_path = new_parent.path if new_parent is not None else ""
+        lineage.refresh(Organization, [old_parent_path, new_parent_path], moved=org.path)
     for field, value in fields.items():
         setattr(org, field, value.strip() if isinstance(value, str) else value)
     attributed(org, actor, verb="moved" if moving else "").save()
@@ -229,19 +237,45 @@ def organization_dissolve(
         raise ValidationError(
             _("%(org)s still has active units: dissolve or move them first.") % {"org": org.name}
         )
-    if successor is not None:
-        if successor.path.startswith(org.path):
-            raise ValidationError(
-                {"successor": _("The successor cannot be the organisation or one of its units.")}
-            )
-        if not successor.is_active:
-            raise ValidationError({"successor": _("The successor must be active.")})
+    _check_successor(org, successor)
+    before = org.successor.path if org.successor_id and org.successor else ""
     org.dissolved_on = dissolved_on
     org.successor = successor
     attributed(org, actor, verb="dissolved").save()
+    lineage.refresh(Organization, [before, successor.path if successor else ""])
     for membership in Membership.objects.active().filter(organization=org):
         membership.ended_on = dissolved_on
         attributed(membership, actor, verb="revoked").save()
+    return org
+
+
+def _check_successor(org: Organization, successor: Organization | None) -> None:
+    if successor is None:
+        return
+    if successor.path.startswith(org.path):
+        raise ValidationError(
+            {"successor": _("The successor cannot be the organisation or one of its units.")}
+        )
+    if not successor.is_active:
+        raise ValidationError({"successor": _("The successor must be active.")})
+
+
+@transaction.atomic
+def organization_successor_set(
+    *, actor: User | None, org: Organization, successor: Organization | None, reason: str = ""
+) -> Organization:
+    """Record, correct or undo (None) a dissolved organisation's successor: the unit its
+    history now counts towards. The precomputed predecessors follow in the same transaction."""
+    if actor is not None and not may_dissolve_organization(actor, org):
+        raise PermissionDenied(_("You may not dissolve this organisation."))
+    org = locked(org)
+    if org.is_active:
+        raise ValidationError({"successor": _("Only a dissolved organisation has a successor.")})
+    _check_successor(org, successor)
+    before = org.successor.path if org.successor_id and org.successor else ""
+    org.successor = successor
+    attributed(org, actor, reason.strip()).save()
+    lineage.refresh(Organization, [before, successor.path if successor else ""])
     return org
 
 

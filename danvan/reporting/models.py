@@ -466,7 +466,11 @@ class Narrative(models.Model):
 class Rollup(models.Model):
     """The approved figures of an indicator for a period, added up at one node of a tree."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique key (indicator, node, period) starts with it, and every
+    # index is one more write per ancestor on each approval.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period = models.CharField(max_length=12)
     total = models.BigIntegerField(default=0)  # in SCALE units
     count = models.IntegerField(default=0)
@@ -478,12 +482,23 @@ class Rollup(models.Model):
 
 
 class OrgRollup(Rollup):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # Indexed by (organization, period) below: a pivot reads a few periods of many nodes.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "organization", "period"], name="reporting_org_rollup_key"
+            )
+        ]
+        indexes = [
+            # Covering (PostgreSQL): a pivot's rows come from the index alone.
+            models.Index(
+                fields=["organization", "period"],
+                include=["indicator", "total", "count", "min_value", "max_value"],
+                name="reporting_org_rollup_node",
             )
         ]
 
@@ -492,12 +507,19 @@ class OrgRollup(Rollup):
 
 
 class AreaRollup(Rollup):
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "area", "period"], name="reporting_area_rollup_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["area", "period"],
+                include=["indicator", "total", "count", "min_value", "max_value"],
+                name="reporting_area_rollup_node",
             )
         ]
 

@@ -1,14 +1,17 @@
 """Live roll-ups: approved figures added up at every ancestor, read back for any scope and period.
 
 Writes. Approving a report adds each figure, in the same transaction, to one row per
-(indicator, ancestor, period) — the organisation's ancestors and its area's ancestors: a
-handful of `INSERT … ON CONFLICT DO UPDATE` rows per figure, in two statements. Sums, counts
+(indicator, ancestor, period) — the organisation's ancestors and its area's ancestors: one
+`INSERT … SELECT … ON CONFLICT DO UPDATE` per tree, which reads the report's figures, pairs
+them with every ancestor and adds them in the database (two statements whatever the depth;
+Django's `bulk_create(update_conflicts=True)` cannot add to a row, only overwrite it). Sums, counts
 and averages (kept as sum and count) add and subtract; minimum and maximum are kept for those
 indicators only and recomputed for the touched ancestors when a report is reopened.
 
 Reads. A figure for a node (an organisation or an area) and a period is one indexed read of
-the rows of the node and of its predecessors (see `_roots`), for the period and every finer
-period it contains. The coarsest kind of period that has figures is used: a year from its
+the rows of the node and of its predecessors (precomputed by the services that record
+successors: `org/lineage.py`), for the period and every finer period it contains, added up
+per period by the database. The coarsest kind of period that has figures is used: a year from its
 yearly reports if there are any, otherwise from its halves, then quarters, then months.
 Within it: sum adds; average divides the total by the number of figures (a weighted mean, not
 a mean of means); min and max take the extreme; «last» takes the latest period that has
@@ -26,17 +29,19 @@ the whole predecessor's history.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 
 from danvan.lib import figures as derived
 from danvan.lib import periods
-from danvan.org.models import Area, Organization
+from danvan.org import lineage
+from danvan.org.models import LEVEL_DEPTH, Area, Organization
 from danvan.org.scopes import ReportingScope
 
 from . import formulas
@@ -81,15 +86,27 @@ def _ancestor_ids(model: type[Organization] | type[Area], node: Node) -> list[in
     return list(model.objects.filter(path__in=paths).values_list("pk", flat=True))
 
 
-def _upsert(table: str, node_column: str, rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    rows.sort()  # the same lock order in every transaction: no deadlocks between approvals
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    t = table
-    sql = (
+_ROLLED = (
+    f"JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id AND i.source = 'typed' "
+    f"AND i.value_type IN ('number', 'percent', 'yes_no') AND i.aggregation <> 'none' "
+)
+
+
+def _upsert_sql(target: str, node_column: str, ancestors: str) -> str:
+    """Add a report's rolled figures to the rows of every ancestor, in one statement: the
+    figures are read, multiplied by the ancestors (`ancestors`: a join naming them `anc`) and
+    upserted by the database. Rows are inserted in key order, the same lock order in every
+    transaction: no deadlocks between approvals."""
+    t = target
+    figure = f"CAST(ROUND(v.number * {SCALE}) AS BIGINT)"
+    extreme = f"CASE WHEN %(sign)s > 0 AND i.aggregation IN ('min', 'max') THEN {figure} END"
+    return (
         f"INSERT INTO {t} (indicator_id, {node_column}, period, total, count, min_value, max_value) "  # noqa: S608
-        f"VALUES {placeholders} "
+        f"SELECT v.indicator_id, anc.id, %(period)s, %(sign)s * {figure}, %(sign)s, "
+        f"{extreme}, {extreme} "
+        f"FROM {Value._meta.db_table} v {_ROLLED}{ancestors} "
+        f"WHERE v.submission_id = %(submission)s AND v.number IS NOT NULL "
+        f"ORDER BY v.indicator_id, anc.id "
         f"ON CONFLICT (indicator_id, {node_column}, period) DO UPDATE SET "
         f"total = {t}.total + EXCLUDED.total, count = {t}.count + EXCLUDED.count, "
         f"min_value = CASE WHEN {t}.min_value IS NULL OR EXCLUDED.min_value < {t}.min_value "
@@ -97,9 +114,29 @@ def _upsert(table: str, node_column: str, rows: list[tuple[Any, ...]]) -> None:
         f"max_value = CASE WHEN {t}.max_value IS NULL OR EXCLUDED.max_value > {t}.max_value "
         f"THEN EXCLUDED.max_value ELSE {t}.max_value END"
     )
-    params = [item for row in rows for item in row]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+
+
+def _org_ancestors(path: str) -> tuple[str, dict[str, str]]:
+    """The join naming the organisation's ancestors (its path's prefixes, known here)."""
+    prefixes = lineage.prefixes(path, Organization.steplen)
+    names = [f"p{n}" for n in range(len(prefixes))]
+    join = (
+        f"JOIN {Organization._meta.db_table} anc "
+        f"ON anc.path IN ({', '.join(f'%({name})s' for name in names)}) "
+    )
+    return join, dict(zip(names, prefixes, strict=True))
+
+
+def _area_ancestors() -> str:
+    """The join naming the ancestors of the organisation's area, found from its path in the
+    database (areas are at most LEVEL_DEPTH deep), so the area is not read first."""
+    step = Area.steplen
+    depth = max(LEVEL_DEPTH.values())
+    cuts = ", ".join(f"SUBSTR(a.path, 1, {step * level})" for level in range(1, depth + 1))
+    return (
+        f"JOIN {Area._meta.db_table} a ON a.id = %(area)s "
+        f"JOIN {Area._meta.db_table} anc ON anc.path IN ({cuts}) "
+    )
 
 
 def _rolled_values(submission: Submission) -> list[tuple[int, int, str]]:
@@ -119,31 +156,37 @@ def _rolled_values(submission: Submission) -> list[tuple[int, int, str]]:
 
 
 def apply(submission: Submission, sign: int) -> None:
-    """Add (sign 1, on approval) or take away (sign -1, on reopening) a report's figures."""
-    values = _rolled_values(submission)
-    if not values:
-        return
+    """Add (sign 1, on approval) or take away (sign -1, on reopening) a report's figures: one
+    statement per tree, whatever the depth of the unit (its organisation's ancestors, its
+    area's ancestors)."""
     organization = submission.organization
-    org_ids = _ancestor_ids(Organization, organization)
-    area_ids = _ancestor_ids(Area, organization.area) if organization.area_id else []
-    extremes = (Aggregation.MIN, Aggregation.MAX)
-
-    def rows(node_ids: list[int]) -> list[tuple[Any, ...]]:
-        out = []
-        for indicator_id, figure, aggregation in values:
-            keep = figure if sign > 0 and aggregation in extremes else None
-            for node_id in node_ids:
-                out.append(
-                    (indicator_id, node_id, submission.period, sign * figure, sign, keep, keep)
-                )
-        return out
-
-    _upsert(OrgRollup._meta.db_table, "organization_id", rows(org_ids))
-    _upsert(AreaRollup._meta.db_table, "area_id", rows(area_ids))
+    join, prefixes = _org_ancestors(organization.path)
+    params: dict[str, Any] = {
+        **prefixes,
+        "sign": 1 if sign > 0 else -1,
+        "period": submission.period,
+        "submission": submission.pk,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(OrgRollup._meta.db_table, "organization_id", join), params)
+        if organization.area_id:
+            params["area"] = organization.area_id
+            cursor.execute(
+                _upsert_sql(AreaRollup._meta.db_table, "area_id", _area_ancestors()), params
+            )
     if sign < 0:
-        extreme_ids = [ind for ind, _f, aggregation in values if aggregation in extremes]
+        extremes = (Aggregation.MIN, Aggregation.MAX)
+        extreme_ids = [
+            ind for ind, _f, aggregation in _rolled_values(submission) if aggregation in extremes
+        ]
         if extreme_ids:
-            _recompute_extremes(extreme_ids, submission.period, org_ids, area_ids)
+            area_ids = _ancestor_ids(Area, organization.area) if organization.area_id else []
+            _recompute_extremes(
+                extreme_ids,
+                submission.period,
+                _ancestor_ids(Organization, organization),
+                area_ids,
+            )
 
 
 def _recompute_extremes(
@@ -191,52 +234,11 @@ def period_codes(period: periods.Period) -> list[str]:
     return codes
 
 
-def _prefixes(path: str, step: int) -> list[str]:
-    return [path[:i] for i in range(step, len(path) + 1, step)]
-
-
-def _outermost(paths: Iterable[str], step: int) -> list[str]:
-    """The paths not inside another of them: O(n × depth)."""
-    kept: set[str] = set()
-    for path in sorted(set(paths), key=len):
-        if not any(prefix in kept for prefix in _prefixes(path, step)):
-            kept.add(path)
-    return sorted(kept)
-
-
 def _roots(nodes: Sequence[Node]) -> dict[int, list[tuple[int, str]]]:
     """For each node: (id, path) of the subtrees whose figures are its own — its subtree and its
-    predecessors' — with nested ones dropped so nothing counts twice. A query per generation
-    of predecessors (one or two)."""
-    if not nodes:
-        return {}
-    model: Any = type(nodes[0])
-    step = model.steplen
-    successor_path = "successor__path" if model is Organization else "successors__path"
-    members: dict[int, dict[str, int]] = {n.pk: {n.path: n.pk} for n in nodes}
-    frontier: dict[str, set[int]] = defaultdict(set)  # path -> the nodes it counts towards
-    for n in nodes:
-        frontier[n.path].add(n.pk)
-    for _generation in range(6):  # reforms chain a few times at most
-        condition = Q(pk__in=[])
-        for path in _outermost(frontier, step):
-            condition |= Q(**{f"{successor_path}__startswith": path})
-        found: dict[str, set[int]] = defaultdict(set)
-        for pk, path, succ in model.objects.filter(condition).values_list(
-            "pk", "path", successor_path
-        ):
-            for prefix in _prefixes(succ, step):
-                for owner in frontier.get(prefix, ()):
-                    if path not in members[owner]:
-                        members[owner][path] = pk
-                        found[path].add(owner)
-        if not found:
-            break
-        frontier = found
-    return {
-        node_pk: [(paths[p], p) for p in _outermost(paths, step)]
-        for node_pk, paths in members.items()
-    }
+    predecessors' — with nested ones dropped so nothing counts twice. One query: the
+    predecessors are precomputed by the services that record successors (org/lineage.py)."""
+    return lineage.roots(nodes)
 
 
 def scope_of(node: Node, roots: list[tuple[int, str]]) -> ReportingScope:
@@ -261,6 +263,15 @@ def with_dependencies(indicators: Iterable[Indicator]) -> dict[str, Indicator]:
     return by_code
 
 
+# Period codes are few and a Period is immutable: parse each once per process.
+_parse = functools.lru_cache(maxsize=4096)(periods.parse)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rank(code: str) -> int:
+    return periods._RANK[_parse(code).type]
+
+
 def combine(
     aggregation: str, rows: list[tuple[str, int, int, int | None, int | None]]
 ) -> Decimal | None:
@@ -268,9 +279,9 @@ def combine(
     rows = [r for r in rows if r[2] > 0]
     if not rows or aggregation == Aggregation.NONE:
         return None
-    parsed = {code: periods.parse(code) for code in {r[0] for r in rows}}
-    coarsest = min(periods._RANK[p.type] for p in parsed.values())
-    rows = [r for r in rows if periods._RANK[parsed[r[0]].type] == coarsest]
+    ranks = [_rank(r[0]) for r in rows]
+    coarsest = min(ranks)
+    rows = [r for r, rank in zip(rows, ranks, strict=True) if rank == coarsest]
     if aggregation == Aggregation.SUM:
         return unscaled(sum(r[1] for r in rows))
     if aggregation == Aggregation.AVERAGE:
@@ -282,8 +293,48 @@ def combine(
     if aggregation == Aggregation.MAX:
         highs = [r[4] for r in rows if r[4] is not None]
         return unscaled(max(highs)) if highs else None
-    latest = max(parsed[r[0]] for r in rows)
+    latest = max(_parse(r[0]) for r in rows)
     return unscaled(sum(r[1] for r in rows if r[0] == latest.code))
+
+
+def _typed_rows(
+    model: Any,
+    column: str,
+    indicator_ids: list[int],
+    codes: list[str],
+    roots: dict[int, list[tuple[int, str]]],
+) -> dict[tuple[int, int], list[Any]]:
+    """{(node id, indicator id): [(period, total, count, min, max)]}: the roll-up rows of each
+    node's roots, added up per period by the database (one query; a row per node, indicator
+    and period comes back, not one per root). Adding the roots' rows first changes no figure:
+    totals and counts add, extremes take the extreme, and a period counts only if its count
+    is positive either way."""
+    pairs = [(root, node_pk) for node_pk, found in roots.items() for root, _path in found]
+    if not pairs:
+        return {}
+    # VALUES columns are named column1, column2 by both PostgreSQL and SQLite; ids are ints.
+    owners = ", ".join(f"({int(root)}, {int(node)})" for root, node in pairs)
+    table = model._meta.db_table
+    listed = ", ".join(["%s"] * len(codes))
+    # The codes' lowest and highest, in the database's own collation (the index's order), bound
+    # an index range on (node, period): a node's other periods are not read at all. The list
+    # is given twice because SQLite's MIN/MAX with one argument would be the aggregates.
+    low, high = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    sql = (
+        f"SELECT o.column2, r.indicator_id, r.period, CAST(SUM(r.total) AS BIGINT), "  # noqa: S608
+        f"CAST(SUM(r.count) AS BIGINT), MIN(r.min_value), MAX(r.max_value) "
+        f"FROM {table} r JOIN (VALUES {owners}) o ON o.column1 = r.{column} "
+        f"WHERE r.indicator_id IN ({', '.join(['%s'] * len(indicator_ids))}) "
+        f"AND r.period IN ({listed}) "
+        f"AND r.period >= {low}({listed}, {listed}) AND r.period <= {high}({listed}, {listed}) "
+        f"GROUP BY o.column2, r.indicator_id, r.period"
+    )
+    rows: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*indicator_ids, *codes, *codes, *codes, *codes, *codes])
+        for node_pk, ind, code, total, count, low, high in cursor.fetchall():
+            rows[(node_pk, ind)].append((code, total, count, low, high))
+    return rows
 
 
 def figures(
@@ -311,18 +362,7 @@ def figures(
         is_org = isinstance(nodes[0], Organization)
         model: Any = OrgRollup if is_org else AreaRollup
         field = "organization_id" if is_org else "area_id"
-        root_owner: dict[int, list[int]] = defaultdict(list)
-        for node_pk, node_roots in roots.items():
-            for root_pk, _path in node_roots:
-                root_owner[root_pk].append(node_pk)
-        query = model.objects.filter(
-            indicator_id__in=[i.pk for i in typed],
-            period__in=period_codes(period),
-            **{f"{field}__in": list(root_owner)},
-        ).values_list("indicator_id", field, "period", "total", "count", "min_value", "max_value")
-        for ind, root, code, total, count, low, high in query:
-            for node_pk in root_owner[root]:
-                rows[(node_pk, ind)].append((code, total, count, low, high))
+        rows = _typed_rows(model, field, [i.pk for i in typed], period_codes(period), roots)
     result: dict[tuple[int, int], Decimal | None] = {}
     for node in nodes:
         values: dict[str, Decimal | None] = {}

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint bench install build format clean
+.PHONY: run serve test lint bench install build format clean
 
 $(BIN)/danvan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: build
 	$(BIN)/danvan collectstatic --noinput --verbosity 0
 	PORT=$(PORT) $(BIN)/danvan demo --if-empty
 	PORT=$(PORT) $(BIN)/danvan runserver 127.0.0.1:$(PORT)
+
+# The three production processes (web, worker, scheduler) on PostgreSQL: tools/serve.sh.
+serve: build
+	PORT=$(PORT) tools/serve.sh
 
 test: build
 	$(BIN)/pytest $(PYTEST_ARGS)

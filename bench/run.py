@@ -13,6 +13,10 @@ The meetings benchmark (bench/meetings.py) measures a national online conference
 creating it with the 3,321 communes as bridge points (under 2 s) and its page (p95 under 300 ms).
 The dashboard benchmark (bench/dashboard.py) measures tinh's home page on the demo province
 (SQLite, as `make run` installs it), in a process of its own: first paint p95 under 300 ms.
+The load benchmark (bench/load.py, scenario bench/locustfile.py) puts the demo province under
+many people at once through `danvan serve` with locust, for a fixed number of requests: 50 users
+(every page's p95 under 150 ms, the API's under 100 ms, no error), saturation (200 req/s or
+more) on PostgreSQL, and 10 users on the SQLite default without "database is locked".
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import sys
 from pathlib import Path
 
 import dialogue
+import load
 import meetings
 import reporting
 import showcase
@@ -59,7 +64,13 @@ def main() -> int:
     print(meetings.summary(conference))
     print()
     home = Path(__file__).resolve().parent / "dashboard.py"
-    return subprocess.run([sys.executable, str(home)], check=False).returncode  # noqa: S603
+    code = subprocess.run([sys.executable, str(home)], check=False).returncode  # noqa: S603
+    crowd = load.run()
+    load.write_results(crowd)
+    print()
+    print(f"{load.HEADING} — recorded in bench/RESULTS.md:")
+    print(load.summary(crowd))
+    return code
 
 
 if __name__ == "__main__":

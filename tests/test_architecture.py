@@ -19,6 +19,7 @@ FLOORS = {
     "lib": 0,
     "formats": 0,  # Django FORMAT_MODULE_PATH: date and number formats per language
     "accounts": 1,
+    "ops": 1,  # running the install: scheduler, heartbeats, backups
     "org": 2,
     "documents": 3,
     "programs": 4,

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 
-import danvan
+from danvan.lib import requestlog
+from danvan.ops import health
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """JSON for monitors: is the database reachable, and which version runs."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
-    except DatabaseError:
-        database = "unreachable"
-    return JsonResponse(
-        {
-            "status": "ok" if database == "ok" else "error",
-            "database": database,
-            "version": danvan.__version__,
-        },
-        status=200 if database == "ok" else 503,
-    )
+    """JSON for monitors: the database, the version, the worker, the jobs waiting, the backup."""
+    report = health.status()
+    return JsonResponse(report, status=503 if report["status"] == "error" else 200)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -43,4 +30,5 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    # The id the log's traceback carries: the user quotes it to the administrator.
+    return render(request, "500.html", {"request_id": requestlog.current_id()}, status=500)

@@ -22,6 +22,7 @@ from danvan.lib import periods
 from danvan.lib.errors import Conflict
 from danvan.lib.forms import ImportForm
 from danvan.lib.history import history_for
+from danvan.lib.replica import reads_from_replica
 from danvan.lib.web import (
     add_service_errors,
     current_user,
@@ -364,6 +365,7 @@ def not_adopted(request: HttpRequest) -> HttpResponse:
 # --- The public showcase -------------------------------------------------------------------
 
 
+@reads_from_replica
 def showcase(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     field = request.GET.get("field", "")
@@ -402,6 +404,7 @@ def showcase(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def showcase_detail(request: HttpRequest, pk: int, printable: bool = False) -> HttpResponse:
     practice = selectors.get_public_practice(pk)
     return render(

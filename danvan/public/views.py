@@ -26,6 +26,7 @@ from danvan.dialogue import scorecard, selectors, services_petitions
 from danvan.dialogue.models import ANSWERED_STATES, Petition, PetitionChannel
 from danvan.lib import periods
 from danvan.lib.errors import Conflict
+from danvan.lib.replica import reads_from_replica
 from danvan.lib.web import add_service_errors, int_param
 from danvan.org.models import Area, AreaLevel
 from danvan.org.scopes import ReportingScope
@@ -267,6 +268,7 @@ def trend_chart(points: list[tuple[str, float | None, float | None]]) -> dict[st
 
 
 @require_GET
+@reads_from_replica
 def public_scorecard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     choices = period_choices(today)

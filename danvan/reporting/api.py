@@ -12,6 +12,7 @@ from ninja.responses import Status
 from danvan.lib import periods
 from danvan.lib.api import HistoryOut, Pages, Patch, history_items
 from danvan.lib.api import request_user as _actor
+from danvan.lib.replica import reads_from_replica
 from danvan.org.api import organization_in_scope as _org
 
 from . import definitions, rollups, selectors, selectors_pivot, services
@@ -336,6 +337,7 @@ def rollup(request: HttpRequest, indicator: str, scope: str, period: str) -> Any
 
 
 @router.get("/rollups/pivot", response=PivotOut, tags=["reporting"])
+@reads_from_replica
 def rollup_pivot(
     request: HttpRequest,
     period: str,

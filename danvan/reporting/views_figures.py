@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from danvan.lib import numbers
 from danvan.lib.excel import workbook_bytes
 from danvan.lib.history import history_for
+from danvan.lib.replica import reads_from_replica
 from danvan.lib.web import current_user, xlsx_response
 from danvan.org.models import Area, Organization
 
@@ -70,6 +71,7 @@ def _pivot_inputs(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
+@reads_from_replica
 def pivot(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     inputs = _pivot_inputs(request)

@@ -15,6 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from danvan.lib.logconfig import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the danvan package
 PROJECT_DIR = BASE_DIR.parent
 
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # danvan, ground floor first: `danvan demo` loads each app's demo in this order.
     "danvan.accounts",
+    "danvan.ops",
     "danvan.org",
     "danvan.documents",
     "danvan.programs",
@@ -87,6 +90,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "danvan.lib.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +140,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+# A read replica (PostgreSQL streaming replication): the pages wrapped in
+# danvan.lib.replica.reads_from_replica (the national pivot, the public pages) read from it.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(  # DANVAN_READ_REPLICA_ALIAS
+        replica_url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+DANVAN_READ_REPLICA_ALIAS = "replica"
+DANVAN_READ_REPLICA = DANVAN_READ_REPLICA_ALIAS  # "" turns the routing off
+DATABASE_ROUTERS = ["danvan.lib.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -245,6 +258,21 @@ TASKS = {
     }
 }
 
+# Production processes (danvan.ops): `danvan serve` binds DANVAN_BIND with DANVAN_WEB_WORKERS
+# gunicorn workers (0: two per core plus one) and trusts X-Forwarded-* from these addresses;
+# `danvan scheduler` queues the daily jobs at DANVAN_DAILY_AT (local time). /healthz says
+# "degraded" when the worker or scheduler has been silent, or the last backup is old, past these.
+DANVAN_BIND = os.environ.get("DANVAN_BIND", "127.0.0.1:8000")
+DANVAN_WEB_WORKERS = int(os.environ.get("DANVAN_WEB_WORKERS", "0"))
+DANVAN_FORWARDED_ALLOW_IPS = os.environ.get("DANVAN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+DANVAN_DAILY_AT = os.environ.get("DANVAN_DAILY_AT", "06:00")
+DANVAN_HEALTH = {"worker_seconds": 300, "scheduler_seconds": 300, "backup_hours": 36}
+# Backups (`danvan backup`, `danvan restore`): where the archives go, how many are kept, and the
+# key that encrypts them (none: not encrypted).
+DANVAN_BACKUP_DIR = Path(os.environ.get("DANVAN_BACKUP_DIR", DATA_DIR / "backups"))
+DANVAN_BACKUP_KEEP = int(os.environ.get("DANVAN_BACKUP_KEEP", "14"))
+DANVAN_BACKUP_KEY = os.environ.get("DANVAN_BACKUP_KEY", "")
+
 # Programme task reminders: days before a due date, days after it, days overdue before
 # the lead agency's leaders are told, and which roles receive them.
 DANVAN_REMINDER_DAYS_BEFORE = int(os.environ.get("DANVAN_REMINDER_DAYS_BEFORE", "7"))
@@ -336,18 +364,22 @@ SALT_KEY = _field_keys()
 # django-ratelimit counts in the default cache; the embedded default is one process, so the
 # in-memory cache is shared by every request it serves (production sets a shared cache).
 RATELIMIT_VIEW = "danvan.public.views.rate_limited"
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+# Behind the proxy every request comes from it: both count by the visitor's X-Real-IP.
+RATELIMIT_IP_META_KEY = "danvan.lib.requestlog.client_ip"
+AXES_CLIENT_IP_CALLABLE = "danvan.lib.requestlog.client_ip"
+SILENCED_SYSTEM_CHECKS = [
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+    # The roll-ups' covering index (INCLUDE) is PostgreSQL's; SQLite builds it without the
+    # extra columns, which is all a one-province install needs.
+    "models.W040",
+]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("LOG_LEVEL", "INFO"))
 
 # History reasons are people's own words (a reopening reason, a return comment): no 100-character
 # cut-off, which PostgreSQL would enforce with an error.

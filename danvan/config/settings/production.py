@@ -5,12 +5,27 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, env_bool
+from .base import SILENCED_SYSTEM_CHECKS, env_bool, logging_config
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
 
 DEBUG = False
+# Background jobs run in `danvan worker`, not in the web process.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DANVAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+# The rate limits and the login throttle must count across the gunicorn workers (and servers):
+# a cache in the database (its table is made by `danvan migrate`, ops/0002).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "danvan_cache",
+    }
+}
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))
 DANVAN_DEMO_SKIPS_2FA = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -13,3 +13,5 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 AXES_ENABLED = True
 SITE_URL = "http://testserver"
+# The replica routing is off unless a test turns it on (tests/ops/test_replica.py).
+DANVAN_READ_REPLICA = ""

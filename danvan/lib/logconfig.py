@@ -1,0 +1,41 @@
+"""The logging configuration, shared by the settings and gunicorn's own messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def logging_config(log_format: str, level: str) -> dict[str, Any]:
+    """Logs on stdout: "json" (one object per line, production) or "text" (development).
+
+    In JSON every request is one line (danvan.lib.requestlog) and every record carries the
+    request id, so a 500's traceback can be found from the id its error page shows.
+    """
+    json_format = log_format == "json"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "danvan.lib.requestlog.RequestIdFilter"}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "{asctime}{levelname}{name}{message}{request_id}",
+                "style": "{",
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            },
+            "text": {"format": "%(levelname)s %(name)s %(request_id)s %(message)s"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json" if json_format else "text",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "axes": {"level": "WARNING"},
+            # runserver prints its own line per request; JSON logs need ours.
+            "danvan.request": {"level": "INFO" if json_format else "WARNING"},
+        },
+    }

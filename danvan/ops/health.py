@@ -1,0 +1,71 @@
+"""What /healthz tells a monitor: the database, the worker, the jobs waiting, the last backup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
+import danvan
+
+from . import heartbeat
+
+DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+def jobs_waiting() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().count()
+
+
+def status() -> dict[str, Any]:
+    """The health report; "status" is "ok", "degraded" (the site answers, something lags) or
+    "error" (the database is unreachable)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return {"status": "error", "database": "unreachable", "version": danvan.__version__}
+    now = timezone.now()
+    uses_worker = settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND
+    worker_age = heartbeat.age_seconds("worker", now)
+    scheduler_age = heartbeat.age_seconds("scheduler", now)
+    backup = heartbeat.last("backup")
+    backup_age = heartbeat.age_seconds("backup", now)
+    limits = settings.DANVAN_HEALTH
+    problems = []
+    if uses_worker and (worker_age is None or worker_age > limits["worker_seconds"]):
+        problems.append("worker")
+    if uses_worker and (scheduler_age is None or scheduler_age > limits["scheduler_seconds"]):
+        problems.append("scheduler")
+    if backup_age is not None and backup_age > limits["backup_hours"] * 3600:
+        problems.append("backup")
+    return {
+        "status": "degraded" if problems else "ok",
+        "problems": problems,
+        "database": "ok",
+        "version": danvan.__version__,
+        "worker": {
+            "runs_jobs": uses_worker,
+            "last_heartbeat": _iso(heartbeat.last("worker")),
+            "age_seconds": worker_age,
+        },
+        "scheduler": {
+            "last_heartbeat": _iso(heartbeat.last("scheduler")),
+            "age_seconds": scheduler_age,
+        },
+        "jobs_waiting": jobs_waiting() if uses_worker else 0,
+        "backup": {
+            "last": _iso(backup),
+            "age_hours": None if backup_age is None else round(backup_age / 3600, 1),
+            "file": (backup.detail or {}).get("file", "") if backup else "",
+        },
+    }
+
+
+def _iso(beat: Any) -> str | None:
+    return None if beat is None else beat.at.isoformat()

@@ -1,0 +1,51 @@
+"""`danvan scheduler`: queue the registered daily jobs once a day (no cron needed)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+
+from danvan.ops import scheduler
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue each registered daily job (reminders, late reports, alerts, retention) once a day "
+        "at DANVAN_DAILY_AT; safe to run on several servers at once."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Run one pass and exit.")
+        parser.add_argument(
+            "--interval", type=float, default=30.0, help="Seconds between passes (default 30)."
+        )
+
+    def handle(self, *args: Any, once: bool, interval: float, **options: Any) -> None:
+        name = f"{socket.gethostname()}:{os.getpid()}"
+        self.running = True
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            self.running = False
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"scheduler {name}: daily jobs at {scheduler.daily_at():%H:%M}")
+        while self.running:
+            close_old_connections()
+            for job in scheduler.run_due(now=timezone.now(), scheduler=name):
+                self.stdout.write(f"{job}: queued")
+            close_old_connections()
+            if once:
+                return
+            slept = 0.0
+            while self.running and slept < interval:
+                time.sleep(min(1.0, interval - slept))
+                slept += 1.0

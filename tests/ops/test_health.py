@@ -1,0 +1,81 @@
+"""/healthz: what a monitor reads — the database, the worker, the jobs waiting, the backup."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client, override_settings
+from django.utils import timezone
+
+import danvan
+from danvan.ops import heartbeat, scheduler
+from danvan.ops.models import Heartbeat
+
+IN_THE_DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+pytestmark = pytest.mark.django_db
+
+
+def health() -> dict:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_embedded_install_runs_jobs_in_process_and_is_ok() -> None:
+    body = health()
+    assert body["status"] == "ok" and body["problems"] == []
+    assert body["worker"] == {"runs_jobs": False, "last_heartbeat": None, "age_seconds": None}
+    assert body["jobs_waiting"] == 0
+    assert body["backup"] == {"last": None, "age_hours": None, "file": ""}
+
+
+@override_settings(TASKS=IN_THE_DATABASE)
+def test_without_a_worker_heartbeat_the_site_is_degraded_then_ok() -> None:
+    body = health()
+    assert body["status"] == "degraded" and body["problems"] == ["worker", "scheduler"]
+    heartbeat.beat("worker", {"worker": "w1"})
+    scheduler.run_due(now=timezone.now().replace(hour=1), scheduler="s1")  # queues nothing
+    body = health()
+    assert body["status"] == "ok"
+    assert body["worker"]["runs_jobs"] is True and body["worker"]["age_seconds"] == 0
+
+
+@override_settings(TASKS=IN_THE_DATABASE, DANVAN_DAILY_AT="00:00")
+def test_jobs_waiting_counts_what_the_worker_has_not_run() -> None:
+    queued = scheduler.run_due(now=timezone.now(), scheduler="s1")
+    heartbeat.beat("worker")
+    assert health()["jobs_waiting"] == len(queued) > 0
+
+
+@override_settings(TASKS=IN_THE_DATABASE)
+def test_a_silent_worker_and_an_old_backup_are_named() -> None:
+    long_ago = timezone.now() - datetime.timedelta(hours=40)
+    for name in ("worker", "scheduler"):
+        Heartbeat.objects.create(name=name, at=long_ago)
+    Heartbeat.objects.create(name="backup", at=long_ago, detail={"file": "danvan-x.tar"})
+    body = health()
+    assert body["problems"] == ["worker", "scheduler", "backup"]
+    assert body["backup"]["age_hours"] == 40.0 and body["backup"]["file"] == "danvan-x.tar"
+    assert body["worker"]["age_seconds"] == 40 * 3600
+
+
+def test_an_unreachable_database_is_a_503(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from danvan.ops import health as module
+
+    class Broken:
+        def __enter__(self) -> None:
+            raise DatabaseError("connection refused")
+
+        def __exit__(self, *args: object) -> None:
+            return None
+
+    monkeypatch.setattr(module.connection, "cursor", lambda: Broken())
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "unreachable",
+        "version": danvan.__version__,
+    }

@@ -39,13 +39,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"scheduler {name}: daily jobs at {scheduler.daily_at():%H:%M}")
         while self.running:
-            close_old_connections()
             for job in scheduler.run_due(now=timezone.now(), scheduler=name):
                 self.stdout.write(f"{job}: queued")
-            close_old_connections()
             if once:
                 return
             slept = 0.0
             while self.running and slept < interval:
                 time.sleep(min(1.0, interval - slept))
                 slept += 1.0
+            # A connection idle through the sleep may have been dropped: the next pass opens
+            # a fresh one if so (as Django does between requests).
+            close_old_connections()

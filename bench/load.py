@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import showcase
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 START, END = "<!-- bench:load:start -->", "<!-- bench:load:end -->"
@@ -1005,18 +1007,10 @@ def sizing(result: Result) -> str:
     )
 
 
-def replace_block(path: Path, block: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + f"\n\n## {HEADING}\n\n" + block + "\n"
-    path.write_text(text)
-
-
 def write_results(result: Result, path: Path = RESULTS) -> None:
-    replace_block(path, markdown(result).replace(SIZING_MARK, sizing(result)))
+    showcase.replace_block(
+        path, START, END, markdown(result).replace(SIZING_MARK, sizing(result)), HEADING
+    )
 
 
 def main() -> int:

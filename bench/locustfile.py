@@ -133,6 +133,19 @@ class Person(FastHttpUser):
                 response.failure(f"{name}: {must!r} not in the page")
             return text
 
+    def api(self, method: str, url: str, name: str, token: str, **kwargs: Any) -> None:
+        """A token-authenticated API call; anything but 200 is a failure, with its answer."""
+        with self.client.request(
+            method,
+            url,
+            headers={"Authorization": f"Bearer {token}"},
+            name=name,
+            catch_response=True,
+            **kwargs,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {(response.text or '')[:150]}")
+
     def post_form(self, url: str, name: str, data: dict[str, str]) -> bool:
         with self.client.post(
             url,
@@ -182,18 +195,15 @@ class CommuneReporter(Person):
 
     @task(1)
     def through_the_api(self) -> None:
-        pk = self.me["submission"]
-        headers = {"Authorization": f"Bearer {self.me['token']}"}
-        self.client.get(f"/api/v1/submissions/{pk}", headers=headers, name="api: GET submission")
-        with self.client.patch(
+        pk, token = self.me["submission"], self.me["token"]
+        self.api("GET", f"/api/v1/submissions/{pk}", "api: GET submission", token)
+        self.api(
+            "PATCH",
             f"/api/v1/submissions/{pk}",
+            "api: PATCH submission values",
+            token,
             json={"values": self.figures()},
-            headers=headers,
-            name="api: PATCH submission values",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"{response.status_code} {(response.text or '')[:150]}")
+        )
 
 
 class Specialist(Person):
@@ -212,14 +222,7 @@ class Specialist(Person):
 
     @task(1)
     def rollup(self) -> None:
-        with self.client.get(
-            CONFIG["rollup_url"],
-            headers={"Authorization": f"Bearer {CONFIG['specialist_token']}"},
-            name="api: GET rollup",
-            catch_response=True,
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"{response.status_code}")
+        self.api("GET", CONFIG["rollup_url"], "api: GET rollup", CONFIG["specialist_token"])
 
 
 class Leader(Person):

@@ -32,10 +32,11 @@ def status() -> dict[str, Any]:
         return {"status": "error", "database": "unreachable", "version": danvan.__version__}
     now = timezone.now()
     uses_worker = settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND
-    worker_age = heartbeat.age_seconds("worker", now)
-    scheduler_age = heartbeat.age_seconds("scheduler", now)
-    backup = heartbeat.last("backup")
-    backup_age = heartbeat.age_seconds("backup", now)
+    beats = heartbeat.all_beats()  # one query for the three
+    worker, scheduler, backup = (beats.get(name) for name in ("worker", "scheduler", "backup"))
+    worker_age, scheduler_age, backup_age = (
+        heartbeat.age(beat, now) for beat in (worker, scheduler, backup)
+    )
     limits = settings.DANVAN_HEALTH
     problems = []
     if uses_worker and (worker_age is None or worker_age > limits["worker_seconds"]):
@@ -51,11 +52,11 @@ def status() -> dict[str, Any]:
         "version": danvan.__version__,
         "worker": {
             "runs_jobs": uses_worker,
-            "last_heartbeat": _iso(heartbeat.last("worker")),
+            "last_heartbeat": _iso(worker),
             "age_seconds": worker_age,
         },
         "scheduler": {
-            "last_heartbeat": _iso(heartbeat.last("scheduler")),
+            "last_heartbeat": _iso(scheduler),
             "age_seconds": scheduler_age,
         },
         "jobs_waiting": jobs_waiting() if uses_worker else 0,

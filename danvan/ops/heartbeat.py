@@ -11,18 +11,22 @@ from .models import Heartbeat
 
 
 def beat(name: str, detail: dict[str, Any] | None = None) -> None:
-    Heartbeat.objects.update_or_create(
-        name=name, defaults={"at": timezone.now(), "detail": detail or {}}
-    )
+    """One UPDATE when the row exists (every beat but the first)."""
+    fields = {"at": timezone.now(), "detail": detail or {}}
+    if not Heartbeat.objects.filter(name=name).update(**fields):
+        Heartbeat.objects.update_or_create(name=name, defaults=fields)
 
 
 def last(name: str) -> Heartbeat | None:
     return Heartbeat.objects.filter(name=name).first()
 
 
-def age_seconds(name: str, now: datetime.datetime | None = None) -> int | None:
-    """Seconds since the last beat of `name`, or None when it never beat."""
-    found = last(name)
-    if found is None:
+def all_beats() -> dict[str, Heartbeat]:
+    return {beat.name: beat for beat in Heartbeat.objects.all()}
+
+
+def age(beat: Heartbeat | None, now: datetime.datetime | None = None) -> int | None:
+    """Seconds since `beat`, or None when there was none."""
+    if beat is None:
         return None
-    return max(0, int(((now or timezone.now()) - found.at).total_seconds()))
+    return max(0, int(((now or timezone.now()) - beat.at).total_seconds()))

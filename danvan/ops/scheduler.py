@@ -38,9 +38,10 @@ def run_due(*, now: datetime.datetime, scheduler: str = "") -> list[str]:
     local = timezone.localtime(now)
     queued: list[str] = []
     if local.time() >= daily_at():
+        done = set(DailyRun.objects.filter(day=local.date()).values_list("job", flat=True))
         for job in reminders.jobs():
             name = job_name(job)
-            if DailyRun.objects.filter(job=name, day=local.date()).exists():
+            if name in done:
                 continue
             try:
                 with transaction.atomic():

@@ -79,3 +79,11 @@ def test_an_unreachable_database_is_a_503(monkeypatch) -> None:  # type: ignore[
         "database": "unreachable",
         "version": danvan.__version__,
     }
+
+
+@override_settings(TASKS=IN_THE_DATABASE)
+def test_a_monitor_costs_three_queries(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    for name in ("worker", "scheduler", "backup"):
+        heartbeat.beat(name)
+    with django_assert_num_queries(3):  # the database is up, the heartbeats, the jobs waiting
+        assert health()["status"] == "ok"

@@ -101,3 +101,9 @@ def test_the_command_runs_one_pass(capsys) -> None:  # type: ignore[no-untyped-d
     out = capsys.readouterr().out
     assert "danvan.reporting.tasks.send_late_reminders: queued" in out
     assert DailyRun.objects.count() == len(DAILY_JOBS)
+
+
+def test_a_pass_reads_the_days_runs_once(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    scheduler.run_due(now=local(TODAY, 6), scheduler="a")
+    with django_assert_max_num_queries(2):  # today's runs, the heartbeat (nothing to queue)
+        assert scheduler.run_due(now=local(TODAY, 7), scheduler="b") == []

@@ -3,6 +3,7 @@ petitions received, settled and settled on time, dialogues held, reception days,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib import figures, periods
-from danvan.org.scopes import ReportingScope
+from danvan.org.scopes import ReportingScope, per_scope, per_scope_rows
 
 from .models import (
     Commitment,
@@ -34,41 +35,55 @@ FIGURES = {
 
 
 def dialogue_figures(scope: ReportingScope, period: periods.Period) -> dict[str, int | Decimal]:
-    """Four aggregate queries, whatever the scope."""
-    in_period = {"gte": period.start, "lte": period.end}
-    petitions = Petition.objects.filter(scope.q("organization")).exclude(state=PetitionState.MERGED)
-    found: dict[str, int | Decimal] = petitions.order_by().aggregate(
-        petitions_received=Count(
-            "pk", filter=Q(received_on__gte=in_period["gte"], received_on__lte=in_period["lte"])
+    """The figures of one scope."""
+    return dialogue_figures_of([scope], period)[0]
+
+
+def dialogue_figures_of(
+    scopes: Sequence[ReportingScope], period: periods.Period
+) -> list[dict[str, int | Decimal]]:
+    """Four grouped queries, whatever the scopes (org.scopes.per_scope)."""
+    received = Q(received_on__gte=period.start, received_on__lte=period.end)
+    settled = Q(settled_on__gte=period.start, settled_on__lte=period.end)
+    petitions = per_scope(
+        Petition.objects.exclude(state=PetitionState.MERGED),
+        scopes,
+        "organization",
+        petitions_received=Count("pk", filter=received),
+        petitions_settled=Count("pk", filter=settled),
+        petitions_settled_on_time=Count("pk", filter=settled & Q(settled_on__lte=F("due_on"))),
+    )
+    dialogues = per_scope(
+        Dialogue.objects.filter(
+            held_on__gte=period.start,
+            held_on__lte=period.end,
+            status__in=[DialogueStatus.HELD, DialogueStatus.PUBLISHED],
         ),
-        petitions_settled=Count(
-            "pk", filter=Q(settled_on__gte=in_period["gte"], settled_on__lte=in_period["lte"])
+        scopes,
+        "organization",
+        dialogues_held=Count("pk"),
+    )
+    # A reception day is a (unit, date): two units receiving on one day are two days.
+    reception_days = per_scope_rows(
+        Reception.objects.filter(held_on__gte=period.start, held_on__lte=period.end),
+        scopes,
+        "organization",
+        "organization_id",
+        "held_on",
+        n=Count("pk"),
+    )
+    commitments = per_scope(
+        Commitment.objects.filter(
+            status=CommitmentStatus.KEPT, done_on__gte=period.start, done_on__lte=period.end
         ),
-        petitions_settled_on_time=Count(
-            "pk",
-            filter=Q(settled_on__gte=in_period["gte"], settled_on__lte=in_period["lte"])
-            & Q(settled_on__lte=F("due_on")),
-        ),
+        scopes,
+        "dialogue__organization",
+        commitments_kept=Count("pk"),
     )
-    found["dialogues_held"] = (
-        Dialogue.objects.filter(scope.q("organization"))
-        .filter(held_on__gte=period.start, held_on__lte=period.end)
-        .filter(status__in=[DialogueStatus.HELD, DialogueStatus.PUBLISHED])
-        .count()
-    )
-    found["reception_days"] = (
-        Reception.objects.filter(scope.q("organization"))
-        .filter(held_on__gte=period.start, held_on__lte=period.end)
-        .values("organization_id", "held_on")
-        .distinct()
-        .count()
-    )
-    found["commitments_kept"] = (
-        Commitment.objects.filter(scope.q("dialogue__organization"))
-        .filter(status=CommitmentStatus.KEPT, done_on__gte=period.start, done_on__lte=period.end)
-        .count()
-    )
-    return found
+    return [
+        {**petitions[i], **dialogues[i], "reception_days": len(reception_days[i]), **commitments[i]}
+        for i in range(len(scopes))
+    ]
 
 
 def records_url(org_id: int | None, period: periods.Period) -> str:
@@ -79,4 +94,4 @@ def records_url(org_id: int | None, period: periods.Period) -> str:
 
 
 def register() -> None:
-    figures.register_group("dialogue", dialogue_figures, records_url, FIGURES)
+    figures.register_group("dialogue", dialogue_figures_of, records_url, FIGURES)

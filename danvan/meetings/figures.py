@@ -9,6 +9,7 @@ the points that confirmed them. Two aggregate queries, whatever the scope.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.lib import figures, periods
 from danvan.org.models import AreaLevel
-from danvan.org.scopes import ReportingScope
+from danvan.org.scopes import ReportingScope, per_scope
 
 from .models import BridgePoint, Format, Kind, Meeting, Status
 
@@ -62,8 +63,17 @@ def rate(attending: int, expected: int) -> Decimal | None:
 
 
 def meeting_figures(scope: ReportingScope, period: periods.Period) -> dict[str, int | Decimal]:
-    held = Meeting.objects.filter(scope.q("host"), _starts_in(period), status=Status.HELD)
-    found: dict[str, int | Decimal] = held.order_by().aggregate(
+    """The figures of one scope."""
+    return meeting_figures_of([scope], period)[0]
+
+
+def meeting_figures_of(
+    scopes: Sequence[ReportingScope], period: periods.Period
+) -> list[dict[str, int | Decimal]]:
+    held = per_scope(
+        Meeting.objects.filter(_starts_in(period), status=Status.HELD),
+        scopes,
+        "host",
         meetings_held=Count("pk"),
         review_conferences_held=Count("pk", filter=Q(kind__in=REVIEWS)),
         online_meetings_held=Count("pk", filter=Q(format__in=ONLINE)),
@@ -75,24 +85,26 @@ def meeting_figures(scope: ReportingScope, period: periods.Period) -> dict[str, 
         per_level[f"delegates_{name}"] = Coalesce(
             Sum("attending", filter=confirmed & Q(level=level)), 0
         )
-    points = (
+    points = per_scope(
         BridgePoint.objects.active()
-        .filter(scope.q("meeting__host"), _starts_in(period, "meeting__"))
-        .filter(meeting__status=Status.HELD)
-        .order_by()
-        .aggregate(
-            bridge_points=Count("pk"),
-            delegates_attending=Coalesce(Sum("attending", filter=confirmed), 0),
-            expected_confirmed=Coalesce(Sum("expected", filter=confirmed), 0),
-            **per_level,
-        )
+        .filter(_starts_in(period, "meeting__"))
+        .filter(meeting__status=Status.HELD),
+        scopes,
+        "meeting__host",
+        bridge_points=Count("pk"),
+        delegates_attending=Coalesce(Sum("attending", filter=confirmed), 0),
+        expected_confirmed=Coalesce(Sum("expected", filter=confirmed), 0),
+        **per_level,
     )
-    expected = points.pop("expected_confirmed")
-    found.update(points)
-    attendance = rate(points["delegates_attending"], expected)
-    if attendance is not None:  # no figure rather than a made-up 0 %
-        found["attendance_rate"] = attendance
-    return found
+    result: list[dict[str, int | Decimal]] = []
+    for found, at_points in zip(held, points, strict=True):
+        expected = at_points.pop("expected_confirmed")
+        found.update(at_points)
+        attendance = rate(at_points["delegates_attending"], expected)
+        if attendance is not None:  # no figure rather than a made-up 0 %
+            found["attendance_rate"] = attendance
+        result.append(found)
+    return result
 
 
 def records_url(org_id: int | None, period: periods.Period) -> str:
@@ -102,4 +114,4 @@ def records_url(org_id: int | None, period: periods.Period) -> str:
 
 
 def register() -> None:
-    figures.register_group("meetings", meeting_figures, records_url, FIGURES)
+    figures.register_group("meetings", meeting_figures_of, records_url, FIGURES)

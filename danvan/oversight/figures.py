@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.lib import figures, periods
 from danvan.org.scopes import ReportingScope
 
-from .selectors import oversight_figures
+from .selectors import oversight_figures_of
 
 FIGURES = {
     "inspections": _("Inspections carried out"),
@@ -26,9 +27,13 @@ FIGURES = {
 }
 
 
-def _compute(scope: ReportingScope, period: periods.Period) -> dict[str, int | Decimal]:
-    found = oversight_figures(scope, period)
-    return {name: getattr(found, name) for name in FIGURES}
+def _compute(
+    scopes: Sequence[ReportingScope], period: periods.Period
+) -> list[dict[str, int | Decimal]]:
+    return [
+        {name: getattr(found, name) for name in FIGURES}
+        for found in oversight_figures_of(scopes, period)
+    ]
 
 
 def _records_url(org_id: int | None, period: periods.Period) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ from danvan.lib import periods
 from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
 from danvan.org.models import Membership, Organization, Verb
-from danvan.org.scopes import ReportingScope
+from danvan.org.scopes import ReportingScope, per_scope, per_scope_rows
 from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from .models import (
@@ -109,49 +110,64 @@ class OversightFigures:
 def oversight_figures(
     scope: ReportingScope, period: periods.Period, *, today: datetime.date | None = None
 ) -> OversightFigures:
-    """Oversights led within the scope that began in the period, and what they recommended.
+    """The figures of one scope."""
+    return oversight_figures_of([scope], period, today=today)[0]
+
+
+def oversight_figures_of(
+    scopes: Sequence[ReportingScope],
+    period: periods.Period,
+    *,
+    today: datetime.date | None = None,
+) -> list[OversightFigures]:
+    """Oversights led within each scope that began in the period, and what they recommended.
 
     An oversight of three organisations counts once, and three organisations; M counts
     distinct organisations over the whole period, so a year is not the sum of its halves.
     Recommendations are judged as of the period's end (or today, while it runs).
-    Two queries, whatever the size. A derived indicator for periodic reports.
+    Two grouped queries, whatever the scopes. A derived indicator for periodic reports.
     """
     today = today or timezone.localdate()
     cutoff = min(today, period.end)
-    oversights = Oversight.objects.filter(
-        scope.q("lead"), starts_on__gte=period.start, starts_on__lte=period.end
+    by_kind = per_scope_rows(
+        Oversight.objects.filter(starts_on__gte=period.start, starts_on__lte=period.end),
+        scopes,
+        "lead",
+        "kind",
+        n=Count("pk", distinct=True),
+        m=Count("subjects", distinct=True),
     )
-    by_kind = {
-        row["kind"]: row
-        for row in oversights.order_by()
-        .values("kind")
-        .annotate(n=Count("pk", distinct=True), m=Count("subjects", distinct=True))
-    }
     done_by_cutoff = Q(done_on__isnull=False, done_on__lte=cutoff)
-    recs = Recommendation.objects.filter(oversight__in=oversights.values("pk")).aggregate(
+    recs = per_scope(
+        Recommendation.objects.filter(
+            oversight__starts_on__gte=period.start, oversight__starts_on__lte=period.end
+        ),
+        scopes,
+        "oversight__lead",
         made=Count("pk"),
         done=Count("pk", filter=done_by_cutoff),
         overdue=Count("pk", filter=Q(due_on__lt=cutoff) & ~done_by_cutoff),
     )
-
-    def pair(kind: str) -> tuple[int, int]:
-        row = by_kind.get(kind)
-        return (row["n"], row["m"]) if row else (0, 0)
-
-    inspections, inspected = pair(OversightKind.INSPECTION)
-    supervisions, supervised = pair(OversightKind.SUPERVISION)
-    surveys, surveyed = pair(OversightKind.SURVEY)
-    return OversightFigures(
-        inspections=inspections,
-        inspected_organizations=inspected,
-        supervisions=supervisions,
-        supervised_organizations=supervised,
-        surveys=surveys,
-        surveyed_organizations=surveyed,
-        recommendations=recs["made"],
-        recommendations_done=recs["done"],
-        recommendations_overdue=recs["overdue"],
-    )
+    result: list[OversightFigures] = []
+    for kinds, made in zip(by_kind, recs, strict=True):
+        found = {row["kind"]: (row["n"], row["m"]) for row in kinds}
+        inspections, inspected = found.get(OversightKind.INSPECTION, (0, 0))
+        supervisions, supervised = found.get(OversightKind.SUPERVISION, (0, 0))
+        surveys, surveyed = found.get(OversightKind.SURVEY, (0, 0))
+        result.append(
+            OversightFigures(
+                inspections=inspections,
+                inspected_organizations=inspected,
+                supervisions=supervisions,
+                supervised_organizations=supervised,
+                surveys=surveys,
+                surveyed_organizations=surveyed,
+                recommendations=made["made"],
+                recommendations_done=made["done"],
+                recommendations_overdue=made["overdue"],
+            )
+        )
+    return result
 
 
 # --- Oversights ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -11,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from danvan.lib import figures, periods
 from danvan.org.scopes import ReportingScope
 
-from .selectors import practice_figures
+from .selectors import practice_figures_of
 
 
-def _compute(scope: ReportingScope, period: periods.Period) -> dict[str, int | Decimal]:
-    return dict(practice_figures(scope, period))
+def _compute(
+    scopes: Sequence[ReportingScope], period: periods.Period
+) -> list[dict[str, int | Decimal]]:
+    return [dict(found) for found in practice_figures_of(scopes, period)]
 
 
 def _records_url(org_id: int | None, period: periods.Period) -> str:

@@ -3,6 +3,7 @@ public showcase."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -25,7 +26,7 @@ from danvan.lib import periods
 from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
 from danvan.org.models import PERMISSIONS, Area, Organization, Verb, scope_for
-from danvan.org.scopes import ReportingScope
+from danvan.org.scopes import ReportingScope, per_scope
 from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from .models import (
@@ -363,21 +364,36 @@ def statistics(scope: ReportingScope, period: periods.Period) -> dict[str, Any]:
 
 
 def practice_figures(scope: ReportingScope, period: periods.Period) -> dict[str, int]:
-    """Practices of units in the scope registered, recognised (or commended) and replicated
-    in the period: derived indicators for periodic reports. Three queries."""
+    """The figures of one scope."""
+    return practice_figures_of([scope], period)[0]
+
+
+def practice_figures_of(
+    scopes: Sequence[ReportingScope], period: periods.Period
+) -> list[dict[str, int]]:
+    """Practices of units in each scope registered, recognised (or commended) and replicated
+    in the period: derived indicators for periodic reports. Three grouped queries, whatever the
+    scopes."""
     within = {"gte": period.start, "lte": period.end}
-    registered = Practice.objects.filter(
-        scope.q("organization"), registered_on__gte=within["gte"], registered_on__lte=within["lte"]
-    ).count()
-    recognised = Recognition.objects.filter(
-        scope.q("practice__organization"),
-        decided_on__gte=within["gte"],
-        decided_on__lte=within["lte"],
-    ).count()
-    replicated = Replication.objects.filter(
-        scope.q("organization"), adopted_on__gte=within["gte"], adopted_on__lte=within["lte"]
-    ).count()
-    return {"registered": registered, "recognised": recognised, "replicated": replicated}
+    registered = per_scope(
+        Practice.objects.filter(registered_on__gte=within["gte"], registered_on__lte=within["lte"]),
+        scopes,
+        "organization",
+        registered=Count("pk"),
+    )
+    recognised = per_scope(
+        Recognition.objects.filter(decided_on__gte=within["gte"], decided_on__lte=within["lte"]),
+        scopes,
+        "practice__organization",
+        recognised=Count("pk"),
+    )
+    replicated = per_scope(
+        Replication.objects.filter(adopted_on__gte=within["gte"], adopted_on__lte=within["lte"]),
+        scopes,
+        "organization",
+        replicated=Count("pk"),
+    )
+    return [{**registered[i], **recognised[i], **replicated[i]} for i in range(len(scopes))]
 
 
 def _empty() -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.urls import reverse
@@ -10,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from danvan.lib import figures, periods
 from danvan.org.scopes import ReportingScope
 
-from .selectors import tasks_done_on_time
+from .selectors import tasks_done_on_time_of
 
 
-def _compute(scope: ReportingScope, period: periods.Period) -> dict[str, int | Decimal]:
-    return {"tasks_done_on_time": tasks_done_on_time(scope, period)}
+def _compute(
+    scopes: Sequence[ReportingScope], period: periods.Period
+) -> list[dict[str, int | Decimal]]:
+    return [{"tasks_done_on_time": n} for n in tasks_done_on_time_of(scopes, period)]
 
 
 def _records_url(org_id: int | None, period: periods.Period) -> str:

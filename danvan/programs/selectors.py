@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import Http404
 
 from danvan.lib import periods
@@ -15,7 +16,7 @@ from danvan.lib.history import HistoryEntry, history_for_many
 from danvan.lib.records import one_or_404
 from danvan.lib.text import fold
 from danvan.org.models import Organization, Verb
-from danvan.org.scopes import ReportingScope
+from danvan.org.scopes import ReportingScope, per_scope
 from danvan.org.selectors import organizations_user_may_edit, user_can
 
 from .models import (
@@ -405,15 +406,18 @@ def compile_review_facts(
     }
 
 
-def tasks_done_on_time(scope: ReportingScope, period: periods.Period) -> int:
-    """Tasks led within the scope, due in the period and done by their due date.
-
-    A derived figure for periodic reports.
-    """
-    return Task.objects.filter(
-        scope.q("lead"),
-        due_on__gte=period.start,
-        due_on__lte=period.end,
-        status=TaskStatus.DONE,
-        done_on__lte=F("due_on"),
-    ).count()
+def tasks_done_on_time_of(scopes: Sequence[ReportingScope], period: periods.Period) -> list[int]:
+    """Tasks led within each scope, due in the period and done by their due date: a derived
+    figure for periodic reports. One grouped query, whatever the scopes."""
+    found = per_scope(
+        Task.objects.filter(
+            due_on__gte=period.start,
+            due_on__lte=period.end,
+            status=TaskStatus.DONE,
+            done_on__lte=F("due_on"),
+        ),
+        scopes,
+        "lead",
+        n=Count("pk"),
+    )
+    return [row["n"] for row in found]

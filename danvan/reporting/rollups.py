@@ -363,10 +363,13 @@ def figures(
         model: Any = OrgRollup if is_org else AreaRollup
         field = "organization_id" if is_org else "area_id"
         rows = _typed_rows(model, field, [i.pk for i in typed], period_codes(period), roots)
+    scopes = {node.pk: scope_of(node, roots[node.pk]) for node in nodes}
+    derived_keys = [i.derived_key for i in by_code.values() if i.source == Source.DERIVED]
+    calculator.prefetch(derived_keys, list(scopes.values()), period)
     result: dict[tuple[int, int], Decimal | None] = {}
     for node in nodes:
         values: dict[str, Decimal | None] = {}
-        scope = scope_of(node, roots[node.pk])
+        scope = scopes[node.pk]
         for code, ind in by_code.items():
             if ind.source == Source.TYPED:
                 values[code] = combine(ind.aggregation, rows.get((node.pk, ind.pk), []))

@@ -3,6 +3,7 @@ narrative: notes by level and by topic group, hot spots open at the period's end
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib import figures, periods
-from danvan.org.scopes import ReportingScope
+from danvan.org.scopes import ReportingScope, per_scope, per_scope_rows
 
 from .models import SERIOUS_LEVELS, Level, Note, NoteStatus
 from .topics import TOPICS
@@ -46,11 +47,21 @@ FIGURES = {**BY_LEVEL, **BY_TOPIC}
 
 
 def situation_figures(scope: ReportingScope, period: periods.Period) -> dict[str, int | Decimal]:
-    """Notes filed by units in the scope with an event in the period. Two queries: the counts
-    in one aggregate, the topic groups in one GROUP BY."""
-    notes = Note.objects.filter(scope.q("organization")).order_by()
+    """The figures of one scope."""
+    return situation_figures_of([scope], period)[0]
+
+
+def situation_figures_of(
+    scopes: Sequence[ReportingScope], period: periods.Period
+) -> list[dict[str, int | Decimal]]:
+    """Notes filed by units in each scope with an event in the period. Two queries, whatever
+    the scopes: the counts in one grouped aggregate, the topic groups in one GROUP BY."""
+    notes = Note.objects.all()
     in_period = Q(event_date__gte=period.start, event_date__lte=period.end)
-    found: dict[str, int | Decimal] = notes.aggregate(
+    counts = per_scope(
+        notes,
+        scopes,
+        "organization",
         notes=Count("pk", filter=in_period),
         notes_watch=Count("pk", filter=in_period & Q(level=Level.WATCH)),
         notes_hot_spot=Count("pk", filter=in_period & Q(level=Level.HOT_SPOT)),
@@ -63,19 +74,24 @@ def situation_figures(scope: ReportingScope, period: periods.Period) -> dict[str
         ),
         resolved=Count("pk", filter=Q(resolved_on__gte=period.start, resolved_on__lte=period.end)),
     )
-    by_group = (
-        notes.filter(in_period)
-        .annotate(group=Coalesce(F("topic__parent__code"), F("topic__code")))
-        .values("group")
-        .annotate(n=Count("pk"))
+    by_group = per_scope_rows(
+        notes.filter(in_period).annotate(
+            group=Coalesce(F("topic__parent__code"), F("topic__code"))
+        ),
+        scopes,
+        "organization",
+        "group",
+        n=Count("pk"),
     )
-    for key in BY_TOPIC:
-        found[key] = 0
-    for row in by_group:
-        key = f"topic_{row['group']}"
-        if key in BY_TOPIC:
-            found[key] = row["n"]
-    return found
+    result: list[dict[str, int | Decimal]] = []
+    for found, groups in zip(counts, by_group, strict=True):
+        found.update(dict.fromkeys(BY_TOPIC, 0))
+        for row in groups:
+            key = f"topic_{row['group']}"
+            if key in BY_TOPIC:
+                found[key] = row["n"]
+        result.append(found)
+    return result
 
 
 def _records_url(org_id: int | None, period: periods.Period) -> str:
@@ -84,4 +100,4 @@ def _records_url(org_id: int | None, period: periods.Period) -> str:
 
 
 def register() -> None:
-    figures.register_group("situation", situation_figures, _records_url, FIGURES)
+    figures.register_group("situation", situation_figures_of, _records_url, FIGURES)

@@ -107,3 +107,15 @@ def test_the_figures_over_a_scope_and_period(
     assert calculator.value(
         "dialogue.petitions_settled_on_time", ReportingScope.of(world.party_a), period
     ) == (Decimal(1))
+    # A pivot's rows: the same four queries for any number of units, each unit's own figures.
+    units = [ReportingScope.of(world.party_a), ReportingScope.of(world.party_b)]
+    with django_assert_num_queries(4):
+        together = figures.dialogue_figures_of(units, period)
+    assert together == [found, figures.dialogue_figures(units[1], period)]
+    assert together[1]["petitions_received"] == 1  # commune B's
+    # Overlapping scopes (a unit split between two successors counts for both): one by one.
+    with django_assert_num_queries(8):
+        nested = figures.dialogue_figures_of(
+            [ReportingScope.of(world.commission), units[0]], period
+        )
+    assert nested == [whole, found]

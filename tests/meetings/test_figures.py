@@ -155,6 +155,11 @@ def test_the_figures_equal_a_count_over_the_records(
     s2 = periods.parse("2026S2")
     assert figures.meeting_figures(scope, s2) == brute_force(scope, s2)
     assert figures.meeting_figures(scope, s2)["meetings_held"] == 1
+    # A pivot's rows: two grouped queries whatever the units, each unit's own figures.
+    units = [party_a, ReportingScope.of(world.party_b)]
+    with django_assert_num_queries(2):
+        together = figures.meeting_figures_of(units, S1)
+    assert together == [brute_force(u, S1) for u in units]
     calculator = registry.Calculator()
     assert calculator.value("meetings.attendance_rate", party_a, S1) is None
     assert calculator.value("meetings.delegates_attending", scope, S1) == Decimal(171)

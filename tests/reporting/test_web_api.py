@@ -370,3 +370,45 @@ def test_reports_waiting_for_review_cost_the_same_however_many(
     assert len(many) == len(few)
     # a reporter sees none of them to review
     assert 'id="waiting-table"' not in as_user(xa).get("/reports/").content.decode()
+
+
+def test_the_pivot_of_derived_figures_reads_each_group_once(
+    half_form, world, tinh, as_user
+) -> None:
+    """Derived figures are computed for all the rows together: a pivot of thirty units makes
+    the queries of a pivot of two (lib/figures, org.scopes.per_scope)."""
+    from danvan.lib import figures as registry
+    from danvan.reporting import definitions
+    from danvan.reporting.models import Source
+
+    codes = []
+    for group in ("dialogue", "situation", "meetings", "oversight", "practices", "programs"):
+        source = next(s for s in registry.sources() if s.group == group)
+        code = f"D_{group.upper()}"
+        definitions.indicator_create(
+            actor=None, code=code, name=str(source.label), source=Source.DERIVED,
+            derived_key=source.key,
+        )  # fmt: skip
+        codes.append(code)
+    form = definitions.form_create(
+        actor=None, code="derived", name="Báo cáo số liệu tự tính", periodicity="half",
+        kinds=[kind("party_committee"), kind("mobilization_commission")],
+        sections=[{"title": "Số liệu", "title_en": "Figures", "indicators": codes}],
+    )  # fmt: skip
+    url = f"/reports/pivot/?form={form.pk}&node={world.commission.pk}&period=2025"
+    client = as_user(tinh)
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url)
+    assert "Đảng ủy xã Mường Xén" in page.content.decode()
+    for i in range(5):
+        Organization.objects.add_child(
+            world.commission,
+            instance=Organization(
+                name=f"Đảng ủy {i}", kind=kind("party_committee"), area=world.commune_a
+            ),
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert "Đảng ủy 4" in page.content.decode()
+    assert len(many) == len(few)

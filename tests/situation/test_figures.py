@@ -103,6 +103,21 @@ def test_figures_follow_the_scope_and_the_period(world: World, notes: dict[str, 
     assert set(empty.values()) == {0}
 
 
+def test_the_figures_of_many_units_at_once(
+    world: World, notes: dict[str, Note], django_assert_num_queries: Any
+) -> None:
+    """A pivot's rows: two grouped queries whatever the units, each unit's own figures."""
+    scopes = [ReportingScope.of(world.front_a), ReportingScope.of(world.front_b)]
+    with django_assert_num_queries(2):
+        together = figures.situation_figures_of(scopes, NOVEMBER)
+    assert together == [figures.situation_figures(scope, NOVEMBER) for scope in scopes]
+    assert (together[0]["notes"], together[1]["notes"]) == (5, 1)
+    by_area = [ReportingScope.of(world.commune_a), ReportingScope.of(world.commune_b)]
+    with django_assert_num_queries(2):
+        assert figures.situation_figures_of(by_area, NOVEMBER) == together
+    assert figures.situation_figures_of([], NOVEMBER) == []
+
+
 # --- The hot-spots board ----------------------------------------------------------------------
 
 

@@ -66,6 +66,8 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from danvan.lib.period_picker import KIND_LABELS, KINDS, PeriodField, PeriodWidget, term_label
@@ -201,6 +203,34 @@ def _posted(data: Any, name: str) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """Django's forms/widgets/attrs.html, in Python."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        + ("" if value is True else f'="{conditional_escape(str(value))}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select_html(widget: dict[str, Any]) -> SafeString:
+    """Django's forms/widgets/select.html and select_option.html, in Python: a unit picker
+    holds up to SELECT_LIMIT options, and the template engine took 50 ms to write 300."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
+        parts.extend(
+            f'<option value="{conditional_escape(str(option["value"]))}"'
+            f"{_attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>"
+            for option in options
+        )
+        if group_name:
+            parts.append("</optgroup>")
+    parts.append("</select>")
+    return mark_safe("\n".join(parts))  # noqa: S308  (every value above is escaped)
+
+
 class PickerSelect(forms.Select):
     """The form's <select>, wrapped for picker.js (see the module's docstring)."""
 
@@ -239,6 +269,7 @@ class PickerSelect(forms.Select):
             "placeholder": choices.picker.placeholder(multiple),
             "required": self.is_required,
         }
+        context["widget"]["picker"]["select"] = _select_html(context["widget"])
         return context
 
     def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:

@@ -1,5 +1,6 @@
 """Text helpers: search that ignores Vietnamese diacritics, and Vietnamese alphabetical order."""
 
+import functools
 import re
 import unicodedata
 
@@ -31,6 +32,7 @@ _SPACE, _PUNCTUATION, _NUMBER, _LETTER, _OTHER = range(5)
 CollationKey = tuple[tuple[tuple[int, ...], ...], tuple[int, ...], tuple[int, ...], str]
 
 
+@functools.lru_cache(maxsize=16384)  # the same unit names are sorted on every page that lists them
 def collation_key(text: str) -> CollationKey:
     """A key that sorts names as a Vietnamese reader expects: «Bạch» < «Bích» < «Bình»,
     «Dung» < «Đào», «An» < «Ăn» < «Ân» < «Ba»; tones decide only between otherwise equal

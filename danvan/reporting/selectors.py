@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -315,6 +316,13 @@ def _nearest_reporting_parent(paths: dict[str, int], path: str, top: str) -> str
     return top
 
 
+def submitted_on_time(submission: Submission | None, deadline: datetime.date) -> bool | None:
+    """Whether a report was submitted by its deadline (its local date); None if not submitted."""
+    if submission is None or submission.submitted_at is None:
+        return None
+    return timezone.localdate(submission.submitted_at) <= deadline
+
+
 @dataclass
 class ChildStatus:
     organization: Organization
@@ -333,10 +341,7 @@ class ChildStatus:
 
     @property
     def on_time(self) -> bool | None:
-        if not self.has_submitted:
-            return None
-        assert self.submission is not None and self.submission.submitted_at is not None
-        return timezone.localdate(self.submission.submitted_at) <= self.deadline
+        return submitted_on_time(self.submission, self.deadline)
 
     def is_late(self, today: datetime.date) -> bool:
         return not self.has_submitted and today > self.deadline
@@ -413,21 +418,31 @@ def completeness(form: Form, organization: Organization, period: periods.Period)
         reminded[org_id] = max(sent_at, reminded.get(org_id, sent_at))
     deadline = form.deadline(period)
     children = []
-    level_names = dict(AreaLevel.choices)
-    rates: dict[str, LevelRate] = {}
     for unit in units:
         status = ChildStatus(unit, submissions.get(unit.pk), deadline, reminded.get(unit.pk))
         if _nearest_reporting_parent(paths, unit.path, organization.path) == organization.path:
             children.append(status)
-        level = unit.area.level if unit.area_id else ""
+    levels = _level_rates(
+        ((unit.area.level if unit.area_id else "", submissions.get(unit.pk)) for unit in units),
+        deadline,
+    )
+    return Completeness(form, organization, period, deadline, children, levels)
+
+
+def _level_rates(
+    units: Iterable[tuple[str, Submission | None]], deadline: datetime.date
+) -> list[LevelRate]:
+    """The rates per area level over (level, report or None) of every reporting unit."""
+    level_names = dict(AreaLevel.choices)
+    rates: dict[str, LevelRate] = {}
+    for level, submission in units:
         rate = rates.setdefault(level, LevelRate(level, str(level_names.get(level, "—"))))
         rate.expected += 1
-        rate.submitted += status.has_submitted
-        rate.on_time += bool(status.on_time)
-        rate.approved += status.state == SubmissionStatus.APPROVED
+        rate.submitted += bool(submission and submission.submitted_at)
+        rate.on_time += bool(submitted_on_time(submission, deadline))
+        rate.approved += bool(submission and submission.status == SubmissionStatus.APPROVED)
     order = {v: i for i, v in enumerate(AreaLevel.values)}
-    levels = sorted(rates.values(), key=lambda r: order.get(r.level, 99))
-    return Completeness(form, organization, period, deadline, children, levels)
+    return sorted(rates.values(), key=lambda r: order.get(r.level, 99))
 
 
 OFFICER_ROLES: list[str] = [Role.REPORTER, Role.SPECIALIST, Role.LEADER]
@@ -445,7 +460,26 @@ def without_officer(organizations: list[Organization]) -> list[Organization]:
 def completeness_over_periods(
     form: Form, organization: Organization, codes: list[periods.Period]
 ) -> list[tuple[periods.Period, list[LevelRate]]]:
-    return [(p, completeness(form, organization, p).levels) for p in codes]
+    """The rates per level of each period: the board's trend. A query for each period's units
+    (their levels only) and one for all the periods' reports."""
+    submissions = {
+        (s.organization_id, s.period): s
+        for s in Submission.objects.filter(
+            form=form,
+            period__in=[p.code for p in codes],
+            organization__path__startswith=organization.path,
+        ).only("organization_id", "period", "status", "submitted_at")
+    }
+    trend = []
+    for period in codes:
+        units = (
+            reporting_units(form, period, within=organization)
+            .exclude(pk=organization.pk)
+            .values_list("pk", "area__level")
+        )
+        rows = ((level or "", submissions.get((pk, period.code))) for pk, level in units)
+        trend.append((period, _level_rates(rows, form.deadline(period))))
+    return trend
 
 
 def recent_periods(form: Form, today: datetime.date, count: int = 6) -> list[periods.Period]:
@@ -518,7 +552,7 @@ def reports_to_fill(
         reporting = {
             period.code: set(
                 reporting_units(form, period)
-                .filter(pk__in=[u.pk for u in units])
+                .filter(pk__in=[u.pk for u in mine_only])
                 .values_list("pk", flat=True)
             )
             for period in recent

@@ -113,9 +113,8 @@ def test_the_figures_over_a_scope_and_period(
         together = figures.dialogue_figures_of(units, period)
     assert together == [found, figures.dialogue_figures(units[1], period)]
     assert together[1]["petitions_received"] == 1  # commune B's
-    # Overlapping scopes (a unit split between two successors counts for both): one by one.
+    # Overlapping scopes (a dissolved unit's old members count towards their successor too):
+    # a second batch of disjoint ones, four more queries.
     with django_assert_num_queries(8):
-        nested = figures.dialogue_figures_of(
-            [ReportingScope.of(world.commission), units[0]], period
-        )
-    assert nested == [whole, found]
+        nested = figures.dialogue_figures_of([ReportingScope.of(world.commission), *units], period)
+    assert nested == [whole, *together]

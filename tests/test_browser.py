@@ -836,3 +836,25 @@ def test_a_half_year_review_with_the_communes_as_bridge_points(
 
     xa.goto(f"{demo_site}/")
     assert xa.locator(f'.dv-agenda > li[data-key="meetings.conclusion:{task.pk}"]').count() == 1
+
+
+def test_a_leader_records_where_a_dissolved_district_commissions_work_went(
+    demo_site: str, browser_page: Any
+) -> None:
+    """lanhdao opens the dissolved Kỳ Sơn district commission, names its successor with the
+    picker and a reason; the page shows the successor, the history the reason."""
+    page = browser_page
+    sign_in(page, demo_site, "lanhdao@demo.danvan.vn")
+    page.goto(f"{demo_site}/orgs/?q=ky+son&status=dissolved")
+    page.click("table >> text=Ban Dân vận Huyện ủy Kỳ Sơn")
+    page.get_by_role("link", name="Đổi đơn vị kế thừa").click()
+    page.locator("#id_successor_input").fill("dang uy xa muong xen")
+    page.locator("#id_successor_listbox [role=option]").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.fill("#id_reason", "Quyết định sắp xếp tổ chức bộ máy năm 2025")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_selector("text=Đã ghi nhận đơn vị kế thừa.")
+    assert "Đảng ủy xã Mường Xén" in page.locator("dl").first.inner_text()
+    assert "Quyết định sắp xếp tổ chức bộ máy năm 2025" in page.locator("#history").inner_text()
+    assert page.console_errors == []

@@ -235,6 +235,11 @@ class DissolveIn(Schema):
     successor_id: int | None = None
 
 
+class SuccessorIn(Schema):
+    successor_id: int | None = None  # null: no successor
+    reason: str = Field("", max_length=255)
+
+
 def _kind(code: str) -> OrganizationKind:
     kind = OrganizationKind.objects.filter(code=code).first()
     if kind is None:
@@ -333,19 +338,27 @@ def update_organization(request: HttpRequest, org_id: int, payload: Organization
 def dissolve_organization(request: HttpRequest, org_id: int, payload: DissolveIn) -> Any:
     user = request_user(request)
     org = selectors.get_organization_for_user(user, org_id)
-    successor = (
-        _visible(
-            selectors.get_organization_for_user,
-            user,
-            payload.successor_id,
-            "successor_id",
-            _("organisation"),
-        )
-        if payload.successor_id
-        else None
-    )
     services.organization_dissolve(
-        actor=user, org=org, dissolved_on=payload.dissolved_on, successor=successor
+        actor=user,
+        org=org,
+        dissolved_on=payload.dissolved_on,
+        successor=_successor(user, payload.successor_id),
+    )
+    return _organization_out(user, org.pk)
+
+
+def _successor(user: User, successor_id: int | None) -> Organization | None:
+    return organization_in_scope(user, successor_id, "successor_id") if successor_id else None
+
+
+@router.post("/organizations/{org_id}/successor", response=OrganizationOut, tags=["organizations"])
+def set_organization_successor(request: HttpRequest, org_id: int, payload: SuccessorIn) -> Any:
+    """Record, correct or undo (null) a dissolved organisation's successor, with a reason kept
+    in its history; the figures its history counts towards follow."""
+    user = request_user(request)
+    org = selectors.get_organization_for_user(user, org_id)
+    services.organization_successor_set(
+        actor=user, org=org, successor=_successor(user, payload.successor_id), reason=payload.reason
     )
     return _organization_out(user, org.pk)
 

@@ -104,6 +104,25 @@ class DissolveForm(forms.Form):
         self.fields["successor"].queryset = successors  # type: ignore[attr-defined]
 
 
+class SuccessorForm(forms.Form):
+    successor = OrganizationPickerField(
+        label=_("Successor"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Leave empty if no organisation took over its work."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=255,
+        required=False,
+        help_text=_("Kept in the history, e.g. the decision that merged it."),
+    )
+
+    def __init__(self, *args: Any, successors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = successors  # type: ignore[attr-defined]
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.REPORTER)

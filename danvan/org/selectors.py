@@ -156,6 +156,12 @@ def may_dissolve_organization(user: User, org: Organization) -> bool:
     return user_can(user, Verb.ADMINISTER, org)
 
 
+def successors_for_user(user: User, org: Organization) -> QuerySet[Organization]:
+    """The units the user may name as an organisation's successor: active ones they see,
+    outside its own subtree (the service refuses the rest)."""
+    return organizations_for_user(user, active=True).exclude(path__startswith=org.path)
+
+
 def may_manage_members(user: User, org: Organization) -> bool:
     """Add, change and end members and see the invitations sent into the organisation."""
     return user_can(user, Verb.ADMINISTER, org)

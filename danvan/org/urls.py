@@ -18,6 +18,7 @@ urlpatterns = [
     path("orgs/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
     path("orgs/<int:pk>/move/", views.organization_move, name="organization_move"),
     path("orgs/<int:pk>/dissolve/", views.organization_dissolve, name="organization_dissolve"),
+    path("orgs/<int:pk>/successor/", views.organization_successor, name="organization_successor"),
     path("orgs/<int:pk>/invite/", views.invitation_create, name="invitation_create"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),

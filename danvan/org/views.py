@@ -33,6 +33,7 @@ from .forms import (
     MoveForm,
     OrganizationForm,
     RoleForm,
+    SuccessorForm,
 )
 from .models import Area, AreaLevel, Organization, OrganizationKind, valid_on_q
 
@@ -385,9 +386,7 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.get_organization_for_user(user, pk)
     if not selectors.may_dissolve_organization(user, org):
         raise PermissionDenied
-    successors = selectors.organizations_for_user(user, active=True).exclude(
-        path__startswith=org.path
-    )
+    successors = selectors.successors_for_user(user, org)
     form = DissolveForm(
         request.POST or None, successors=successors, initial={"dissolved_on": timezone.localdate()}
     )
@@ -400,6 +399,30 @@ def organization_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Organisation marked as dissolved."))
             return redirect("organization_detail", pk=org.pk)
     return render(request, "org/organization_dissolve.html", {"form": form, "org": org})
+
+
+@login_required
+def organization_successor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record, correct or undo a dissolved organisation's successor: whose figures its history
+    counts towards."""
+    user = current_user(request)
+    org = selectors.get_organization_for_user(user, pk)
+    if not selectors.may_dissolve_organization(user, org) or org.is_active:
+        raise PermissionDenied
+    form = SuccessorForm(
+        request.POST or None,
+        successors=selectors.successors_for_user(user, org),
+        initial={"successor": org.successor_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_successor_set(actor=user, org=org, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Successor recorded."))
+            return redirect("organization_detail", pk=org.pk)
+    return render(request, "org/organization_successor.html", {"form": form, "org": org})
 
 
 # --- Members and invitations ---------------------------------------------------------------

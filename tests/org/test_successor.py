@@ -1,0 +1,89 @@
+"""Correcting a dissolved organisation's successor, on the page and over the API: whose figures
+its history counts towards (the stored predecessors follow), with the reason in its history."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from danvan.org import services
+from danvan.org.models import Organization, OrganizationPredecessor
+from tests.conftest import World
+from tests.org.test_api import bearer, post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dissolved(world: World) -> Organization:
+    """Commune B's Front, dissolved with no successor recorded."""
+    return services.organization_dissolve(
+        actor=None, org=world.front_b, dissolved_on=datetime.date(2026, 1, 1)
+    )
+
+
+def predecessors_of(org: Organization) -> list[str]:
+    return list(
+        OrganizationPredecessor.objects.filter(node=org).values_list("predecessor__name", flat=True)
+    )
+
+
+def test_a_leader_records_then_undoes_the_successor_on_the_page(
+    world: World, dissolved: Organization, lanhdao, as_user
+) -> None:
+    client = as_user(lanhdao)
+    detail = client.get(f"/orgs/{dissolved.pk}/").content.decode()
+    assert f'href="/orgs/{dissolved.pk}/successor/"' in detail  # «Đổi đơn vị kế thừa»
+    page = client.get(f"/orgs/{dissolved.pk}/successor/").content.decode()
+    assert "Ủy ban MTTQ Việt Nam xã Mỹ Lý" in page and 'name="reason"' in page
+    response = client.post(
+        f"/orgs/{dissolved.pk}/successor/",
+        {"successor": world.front_a.pk, "reason": "Nghị quyết 1687/NQ-UBTVQH15"},
+    )
+    assert response.status_code == 302
+    dissolved.refresh_from_db()
+    assert dissolved.successor == world.front_a
+    assert predecessors_of(world.front_a) == ["Ủy ban MTTQ Việt Nam xã Mỹ Lý"]
+    assert dissolved.history.first().history_change_reason == "Nghị quyết 1687/NQ-UBTVQH15"
+    client.post(f"/orgs/{dissolved.pk}/successor/", {"successor": "", "reason": "Ghi nhầm"})
+    dissolved.refresh_from_db()
+    assert dissolved.successor is None and predecessors_of(world.front_a) == []
+
+
+def test_the_page_refuses_who_may_not_and_what_cannot_be(
+    world: World, dissolved: Organization, lanhdao, tinh, xa, as_user
+) -> None:
+    assert as_user(tinh).get(f"/orgs/{dissolved.pk}/successor/").status_code == 403  # specialist
+    assert as_user(xa).get(f"/orgs/{dissolved.pk}/successor/").status_code == 404  # not in scope
+    assert as_user(lanhdao).get(f"/orgs/{world.front_a.pk}/successor/").status_code == 403  # active
+    # Its own parent's subtree is fine; a unit it never could join (itself) is not offered.
+    services.organization_dissolve(
+        actor=None, org=world.party_b, dissolved_on=datetime.date(2026, 1, 1)
+    )
+    response = as_user(lanhdao).post(
+        f"/orgs/{world.party_b.pk}/successor/", {"successor": dissolved.pk, "reason": "x"}
+    )
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    world.party_b.refresh_from_db()
+    assert world.party_b.successor is None
+
+
+def test_the_api_records_corrects_and_refuses(
+    world: World, dissolved: Organization, lanhdao, tinh
+) -> None:
+    url = f"/api/v1/organizations/{dissolved.pk}/successor"
+    answer = post(bearer(lanhdao), url, {"successor_id": world.front_a.pk, "reason": "QĐ 12"})
+    assert answer.status_code == 200
+    assert (answer.json()["successor_id"], answer.json()["is_active"]) == (world.front_a.pk, False)
+    assert predecessors_of(world.front_a) == ["Ủy ban MTTQ Việt Nam xã Mỹ Lý"]
+    assert post(bearer(tinh), url, {"successor_id": None}).status_code == 403
+    outside = post(bearer(lanhdao), url, {"successor_id": 999_999})
+    assert outside.status_code == 400 and "successor_id" in outside.json()["errors"]
+    active = post(
+        bearer(lanhdao), f"/api/v1/organizations/{world.front_a.pk}/successor", {"reason": ""}
+    )
+    assert active.status_code == 400 and "successor" in active.json()["errors"]
+    undone = post(bearer(lanhdao), url, {"successor_id": None, "reason": "Ghi nhầm"})
+    assert undone.status_code == 200 and undone.json()["successor_id"] is None
+    assert predecessors_of(world.front_a) == []

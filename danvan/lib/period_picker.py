@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,6 +50,33 @@ def _code(kind: PeriodType, year: int, part: int) -> str:
         PeriodType.QUARTER: f"{year}Q{part}",
         PeriodType.MONTH: f"{year}{part:02d}",
     }[kind]
+
+
+def _options_html(options: Iterable[tuple[str, str, bool]], chosen: str) -> str:
+    """<option>s of (value, label, is now), the chosen one selected."""
+    return "".join(
+        f'<option value="{conditional_escape(value)}"'
+        f"{' selected' if value == chosen else ''}{' data-now' if now else ''}>"
+        f"{conditional_escape(label)}</option>"
+        for value, label, now in options
+    )
+
+
+def _calendar_html(groups: list[dict[str, Any]], chosen: str) -> SafeString:
+    """The calendar select's optgroups, written in Python: some 300 periods, which the template
+    engine took 10 ms to write on every page with a period filter."""
+    return mark_safe(  # noqa: S308  (every value is escaped in _options_html)
+        "".join(
+            f'<optgroup label="{conditional_escape(group["label"])}" '
+            f'data-kind="{conditional_escape(group["kind"])}">'
+            f"{_options_html(group['options'], chosen)}</optgroup>"
+            for group in groups
+        )
+    )
+
+
+def _years_html(years: list[str], chosen: str) -> SafeString:
+    return mark_safe(_options_html(((y, y, False) for y in years), chosen))  # noqa: S308
 
 
 class PeriodWidget(forms.Widget):
@@ -126,6 +155,10 @@ class PeriodWidget(forms.Widget):
             "describedby": own.get("aria-describedby", ""),
             "invalid": "is-invalid" in own.get("class", ""),
         }
+        shown = context["widget"]["period"]
+        shown["calendar_options"] = _calendar_html(shown["groups"], shown["code"])
+        shown["from_options"] = _years_html(shown["term_years"], term_first)
+        shown["to_options"] = _years_html(shown["term_years"], term_last)
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:

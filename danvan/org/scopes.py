@@ -87,9 +87,10 @@ class _ScopeIndex(Func):
 
     def __init__(self, scopes: Sequence[ReportingScope], field: str) -> None:
         self.prefixes = [
-            (1 if scope.area_paths else 0, index, path)
+            (column, index, path)
             for index, scope in enumerate(scopes)
-            for path in (*scope.org_paths, *scope.area_paths)
+            for column, paths in ((0, scope.org_paths), (1, scope.area_paths))
+            for path in paths
         ]
         by_area = any(scope.area_paths for scope in scopes)
         super().__init__(

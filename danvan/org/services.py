@@ -250,13 +250,15 @@ def organization_dissolve(
 
 
 def _check_successor(org: Organization, successor: Organization | None) -> None:
+    """A successor lies outside the organisation and is active — or is the one already
+    recorded (since dissolved itself), which a correction of the reason may keep."""
     if successor is None:
         return
     if successor.path.startswith(org.path):
         raise ValidationError(
             {"successor": _("The successor cannot be the organisation or one of its units.")}
         )
-    if not successor.is_active:
+    if not successor.is_active and successor.pk != org.successor_id:
         raise ValidationError({"successor": _("The successor must be active.")})
 
 

@@ -411,7 +411,10 @@ def organization_successor(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = SuccessorForm(
         request.POST or None,
-        successors=selectors.successors_for_user(user, org),
+        # The one recorded stays on offer (even if dissolved since, or outside the editor's
+        # view), so saving a reason does not clear it.
+        successors=selectors.successors_for_user(user, org)
+        | Organization.objects.filter(pk=org.successor_id),
         initial={"successor": org.successor_id},
     )
     if request.method == "POST" and form.is_valid():

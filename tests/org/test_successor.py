@@ -57,16 +57,47 @@ def test_the_page_refuses_who_may_not_and_what_cannot_be(
     assert as_user(tinh).get(f"/orgs/{dissolved.pk}/successor/").status_code == 403  # specialist
     assert as_user(xa).get(f"/orgs/{dissolved.pk}/successor/").status_code == 404  # not in scope
     assert as_user(lanhdao).get(f"/orgs/{world.front_a.pk}/successor/").status_code == 403  # active
-    # Its own parent's subtree is fine; a unit it never could join (itself) is not offered.
+    # The unit itself (or one inside it) is refused by the service, whatever the form offers;
+    # through the API, where nothing narrows the choice first.
     services.organization_dissolve(
         actor=None, org=world.party_b, dissolved_on=datetime.date(2026, 1, 1)
     )
-    response = as_user(lanhdao).post(
-        f"/orgs/{world.party_b.pk}/successor/", {"successor": dissolved.pk, "reason": "x"}
-    )
-    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    for inside in (world.party_b, dissolved):
+        answer = post(
+            bearer(lanhdao),
+            f"/api/v1/organizations/{world.party_b.pk}/successor",
+            {"successor_id": inside.pk},
+        )
+        assert answer.status_code == 400
+        assert "một đơn vị trực thuộc" in answer.json()["errors"]["successor"][0]
     world.party_b.refresh_from_db()
     assert world.party_b.successor is None
+
+
+def test_a_reason_alone_keeps_a_successor_dissolved_since(
+    world: World, dissolved: Organization, lanhdao, as_user
+) -> None:
+    services.organization_successor_set(actor=None, org=dissolved, successor=world.front_a)
+    services.organization_dissolve(
+        actor=None, org=world.front_a, dissolved_on=datetime.date(2026, 6, 1)
+    )
+    client = as_user(lanhdao)
+    page = client.get(f"/orgs/{dissolved.pk}/successor/").content.decode()
+    assert f'<option value="{world.front_a.pk}"' in page and "selected" in page
+    response = client.post(
+        f"/orgs/{dissolved.pk}/successor/",
+        {"successor": world.front_a.pk, "reason": "Bổ sung số quyết định"},
+    )
+    assert response.status_code == 302
+    dissolved.refresh_from_db()
+    assert dissolved.successor == world.front_a
+    assert dissolved.history.first().history_change_reason == "Bổ sung số quyết định"
+    # A dissolved unit is still refused as a new successor.
+    services.organization_successor_set(actor=None, org=dissolved, successor=None)
+    refused = client.post(
+        f"/orgs/{dissolved.pk}/successor/", {"successor": world.front_a.pk, "reason": "x"}
+    )
+    assert refused.status_code == 200 and "is-invalid" in refused.content.decode()
 
 
 def test_the_api_records_corrects_and_refuses(

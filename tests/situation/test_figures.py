@@ -116,6 +116,9 @@ def test_the_figures_of_many_units_at_once(
     with django_assert_num_queries(2):
         assert figures.situation_figures_of(by_area, NOVEMBER) == together
     assert figures.situation_figures_of([], NOVEMBER) == []
+    # A scope of a unit and an area: each path read against its own column.
+    mixed = ReportingScope(org_paths=(world.front_a.path,), area_paths=(world.commune_b.path,))
+    assert figures.situation_figures(mixed, NOVEMBER)["notes"] == 5 + 1
 
 
 # --- The hot-spots board ----------------------------------------------------------------------

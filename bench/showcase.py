@@ -511,14 +511,18 @@ def measure(name: str, without: list[str] | None = None) -> Measurement:
 # --- The machine and the record --------------------------------------------------------------
 
 
+def cpu_model() -> str:
+    """The processor's name from /proc/cpuinfo, for the record of a measurement."""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
 def machine() -> dict[str, str]:
     from django.db import connection
 
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
+    cpu = cpu_model()
     try:
         free = subprocess.run(["free", "-h"], capture_output=True, text=True, check=True)  # noqa: S607
         memory = free.stdout.splitlines()[1].split()[1]

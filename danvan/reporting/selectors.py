@@ -69,12 +69,15 @@ def may_fill(user: User, organization: Organization) -> bool:
 
 def may_review_for(user: User, reviewer: Organization) -> bool:
     """Leaders and specialists of the reviewing organisation (or of one above it)."""
+    return _may_review_at(user, reviewer.path)
+
+
+def _may_review_at(user: User, reviewer_path: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    role = scope_for(user).best_role_on(reviewer.path)
-    return role in REVIEW_ROLES
+    return scope_for(user).best_role_on(reviewer_path) in REVIEW_ROLES
 
 
 def may_edit_narrative(user: User, organization: Organization) -> bool:
@@ -83,7 +86,8 @@ def may_edit_narrative(user: User, organization: Organization) -> bool:
 
 
 def may_review(user: User, submission: Submission) -> bool:
-    return may_review_for(user, reviewing_organization(submission.form, submission.organization))
+    organization = submission.organization
+    return _may_review_at(user, reviewing_paths(submission.form, [organization])[organization.pk])
 
 
 def reviewable(user: User, submissions: list[Submission]) -> list[Submission]:
@@ -494,40 +498,42 @@ def recent_periods(form: Form, today: datetime.date, count: int = 6) -> list[per
     return out
 
 
-def pending_children(submission: Submission) -> list[Submission]:
-    """Reports below awaiting review: a parent's report is approved once the reports it is
-    built from are decided (one query; none at all below a commune)."""
+@dataclass(frozen=True)
+class Neighbours:
+    """The reports of the same form and period around one report that decide whether it may
+    move: approval goes downwards, so a report waits for those below it to be decided, and an
+    approved report above is reopened before one below changes."""
+
+    pending_below: list[Submission]  # awaiting review below it (the first 20 by path)
+    approved_above: Submission | None  # the nearest approved report above it
+
+
+PENDING_SHOWN = 20
+
+
+def neighbours(submission: Submission, *, below: bool = True) -> Neighbours:
+    """The reports around this one that block it (below=False: only the one above), in one
+    query. Ordered by path, a unit's ancestors come before it and its descendants after."""
     organization = submission.organization
-    return list(
-        Submission.objects.filter(
-            form=submission.form_id,
-            period=submission.period,
-            status=SubmissionStatus.SUBMITTED,
-            organization__path__startswith=organization.path,
-        )
-        .exclude(organization=organization)
-        .select_related("organization")
-        .order_by("organization__path")[:20]
-    )
-
-
-def approved_above(submission: Submission) -> Submission | None:
-    """The nearest approved report above this one (same form and period), if any: one query."""
-    path = submission.organization.path
+    path = organization.path
     step = Organization.steplen
     above = [path[:end] for end in range(step, len(path), step)]
-    if not above:
-        return None
-    return (
-        Submission.objects.filter(
-            form=submission.form_id,
-            period=submission.period,
-            status=SubmissionStatus.APPROVED,
-            organization__path__in=above,
+    if not above and not below:
+        return Neighbours([], None)
+    wanted = Q(status=SubmissionStatus.APPROVED, organization__path__in=above) if above else Q()
+    if below:
+        wanted |= Q(status=SubmissionStatus.SUBMITTED, organization__path__startswith=path) & ~Q(
+            organization=organization
         )
+    rows = list(
+        Submission.objects.filter(wanted, form=submission.form_id, period=submission.period)
         .select_related("organization")
-        .order_by("-organization__depth")
-        .first()
+        .order_by("organization__path")[: len(above) + PENDING_SHOWN]
+    )
+    ancestors = [s for s in rows if s.organization.depth < organization.depth]
+    return Neighbours(
+        pending_below=[s for s in rows if s.organization.depth > organization.depth],
+        approved_above=max(ancestors, key=lambda s: s.organization.depth, default=None),
     )
 
 

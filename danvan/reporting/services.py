@@ -340,7 +340,7 @@ def submission_save_and_submit(
 def _locked_for_review(actor: User | None, submission_id: int) -> Submission:
     try:
         submission = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("form", "organization")
             .get(pk=submission_id)
         )
@@ -375,13 +375,13 @@ def submission_approve(*, actor: User | None, submission: Submission) -> Submiss
     submission = _locked_for_review(actor, submission.pk)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise _already(submission)
-    pending = selectors.pending_children(submission)
-    if pending:
+    around = selectors.neighbours(submission)
+    if around.pending_below:
         raise Conflict(
             _("Review the reports this one is built from first: %(units)s.")
-            % {"units": "; ".join(s.organization.name for s in pending[:10])}
+            % {"units": "; ".join(s.organization.name for s in around.pending_below[:10])}
         )
-    _require_nothing_approved_above(submission)
+    _refuse_approved_above(around.approved_above)
     submission.status = SubmissionStatus.APPROVED
     submission.reviewed_at = timezone.now()
     submission.reviewed_by = actor
@@ -432,7 +432,10 @@ def submission_reopen(*, actor: User | None, submission: Submission, reason: str
 
 def _require_nothing_approved_above(submission: Submission) -> None:
     """Approval order, downwards: an approved report above is reopened before one below moves."""
-    above = selectors.approved_above(submission)
+    _refuse_approved_above(selectors.neighbours(submission, below=False).approved_above)
+
+
+def _refuse_approved_above(above: Submission | None) -> None:
     if above is not None:
         raise Conflict(
             _("%(org)s's report, built from this one, is approved: reopen it first.")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from danvan.lib import periods
 from danvan.org import services as org_services
 from danvan.org.models import Organization
-from danvan.reporting import rollups, services
+from danvan.reporting import rollups, selectors, services
 from danvan.reporting.models import Indicator
 from tests.conftest import kind
 from tests.reporting.test_services import submitted
@@ -49,6 +49,10 @@ def test_an_approval_is_a_bounded_number_of_statements_whatever_the_depth(
     deep_count, deep_rollups = _approve_counted(deep, tinh)
 
     assert deep_count == shallow_count
+    # The report locked with its unit, who reviews it (the form's kinds, the reporting units
+    # above, the actor's memberships), what blocks it (one query), the update and its history
+    # row, two roll-up statements — and the savepoint pair of a test's nested transaction.
+    assert shallow_count == 2 + 9
     assert shallow_rollups == deep_rollups == 2  # the organisation tree, the area tree
     meetings = Indicator.objects.get(code="MEETINGS")
     for ancestor in line:
@@ -75,3 +79,38 @@ def test_a_succession_recorded_then_undone_moves_the_figures(half_form, world, t
     assert rollups.figure(meetings, world.front_a, S1) is None
     assert rollups.figure(meetings, world.party_a, S1) is None
     assert rollups.figure(meetings, world.party_b, S1) == 4
+
+
+def test_what_blocks_a_report_is_read_in_one_query(
+    half_form, world, tinh, django_assert_num_queries
+) -> None:
+    """Approval goes downwards: the reports below awaiting review and the approved report
+    above are found together, ancestors and descendants told apart by depth."""
+    child = submitted(half_form, world.front_a)
+    parent = submitted(half_form, world.party_a)
+    parent.refresh_from_db()  # the organisation is read with the report, not counted here
+    parent.organization  # noqa: B018
+    with django_assert_num_queries(1):
+        around = selectors.neighbours(parent)
+    assert [s.organization.name for s in around.pending_below] == [
+        "Ủy ban MTTQ Việt Nam xã Mường Xén"
+    ]
+    assert around.approved_above is None
+
+    services.submission_approve(actor=tinh, submission=child)
+    services.submission_approve(actor=tinh, submission=parent)
+    with django_assert_num_queries(1):
+        around = selectors.neighbours(child)
+    assert around.pending_below == []
+    assert around.approved_above is not None
+    assert around.approved_above.organization.name == "Đảng ủy xã Mường Xén"
+    assert selectors.neighbours(parent).approved_above is None  # nothing approved above it
+
+
+def test_a_top_unit_has_nothing_above_and_asks_nothing(
+    half_form, world, django_assert_num_queries
+) -> None:
+    top = submitted(half_form, world.commission)
+    top.organization  # noqa: B018
+    with django_assert_num_queries(0):
+        assert selectors.neighbours(top, below=False) == selectors.Neighbours([], None)

@@ -127,6 +127,9 @@ def per_scope_rows(
     successor too) go to further batches of disjoint scopes, a query each, so a record is never
     lost to the first scope that holds it.
     """
+    narrowed = [type(s).__name__ for s in scopes if type(s).q is not ReportingScope.q]
+    if narrowed:  # its own q() would be ignored here: the rows are placed by the paths alone
+        raise TypeError(f"per_scope counts by paths only; filter {narrowed[0]} with its q().")
     found: list[list[dict[str, Any]]] = [[] for _ in scopes]
     batches = disjoint_batches(scopes)
     if len(batches) > 1:

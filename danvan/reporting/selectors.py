@@ -541,17 +541,17 @@ def neighbours(submission: Submission, *, below: bool = True) -> Neighbours:
 
 
 def reports_to_fill(
-    user: User, forms: Any, units: list[Organization], today: datetime.date
+    user: User, forms: Any, units: QuerySet[Organization], today: datetime.date
 ) -> list[dict[str, Any]]:
     """The home page's rows: each of the user's own units' reports of the recent periods.
 
-    Only the units the user belongs to with the right to submit have rows («Another period»
-    reaches those below), and a unit only for the periods in which it existed.
+    Only the units (of `units`) the user belongs to with the right to submit have rows
+    («Another period» reaches those below), and a unit only for the periods in which it existed.
     """
     own_paths = {
         path for path, role, _area in scope_for(user).entries if Verb.SUBMIT in PERMISSIONS[role]
     }
-    mine_only = [u for u in units if u.path in own_paths]
+    mine_only = list(units.filter(path__in=own_paths).order_by("path")[:300])
     rows = []
     for form in forms:
         recent = recent_periods(form, today, 2)

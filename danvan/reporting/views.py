@@ -75,7 +75,7 @@ def report_home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     today = timezone.localdate()
     forms = selectors.forms_for_user(user)
-    units = list(organizations_user_may_edit(user)[:300])
+    units = organizations_user_may_edit(user)
     rows = selectors.reports_to_fill(user, forms, units, today)
     waiting = selectors.waiting_for_review(user)
     return render(
@@ -85,14 +85,14 @@ def report_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "waiting": waiting,
             "forms": forms,
-            "units": units,
+            "may_start": units.exists(),
             "can_define": selectors.may_define(user),
             "start": StartForm(
                 initial={"period": selectors.recent_periods(forms[0], today, 1)[0].code}
                 if forms
                 else {},
                 forms_in_use=Form.objects.active(),
-                units=organizations_user_may_edit(user),
+                units=units,
             ),
         },
     )

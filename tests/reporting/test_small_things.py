@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from danvan.lib import periods
+from danvan.org.models import Organization
 from danvan.reporting import selectors, services
 from danvan.reporting.models import Submission
 from tests.conftest import _member
@@ -99,7 +100,9 @@ def test_late_units_without_anyone_to_remind_are_named(
 
 def test_an_overdue_report_is_red_for_its_unit(half_form, world, xa, as_user) -> None:
     today = timezone.localdate()
-    rows = selectors.reports_to_fill(xa, [half_form], [world.front_a], today)
+    rows = selectors.reports_to_fill(
+        xa, [half_form], Organization.objects.filter(pk=world.front_a.pk), today
+    )
     assert rows and all(r["overdue"] == (today > r["deadline"]) for r in rows)
     assert any(r["overdue"] for r in rows)  # 2025S2, not started, is past its deadline
     home = as_user(xa).get("/reports/").content.decode()

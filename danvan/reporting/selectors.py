@@ -228,15 +228,22 @@ def unit_scope(organization: Organization) -> ReportingScope:
     return ReportingScope.of(organization)
 
 
+def saved_values(submission: Submission) -> dict[int, Value]:
+    """The report's saved values by indicator id."""
+    return {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
+
+
 def report_values(
     submission: Submission,
     layout: FormLayout,
     *,
     calculator: derived.Calculator | None = None,
     extra_codes: frozenset[str] = frozenset(),
+    stored: dict[int, Value] | None = None,
 ) -> dict[str, Decimal | str | None]:
     """Every figure of a report by code: typed as saved, derived (live while the report can be
-    edited, as submitted afterwards) and formulas; plus indicators its rules refer to."""
+    edited, as submitted afterwards) and formulas; plus indicators its rules refer to.
+    `stored`: the report's saved values by indicator id, if the caller has read them."""
     calculator = calculator or derived.Calculator()
     wanted = {i.code: i for i in layout.indicators}
     codes = set(extra_codes)
@@ -246,7 +253,8 @@ def report_values(
     if missing:
         wanted.update({i.code: i for i in Indicator.objects.filter(code__in=missing)})
     by_code = rollups.with_dependencies(wanted.values())
-    stored = {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
+    if stored is None:
+        stored = saved_values(submission)
     period = submission.period_obj
     scope = unit_scope(submission.organization)
     live = submission.is_editable

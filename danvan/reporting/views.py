@@ -30,7 +30,6 @@ from .models import (
     Severity,
     Source,
     Submission,
-    Value,
 )
 
 
@@ -140,11 +139,12 @@ def _entry_context(
     error_codes: list[str] | None = None,
 ) -> dict[str, Any]:
     layout = selectors.form_layout(submission.form)
-    values = selectors.report_values(submission, layout)
+    stored = selectors.saved_values(submission)
+    values = selectors.report_values(submission, layout, stored=stored)
     failing = {r.rule.pk: r for r in selectors.check_rules(layout, values)}
-    stored = {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
     labels = {i.code: i.label for i in layout.indicators}
     period = submission.period_obj
+    reviewer = selectors.reviewing_organization(submission.form, submission.organization)
     sections = []
     for section, items in layout.sections:
         rows = []
@@ -190,8 +190,8 @@ def _entry_context(
             if r.rule.severity == Severity.WARNING
         ],
         "can_fill": submission.is_editable and selectors.may_fill(user, submission.organization),
-        "can_review": selectors.may_review(user, submission),
-        "reviewer": selectors.reviewing_organization(submission.form, submission.organization),
+        "can_review": selectors.may_review_for(user, reviewer),
+        "reviewer": reviewer,
         "deadline": submission.form.deadline(period),
         "overdue": not submission.submitted_at
         and timezone.localdate() > submission.form.deadline(period),

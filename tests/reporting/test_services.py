@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import translation
 
 from danvan.lib import periods
@@ -313,6 +313,36 @@ def test_two_leaders_approving_together_count_once(half_form, world, xa, tinh, l
         indicator__code="MEETINGS", organization=world.commission, period="2026S1"
     )
     assert (row.total, row.count) == (4 * 10_000, 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_approvals_of_two_units_on_one_form_do_not_wait_for_each_other(half_form, world) -> None:
+    """The review lock holds the report's row only: not the form's (every approval on the form
+    would queue behind it) nor the unit's."""
+    first = submitted(half_form, world.front_a)
+    second = submitted(half_form, world.front_b)
+    outcomes: list[str] = []
+
+    def approve_second() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")
+            services.submission_approve(actor=None, submission=second)
+            outcomes.append("approved")
+        except OperationalError as exc:
+            outcomes.append(f"waited: {exc}")
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        services._locked_for_review(None, first.pk)  # an approval of the first, under way
+        other = threading.Thread(target=approve_second)
+        other.start()
+        other.join(timeout=10)
+    assert outcomes == ["approved"]
+    second.refresh_from_db()
+    assert second.status == "approved"
 
 
 # --- Completeness and reminders --------------------------------------------------------------

@@ -601,7 +601,7 @@ def _approve_at_once(batches: list[list[Any]]) -> tuple[float, list[float]]:
 
     from danvan.reporting import services
 
-    gate = threading.Barrier(len(batches) + 1)
+    gate = threading.Barrier(len(batches) + 1, timeout=60)
     times: list[float] = []
     failures: list[BaseException] = []
 
@@ -621,9 +621,13 @@ def _approve_at_once(batches: list[list[Any]]) -> tuple[float, list[float]]:
             connection.close()
 
     threads = [threading.Thread(target=approver, args=(batch,)) for batch in batches]
-    for thread in threads:
-        thread.start()
-    gate.wait()
+    try:
+        for thread in threads:
+            thread.start()
+        gate.wait()
+    except BaseException:
+        gate.abort()  # the threads started are let go
+        raise
     started = time.perf_counter()
     for thread in threads:
         thread.join()
@@ -810,59 +814,64 @@ def measure(report: Report) -> None:
         with transaction.atomic():
             rollups.apply(parent, -1)
             Submission.objects.filter(pk=parent.pk).update(status="submitted")
-    # The floor on this machine at this moment: a transaction of one INSERT and its COMMIT.
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_probe (n integer)")
-    for _ in range(100):
-        ms, _ = _ms(_probe)
-        report.commit_ms.append(ms)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_probe")
-    # One approval first, untimed, with its statements counted.
-    with CaptureQueriesContext(connection) as captured:
-        services.submission_approve(actor=None, submission=waiting[0])
-    sql = [q["sql"] for q in captured.captured_queries]
-    report.approval_statements = len(sql)
-    report.approval_rollup_statements = sum("rollup" in q.split(" (")[0] for q in sql)
-    started = time.perf_counter()
-    for submission in waiting[1:]:
-        ms, _ = _ms(
-            lambda submission=submission: services.submission_approve(
-                actor=None, submission=submission
+    at_once = [submission for batch in batches for submission in batch]
+    assert not {s.pk for s in waiting} & {s.pk for s in at_once}, "a report in both runs"
+    try:
+        # The floor on this machine at this moment: a transaction of one INSERT and its COMMIT.
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_probe (n integer)")
+        for _ in range(100):
+            ms, _ = _ms(_probe)
+            report.commit_ms.append(ms)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_probe")
+        # One approval first, untimed, with its statements counted.
+        with CaptureQueriesContext(connection) as captured:
+            services.submission_approve(actor=None, submission=waiting[0])
+        sql = [q["sql"] for q in captured.captured_queries]
+        report.approval_statements = len(sql)
+        report.approval_rollup_statements = sum("rollup" in q.split(" (")[0] for q in sql)
+        started = time.perf_counter()
+        for submission in waiting[1:]:
+            ms, _ = _ms(
+                lambda submission=submission: services.submission_approve(
+                    actor=None, submission=submission
+                )
             )
+            report.approval_ms.append(ms)
+        elapsed = time.perf_counter() - started
+        report.approvals_per_second = len(waiting[1:]) / elapsed
+        report.parallel_per_second, report.parallel_ms = _approve_at_once(batches)
+        check = periods.parse(LAST_HALF)
+        owners = {
+            Submission.objects.get(pk=approved.pk).organization.path[: Organization.steplen]
+            for approved in [*waiting, *at_once]
+        }
+        report.approvals_equal = True
+        for p in provinces:
+            if p.path in owners:
+                live = rollups.figures(indicators[:5], [p], check)
+                expected = walk.rollup(indicators[:5], p, check)
+                report.approvals_equal &= all(
+                    _same(live[(p.pk, i.pk)], expected[i.pk]) for i in indicators[:5]
+                )
+        print(
+            f"  approvals {report.approvals_per_second:.0f}/s in a row, "
+            f"{report.parallel_per_second:.0f}/s with {APPROVERS} at once",
+            flush=True,
         )
-        report.approval_ms.append(ms)
-    elapsed = time.perf_counter() - started
-    report.approvals_per_second = len(waiting[1:]) / elapsed
-    report.parallel_per_second, report.parallel_ms = _approve_at_once(batches)
-    waiting += [submission for batch in batches for submission in batch]
-    check = periods.parse(LAST_HALF)
-    owners = {
-        Submission.objects.get(pk=approved.pk).organization.path[: Organization.steplen]
-        for approved in waiting
-    }
-    report.approvals_equal = True
-    for p in provinces:
-        if p.path in owners:
-            live = rollups.figures(indicators[:5], [p], check)
-            expected = walk.rollup(indicators[:5], p, check)
-            report.approvals_equal &= all(
-                _same(live[(p.pk, i.pk)], expected[i.pk]) for i in indicators[:5]
-            )
-    print(
-        f"  approvals {report.approvals_per_second:.0f}/s in a row, "
-        f"{report.parallel_per_second:.0f}/s with {APPROVERS} at once",
-        flush=True,
-    )
-    for approved in waiting:  # leave the data as it was for the next run (housekeeping)
-        with transaction.atomic():
-            submission = Submission.objects.select_for_update().get(pk=approved.pk)
-            rollups.apply(submission, -1)
-            Submission.objects.filter(pk=approved.pk).update(status="submitted")
-    for parent in parents:
-        with transaction.atomic():
-            Submission.objects.filter(pk=parent.pk).update(status="approved")
-            rollups.apply(Submission.objects.get(pk=parent.pk), +1)
+    finally:  # leave the data as it was for the next run, whatever happened (housekeeping)
+        for approved in [*waiting, *at_once]:
+            with transaction.atomic():
+                submission = Submission.objects.select_for_update().get(pk=approved.pk)
+                if submission.status != "approved":
+                    continue  # the run stopped before it
+                rollups.apply(submission, -1)
+                Submission.objects.filter(pk=approved.pk).update(status="submitted")
+        for parent in parents:
+            with transaction.atomic():
+                Submission.objects.filter(pk=parent.pk).update(status="approved")
+                rollups.apply(Submission.objects.get(pk=parent.pk), +1)
 
 
 def run() -> Report:

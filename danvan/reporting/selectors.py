@@ -540,7 +540,9 @@ def neighbours(submission: Submission, *, below: bool = True) -> Neighbours:
     )
     ancestors = [s for s in rows if s.organization.depth < organization.depth]
     return Neighbours(
-        pending_below=[s for s in rows if s.organization.depth > organization.depth],
+        pending_below=[s for s in rows if s.organization.depth > organization.depth][
+            :PENDING_SHOWN
+        ],
         approved_above=max(ancestors, key=lambda s: s.organization.depth, default=None),
     )
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -432,7 +432,32 @@ def submission_reopen(*, actor: User | None, submission: Submission, reason: str
 
 def _require_nothing_approved_above(submission: Submission) -> None:
     """Approval order, downwards: an approved report above is reopened before one below moves."""
+    _hold_reports_above(submission)
     _refuse_approved_above(selectors.neighbours(submission, below=False).approved_above)
+
+
+def _hold_reports_above(submission: Submission) -> None:
+    """Share-lock the reports above this one (same form and period, whatever their status)
+    until the transaction ends, on PostgreSQL. An approval takes its own report's row for
+    update, so a report below that is being submitted or reopened and an approval above wait
+    for each other and each checks what the other committed: a report is never approved over
+    one below that was just submitted. Shared, so reports of sibling units move together; the
+    waits only ever go upwards, so they cannot form a cycle. SQLite writes one at a time."""
+    if connection.vendor != "postgresql":
+        return
+    path = submission.organization.path
+    step = Organization.steplen
+    above = [path[:end] for end in range(step, len(path), step)]
+    if not above:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.id FROM {Submission._meta.db_table} s "  # noqa: S608  (table names)
+            f"JOIN {Organization._meta.db_table} o ON o.id = s.organization_id "
+            "WHERE s.form_id = %s AND s.period = %s AND o.path = ANY(%s) "
+            "ORDER BY o.path FOR SHARE OF s",
+            [submission.form_id, submission.period, above],
+        )
 
 
 def _refuse_approved_above(above: Submission | None) -> None:

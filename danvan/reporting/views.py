@@ -84,7 +84,7 @@ def report_home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "waiting": waiting,
             "forms": forms,
-            "may_start": units.exists(),
+            "may_start": bool(rows) or units.exists(),  # rows are of these units
             "can_define": selectors.may_define(user),
             "start": StartForm(
                 initial={"period": selectors.recent_periods(forms[0], today, 1)[0].code}

@@ -197,6 +197,7 @@ def test_openapi_and_docs_are_served_without_a_cdn(db: None) -> None:
     # spell "cdn" by chance: the addresses are what is checked).
     addresses = re.findall(r'(?:src|href)="([^"]*)"', docs)
     assert addresses and all(a.startswith("/static/") for a in addresses), addresses
+    assert "://" not in docs
 
 
 @pytest.mark.parametrize("url", ["/api/v1/organizations", "/api/v1/areas", "/api/v1/memberships"])

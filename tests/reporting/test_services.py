@@ -345,6 +345,44 @@ def test_approvals_of_two_units_on_one_form_do_not_wait_for_each_other(half_form
     assert second.status == "approved"
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_a_report_is_not_approved_over_one_being_submitted_below_it(half_form, world) -> None:
+    """A submission below and an approval above wait for each other: the approval then sees
+    the report below as submitted and refuses, instead of approving over it."""
+    parent = submitted(half_form, world.party_a)
+    child = start(half_form, world.front_a)
+    fill(child, None, **GOOD)
+    outcomes: list[str] = []
+
+    def approve_parent() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '1s'")
+            with translation.override("en"):
+                services.submission_approve(actor=None, submission=parent)
+            outcomes.append("approved")
+        except OperationalError:
+            outcomes.append("waited")
+        except ValidationError as exc:
+            outcomes.append(" ".join(exc.messages))
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        services.submission_submit(actor=None, submission=child)  # not committed yet
+        during = threading.Thread(target=approve_parent)
+        during.start()
+        during.join(timeout=10)
+    after = threading.Thread(target=approve_parent)
+    after.start()
+    after.join(timeout=10)
+    assert outcomes[0] == "waited"
+    assert outcomes[1].startswith("Review the reports this one is built from first")
+    parent.refresh_from_db()
+    assert parent.status == "submitted"
+
+
 # --- Completeness and reminders --------------------------------------------------------------
 
 

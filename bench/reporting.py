@@ -644,7 +644,7 @@ def measure(report: Report) -> None:
     from danvan.lib import periods
     from danvan.org import lineage
     from danvan.org.models import Organization
-    from danvan.reporting import rollups, selectors, services
+    from danvan.reporting import rollups, selectors_completeness, services
     from danvan.reporting.models import Form, Indicator, Submission
 
     form = Form.objects.get(code=FORM_CODE)
@@ -770,7 +770,7 @@ def measure(report: Report) -> None:
     last = periods.parse(LAST_HALF)
     times, walks = [], []
     for run in range(23):
-        ms, board = _ms(lambda: selectors.completeness(form, province, last))
+        ms, board = _ms(lambda: selectors_completeness.completeness(form, province, last))
         if run >= 3:
             times.append(ms)
     for _ in range(3):

@@ -28,6 +28,7 @@ from danvan.programs.models import OPEN_STATUSES, Program, ProgramStatus, Task, 
 from danvan.reporting import rollups
 from danvan.reporting import selectors as reporting
 from danvan.reporting.models import Indicator
+from danvan.reporting.selectors_completeness import completeness
 from danvan.situation.models import SERIOUS_LEVELS, Alert, AlertStatus, Note, NoteStatus
 
 LEADING_ROLES = {Role.ADMIN, Role.LEADER, Role.SPECIALIST}
@@ -146,7 +147,7 @@ def reports_below(user: User, unit: Organization, today: datetime.date) -> list[
         recent = reporting.recent_periods(form, today, 1)
         if not recent:
             continue
-        board = reporting.completeness(form, unit, recent[0])
+        board = completeness(form, unit, recent[0])
         if not board.children:
             continue
         url = (

@@ -27,7 +27,7 @@ from danvan.lib.errors import Conflict
 from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user
 
-from . import selectors, services, services_narrative
+from . import selectors_completeness, services, services_narrative
 from .models import Form, ReportExport
 from .report import consolidate
 
@@ -110,7 +110,7 @@ def completeness(request: HttpRequest, form_id: int, organization_id: int, perio
     """Each child unit's report for the period (approved, submitted on time or late, missing)
     and the rates per level below, as the completeness board shows them. Four queries."""
     form, organization = _level(_actor(request), form_id, organization_id)
-    board = selectors.completeness(form, organization, _period(period))
+    board = selectors_completeness.completeness(form, organization, _period(period))
     today = timezone.localdate()
     return {
         "form_id": form.pk,
@@ -158,7 +158,9 @@ def remind_late(request: HttpRequest, payload: LevelIn) -> Any:
     form, organization = _level(user, payload.form_id, payload.organization_id)
     period = _period(payload.period)
     count = services.remind_late(actor=user, form=form, organization=organization, period=period)
-    late = selectors.completeness(form, organization, period).late(timezone.localdate())
+    late = selectors_completeness.completeness(form, organization, period).late(
+        timezone.localdate()
+    )
     return {
         "reminded": count,
         "unreachable": [
@@ -167,7 +169,7 @@ def remind_late(request: HttpRequest, payload: LevelIn) -> Any:
                 "organization_name": o.name,
                 "members_url": reverse("organization_detail", args=[o.pk]) + "#members",
             }
-            for o in selectors.without_officer([c.organization for c in late])
+            for o in selectors_completeness.without_officer([c.organization for c in late])
         ],
     }
 

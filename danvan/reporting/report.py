@@ -13,7 +13,7 @@ from django.utils import translation
 from danvan.lib import periods
 from danvan.org.models import Organization
 
-from . import official, rollups, selectors
+from . import official, rollups, selectors, selectors_completeness
 from .models import (
     Form,
     Narrative,
@@ -119,7 +119,7 @@ def consolidate(
                     for item, figure in zip(items, figures, strict=True)
                 ]
             )
-        board = selectors.completeness(form, organization, period)
+        board = selectors_completeness.completeness(form, organization, period)
         progress(50)
         own = Submission.objects.filter(
             form=form, organization=organization, period=period.code

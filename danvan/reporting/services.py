@@ -40,7 +40,7 @@ from danvan.lib.history import attributed
 from danvan.org.models import Organization, Role
 from danvan.org.selectors import member_emails
 
-from . import rollups, selectors
+from . import rollups, selectors, selectors_completeness
 from .models import (
     LARGEST,
     Form,
@@ -445,9 +445,7 @@ def _hold_reports_above(submission: Submission) -> None:
     waits only ever go upwards, so they cannot form a cycle. SQLite writes one at a time."""
     if connection.vendor != "postgresql":
         return
-    path = submission.organization.path
-    step = Organization.steplen
-    above = [path[:end] for end in range(step, len(path), step)]
+    above = selectors.paths_above(submission.organization)
     if not above:
         return
     with connection.cursor() as cursor:
@@ -500,7 +498,7 @@ def remind_late(
     today = today or timezone.localdate()
     if actor is not None and not selectors.may_review_for(actor, organization):
         raise PermissionDenied(_("Only the leaders and specialists of this unit send reminders."))
-    board = selectors.completeness(form, organization, period)
+    board = selectors_completeness.completeness(form, organization, period)
     messages: list[notify.Message] = []
     reminded = 0
     for child in board.late(today):

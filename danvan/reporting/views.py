@@ -22,7 +22,7 @@ from danvan.lib.web import current_user
 from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit
 
-from . import definitions, selectors, services
+from . import definitions, selectors, selectors_completeness, services
 from .forms import IndicatorForm, LevelForm, StartForm
 from .models import (
     Form,
@@ -335,11 +335,11 @@ def completeness(request: HttpRequest) -> HttpResponse:
     organization = org_from(request, user)
     period, error = period_of(request.GET.get("period"), form, today)
     board = trend = None
-    late: list[selectors.ChildStatus] = []
+    late: list[selectors_completeness.ChildStatus] = []
     if form is not None and period is not None:
-        board = selectors.completeness(form, organization, period)
+        board = selectors_completeness.completeness(form, organization, period)
         late = board.late(today)
-        trend = selectors.completeness_over_periods(
+        trend = selectors_completeness.completeness_over_periods(
             form, organization, selectors.recent_periods(form, today, 4)
         )
     can_remind = selectors.may_review_for(user, organization)
@@ -356,7 +356,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
             "trend": trend,
             "late": late,
             "late_ids": {c.organization.pk for c in late},
-            "unreachable": selectors.without_officer([c.organization for c in late])
+            "unreachable": selectors_completeness.without_officer([c.organization for c in late])
             if late and can_remind
             else [],
             "today": today,
@@ -377,8 +377,11 @@ def remind_late(request: HttpRequest) -> HttpResponse:
         raise Http404
     count = services.remind_late(actor=user, form=form, organization=organization, period=period)
     today = timezone.localdate()
-    late = [c.organization for c in selectors.completeness(form, organization, period).late(today)]
-    unreachable = selectors.without_officer(late)
+    late = [
+        c.organization
+        for c in selectors_completeness.completeness(form, organization, period).late(today)
+    ]
+    unreachable = selectors_completeness.without_officer(late)
     if count:
         messages.success(request, _("Reminders sent to %(n)s late unit(s).") % {"n": count})
     if unreachable:

@@ -29,6 +29,16 @@ def predecessors_of(org: Organization) -> list[str]:
     )
 
 
+def save_successor(client, org: Organization, successor: Organization | None, reason: str):  # type: ignore[no-untyped-def]
+    """Post the successor page as a leader would; the organisation is read again after."""
+    response = client.post(
+        f"/orgs/{org.pk}/successor/",
+        {"successor": successor.pk if successor else "", "reason": reason},
+    )
+    org.refresh_from_db()
+    return response
+
+
 def test_a_leader_records_then_undoes_the_successor_on_the_page(
     world: World, dissolved: Organization, lanhdao, as_user
 ) -> None:
@@ -37,17 +47,12 @@ def test_a_leader_records_then_undoes_the_successor_on_the_page(
     assert f'href="/orgs/{dissolved.pk}/successor/"' in detail  # «Đổi đơn vị kế thừa»
     page = client.get(f"/orgs/{dissolved.pk}/successor/").content.decode()
     assert "Ủy ban MTTQ Việt Nam xã Mỹ Lý" in page and 'name="reason"' in page
-    response = client.post(
-        f"/orgs/{dissolved.pk}/successor/",
-        {"successor": world.front_a.pk, "reason": "Nghị quyết 1687/NQ-UBTVQH15"},
-    )
+    response = save_successor(client, dissolved, world.front_a, "Nghị quyết 1687/NQ-UBTVQH15")
     assert response.status_code == 302
-    dissolved.refresh_from_db()
     assert dissolved.successor == world.front_a
     assert predecessors_of(world.front_a) == ["Ủy ban MTTQ Việt Nam xã Mỹ Lý"]
     assert dissolved.history.first().history_change_reason == "Nghị quyết 1687/NQ-UBTVQH15"
-    client.post(f"/orgs/{dissolved.pk}/successor/", {"successor": "", "reason": "Ghi nhầm"})
-    dissolved.refresh_from_db()
+    save_successor(client, dissolved, None, "Ghi nhầm")
     assert dissolved.successor is None and predecessors_of(world.front_a) == []
 
 
@@ -84,19 +89,13 @@ def test_a_reason_alone_keeps_a_successor_dissolved_since(
     client = as_user(lanhdao)
     page = client.get(f"/orgs/{dissolved.pk}/successor/").content.decode()
     assert f'<option value="{world.front_a.pk}"' in page and "selected" in page
-    response = client.post(
-        f"/orgs/{dissolved.pk}/successor/",
-        {"successor": world.front_a.pk, "reason": "Bổ sung số quyết định"},
-    )
+    response = save_successor(client, dissolved, world.front_a, "Bổ sung số quyết định")
     assert response.status_code == 302
-    dissolved.refresh_from_db()
     assert dissolved.successor == world.front_a
     assert dissolved.history.first().history_change_reason == "Bổ sung số quyết định"
     # A dissolved unit is still refused as a new successor.
     services.organization_successor_set(actor=None, org=dissolved, successor=None)
-    refused = client.post(
-        f"/orgs/{dissolved.pk}/successor/", {"successor": world.front_a.pk, "reason": "x"}
-    )
+    refused = save_successor(client, dissolved, world.front_a, "x")
     assert refused.status_code == 200 and "is-invalid" in refused.content.decode()
 
 

@@ -14,7 +14,7 @@ from danvan.lib.errors import Conflict
 from danvan.org import areas as org_areas
 from danvan.org import services as org_services
 from danvan.org.models import Organization
-from danvan.reporting import rollups, selectors, services
+from danvan.reporting import rollups, selectors, selectors_completeness, services
 from danvan.reporting.models import Indicator, Reminder, Submission, SubmissionStatus
 from tests.conftest import _member, kind
 from tests.org.test_api import bearer
@@ -81,7 +81,7 @@ def test_the_board_and_the_reminders_do_not_count_it_late(
     half_form, world, tinh, english, django_capture_on_commit_callbacks
 ) -> None:
     _member(world.party_b, "pb@example.vn", "reporter")
-    before = selectors.completeness(half_form, world.commission, BEFORE)
+    before = selectors_completeness.completeness(half_form, world.commission, BEFORE)
     assert before.children == [] and before.late(TODAY) == []
     assert sum(r.expected for r in before.levels) == 0
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +89,7 @@ def test_the_board_and_the_reminders_do_not_count_it_late(
             actor=tinh, form=half_form, organization=world.commission, period=BEFORE, today=TODAY
         )
     assert reminded == 0 and not mail.outbox and not Reminder.objects.exists()
-    after = selectors.completeness(half_form, world.commission, FIRST)
+    after = selectors_completeness.completeness(half_form, world.commission, FIRST)
     assert [c.organization for c in after.late(TODAY)] == [world.party_a, world.party_b]
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from danvan.lib import periods
 from danvan.org import services as org_services
 from danvan.oversight.models import Oversight, OversightKind
-from danvan.reporting import definitions, rollups, selectors, services
+from danvan.reporting import definitions, rollups, selectors, selectors_completeness, services
 from danvan.reporting.models import (
     Aggregation,
     Indicator,
@@ -390,7 +390,7 @@ def test_completeness_board_and_reminders_to_the_late(
     half_form, world, xa, xa2, tinh, english, django_capture_on_commit_callbacks
 ) -> None:
     submitted(half_form, world.party_a)
-    board = selectors.completeness(half_form, world.commission, S1)
+    board = selectors_completeness.completeness(half_form, world.commission, S1)
     assert [c.organization for c in board.children] == [world.party_a, world.party_b]
     assert [c.state for c in board.children] == ["submitted", "missing"]
     assert board.children[0].on_time is False  # submitted today, after the deadline

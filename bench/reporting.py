@@ -20,7 +20,9 @@ roll-up tables), checked equal:
 - the 34 provinces' predecessors: the precomputed rows against the walk they replaced;
 - the roll-up API over HTTP (`GET /api/v1/rollups`, Django's test Client in this process);
 - a province's completeness board for 2026S1;
-- approving submissions (roll-ups kept current), per second, and the statements of one; then
+- approving submissions (roll-ups kept current), per second — one after another on one
+  connection, and by as many processes at once as `danvan serve` starts workers here — and the
+  statements of one; then
   the province's 2026S1 roll-up is checked against the ORM walk, and the approvals are reopened
   so the next run finds the same data.
 Run by `make bench` (bench/run.py), or alone: `.venv/bin/python bench/reporting.py`.
@@ -30,10 +32,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import multiprocessing
 import random
 import statistics
 import sys
-import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -54,7 +56,6 @@ FIRST_HALF, REFORM_HALF, LAST_HALF = "2016S2", "2025S2", "2026S1"
 FORM_CODE = "bench-national"
 SEED = 2026
 APPROVALS = 200
-APPROVERS = 4
 TARGETS = {
     "rollup_p50_ms": 20.0,
     "pivot_p50_ms": 30.0,
@@ -109,6 +110,7 @@ class Report:
     approval_rollup_statements: int = 0
     commit_ms: list[float] = field(default_factory=list)
     approvals_equal: bool = False
+    approvers: int = 0  # processes approving at once: `danvan serve`'s workers here
     parallel_per_second: float = 0.0
     parallel_ms: list[float] = field(default_factory=list)
     pivot_cold_ms: list[float] = field(default_factory=list)
@@ -595,17 +597,21 @@ def _probe() -> None:
 
 
 def _approve_at_once(batches: list[list[Any]]) -> tuple[float, list[float]]:
-    """Approve each batch in a thread of its own (its own connection), all started together:
-    (approvals per second over the wall-clock time, each approval's ms)."""
-    from django.db import connection
+    """Approve each batch in a process of its own (its own connection), all started together,
+    as the server's worker processes would: (approvals per second over the wall-clock time,
+    each approval's ms). Processes, not threads: in one process the GIL would hold the
+    Python half of every approval to one core."""
+    from django.db import connections
 
     from danvan.reporting import services
 
-    gate = threading.Barrier(len(batches) + 1, timeout=60)
-    times: list[float] = []
-    failures: list[BaseException] = []
+    context = multiprocessing.get_context("fork")
+    gate = context.Barrier(len(batches) + 1, timeout=60)
+    results = context.Queue()
 
     def approver(batch: list[Any]) -> None:
+        times: list[float] = []
+        error = ""
         try:
             gate.wait()
             for submission in batch:
@@ -615,25 +621,30 @@ def _approve_at_once(batches: list[list[Any]]) -> tuple[float, list[float]]:
                     )
                 )
                 times.append(ms)
-        except BaseException as exc:  # reported by the caller, after the join
-            failures.append(exc)
+        except BaseException as exc:  # reported by the parent, which raises it
+            error = repr(exc)
         finally:
-            connection.close()
+            connections.close_all()
+            results.put((times, error))
 
-    threads = [threading.Thread(target=approver, args=(batch,)) for batch in batches]
+    connections.close_all()  # a child opens its own: a connection is never shared over fork
+    workers = [context.Process(target=approver, args=(batch,)) for batch in batches]
     try:
-        for thread in threads:
-            thread.start()
+        for worker in workers:
+            worker.start()
         gate.wait()
     except BaseException:
-        gate.abort()  # the threads started are let go
+        gate.abort()  # the processes started are let go
         raise
     started = time.perf_counter()
-    for thread in threads:
-        thread.join()
+    answers = [results.get(timeout=600) for _ in workers]
     elapsed = time.perf_counter() - started
-    if failures:
-        raise failures[0]
+    for worker in workers:
+        worker.join()
+    errors = [error for _times, error in answers if error]
+    if errors:
+        raise RuntimeError(f"an approver failed: {errors[0]}")
+    times = [ms for batch_times, _error in answers for ms in batch_times]
     return sum(len(batch) for batch in batches) / elapsed, times
 
 
@@ -642,6 +653,7 @@ def measure(report: Report) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from danvan.lib import periods
+    from danvan.ops.management.commands.serve import default_workers
     from danvan.org import lineage
     from danvan.org.models import Organization
     from danvan.reporting import rollups, selectors_completeness, services
@@ -788,19 +800,20 @@ def measure(report: Report) -> None:
     )
 
     # 4. Approvals per second (each in its own transaction, as a request would), then back.
-    # In a row: the first communes by path (one province after another). At once: APPROVERS
-    # threads, each with its own connection, approving the communes of a province of its own
-    # (the last provinces, untouched by the run in a row), as several server workers would at a
-    # deadline; reports of one province would also wait for each other's locks on the
-    # province's roll-up rows.
+    # In a row: the first communes by path (one province after another). At once: as many
+    # processes as `danvan serve` starts workers on this machine (2 × cores + 1), each with its
+    # own connection, approving the communes of a province of its own (the last provinces,
+    # untouched by the run in a row), as the server's workers would at a deadline; reports of
+    # one province would also wait for each other's locks on the province's roll-up rows.
     in_order = Submission.objects.filter(form=form, period=LAST_HALF, status="submitted").order_by(
         "organization__path"
     )
     waiting = list(in_order[: APPROVALS + 1])
-    per_approver = APPROVALS // APPROVERS
+    report.approvers = default_workers()
+    per_approver = APPROVALS // report.approvers
     batches = [
         list(in_order.filter(organization__path__startswith=p.path)[:per_approver])
-        for p in provinces[-APPROVERS:]
+        for p in provinces[-report.approvers :]
     ]
     # Approval goes downwards: the provinces' reports for the half year (approved by the
     # generator) go back to «submitted» first, their figures out of the roll-ups, as a reopening
@@ -857,7 +870,7 @@ def measure(report: Report) -> None:
                 )
         print(
             f"  approvals {report.approvals_per_second:.0f}/s in a row, "
-            f"{report.parallel_per_second:.0f}/s with {APPROVERS} at once",
+            f"{report.parallel_per_second:.0f}/s with {report.approvers} processes at once",
             flush=True,
         )
     finally:  # leave the data as it was for the next run, whatever happened (housekeeping)
@@ -914,7 +927,8 @@ def verdicts(report: Report) -> list[tuple[str, str, bool]]:
         ("national pivot p50 ≤ 30 ms (warm)", f"{p50(pivot.danvan_ms):.1f} ms", p50(pivot.danvan_ms) <= TARGETS["pivot_p50_ms"]),
         ("national pivot p50 ≤ 30 ms (cold: new connection)", f"{cold:.1f} ms", cold <= TARGETS["pivot_p50_ms"]),
         ("national pivot ≥ 50× faster than the ORM walk", f"{pivot.ratio:,.0f}×", pivot.ratio >= TARGETS["pivot_ratio"]),
-        ("approvals ≥ 200 per second", f"{report.approvals_per_second:.0f}/s", report.approvals_per_second >= TARGETS["approvals"]),
+        ("approvals ≥ 200 per second, one after another", f"{report.approvals_per_second:.0f}/s", report.approvals_per_second >= TARGETS["approvals"]),
+        (f"approvals ≥ 200 per second, the server's {report.approvers} worker processes at once", f"{report.parallel_per_second:.0f}/s", report.parallel_per_second >= TARGETS["approvals"]),
         ("roll-up API over HTTP p95 ≤ 50 ms", f"{p95(report.http_ms):.1f} ms", p95(report.http_ms) <= TARGETS["http_p95_ms"]),
         ("answers equal to the ORM walk", "all" if equal else "NOT all", equal),
         ("answers equal to the SQL GROUP BY", "all" if sql_equal else "NOT all", sql_equal),
@@ -978,7 +992,7 @@ def markdown(report: Report) -> str:
       f"{len(report.approval_ms)} in a row | {p50(report.approval_ms):.1f} | "
       f"{p95(report.approval_ms):.1f} | — | — | — | — | "
       f"{'yes' if report.approvals_equal else 'NO'} (province roll-ups after) |\n")  # fmt: skip
-    w(f"| the same, {APPROVERS} approvers at once (a province each, own connection), "
+    w(f"| the same, {report.approvers} processes at once (a province each, own connection), "
       f"{len(report.parallel_ms)} in all | {p50(report.parallel_ms):.1f} | "
       f"{p95(report.parallel_ms):.1f} | — | — | — | — | "
       f"{'yes' if report.approvals_equal else 'NO'} (province roll-ups after) |\n")  # fmt: skip
@@ -988,9 +1002,9 @@ def markdown(report: Report) -> str:
       f"{report.approval_rollup_statements} write roll-up rows: one per tree, over all "
       f"ancestors). For scale, a transaction of one INSERT and its COMMIT took "
       f"{p50(report.commit_ms):.1f} ms (p50; p95 {p95(report.commit_ms):.1f} ms) on this "
-      f"machine during the run. {APPROVERS} approvers at once, as several server workers "
-      f"would at a deadline: **{report.parallel_per_second:.0f} per second** together — not "
-      f"the figure the target is judged on, which is the one in a row.\n\n")  # fmt: skip
+      f"machine during the run. {report.approvers} processes at once, as the "
+      f"{report.approvers} workers `danvan serve` starts on this machine would at a deadline: "
+      f"**{report.parallel_per_second:.0f} per second** together.\n\n")  # fmt: skip
     w("| target | measured | |\n|---|--:|---|\n")
     for name, value, ok in verdicts(report):
         w(f"| {name} | {value} | {'met' if ok else '**NOT met**'} |\n")

@@ -18,7 +18,10 @@ install: $(BIN)/danvan
 node_modules/.package-lock.json: package.json package-lock.json | install
 	$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 
+# build/ is setuptools' staging folder for `pip install .` (the README's install and upgrade):
+# it is never cleaned by pip, so a file deleted upstream (a migration) would ship again.
 build: install node_modules/.package-lock.json
+	rm -rf build
 	$(BIN)/python tools/build.py
 
 run: build

@@ -1,18 +1,41 @@
 """Gunicorn's own messages (start, workers booting, a worker killed) in danvan's log format:
-one JSON object per line in production, like the request lines. `danvan serve` loads it."""
+one JSON object per line in production, like the request lines. `danvan serve` loads it.
+
+A graceful reload (SIGHUP, `systemctl reload danvan-web`) forks new workers from the master, and
+a worker inherits every module the master has imported: what this file imports would stay the
+old code after an upgrade. So the master imports no Django (the request-id filter, which needs
+it, is left out of gunicorn's own lines: they belong to no request) and each new worker forgets
+the few danvan modules imported here (`post_fork`), then loads the app from the disk.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
+from typing import Any
 
 from danvan.lib.logconfig import logging_config
 
 _config = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))
-logconfig_dict = {
-    **_config,
+_formatters = {
+    **_config["formatters"],
+    "text": {"format": "%(levelname)s %(name)s %(message)s"},
+}
+logconfig_dict: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": _formatters,
+    "handlers": {
+        "console": {**_config["handlers"]["console"], "filters": []},
+    },
     "loggers": {
-        **_config["loggers"],
         "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
         "gunicorn.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},
     },
 }
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """A new worker runs the code installed now, not the master's copy of this file's imports."""
+    for name in [n for n in sys.modules if n == "danvan" or n.startswith("danvan.")]:
+        del sys.modules[name]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -36,6 +39,33 @@ def test_gunicorns_own_lines_are_json_like_the_requests() -> None:
     loggers = gunicorn_conf.logconfig_dict["loggers"]
     assert loggers["gunicorn.error"]["handlers"] == ["console"]
     assert gunicorn_conf.logconfig_dict["handlers"]["console"]["formatter"] == "json"
+
+
+# In a fresh interpreter, as gunicorn's master: it loads this config (and applies its logging),
+# then forks the workers, which call post_fork.
+_MASTER = """
+import logging.config, sys
+from danvan.ops import gunicorn_conf
+logging.config.dictConfig(gunicorn_conf.logconfig_dict)
+logging.getLogger("gunicorn.error").info("Booting worker with pid: 1")
+print("django" in sys.modules)
+gunicorn_conf.post_fork(None, None)
+print(sorted(n for n in sys.modules if n.split(".")[0] == "danvan"))
+"""
+
+
+def test_a_reloaded_worker_runs_the_code_on_disk_not_the_masters_copy() -> None:
+    """`systemctl reload` (SIGHUP) forks new workers from the old master: the master imports no
+    Django, and a new worker forgets the danvan modules the config imported, so an upgrade's
+    code (and its version on /healthz) is what the new workers load."""
+    env = {**os.environ, "LOG_FORMAT": "json"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", _MASTER], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.splitlines() == ["False", "[]"]
+    line = json.loads(done.stderr.strip().splitlines()[-1])
+    assert (line["logger"], line["message"]) == ("gunicorn.error", "Booting worker with pid: 1")
 
 
 def test_the_worker_needs_jobs_in_the_database() -> None:

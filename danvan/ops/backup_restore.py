@@ -245,7 +245,9 @@ def _check_compatible(manifest: dict[str, Any], vendor: str) -> None:
         )
 
 
-def _check_field_keys(manifest: dict[str, Any], force: bool, say: Callable[[str], None]) -> None:
+def _check_field_keys(
+    manifest: dict[str, Any], unreadable_ok: bool, say: Callable[[str], None]
+) -> None:
     theirs = manifest.get("field_keys") or []
     ours, _ = _encrypted_fields()
     rows = sum(manifest["tables"].get(table, 0) for table in manifest.get("field_tables") or [])
@@ -257,9 +259,12 @@ def _check_field_keys(manifest: dict[str, Any], force: bool, say: Callable[[str]
         "(or copy secret_key and field_key from the old DANVAN_DATA_DIR) as on the install "
         "that made it"
     )
-    if not force:
-        raise RestoreRefused("field_keys", message + ", or add --force to restore it unreadable.")
-    say(f"--force: {message}; those fields stay unreadable.")
+    if not unreadable_ok:
+        raise RestoreRefused(
+            "field_keys",
+            f"{message}, or add --accept-unreadable-personal-data to restore it unreadable.",
+        )
+    say(f"--accept-unreadable-personal-data: {message}; those fields stay unreadable.")
 
 
 def _media_entries(media_root: Path) -> list[Path]:
@@ -342,9 +347,12 @@ def restore_backup(
     path: Path,
     key: str | None = None,
     force: bool = False,
+    unreadable_ok: bool = False,
     say: Callable[[str], None] = print,
 ) -> RestoreResult:
-    """Bring an archive back into an empty install (or, with force, replace everything)."""
+    """Bring an archive back into an empty install (or, with force, replace everything).
+    Personal data this install's keys cannot read is refused unless `unreadable_ok` says so
+    in as many words: `force` is about what is in the install, not about the archive."""
     vendor = engine()
     key = settings.DANVAN_BACKUP_KEY if key is None else key
     if not path.is_file():
@@ -369,11 +377,6 @@ def restore_backup(
                 f"MEDIA_ROOT ({media_root}) is not empty. Restore into an empty install, or add "
                 "--force to replace everything in it.",
             )
-    elif contents or media_entries:
-        say(
-            "--force: the database and MEDIA_ROOT are replaced by the archive's; "
-            "what is in them now is lost."
-        )
 
     media_root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=media_root.parent, prefix=".danvan-restore-"))
@@ -390,7 +393,12 @@ def restore_backup(
     try:
         manifest = _extract(path, key, db_target, media_staging, vendor)
         _check_compatible(manifest, vendor)
-        _check_field_keys(manifest, force, say)
+        _check_field_keys(manifest, unreadable_ok, say)
+        if force and (contents or media_entries):  # said once every check has passed
+            say(
+                "--force: the database and MEDIA_ROOT are replaced by the archive's; "
+                "what is in them now is lost."
+            )
         if vendor == "sqlite":
             _restore_sqlite(db_target)
         else:

@@ -25,13 +25,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the database and the media even when they are not empty.",
         )
+        parser.add_argument(
+            "--accept-unreadable-personal-data",
+            action="store_true",
+            help=(
+                "Restore even though the archive's petitioner data is encrypted with keys this "
+                "install does not have: those fields stay unreadable."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not options["yes"] and not self._confirm(path, options["force"]):
             raise CommandError("Restore cancelled (add --yes to run it without asking).")
         result = restore_backup(
-            path=path, force=options["force"], say=lambda line: self.stderr.write(line)
+            path=path,
+            force=options["force"],
+            unreadable_ok=options["accept_unreadable_personal_data"],
+            say=lambda line: self.stderr.write(line),
         )
         manifest = result.manifest
         self.stdout.write(

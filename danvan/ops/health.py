@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Min
 from django.utils import timezone
 
 import danvan
@@ -43,7 +46,10 @@ def status() -> dict[str, Any]:
         problems.append("worker")
     if uses_worker and (scheduler_age is None or scheduler_age > limits["scheduler_seconds"]):
         problems.append("scheduler")
-    if backup_age is not None and backup_age > limits["backup_hours"] * 3600:
+    # Never backed up counts from the day of the install: a timer never enabled, or failing
+    # every night, is named once the install is older than the limit.
+    since = backup_age if backup else installed_seconds_ago(now)
+    if since is not None and since > limits["backup_hours"] * 3600:
         problems.append("backup")
     return {
         "status": "degraded" if problems else "ok",
@@ -66,6 +72,12 @@ def status() -> dict[str, Any]:
             "file": (backup.detail or {}).get("file", "") if backup else "",
         },
     }
+
+
+def installed_seconds_ago(now: datetime.datetime) -> int | None:
+    """Since the first migration was applied here (or on the install a restore came from)."""
+    first = MigrationRecorder.Migration.objects.aggregate(first=Min("applied"))["first"]
+    return None if first is None else int((now - first).total_seconds())
 
 
 def _iso(beat: Any) -> str | None:

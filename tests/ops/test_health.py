@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import DatabaseError
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -47,6 +48,17 @@ def test_jobs_waiting_counts_what_the_worker_has_not_run() -> None:
     queued = scheduler.run_due(now=timezone.now(), scheduler="s1")
     heartbeat.beat("worker")
     assert health()["jobs_waiting"] == len(queued) > 0
+
+
+def test_an_install_never_backed_up_is_named_once_older_than_the_limit() -> None:
+    assert "backup" not in health()["problems"]  # installed just now (this test's migrations)
+    long_ago = timezone.now() - datetime.timedelta(hours=37)
+    MigrationRecorder.Migration.objects.update(applied=long_ago)
+    body = health()
+    assert body["status"] == "degraded" and body["problems"] == ["backup"]
+    assert body["backup"] == {"last": None, "age_hours": None, "file": ""}
+    heartbeat.beat("backup", {"file": "danvan-1.tar.gz"})
+    assert health()["status"] == "ok"
 
 
 @override_settings(TASKS=IN_THE_DATABASE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from danvan.lib import requestlog
 from danvan.ops import health
@@ -22,6 +23,16 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (CSRF_FAILURE_VIEW): said in the user's language, with
+    what to do — most often the page was open too long, or the session ended meanwhile."""
+    explanation = _(
+        "The form could not be accepted: the page was open too long or you signed in again "
+        "meanwhile. Nothing was saved. Go back, reload the page and send it again."
+    )
+    return render(request, "403.html", {"reason": explanation}, status=403)
 
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:

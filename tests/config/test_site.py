@@ -35,6 +35,16 @@ def test_switch_to_english_and_back() -> None:
 
 
 @pytest.mark.django_db
+def test_a_form_refused_by_the_csrf_check_says_so_in_vietnamese() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<html lang="vi">' in page and "CSRF verification failed" not in page
+    assert "Chưa có gì được lưu. Hãy quay lại, tải lại trang rồi gửi lại." in page
+
+
+@pytest.mark.django_db
 def test_security_headers_are_sent() -> None:
     response = Client().get("/accounts/login/")
     csp = response["Content-Security-Policy"]

@@ -51,6 +51,7 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "danvan.config.views.csrf_failure"  # in the user's language
 
 INSTALLED_APPS = [
     "danvan.config.admin_site.AdminConfig",  # the Django admin, for superusers only

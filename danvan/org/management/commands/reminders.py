@@ -1,4 +1,5 @@
-"""`danvan reminders`: queue today's reminders of every app (run it daily, e.g. from cron)."""
+"""`danvan reminders`: queue today's reminders of every app at once, by hand (`danvan scheduler`
+queues them daily by itself)."""
 
 from typing import Any
 

@@ -19,9 +19,12 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "{asctime}{levelname}{name}{message}{request_id}",
+                "fmt": "{levelname}{name}{message}{request_id}",
                 "style": "{",
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+                # ISO 8601 in UTC, with its offset: gunicorn's master and the workers (whose
+                # Django sets TZ to TIME_ZONE) write the same clock.
+                "timestamp": "time",
+                "rename_fields": {"levelname": "level", "name": "logger"},
             },
             "text": {"format": "%(levelname)s %(name)s %(request_id)s %(message)s"},
         },

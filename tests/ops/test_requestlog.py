@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 
@@ -62,7 +63,9 @@ def test_a_500_shows_the_id_and_the_log_has_the_traceback_with_it(request_log) -
 def test_the_json_format_is_one_object_per_line_with_the_fields() -> None:
     config = logging_config("json", "INFO")
     spec = config["formatters"]["json"]
-    formatter = JsonFormatter(spec["fmt"], style="{", rename_fields=spec["rename_fields"])
+    formatter = JsonFormatter(
+        spec["fmt"], style="{", rename_fields=spec["rename_fields"], timestamp=spec["timestamp"]
+    )
     record = logging.LogRecord("danvan.request", logging.INFO, __file__, 1, "GET / 200", (), None)
     record.status, record.duration_ms, record.user_id = 200, 12.5, 7
     RequestIdFilter().filter(record)
@@ -76,7 +79,8 @@ def test_the_json_format_is_one_object_per_line_with_the_fields() -> None:
         12.5,
         7,
     )
-    assert "request_id" in body and "time" in body
+    assert "request_id" in body
+    assert datetime.datetime.fromisoformat(body["time"]).utcoffset() == datetime.timedelta(0)
     try:
         raise ValueError("boom")
     except ValueError:

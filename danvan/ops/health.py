@@ -48,9 +48,10 @@ def status() -> dict[str, Any]:
         problems.append("scheduler")
     # Never backed up counts from the day of the install: a timer never enabled, or failing
     # every night, is named once the install is older than the limit.
-    since = backup_age if backup else installed_seconds_ago(now)
-    if since is not None and since > limits["backup_hours"] * 3600:
-        problems.append("backup")
+    if limits["backup_hours"]:
+        since = backup_age if backup else installed_seconds_ago(now)
+        if since is not None and since > limits["backup_hours"] * 3600:
+            problems.append("backup")
     return {
         "status": "degraded" if problems else "ok",
         "problems": problems,

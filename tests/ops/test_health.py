@@ -61,6 +61,14 @@ def test_an_install_never_backed_up_is_named_once_older_than_the_limit() -> None
     assert health()["status"] == "ok"
 
 
+def test_backups_made_by_other_means_are_not_judged(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DANVAN_HEALTH = {**settings.DANVAN_HEALTH, "backup_hours": 0}
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    MigrationRecorder.Migration.objects.update(applied=long_ago)
+    Heartbeat.objects.create(name="backup", at=long_ago)
+    assert health()["problems"] == []
+
+
 @override_settings(TASKS=IN_THE_DATABASE)
 def test_a_silent_worker_and_an_old_backup_are_named() -> None:
     long_ago = timezone.now() - datetime.timedelta(hours=40)

@@ -267,7 +267,12 @@ DANVAN_BIND = os.environ.get("DANVAN_BIND", "127.0.0.1:8000")
 DANVAN_WEB_WORKERS = int(os.environ.get("DANVAN_WEB_WORKERS", "0"))
 DANVAN_FORWARDED_ALLOW_IPS = os.environ.get("DANVAN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 DANVAN_DAILY_AT = os.environ.get("DANVAN_DAILY_AT", "06:00")
-DANVAN_HEALTH = {"worker_seconds": 300, "scheduler_seconds": 300, "backup_hours": 36}
+DANVAN_HEALTH = {
+    "worker_seconds": 300,
+    "scheduler_seconds": 300,
+    # 0: backups are made by other means (snapshots, pg_basebackup); /healthz does not judge them.
+    "backup_hours": int(os.environ.get("DANVAN_BACKUP_MAX_AGE_HOURS", "36")),
+}
 # Backups (`danvan backup`, `danvan restore`): where the archives go, how many are kept, and the
 # key that encrypts them (none: not encrypted).
 DANVAN_BACKUP_DIR = Path(os.environ.get("DANVAN_BACKUP_DIR", DATA_DIR / "backups"))

@@ -27,10 +27,14 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form refused by the CSRF check (CSRF_FAILURE_VIEW): said in the user's language, with
-    what to do — most often the page was open too long, or the session ended meanwhile."""
+    what to do. Most often the user signed in again in another tab (a new token) or the
+    browser refuses cookies; a proxy that changes the site's address would refuse every form,
+    hence the administrator. Django still logs the exact reason (django.security.csrf)."""
     explanation = _(
-        "The form could not be accepted: the page was open too long or you signed in again "
-        "meanwhile. Nothing was saved. Go back, reload the page and send it again."
+        "The form could not be accepted: the page it came from is no longer valid (you signed "
+        "in again in another tab, or the browser does not keep this site's cookies). Nothing "
+        "was saved. Go back, reload the page and send it again; if this happens again, tell "
+        "the administrator."
     )
     return render(request, "403.html", {"reason": explanation}, status=403)
 

@@ -352,7 +352,9 @@ def test_restore_refuses_another_engine(place: Path) -> None:
 
 
 @backs_up
-def test_restore_refuses_personal_data_under_other_keys(place: Path) -> None:
+def test_restore_refuses_personal_data_under_other_keys(
+    place: Path, request: pytest.FixtureRequest
+) -> None:
     path = make_backup()
 
     def other_keys(manifest: dict[str, Any]) -> None:
@@ -361,8 +363,9 @@ def test_restore_refuses_personal_data_under_other_keys(place: Path) -> None:
 
     edit_manifest(path, other_keys)
     assert restore(path).reason == "field_keys"
-    # --force is about the install's own data, not the archive's keys: still refused, and
-    # nothing said about data being lost (nothing was).
+    # --force is about the install's own data, not the archive's keys: over an install in use
+    # it is still refused, and nothing said about data being lost (nothing was).
+    request.getfixturevalue("tinh")
     said = io.StringIO()
     assert restore(path, "--force", stderr=said).reason == "field_keys"
     assert "lost" not in said.getvalue()
@@ -536,6 +539,21 @@ def run_drill(tmp_path: Path, database_url: str | None, wipe_database: Callable[
     assert final["counts"] == before["counts"]
     assert final["files"] == before["files"]
     assert final["signed_in"] == {email: email for email in DRILL_ACCOUNTS}
+
+    # Round 3: an archive whose petitioner data came under other keys: --force does not let it
+    # through, the flag that says so does (the manifest says other keys; the data are ours).
+    def other_keys(manifest: dict[str, Any]) -> None:
+        manifest["field_keys"] = ["0" * 16]
+
+    edit_manifest(archive, other_keys)
+    refused = drill.run("restore", str(archive), "--yes", "--force", check=False)
+    assert refused.returncode != 0
+    assert "--accept-unreadable-personal-data" in refused.stderr and "lost" not in refused.stderr
+    done = drill.run(
+        "restore", str(archive), "--yes", "--force", "--accept-unreadable-personal-data"
+    )
+    assert "those fields stay unreadable" in done.stderr and "is lost" in done.stderr
+    assert drill.snapshot()["counts"] == before["counts"]
 
     drill.timings["total"] = time.monotonic() - started
     print("drill timings (s):", {k: round(v, 1) for k, v in drill.timings.items()})

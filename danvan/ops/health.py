@@ -26,7 +26,7 @@ def jobs_waiting() -> int:
 
 def status() -> dict[str, Any]:
     """The health report; "status" is "ok", "degraded" (the site answers, something lags) or
-    "error" (the database is unreachable)."""
+    "error" (the database is unreachable, or its tables are not those of this version)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -35,7 +35,10 @@ def status() -> dict[str, Any]:
         return {"status": "error", "database": "unreachable", "version": danvan.__version__}
     now = timezone.now()
     uses_worker = settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND
-    beats = heartbeat.all_beats()  # one query for the three
+    try:
+        beats = heartbeat.all_beats()  # one query for the three
+    except DatabaseError:  # the code is newer than the schema: `danvan migrate` was not run
+        return {"status": "error", "database": "not migrated", "version": danvan.__version__}
     worker, scheduler, backup = (beats.get(name) for name in ("worker", "scheduler", "backup"))
     worker_age, scheduler_age, backup_age = (
         heartbeat.age(beat, now) for beat in (worker, scheduler, backup)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, ProgrammingError
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -97,6 +97,22 @@ def test_an_unreachable_database_is_a_503(monkeypatch) -> None:  # type: ignore[
     assert response.json() == {
         "status": "error",
         "database": "unreachable",
+        "version": danvan.__version__,
+    }
+
+
+def test_a_schema_behind_the_code_is_a_503_not_a_500(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Upgraded code before `danvan migrate`: the heartbeats' table is not there yet."""
+
+    def missing() -> None:
+        raise ProgrammingError('relation "ops_heartbeat" does not exist')
+
+    monkeypatch.setattr(heartbeat, "all_beats", missing)
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "not migrated",
         "version": danvan.__version__,
     }
 

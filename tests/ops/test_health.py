@@ -92,11 +92,15 @@ def test_an_unreachable_database_is_a_503(monkeypatch) -> None:  # type: ignore[
             return None
 
     monkeypatch.setattr(module.connection, "cursor", lambda: Broken())
+    assert_error("unreachable")
+
+
+def assert_error(database: str) -> None:
     response = Client().get("/healthz")
     assert response.status_code == 503
     assert response.json() == {
         "status": "error",
-        "database": "unreachable",
+        "database": database,
         "version": danvan.__version__,
     }
 
@@ -108,13 +112,7 @@ def test_a_schema_behind_the_code_is_a_503_not_a_500(monkeypatch) -> None:  # ty
         raise ProgrammingError('relation "ops_heartbeat" does not exist')
 
     monkeypatch.setattr(heartbeat, "all_beats", missing)
-    response = Client().get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {
-        "status": "error",
-        "database": "not migrated",
-        "version": danvan.__version__,
-    }
+    assert_error("not migrated")
 
 
 @override_settings(TASKS=IN_THE_DATABASE)

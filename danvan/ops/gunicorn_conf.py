@@ -18,18 +18,11 @@ from typing import Any
 
 from danvan.lib.logconfig import logging_config
 
-_config = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))
-_formatters = {
-    **_config["formatters"],
-    "text": {"format": "%(levelname)s %(name)s %(message)s"},
-}
+_config = logging_config(
+    os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"), requests=False
+)
 logconfig_dict: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": _formatters,
-    "handlers": {
-        "console": {**_config["handlers"]["console"], "filters": []},
-    },
+    **_config,
     "loggers": {
         "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
         "gunicorn.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},

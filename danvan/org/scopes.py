@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Func, IntegerField, Q, QuerySet
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
 
 from .models import Area, Organization, scope_for
 
@@ -161,8 +162,28 @@ def per_scope(
 ) -> list[dict[str, Any]]:
     """For each scope, `queryset.aggregate(**aggregates)` over the rows within it — in one
     query for disjoint scopes. A scope with no rows gets each aggregate's empty value."""
-    empty = queryset.none().aggregate(**aggregates)
-    return [
-        rows[0] if rows else dict(empty)
-        for rows in per_scope_rows(queryset, scopes, field, **aggregates)
-    ]
+    found = per_scope_rows(queryset, scopes, field, **aggregates)
+    empty = _empty(queryset, aggregates) if not all(found) else {}
+    return [rows[0] if rows else dict(empty) for rows in found]
+
+
+def _empty(queryset: QuerySet[Any], aggregates: dict[str, Any]) -> dict[str, Any]:
+    """What `queryset.none().aggregate(**aggregates)` answers, read from the expressions
+    themselves (Count's 0, a default, Coalesce's fallback) instead of building the query that
+    Django then finds empty: a tenth of a figure's time. An expression that cannot say takes
+    Django's way."""
+    values = {}
+    for name, expression in aggregates.items():
+        default = getattr(expression, "default", None)
+        if default is None:
+            value = expression.empty_result_set_value
+        elif isinstance(default, Value):
+            value = default.value
+        elif isinstance(default, int | float | str | Decimal):
+            value = default
+        else:
+            value = NotImplemented
+        if value is NotImplemented:
+            return queryset.none().aggregate(**aggregates)
+        values[name] = value
+    return values

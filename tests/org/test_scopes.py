@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from danvan.org.models import Membership
 from danvan.org.scopes import ReportingScope, per_scope
@@ -31,3 +32,38 @@ def test_a_scope_that_narrows_its_filter_is_refused_not_counted_wide(
     assert members.filter(narrowed.q("organization")).count() == 1  # its own filter: lanhdao
     with pytest.raises(TypeError, match="_OnlyLeaders"):
         per_scope(members, [narrowed], "organization", n=Count("pk"))
+
+
+def test_a_scope_without_rows_gets_what_django_answers_for_no_rows(
+    world: World, tinh, lanhdao, django_assert_num_queries
+) -> None:
+    """The empty values are read from the expressions, not from a query Django finds empty,
+    and they are exactly Django's: 0 for a count, the default or Coalesce's fallback for a sum,
+    None for a plain sum, an average or an extreme."""
+    members = Membership.objects.all()
+    aggregates = {
+        "n": Count("pk"),
+        "leaders": Count("pk", filter=Q(role="leader")),
+        "ids": Coalesce(Sum("pk"), 0),
+        "ids_default": Sum("pk", default=7),
+        "ids_value": Sum("pk", default=Value(3)),
+        "ids_plain": Sum("pk"),
+        "mean": Avg("pk"),
+        "first": Min("pk"),
+    }
+    nowhere = ReportingScope.of(world.front_b)  # nobody is a member there
+    with django_assert_num_queries(1):  # the GROUP BY, which finds no rows there
+        (empty,) = per_scope(members, [nowhere], "organization", **aggregates)
+    assert empty == members.none().aggregate(**aggregates)
+    assert empty == {
+        "n": 0, "leaders": 0, "ids": 0, "ids_default": 7, "ids_value": 3,
+        "ids_plain": None, "mean": None, "first": None,
+    }  # fmt: skip
+    (whole,) = per_scope(
+        members, [ReportingScope.of(world.commission)], "organization", **aggregates
+    )
+    assert (whole["n"], whole["leaders"], whole["ids_plain"]) == (2, 1, whole["ids"])
+    # An expression that cannot say what it is over no rows: Django is asked.
+    odd = {"n": Count("pk"), "more": Count("pk") + 1}
+    assert per_scope(members, [nowhere], "organization", **odd) == [{"n": 0, "more": 1}]
+    assert members.none().aggregate(**odd) == {"n": 0, "more": 1}

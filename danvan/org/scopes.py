@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import Aggregate, F, Func, IntegerField, Q, QuerySet, Value
 
 from .models import Area, Organization, scope_for
 
@@ -163,19 +163,26 @@ def per_scope(
     """For each scope, `queryset.aggregate(**aggregates)` over the rows within it — in one
     query for disjoint scopes. A scope with no rows gets each aggregate's empty value."""
     found = per_scope_rows(queryset, scopes, field, **aggregates)
-    empty = _empty(queryset, aggregates) if not all(found) else {}
+    empty = _empty_values(queryset, aggregates) if not all(found) else {}
     return [rows[0] if rows else dict(empty) for rows in found]
 
 
-def _empty(queryset: QuerySet[Any], aggregates: dict[str, Any]) -> dict[str, Any]:
-    """What `queryset.none().aggregate(**aggregates)` answers, read from the expressions
-    themselves (Count's 0, a default, Coalesce's fallback) instead of building the query that
-    Django then finds empty: a tenth of a figure's time. An expression that cannot say takes
-    Django's way."""
-    values = {}
+def _empty_values(queryset: QuerySet[Any], aggregates: dict[str, Any]) -> dict[str, Any]:
+    """What `queryset.none().aggregate(**aggregates)` answers for the aggregates the figures
+    use, read from the expressions themselves (Count's 0, an aggregate's default, Coalesce's
+    fallback) instead of building a query Django then finds empty. Anything else — not an
+    aggregate, a default that is an expression, a default inside another expression, an
+    expression that cannot say — takes Django's way (and its errors)."""
+    values: dict[str, Any] = {}
     for name, expression in aggregates.items():
         default = getattr(expression, "default", None)
-        if default is None:
+        value: Any
+        if not getattr(expression, "contains_aggregate", False) or any(
+            isinstance(inner, Aggregate) and getattr(inner, "default", None) is not None
+            for inner in list(expression.flatten())[1:]
+        ):
+            value = NotImplemented  # not an aggregate, or a default inside another expression
+        elif default is None:
             value = expression.empty_result_set_value
         elif isinstance(default, Value):
             value = default.value

@@ -339,7 +339,8 @@ def _build(database: str, data_dir: Path, log: Path) -> None:
     config = data_dir / CONFIG_NAME
     if database == "postgresql":
         exists = _pg(f"SELECT 1 FROM pg_database WHERE datname = '{BASE_DB}'")  # noqa: S608
-        if exists and config.exists():
+        if exists and config.exists():  # kept from an earlier run: brought up to the code
+            _danvan(_env(database, data_dir, BASE_DB), "migrate", "--no-input", "-v0", log=log)
             return
         print(f"  building {BASE_DB} (migrate, demo, the bench's accounts)", flush=True)
         _pg(f"DROP DATABASE IF EXISTS {BASE_DB} WITH (FORCE)")
@@ -347,6 +348,7 @@ def _build(database: str, data_dir: Path, log: Path) -> None:
         env = _env(database, data_dir, BASE_DB)
     else:
         if (data_dir / "danvan.sqlite3").exists() and config.exists():
+            _danvan(_env(database, data_dir), "migrate", "--no-input", "-v0", log=log)
             return
         print(f"  building {data_dir} (migrate, demo, the bench's accounts)", flush=True)
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -466,8 +466,8 @@ class Narrative(models.Model):
 class Rollup(models.Model):
     """The approved figures of an indicator for a period, added up at one node of a tree."""
 
-    # No index of its own: the unique key (indicator, node, period) starts with it, and every
-    # index is one more write per ancestor on each approval.
+    # No index of its own: the primary key (indicator, node, period) starts with it, and every
+    # index is one more write per ancestor on each approval (hence no `id` column either).
     indicator = models.ForeignKey(
         Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -482,17 +482,14 @@ class Rollup(models.Model):
 
 
 class OrgRollup(Rollup):
+    # The key is the primary key: no id column, one index fewer to write per ancestor row.
+    pk = models.CompositePrimaryKey("indicator", "organization", "period")
     # Indexed by (organization, period) below: a pivot reads a few periods of many nodes.
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "organization", "period"], name="reporting_org_rollup_key"
-            )
-        ]
         indexes = [
             # Covering (PostgreSQL): a pivot's rows come from the index alone.
             models.Index(
@@ -507,14 +504,10 @@ class OrgRollup(Rollup):
 
 
 class AreaRollup(Rollup):
+    pk = models.CompositePrimaryKey("indicator", "area", "period")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "area", "period"], name="reporting_area_rollup_key"
-            )
-        ]
         indexes = [
             models.Index(
                 fields=["area", "period"],

@@ -6,7 +6,7 @@ lazily, on the first requests: the URLconf (every view module, the API and its p
 schemas, openpyxl, the administrative units), the URL resolver of each language and the
 compiled templates — about 210,000 objects after a few pages of the load scenario, against
 140,000 frozen at import. Left unfrozen, they were rescanned by every full collection: the
-collector took 3.7 ms of each request of the bench/load.py mix, 1.3 ms with them loaded here
+collector took 3.7 ms of each request of the bench/load.py mix, 1.0 ms with them loaded here
 first (bench/RESULTS.md, «Load»).
 """
 
@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template import engines
 from django.urls import get_resolver
 from django.utils import translation
 
@@ -38,21 +38,21 @@ def template_names() -> list[str]:
 
 
 def load() -> int:
-    """Import the URLconf, fill each language's URL resolver and, where templates are cached
-    (not with DEBUG), compile danvan's templates. Returns how many templates were compiled; one
-    that does not compile is logged and left to fail on its own page, not the worker's start."""
+    """Import the URLconf, fill each language's URL resolver and compile danvan's templates
+    into the cached loader (Django's default, with or without DEBUG). Returns how many templates
+    were compiled; one that cannot be compiled, for whatever reason, is logged and left to fail
+    on its own page, never the worker's start (gunicorn stops the server when a worker cannot
+    boot)."""
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             resolver.reverse_dict  # noqa: B018  (imports every view, builds the reverse map)
-    if settings.DEBUG:  # the template loader keeps nothing: compiling now would be lost
-        return 0
     engine = engines["django"]
     compiled = 0
     for name in template_names():
         try:
             engine.get_template(name)
-        except (TemplateDoesNotExist, TemplateSyntaxError):
+        except Exception:  # syntax, encoding, permissions: a page's problem, not the start's
             logger.exception("template %s does not compile", name)
         else:
             compiled += 1

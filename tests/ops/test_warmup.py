@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from django.template import engines
-from django.test import override_settings
 from django.urls import clear_url_caches, get_resolver
 
 from danvan.ops import warmup
@@ -33,17 +32,17 @@ def test_a_worker_compiles_every_template_and_builds_each_languages_urls_at_star
     assert {"vi", "en"} <= set(get_resolver()._reverse_dict)
 
 
-def test_a_template_that_does_not_compile_is_logged_not_raised(monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
-    _cached_loader().reset()
-    monkeypatch.setattr(warmup, "template_names", lambda: ["nowhere/missing.html", "base.html"])
+def test_a_template_that_cannot_be_compiled_is_logged_not_raised(  # type: ignore[no-untyped-def]
+    monkeypatch, caplog, settings, tmp_path
+) -> None:
+    """Missing, or not UTF-8: the worker starts all the same."""
+    (tmp_path / "not-utf8.txt").write_bytes("Nghệ An".encode("utf-16"))
+    first = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**first, "DIRS": [tmp_path, *first["DIRS"]]}]
+    monkeypatch.setattr(
+        warmup, "template_names", lambda: ["nowhere/missing.html", "not-utf8.txt", "base.html"]
+    )
     with caplog.at_level(logging.ERROR, logger="danvan.ops.warmup"):
         assert warmup.load() == 1
     assert "nowhere/missing.html does not compile" in caplog.text
-
-
-@override_settings(DEBUG=True)
-def test_with_debug_no_template_is_compiled_in_vain() -> None:
-    loader = _cached_loader()
-    loader.reset()
-    assert warmup.load() == 0
-    assert not loader.get_template_cache
+    assert "not-utf8.txt does not compile" in caplog.text

@@ -21,7 +21,6 @@ TABLES = (
     ("arearollup", "area_id", "reporting_area_rollup_key", "reporting_area_rollup_node"),
 )
 COLUMNS = "indicator_id, {node}, period, total, count, min_value, max_value"
-NODE_TABLE = {"organization_id": "org_organization", "area_id": "org_area"}
 
 # SQLite's table before this migration, as Django created it (for the way back); the two
 # foreign keys in the order 0001 created them.
@@ -35,8 +34,12 @@ INDICATOR = (
     '"indicator_id" bigint NOT NULL REFERENCES "reporting_indicator" ("id") '
     "DEFERRABLE INITIALLY DEFERRED"
 )
-NODE = '"{node}" bigint NOT NULL REFERENCES "{node_table}" ("id") DEFERRABLE INITIALLY DEFERRED'
-NODE_FIRST = {"organization_id": False, "area_id": True}
+ORGANIZATION = (
+    '"organization_id" bigint NOT NULL REFERENCES "org_organization" ("id") '
+    "DEFERRABLE INITIALLY DEFERRED"
+)
+AREA = '"area_id" bigint NOT NULL REFERENCES "org_area" ("id") DEFERRABLE INITIALLY DEFERRED'
+SQLITE_KEYS = {"organization_id": (INDICATOR, ORGANIZATION), "area_id": (AREA, INDICATOR)}
 
 
 def _copy_sqlite(schema_editor, table: str, node: str, node_index: str, create) -> None:
@@ -88,11 +91,9 @@ def to_id(apps, schema_editor) -> None:
             def create(
                 table: str = table, node: str = node, key: str = key, index: str = node_index
             ) -> None:
-                keys = [INDICATOR, NODE.format(node=node, node_table=NODE_TABLE[node])]
-                if NODE_FIRST[node]:
-                    keys.reverse()
+                keys = ", ".join(SQLITE_KEYS[node])
                 schema_editor.execute(
-                    SQLITE_WITH_ID.format(table=table, keys=", ".join(keys), node=node, key=key)
+                    SQLITE_WITH_ID.format(table=table, keys=keys, node=node, key=key)
                 )
                 schema_editor.execute(f'CREATE INDEX "{index}" ON "{table}" ("{node}", "period")')
 

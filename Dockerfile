@@ -44,8 +44,9 @@ ENV PATH=/opt/danvan/venv/bin:$PATH \
     DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend \
     DANVAN_BIND=0.0.0.0:8000 \
     LOG_FORMAT=json
-# Static files are collected into the image (served by WhiteNoise from STATIC_ROOT); the
-# settings need a secret and key to load, throw-away ones here that never reach a container.
+# Static files are collected into the image (served by WhiteNoise from STATIC_ROOT). The
+# production settings need SECRET_KEY to load, and DANVAN_FIELD_KEYS spares writing a generated
+# key file: throw-away ones here, which never reach a container.
 RUN SECRET_KEY=collectstatic-only DANVAN_FIELD_KEYS=collectstatic-only \
         DANVAN_DATA_DIR=/tmp/collectstatic \
         danvan collectstatic --noinput --verbosity 0 \

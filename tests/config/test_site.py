@@ -85,6 +85,51 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECRET_KEY", "CHANGE_ME"),
+        ("DANVAN_FIELD_KEYS", "CHANGE_ME"),
+        ("DANVAN_BACKUP_KEY", "CHANGE_ME"),
+        ("DATABASE_URL", "postgres://danvan:CHANGE_ME@127.0.0.1:5432/danvan"),
+        ("EMAIL_HOST_PASSWORD", "CHANGE_ME"),
+    ],
+)
+def test_production_refuses_a_placeholder_left_in_the_env_file(tmp_path, name, value) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
+        "SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
+        "DANVAN_DATA_DIR": str(tmp_path),
+        "EMAIL_HOST": "smtp.example.org",
+        name: value,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "danvan", "check"], env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"Replace CHANGE_ME in {name} (the environment file" in result.stderr
+
+
+def test_production_takes_the_e_mail_password_placeholder_when_no_smtp_server_is_set(
+    tmp_path,
+) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
+        "SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
+        "DANVAN_DATA_DIR": str(tmp_path),
+        "EMAIL_HOST_PASSWORD": "CHANGE_ME",
+    }
+    env.pop("EMAIL_HOST", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "danvan", "check"], env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
 def test_favicon_points_to_the_static_icon() -> None:
     response = Client().get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith(".svg")

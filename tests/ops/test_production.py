@@ -245,5 +245,14 @@ def test_serve_worker_and_schedulers_in_production(site: Site) -> None:
     assert [line["status"] for line in submits] == [403, 200]
     assert all(line["duration_ms"] > 0 and line["request_id"] for line in submits)
     assert "Traceback" not in site.log("worker"), site.log("worker")[-3000:]
-    schedulers = site.log("scheduler-1") + site.log("scheduler-2")
-    assert schedulers.count(f"{LATE_REPORTS}: queued") == 1
+    # The worker's and the schedulers' logs are JSON too, a line each (README: `jq` reads them).
+    for name in ("worker", "scheduler-1", "scheduler-2"):
+        for line in filter(None, site.log(name).splitlines()):
+            assert isinstance(json.loads(line), dict), (name, line)
+    queued = [
+        json.loads(line)["message"]
+        for name in ("scheduler-1", "scheduler-2")
+        for line in filter(None, site.log(name).splitlines())
+    ]
+    assert sum(m.startswith(f"daily job {LATE_REPORTS} queued for") for m in queued) == 1, queued
+    assert sum(m.startswith("scheduler ") and "daily jobs at 00:00" in m for m in queued) == 2

@@ -95,11 +95,16 @@ def test_the_lost_race_is_an_integrity_error_that_queues_nothing(monkeypatch) ->
     assert DBTaskResult.objects.count() == len(DAILY_JOBS) - 1
 
 
-def test_the_command_runs_one_pass(capsys) -> None:  # type: ignore[no-untyped-def]
-    with override_settings(DANVAN_DAILY_AT="00:00"):
+def test_the_command_runs_one_pass_and_says_so_in_the_log(caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    with override_settings(DANVAN_DAILY_AT="00:00"), caplog.at_level("INFO", "danvan.scheduler"):
         call_command("scheduler", "--once")
-    out = capsys.readouterr().out
-    assert "danvan.reporting.tasks.send_late_reminders: queued" in out
+    said = [r.getMessage() for r in caplog.records if r.name == "danvan.scheduler"]
+    assert said[0].startswith("scheduler ") and said[0].endswith(": daily jobs at 00:00")
+    assert (
+        f"daily job danvan.reporting.tasks.send_late_reminders queued for {timezone.localdate()}"
+        in said
+    )
+    assert capsys.readouterr().out == ""  # nothing beside the log: JSON logs stay one object a line
     assert DailyRun.objects.count() == len(DAILY_JOBS)
 
 

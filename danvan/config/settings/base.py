@@ -250,7 +250,8 @@ DANVAN_INVITATION_DAYS = 7
 DANVAN_REPORTING_CUTOFF_DAY = int(os.environ.get("DANVAN_REPORTING_CUTOFF_DAY", "15"))
 
 # Background jobs (django-tasks): run in-process by default; with
-# DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend a `danvan db_worker` runs them.
+# DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend `danvan worker` runs them (the production
+# default; it writes the heartbeat /healthz reads, which django-tasks-db's `db_worker` does not).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(

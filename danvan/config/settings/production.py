@@ -5,10 +5,24 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SILENCED_SYSTEM_CHECKS, env_bool, logging_config
+from .base import EMAIL_HOST, SILENCED_SYSTEM_CHECKS, env_bool, logging_config
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
+
+# deploy/danvan.env.example marks each value to replace with CHANGE_ME: a server started with
+# one left would sign sessions, encrypt petitioners or seal backups with a published word.
+PLACEHOLDER = "CHANGE_ME"
+_secrets = ["SECRET_KEY", "DANVAN_FIELD_KEYS", "DANVAN_BACKUP_KEY", "DATABASE_URL",
+            "DATABASE_REPLICA_URL"]  # fmt: skip
+if os.environ.get("EMAIL_HOST"):
+    _secrets.append("EMAIL_HOST_PASSWORD")
+if _left := [name for name in _secrets if PLACEHOLDER in os.environ.get(name, "")]:
+    raise ImproperlyConfigured(
+        f"Replace {PLACEHOLDER} in {', '.join(_left)} (the environment file, e.g. "
+        "/etc/danvan/danvan.env; README, «Deploying», step 6). Without an SMTP server, remove "
+        "the EMAIL_ lines instead."
+    )
 
 DEBUG = False
 # Background jobs run in `danvan worker`, not in the web process.
@@ -26,6 +40,10 @@ CACHES = {
     }
 }
 LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))
+if not EMAIL_HOST:
+    # No SMTP server: each e-mail is one log record (one JSON line), not raw text in the journal.
+    EMAIL_BACKEND = "danvan.lib.maillog.LogEmailBackend"
+    DANVAN_EMAIL_CONFIGURED = False
 DANVAN_DEMO_SKIPS_2FA = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

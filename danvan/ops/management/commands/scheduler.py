@@ -37,10 +37,13 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"scheduler {name}: daily jobs at {scheduler.daily_at():%H:%M}")
+        # Through the log, as each job queued is (ops/scheduler.py): with LOG_FORMAT=json every
+        # line the scheduler writes is one JSON object, as the README's `jq` reads them.
+        scheduler.logger.info(
+            "scheduler %s: daily jobs at %s", name, f"{scheduler.daily_at():%H:%M}"
+        )
         while self.running:
-            for job in scheduler.run_due(now=timezone.now(), scheduler=name):
-                self.stdout.write(f"{job}: queued")
+            scheduler.run_due(now=timezone.now(), scheduler=name)
             if once:
                 return
             slept = 0.0

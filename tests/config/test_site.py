@@ -54,34 +54,37 @@ def test_security_headers_are_sent() -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
-    env = {
+def _production_check(tmp_path, *args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
+    """`danvan check` in a process of its own with the production settings (a variable given
+    None is removed from the environment)."""
+    environ = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
         "SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
         "DANVAN_DATA_DIR": str(tmp_path),
-        "ALLOWED_HOSTS": "danvan.example.vn",
     }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "danvan", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+    for name, value in env.items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
+    return subprocess.run(  # noqa: S603  (this interpreter, our own command)
+        [sys.executable, "-m", "danvan", "check", *args], env=environ, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
+    result = _production_check(
+        tmp_path, "--deploy", "--fail-level", "WARNING",
+        ALLOWED_HOSTS="danvan.example.vn", DJANGO_ALLOW_ASYNC_UNSAFE=None,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
-        "DANVAN_DATA_DIR": str(tmp_path),
-    }
-    env.pop("SECRET_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "danvan", "check"], env=env, capture_output=True, text=True,
-        check=False,
-    )  # fmt: skip
+    result = _production_check(tmp_path, SECRET_KEY=None)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
@@ -96,18 +99,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
     ],
 )
 def test_production_refuses_a_placeholder_left_in_the_env_file(tmp_path, name, value) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
-        "SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
-        "DANVAN_DATA_DIR": str(tmp_path),
-        "EMAIL_HOST": "smtp.example.org",
-        name: value,
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "danvan", "check"], env=env, capture_output=True, text=True,
-        check=False,
-    )  # fmt: skip
+    result = _production_check(tmp_path, EMAIL_HOST="smtp.example.org", **{name: value})
     assert result.returncode != 0
     assert f"Replace CHANGE_ME in {name} (the environment file" in result.stderr
 
@@ -115,18 +107,7 @@ def test_production_refuses_a_placeholder_left_in_the_env_file(tmp_path, name, v
 def test_production_takes_the_e_mail_password_placeholder_when_no_smtp_server_is_set(
     tmp_path,
 ) -> None:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.production",
-        "SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
-        "DANVAN_DATA_DIR": str(tmp_path),
-        "EMAIL_HOST_PASSWORD": "CHANGE_ME",
-    }
-    env.pop("EMAIL_HOST", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "danvan", "check"], env=env, capture_output=True, text=True,
-        check=False,
-    )  # fmt: skip
+    result = _production_check(tmp_path, EMAIL_HOST=None, EMAIL_HOST_PASSWORD="CHANGE_ME")
     assert result.returncode == 0, result.stderr
 
 

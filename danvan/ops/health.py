@@ -1,4 +1,5 @@
-"""What /healthz tells a monitor: the database, the worker, the jobs waiting, the last backup."""
+"""What /healthz tells a monitor: the database, the worker, the jobs waiting, the last backup,
+and the read replica when there is one."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Min
 from django.utils import timezone
 
 import danvan
+from danvan.lib.replica import replica_alias
 
 from . import heartbeat
 
@@ -55,6 +57,11 @@ def status() -> dict[str, Any]:
         since = backup_age if backup else installed_seconds_ago(now)
         if since is not None and since > limits["backup_hours"] * 3600:
             problems.append("backup")
+    standby = replica()
+    if standby is not None and (
+        not standby["answers"] or (standby["lag_seconds"] or 0) > limits["replica_lag_seconds"]
+    ):
+        problems.append("replica")
     return {
         "status": "degraded" if problems else "ok",
         "problems": problems,
@@ -75,7 +82,34 @@ def status() -> dict[str, Any]:
             "age_hours": None if backup_age is None else round(backup_age / 3600, 1),
             "file": (backup.detail or {}).get("file", "") if backup else "",
         },
+        "replica": standby,
     }
+
+
+# Seconds the standby is behind: 0 when it has replayed all it received (an idle primary sends
+# nothing, and the last replayed transaction's age would grow without any lag), NULL when the
+# database is not a standby (a plain database given as the replica, as in the tests).
+_LAG_SQL = (
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN NULL "
+    "WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+)
+
+
+def replica() -> dict[str, Any] | None:
+    """The read replica, when one is configured: whether it answers now (asked directly, even
+    while the pages rest from it) and how many seconds it is behind the primary."""
+    alias = replica_alias()
+    if alias is None:
+        return None
+    try:
+        with connections[alias].cursor() as cursor:
+            postgresql = connections[alias].vendor == "postgresql"
+            cursor.execute(_LAG_SQL if postgresql else "SELECT NULL")
+            (lag,) = cursor.fetchone()
+    except DatabaseError:
+        return {"answers": False, "lag_seconds": None}
+    return {"answers": True, "lag_seconds": None if lag is None else round(float(lag), 1)}
 
 
 def installed_seconds_ago(now: datetime.datetime) -> int | None:

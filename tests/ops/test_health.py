@@ -30,6 +30,7 @@ def test_the_embedded_install_runs_jobs_in_process_and_is_ok() -> None:
     assert body["worker"] == {"runs_jobs": False, "last_heartbeat": None, "age_seconds": None}
     assert body["jobs_waiting"] == 0
     assert body["backup"] == {"last": None, "age_hours": None, "file": ""}
+    assert body["replica"] is None  # none configured: nothing to judge
 
 
 @override_settings(TASKS=IN_THE_DATABASE)

@@ -142,11 +142,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 # A read replica (PostgreSQL streaming replication): the pages wrapped in
-# danvan.lib.replica.reads_from_replica (the national pivot, the public pages) read from it.
+# danvan.lib.replica.reads_from_replica (the pivot, the public scorecard and showcase) read from it.
 if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(  # DANVAN_READ_REPLICA_ALIAS
-        replica_url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+        replica_url,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A connection the replica dropped is replaced at its first use in a request, and a
+        # replica that is down is given up quickly: its pages read the primary (lib/replica.py).
+        conn_health_checks=True,
     )
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 DANVAN_READ_REPLICA_ALIAS = "replica"
 DANVAN_READ_REPLICA = DANVAN_READ_REPLICA_ALIAS  # "" turns the routing off
 DATABASE_ROUTERS = ["danvan.lib.replica.ReplicaRouter"]
@@ -273,6 +278,8 @@ DANVAN_HEALTH = {
     "scheduler_seconds": 300,
     # 0: backups are made by other means (snapshots, pg_basebackup); /healthz does not judge them.
     "backup_hours": int(os.environ.get("DANVAN_BACKUP_MAX_AGE_HOURS", "36")),
+    # A read replica further behind the primary than this is named (its pages show old figures).
+    "replica_lag_seconds": int(os.environ.get("DANVAN_REPLICA_MAX_LAG_SECONDS", "300")),
 }
 # Backups (`danvan backup`, `danvan restore`): where the archives go, how many are kept, and the
 # key that encrypts them (none: not encrypted).

@@ -111,7 +111,7 @@ def replica_down() -> Iterator[None]:
 
 
 # Outside a test transaction, as a server's connections are: closing one really closes it.
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
 @override_settings(DANVAN_READ_REPLICA="replica")
 def test_a_replica_that_does_not_answer_sends_its_pages_to_the_primary(  # type: ignore[no-untyped-def]
     on_the_primary, replica_down, caplog

@@ -42,8 +42,8 @@ CACHES = {
 LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))
 if not EMAIL_HOST:
     # No SMTP server: each e-mail is one log record (one JSON line), not raw text in the journal.
+    # (DANVAN_EMAIL_CONFIGURED stays False, as base.py derived it: no EMAIL_HOST, no SMTP.)
     EMAIL_BACKEND = "danvan.lib.maillog.LogEmailBackend"
-    DANVAN_EMAIL_CONFIGURED = False
 DANVAN_DEMO_SKIPS_2FA = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -118,6 +118,7 @@ class Outcome:
     workers: int = 0
     slow: list[tuple[str, int, float, float]] = field(default_factory=list)  # server side
     shares: dict[str, float] = field(default_factory=dict)  # of the server's request time
+    memory: dict[str, float] = field(default_factory=dict)  # peak MB: server, worker, database
 
 
 @dataclass
@@ -127,6 +128,7 @@ class Result:
     outcomes: list[Outcome]
     world: dict[str, int]
     queries: dict[str, int]
+    password_ms: float = 0.0  # CPU of one password check (a sign-in's hash), measured alone
     seconds: float = 0.0
 
 
@@ -288,7 +290,14 @@ def _queries(config_path: Path, out: Path) -> None:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         counts[name] = len(captured) if response.status_code == 200 else -response.status_code
-    out.write_text(json.dumps(counts))
+    # The CPU a sign-in's password check costs (Django's PBKDF2, slow on purpose), alone.
+    user = User.objects.get(email=reporter["email"])
+    checks = []
+    for _ in range(5):
+        began = time.process_time()
+        user.check_password(PASSWORD)
+        checks.append(1000 * (time.process_time() - began))
+    out.write_text(json.dumps({"queries": counts, "password_check_ms": statistics.median(checks)}))
 
 
 # --- Driver side ---------------------------------------------------------------------------
@@ -444,29 +453,73 @@ def _database_cpu(database: str) -> dict[int, float]:
     return found
 
 
-class DatabaseWatch:
-    """Samples the run's PostgreSQL backends every 2 s, so one that closes during the run
-    (CONN_MAX_AGE recycles them) still counts with the CPU it had last been seen with."""
+def _memory(pid: int, database: str | None) -> tuple[float, float, float]:
+    """MB now: the server's proportional set size (master and workers, shared pages divided
+    among the processes sharing them), the largest worker's resident size, and the PSS of
+    the PostgreSQL backends serving the run's database (shared buffers apportioned too)."""
+    import psutil
 
-    def __init__(self, database: str) -> None:
+    server = worker = backends = 0.0
+    try:
+        main = psutil.Process(pid)
+        processes = [main, *main.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        processes = []
+    for process in processes:
+        try:
+            info = process.memory_full_info()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        server += info.pss
+        if process.pid != pid:
+            worker = max(worker, float(info.rss))
+    if database is not None:
+        for process in psutil.process_iter(["cmdline"]):
+            try:
+                line = " ".join(process.info["cmdline"] or [])
+                if line.startswith("postgres:") and f" {database} " in f"{line} ":
+                    backends += process.memory_full_info().pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+    mb = 1024 * 1024
+    return server / mb, worker / mb, backends / mb
+
+
+class Watch:
+    """Samples every 2 s during a run: the CPU of the run's PostgreSQL backends, so one that
+    closes during the run (CONN_MAX_AGE recycles them) still counts with the CPU it had last
+    been seen with; and the memory of the server and of those backends, keeping the peaks."""
+
+    def __init__(self, server_pid: int, database: str | None) -> None:
         import threading
 
+        self.server_pid = server_pid
         self.database = database
-        self.before = _database_cpu(database)
+        self.before = _database_cpu(database) if database else {}
         self.seen: dict[int, float] = dict(self.before)
+        self.peaks = (0.0, 0.0, 0.0)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
+    def _sample(self) -> None:
+        if self.database:
+            self.seen.update(_database_cpu(self.database))
+        now = _memory(self.server_pid, self.database)
+        self.peaks = tuple(max(a, b) for a, b in zip(self.peaks, now, strict=True))  # type: ignore[assignment]
+
     def _watch(self) -> None:
         while not self.stop.wait(2.0):
-            self.seen.update(_database_cpu(self.database))
+            self._sample()
 
-    def used(self) -> float:
+    def finish(self) -> tuple[float, dict[str, float]]:
+        """The database's CPU seconds over the run, and the memory peaks in MB."""
         self.stop.set()
         self.thread.join()
-        self.seen.update(_database_cpu(self.database))
-        return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
+        self._sample()
+        cpu = sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
+        server, worker, backends = self.peaks
+        return cpu, {"server": server, "worker": worker, "database": backends}
 
 
 def _reap(process: subprocess.Popen[bytes]) -> float:
@@ -613,7 +666,7 @@ def run_plan(plan: Plan, work: Path) -> Outcome:
         _warm_up(port, workers, config)
         offset = server_log.stat().st_size
         server_cpu_before = _tree_cpu(server.pid)
-        watch = DatabaseWatch(RUN_DB) if plan.database == "postgresql" else None
+        watch = Watch(server.pid, RUN_DB if plan.database == "postgresql" else None)
         busy_before, started = _cpu_busy(), time.time()
         locust_env = {
             **os.environ,
@@ -636,7 +689,7 @@ def run_plan(plan: Plan, work: Path) -> Outcome:
             locust_cpu = _reap(locust)
         busy_after, ended = _cpu_busy(), time.time()
         load_average = os.getloadavg()[0]
-        database_cpu = watch.used() if watch is not None else 0.0
+        database_cpu, memory = watch.finish()
     finally:
         stopped = server.poll()  # not None: the server ended before the run did
         if stopped is None:
@@ -706,6 +759,7 @@ def run_plan(plan: Plan, work: Path) -> Outcome:
         workers=workers,
         slow=slow,
         shares={n: sum(v) / total for n, v in durations.items()} if total else {},
+        memory=memory,
     )
     if temporary is not None:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -753,13 +807,15 @@ def run(plans: list[Plan] | None = None) -> Result:
                 if attempt == 2:
                     raise
     queries: dict[str, int] = {}
+    password_ms = 0.0
     if any(p.database == "postgresql" for p in chosen):
         _fresh("postgresql", PG_DATA)
         out = work / "queries.json"
         env = _env("postgresql", PG_DATA)
         env["LOG_LEVEL"] = "WARNING"
         _self(env, "--queries", str(PG_DATA / CONFIG_NAME), str(out), log=build_log)
-        queries = json.loads(out.read_text())
+        measured = json.loads(out.read_text())
+        queries, password_ms = measured["queries"], measured["password_check_ms"]
     world = json.loads(
         ((PG_DATA if (PG_DATA / CONFIG_NAME).exists() else SQLITE_DATA) / CONFIG_NAME).read_text()
     )["world"]
@@ -769,6 +825,7 @@ def run(plans: list[Plan] | None = None) -> Result:
         outcomes=outcomes,
         world=world,
         queries=queries,
+        password_ms=password_ms,
         seconds=time.perf_counter() - began,
     )
     (work / "result.pickle").write_bytes(pickle.dumps(result))  # to write the record again
@@ -933,6 +990,20 @@ def markdown(result: Result) -> str:
                 f"{100 * cpu['rest'] / span:.0f} % (load average at the end "
                 f"{cpu.get('load', 0):.1f})."
             )
+        if o.memory.get("server"):
+            lines.append(
+                f"Memory at its peak (sampled every 2 s): the server {o.memory['server']:.0f} MB "
+                f"(proportional set size of gunicorn's master and {o.workers} workers, the pages "
+                f"they share divided among them; the largest worker {o.memory['worker']:.0f} MB "
+                "resident)"
+                + (
+                    f", PostgreSQL's backends for the run {o.memory['database']:.0f} MB "
+                    "(their share of the shared buffers included)"
+                    if p.database == "postgresql"
+                    else ""
+                )
+                + "."
+            )
         top = sorted(o.shares.items(), key=lambda kv: -kv[1])[:5]
         if top:
             lines.append(
@@ -956,6 +1027,7 @@ PROVINCE_PEOPLE = 300  # assumed: half of a province's ~600 accounts at work at 
 NATION_PEOPLE = 7000  # assumed: half of the nation's ~14,000 accounts (3,321 communes)
 RUSH = 2.0  # the deadline's last hours against the day's average
 PLANNED_SHARE = 0.7  # of a core, to plan for
+SIGN_IN_MINUTES = 30  # assumed: the officers at work sign in within the first half hour
 
 
 def sizing(result: Result) -> str:
@@ -999,13 +1071,47 @@ def sizing(result: Result) -> str:
         f"{nation * web_ms / 1000 / PLANNED_SHARE:.0f} cores of web workers (e.g. "
         f"{max(1, round(nation * web_ms / 1000 / PLANNED_SHARE / 4))} machines of 4 cores behind "
         f"a load balancer) and ≈ {nation * db_ms / 1000 / PLANNED_SHARE:.0f} cores of PostgreSQL "
-        "(one server, with the read replica taking the pivot and the public pages). A "
+        "(one server, with the read replica taking the pivot and the public pages)."
+        f"{_memory_sizing(steady)}{_signin_sizing(result)} A "
         f"province's pivot is {pivot_queries} queries (the derived figures of all its rows "
         "grouped by row, org.scopes.per_scope). What remains is Django's own cost per page "
         "(templates, forms, the ORM) on 2 cores shared with locust: the 200 req/s target asks "
         "for about 10 ms of CPU per request, web and database together, which this mix of "
         "signed-in pages does not reach on this machine — that load is carried by more cores "
         "(the sizing above), not by one 2-core server."
+    )
+
+
+def _memory_sizing(steady: Outcome) -> str:
+    """A sentence on memory from run (a)'s peaks: it is not what limits a web server."""
+    if not steady.memory.get("server") or not steady.workers:
+        return ""
+    per_worker = steady.memory["server"] / (steady.workers + 1)  # the master's share too
+    four_cores = 2 * 4 + 1
+    return (
+        f" Memory: a web worker holds about {per_worker:.0f} MB once its pages are loaded "
+        f"(the server's peak over {steady.workers} workers and the master; the largest worker "
+        f"{steady.memory['worker']:.0f} MB resident, pages shared with the master counted in "
+        f"full), so a 4-core app server's {four_cores} workers take about "
+        f"{four_cores * per_worker / 1024:.1f} GB — RAM is not what limits it; the run's "
+        f"PostgreSQL backends held {steady.memory.get('database', 0):.0f} MB with their share "
+        "of the shared buffers."
+    )
+
+
+def _signin_sizing(result: Result) -> str:
+    """A sentence on the morning's sign-ins, from one password check's CPU measured alone."""
+    if not result.password_ms:
+        return ""
+    per_second = NATION_PEOPLE / (SIGN_IN_MINUTES * 60)
+    cores = per_second * result.password_ms / 1000 / PLANNED_SHARE
+    return (
+        f" Sign-ins: a password check costs {result.password_ms:.0f} ms of CPU (PBKDF2, "
+        "measured alone; the rest of a sign-in is an ordinary request), so if the "
+        f"nation's {NATION_PEOPLE:,} officers at work all sign in within "
+        f"{SIGN_IN_MINUTES} minutes of the morning ({per_second:.1f} a second) they take "
+        f"≈ {cores:.1f} more cores of web workers for that time — a province's "
+        f"{PROVINCE_PEOPLE}, ≈ {cores * PROVINCE_PEOPLE / NATION_PEOPLE:.2f}."
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 from django.test.testcases import LiveServerThread
 
 from danvan.org import demo
@@ -60,6 +61,11 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         )  # fmt: skip
         yield browser
         browser.close()
+        # While Playwright's event loop runs in this thread, Django keeps the connections of
+        # the test's own ORM calls apart from the thread's usual ones (asgiref's Local sees a
+        # running loop); nothing else closes them, and on PostgreSQL the one left open kept
+        # the test database from being dropped at the end of the run.
+        connections.close_all()
 
 
 def new_page(browser: Any) -> Any:

@@ -437,52 +437,57 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
+def _backends(database: str) -> dict[int, Any]:
+    """The PostgreSQL backends serving the run's database (psutil processes), by pid."""
+    import psutil
+
+    found = {}
+    for process in psutil.process_iter(["cmdline"]):
+        line = " ".join(process.info["cmdline"] or [])
+        if line.startswith("postgres:") and f" {database} " in f"{line} ":
+            found[process.pid] = process
+    return found
+
+
 def _database_cpu(database: str) -> dict[int, float]:
     """CPU seconds of the PostgreSQL backends serving the run's database, by pid."""
     import psutil
 
     found = {}
-    for process in psutil.process_iter(["cmdline"]):
+    for pid, process in _backends(database).items():
         try:
-            line = " ".join(process.info["cmdline"] or [])
-            if line.startswith("postgres:") and f" {database} " in f"{line} ":
-                times = process.cpu_times()
-                found[process.pid] = times.user + times.system
+            times = process.cpu_times()
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
+        found[pid] = times.user + times.system
     return found
 
 
-def _memory(pid: int, database: str | None) -> tuple[float, float, float]:
+def _memory(pid: int, database: str | None) -> list[float]:
     """MB now: the server's proportional set size (master and workers, shared pages divided
     among the processes sharing them), the largest worker's resident size, and the PSS of
     the PostgreSQL backends serving the run's database (shared buffers apportioned too)."""
     import psutil
 
-    server = worker = backends = 0.0
+    def info(process: Any) -> Any:
+        try:
+            return process.memory_full_info()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return None
+
     try:
         main = psutil.Process(pid)
-        processes = [main, *main.children(recursive=True)]
+        workers = main.children(recursive=True)
     except psutil.NoSuchProcess:
-        processes = []
-    for process in processes:
-        try:
-            info = process.memory_full_info()
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-        server += info.pss
-        if process.pid != pid:
-            worker = max(worker, float(info.rss))
-    if database is not None:
-        for process in psutil.process_iter(["cmdline"]):
-            try:
-                line = " ".join(process.info["cmdline"] or [])
-                if line.startswith("postgres:") and f" {database} " in f"{line} ":
-                    backends += process.memory_full_info().pss
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
+        return [0.0, 0.0, 0.0]
+    master, *each = [info(process) for process in [main, *workers]]
+    backends = [info(process) for process in _backends(database).values()] if database else []
     mb = 1024 * 1024
-    return server / mb, worker / mb, backends / mb
+    return [
+        sum(m.pss for m in [master, *each] if m is not None) / mb,
+        max((m.rss for m in each if m is not None), default=0) / mb,
+        sum(m.pss for m in backends if m is not None) / mb,
+    ]
 
 
 class Watch:
@@ -497,7 +502,7 @@ class Watch:
         self.database = database
         self.before = _database_cpu(database) if database else {}
         self.seen: dict[int, float] = dict(self.before)
-        self.peaks = (0.0, 0.0, 0.0)
+        self.peaks = [0.0, 0.0, 0.0]
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
@@ -506,7 +511,7 @@ class Watch:
         if self.database:
             self.seen.update(_database_cpu(self.database))
         now = _memory(self.server_pid, self.database)
-        self.peaks = tuple(max(a, b) for a, b in zip(self.peaks, now, strict=True))  # type: ignore[assignment]
+        self.peaks = [max(a, b) for a, b in zip(self.peaks, now, strict=True)]
 
     def _watch(self) -> None:
         while not self.stop.wait(2.0):
@@ -518,8 +523,7 @@ class Watch:
         self.thread.join()
         self._sample()
         cpu = sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
-        server, worker, backends = self.peaks
-        return cpu, {"server": server, "worker": worker, "database": backends}
+        return cpu, dict(zip(("server", "worker", "database"), self.peaks, strict=True))
 
 
 def _reap(process: subprocess.Popen[bytes]) -> float:

@@ -1,0 +1,108 @@
+"""The deployment files name what the code has (issue 17): every `danvan` command that the
+systemd units, the image, compose.yaml and the README's container lines run exists, and every
+variable that the example environment file and compose.yaml set is one danvan reads and the
+README names. Nothing here starts them (test_production drives the services); this catches a
+command or a setting renamed in the code and left behind in a file an administrator copies."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+SYSTEMD = sorted((ROOT / "deploy/systemd").glob("*.service"))
+# Read by others, not by danvan's code: Django itself, and the PostgreSQL image of compose.yaml.
+NOT_DANVANS = {"DJANGO_SETTINGS_MODULE", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
+
+
+def danvan_commands(text: str) -> list[str]:
+    """The subcommand of each `danvan …` these shell lines run (`VAR=value` before it allowed,
+    commands joined by && or ;, a backslash continuing a line)."""
+    found = []
+    for command in re.split(r"&&|;|\n", text.replace("\\\n", " ")):
+        words = shlex.split(command, comments=True)
+        while words and re.fullmatch(r"[A-Z][A-Z0-9_]*=.*", words[0]):
+            words = words[1:]
+        if len(words) > 1 and words[0].rsplit("/", 1)[-1] == "danvan":
+            found.append(words[1])
+    return found
+
+
+def assigned_variables(text: str) -> list[str]:
+    """The names an environment file assigns (`NAME=value`, comments left out)."""
+    return re.findall(r"^([A-Z][A-Z0-9_]*)=", text, flags=re.MULTILINE)
+
+
+def variables_danvan_reads() -> set[str]:
+    """Every name danvan's code reads from the environment (os.environ and settings' helpers)."""
+    pattern = re.compile(r"(?:environ\.get|environ\[|env_bool|env_list)\(?\s*\"([A-Z][A-Z0-9_]*)\"")
+    names: set[str] = set()
+    for path in (ROOT / "danvan").rglob("*.py"):
+        names.update(pattern.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_helpers_find_what_they_look_for() -> None:
+    assert danvan_commands("/opt/danvan/venv/bin/danvan serve") == ["serve"]
+    assert danvan_commands("SECRET_KEY=x A=b \\\n  danvan collectstatic --noinput") == [
+        "collectstatic",
+    ]  # fmt: skip
+    assert danvan_commands("cd /opt/danvan/src && docker compose run --rm app backup") == []
+    assert danvan_commands("useradd --home-dir /var/lib/danvan danvan; chown danvan /x") == []
+    assert assigned_variables("# SECRET_KEY=no\nSECRET_KEY=x\nLOG_LEVEL=INFO") == [
+        "SECRET_KEY", "LOG_LEVEL",
+    ]  # fmt: skip
+    assert {"SECRET_KEY", "DATABASE_URL", "DANVAN_FIELD_KEYS", "SECURE_SSL_REDIRECT"} <= (
+        variables_danvan_reads()
+    )
+    assert "DANVAN_NO_SUCH_SETTING" not in variables_danvan_reads()
+
+
+@pytest.mark.parametrize("unit", SYSTEMD, ids=lambda p: p.name)
+def test_each_systemd_unit_runs_a_command_danvan_has(unit: Path) -> None:
+    text = unit.read_text(encoding="utf-8")
+    commands = danvan_commands("\n".join(re.findall(r"^ExecStart=(.*)$", text, re.MULTILINE)))
+    assert commands, f"{unit.name} runs no danvan command"
+    assert set(commands) <= set(get_commands()), f"{unit.name}: {commands}"
+    assert "EnvironmentFile=/etc/danvan/danvan.env" in text  # what deploy/bin/danvan reads
+    assert "/etc/danvan/danvan.env" in (ROOT / "deploy/bin/danvan").read_text(encoding="utf-8")
+
+
+def test_the_image_and_compose_run_commands_danvan_has() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert 'ENTRYPOINT ["danvan"]' in dockerfile
+    entry_commands = re.findall(r'^CMD \["([a-z_]+)"\]', dockerfile, flags=re.MULTILINE)
+    runs = re.findall(r"^RUN ((?:.*\\\n)*.*)$", dockerfile, flags=re.MULTILINE)
+    run_commands = danvan_commands("\n".join(runs))
+    services = compose()["services"]
+    compose_commands = [s["command"][0] for s in services.values() if "command" in s]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme_commands = re.findall(r"docker compose run --rm app ([a-z_]+)", readme)
+    assert entry_commands == ["serve"] and "collectstatic" in run_commands
+    assert sorted(compose_commands) == ["migrate", "scheduler", "serve", "worker"]
+    assert {"areas", "createsuperuser", "backup", "restore"} <= set(readme_commands)
+    known = set(get_commands())
+    assert set(entry_commands + run_commands + compose_commands + readme_commands) <= known
+
+
+def test_every_variable_an_administrator_sets_is_read_and_explained() -> None:
+    example = assigned_variables((ROOT / "deploy/danvan.env.example").read_text(encoding="utf-8"))
+    environment = compose()["x-danvan"]["environment"]
+    set_by_compose = list(environment) + list(compose()["services"]["app"]["environment"])
+    names = set(example) | set(set_by_compose)
+    assert {"SECRET_KEY", "DANVAN_FIELD_KEYS", "DATABASE_URL", "DANVAN_BIND"} <= names
+    unread = sorted(names - variables_danvan_reads() - NOT_DANVANS)
+    assert unread == [], f"set for danvan but read nowhere in its code: {unread}"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    unexplained = sorted(n for n in names - NOT_DANVANS if f"`{n}`" not in readme)
+    assert unexplained == [], f"not in the README: {unexplained}"

@@ -75,7 +75,12 @@ def test_each_systemd_unit_runs_a_command_danvan_has(unit: Path) -> None:
     assert commands, f"{unit.name} runs no danvan command"
     assert set(commands) <= set(get_commands()), f"{unit.name}: {commands}"
     assert "EnvironmentFile=/etc/danvan/danvan.env" in text  # what deploy/bin/danvan reads
-    assert "/etc/danvan/danvan.env" in (ROOT / "deploy/bin/danvan").read_text(encoding="utf-8")
+
+
+def test_the_operators_command_reads_the_services_environment_file() -> None:
+    operator = (ROOT / "deploy/bin/danvan").read_text(encoding="utf-8")
+    assert "env_file=${DANVAN_ENV_FILE:-/etc/danvan/danvan.env}" in operator
+    assert 'exec runuser -u danvan -- /opt/danvan/venv/bin/danvan "$@"' in operator
 
 
 def test_the_image_and_compose_run_commands_danvan_has() -> None:
@@ -97,8 +102,8 @@ def test_the_image_and_compose_run_commands_danvan_has() -> None:
 
 def test_every_variable_an_administrator_sets_is_read_and_explained() -> None:
     example = assigned_variables((ROOT / "deploy/danvan.env.example").read_text(encoding="utf-8"))
-    environment = compose()["x-danvan"]["environment"]
-    set_by_compose = list(environment) + list(compose()["services"]["app"]["environment"])
+    stack = compose()
+    set_by_compose = [*stack["x-danvan"]["environment"], *stack["services"]["app"]["environment"]]
     names = set(example) | set(set_by_compose)
     assert {"SECRET_KEY", "DANVAN_FIELD_KEYS", "DATABASE_URL", "DANVAN_BIND"} <= names
     unread = sorted(names - variables_danvan_reads() - NOT_DANVANS)

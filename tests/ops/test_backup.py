@@ -1,9 +1,10 @@
 """Backups and restores: the manifest, rotation, encryption, the refusals, and the drill.
 
 The drill (the acceptance test) runs the real commands in subprocesses on a fresh data folder:
-migrate, demo, backup, wipe, migrate, restore, compare every table's rows and every media
-file's checksum, then a second round from an encrypted archive over a non-empty install with
---force, and the demo accounts sign in. It runs on the engine of the pass: SQLite when
+migrate (the empty install is kept aside), demo, backup, wipe (back to that empty install: a
+second migrate would give the same database at the cost of a minute), restore, compare every
+table's rows and every media file's checksum, then a second round from an encrypted archive
+over a non-empty install with --force, and the demo accounts sign in. It runs on the engine of the pass: SQLite when
 DATABASE_URL is unset, PostgreSQL (a database of its own) when it is postgres://.
 """
 
@@ -15,11 +16,13 @@ import io
 import json
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 import tarfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -499,10 +502,17 @@ class Drill:
         return state
 
 
-def run_drill(tmp_path: Path, database_url: str | None, wipe_database: Callable[[], None]) -> None:
+def run_drill(
+    tmp_path: Path,
+    database_url: str | None,
+    keep_empty: Callable[[], None],
+    wipe_database: Callable[[], None],
+) -> None:
+    """`keep_empty` sets the freshly migrated database aside; `wipe_database` puts it back."""
     drill = Drill(tmp_path, database_url)
     started = time.monotonic()
     drill.run("migrate", "-v0")
+    keep_empty()
     drill.run("demo")
     for name, data in {
         "programs/signed/quyết định 1234.pdf": b"%PDF-1.7 " + secrets.token_bytes(50_000),
@@ -521,7 +531,7 @@ def run_drill(tmp_path: Path, database_url: str | None, wipe_database: Callable[
     wipe_database()
     for path in sorted(drill.media.rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
-    drill.run("migrate", "-v0")
+    assert drill.snapshot()["counts"]["accounts_user"] == 0
     drill.run("restore", str(archive), "--yes")
     after = drill.snapshot()
     assert after["counts"] == before["counts"]
@@ -561,11 +571,22 @@ def run_drill(tmp_path: Path, database_url: str | None, wipe_database: Callable[
 
 @pytest.mark.skipif(bool(DATABASE_URL), reason="the SQLite drill runs in the SQLite pass")
 def test_drill_sqlite(tmp_path: Path) -> None:
-    def wipe() -> None:
-        for path in (tmp_path / "data").glob("danvan.sqlite3*"):
-            path.unlink()
+    database = tmp_path / "data" / "danvan.sqlite3"
+    empty = tmp_path / "empty.sqlite3"
 
-    run_drill(tmp_path, None, wipe)
+    def copy(source: Path, target: Path) -> None:
+        with closing(sqlite3.connect(source)) as reading, closing(sqlite3.connect(target)) as out:
+            reading.backup(out)
+
+    def keep_empty() -> None:
+        copy(database, empty)
+
+    def wipe() -> None:
+        for path in database.parent.glob("danvan.sqlite3*"):
+            path.unlink()
+        copy(empty, database)
+
+    run_drill(tmp_path, None, keep_empty, wipe)
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL drill runs in the PostgreSQL pass")
@@ -573,21 +594,33 @@ def test_drill_postgresql(tmp_path: Path) -> None:
     import psycopg
 
     name = f"danvan_drill_{secrets.token_hex(4)}"
+    empty = f"{name}_empty"
     server = urlsplit(DATABASE_URL)
     admin_url = urlunsplit(server._replace(path="/postgres"))
     drill_url = urlunsplit(server._replace(path=f"/{name}"))
 
-    def create() -> None:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
+    def admin(*statements: str) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as server:
+            for statement in statements:
+                server.execute(statement)
 
-    create()
+    def keep_empty() -> None:
+        admin(f'CREATE DATABASE "{empty}" TEMPLATE "{name}"')
+
+    def wipe() -> None:
+        admin(
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}" TEMPLATE "{empty}"',
+        )
+
+    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     try:
-        run_drill(tmp_path, drill_url, create)
+        run_drill(tmp_path, drill_url, keep_empty, wipe)
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)',
+        )
 
 
 def test_postgresql_password_goes_through_the_environment() -> None:

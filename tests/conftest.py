@@ -142,3 +142,13 @@ def english():  # type: ignore[no-untyped-def]
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _figures_forgotten() -> None:
+    """Each test starts with no derived figures kept from another's data (lib/figures.py):
+    the tokens a rolled-back test wrote stay in memory."""
+    from django.core.cache import caches
+
+    caches["figures"].clear()
+    caches["figure_tokens"].clear()

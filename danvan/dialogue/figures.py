@@ -94,4 +94,6 @@ def records_url(org_id: int | None, period: periods.Period) -> str:
 
 
 def register() -> None:
-    figures.register_group("dialogue", dialogue_figures_of, records_url, FIGURES)
+    figures.register_group(
+        "dialogue", dialogue_figures_of, records_url, FIGURES, reads=["dialogue"]
+    )

@@ -6,14 +6,32 @@ so reporting never imports the apps it counts. A group's function returns all it
 once (the oversight group is two queries for nine figures), so a report computes each group once;
 and it takes a list of scopes, so a pivot of thirty units is the same few queries grouped by
 unit (org.scopes.per_scope), not thirty times them.
+
+Computed figures are kept between requests (the «figures» cache, in each process) under the
+group's token: a random value in the shared «figure_tokens» cache (a table in the database).
+A write to a table of the apps the group reads (`reads`, and org's, whose paths the scopes are)
+renews the token once it is committed: after the transaction, or, for a write outside one,
+before the connection's next statement or at the end of the request. The writes are seen where
+Django sends SQL (`_watch`: the ORM, QuerySet.update, bulk_create, raw cursor SQL), so a kept
+figure is never older than the last committed write; figures are not kept from inside a
+transaction (what it wrote may yet be rolled back). A write from outside danvan (psql) is not
+seen: `danvan figures_reset` makes every kept figure old.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
+import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.core.cache import caches
+from django.db import connections, transaction
+from django.utils import timezone
 
 from danvan.lib import periods
 
@@ -35,6 +53,7 @@ class DerivedSource:
 class _Group:
     compute: GroupFunction
     records_url: RecordsUrl
+    reads: frozenset[str]  # app labels whose tables the figures are counted from (org's too)
 
 
 _GROUPS: dict[str, _Group] = {}
@@ -42,11 +61,18 @@ _SOURCES: dict[str, DerivedSource] = {}
 
 
 def register_group(
-    group: str, compute: GroupFunction, records_url: RecordsUrl, figures: dict[str, Any]
+    group: str,
+    compute: GroupFunction,
+    records_url: RecordsUrl,
+    figures: dict[str, Any],
+    *,
+    reads: Sequence[str],
 ) -> None:
     """Register a group of derived figures: {figure name: label}. `compute(scopes, period)`
-    returns the figures of each scope, in order."""
-    _GROUPS[group] = _Group(compute, records_url)
+    returns the figures of each scope, in order, counted from the tables of the apps `reads`
+    names (app labels) and org's: a write to any of them makes the group's kept figures old."""
+    _GROUPS[group] = _Group(compute, records_url, frozenset(reads) | {"org"})
+    _TABLE_GROUPS.clear()
     for figure, label in figures.items():
         key = f"{group}.{figure}"
         _SOURCES[key] = DerivedSource(key, label, group, figure)
@@ -65,25 +91,178 @@ def records_url(key: str, org_id: int | None, period: periods.Period) -> str:
     return _GROUPS[source.group].records_url(org_id, period)
 
 
+def reads(group: str) -> frozenset[str]:
+    return _GROUPS[group].reads
+
+
+# --- Kept figures and their tokens ---------------------------------------------------------
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+_TRUNCATE = re.compile(r"^\s*TRUNCATE\b", re.I)
+_TABLE_GROUPS: dict[str, frozenset[str]] = {}
+_paused = threading.local()  # while `migrate` runs: the token table may not exist yet
+
+
+def _token_key(group: str) -> str:
+    return f"token:{group}"
+
+
+def _groups_of(table: str) -> frozenset[str]:
+    """The groups counted from this table: those whose `reads` hold the app it belongs to
+    (its name begins with the app label and an underscore, Django's default)."""
+    found = _TABLE_GROUPS.get(table)
+    if found is None:
+        found = frozenset(
+            name
+            for name, group in _GROUPS.items()
+            if any(table.startswith(f"{label}_") for label in group.reads)
+        )
+        _TABLE_GROUPS[table] = found
+    return found
+
+
+def _renew(groups: Iterable[str]) -> None:
+    """New tokens for these groups: what was kept under the old ones is never read again."""
+    caches["figure_tokens"].set_many(
+        {_token_key(g): secrets.token_hex(8) for g in groups}, timeout=None
+    )
+
+
+def flush(connection: Any) -> None:
+    """Renew the tokens of the groups written through this connection, once what was written
+    is committed and no statement is in progress (not from inside the write's own statement:
+    SQLite cannot write while an INSERT … RETURNING is being read)."""
+    written = getattr(connection, "figure_groups_written", None)
+    if written and not connection.in_atomic_block and not getattr(_paused, "on", False):
+        groups = sorted(written)
+        written.clear()
+        _renew(groups)
+
+
+def _written(connection: Any, groups: Iterable[str]) -> None:
+    written = getattr(connection, "figure_groups_written", None)
+    if written is None:
+        written = connection.figure_groups_written = set()
+    written.update(groups)
+    if connection.in_atomic_block and not any(
+        getattr(f, "figures_flush", False) for _sids, f, _robust in connection.run_on_commit
+    ):
+
+        def after_commit() -> None:
+            flush(connection)
+
+        after_commit.figures_flush = True  # type: ignore[attr-defined]
+        transaction.on_commit(after_commit, using=connection.alias)
+
+
+def _watch(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    connection = context["connection"]
+    flush(connection)  # a write before this one, outside a transaction: committed, done
+    result = execute(sql, params, many, context)
+    groups = _written_groups(sql) if isinstance(sql, str) else frozenset()
+    if groups:
+        _written(connection, groups)  # renewed after the commit (or the next statement)
+    return result
+
+
+def _written_groups(sql: str) -> frozenset[str]:
+    """The groups counted from the tables this statement writes."""
+    match = _WRITE.match(sql)
+    if match:
+        return _groups_of(match.group(1).lower())
+    if _TRUNCATE.match(sql):  # TRUNCATE "a", "b", … (a test database's flush)
+        names = re.findall(r'"(\w+)"', sql) or re.findall(r"\w+", sql)[1:]
+        return frozenset().union(*(_groups_of(name.lower()) for name in names))
+    return frozenset()
+
+
+def watch_writes(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """`connection_created`: see every write this connection sends."""
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def flush_all(**kwargs: Any) -> None:
+    """`request_finished`: a request's last write outside a transaction."""
+    for connection in connections.all(initialized_only=True):
+        flush(connection)
+
+
+def pause_watching(**kwargs: Any) -> None:
+    """`pre_migrate`: migrations write before the token table exists."""
+    _paused.on = True
+
+
+def forget_all(**kwargs: Any) -> None:
+    """`post_migrate` (sent for each app: ops's renews), `danvan figures_reset`: every group's
+    kept figures are old."""
+    _paused.on = False
+    sender = kwargs.get("sender")
+    if sender is None or sender.label == "ops":
+        for connection in connections.all(initialized_only=True):
+            getattr(connection, "figure_groups_written", set()).clear()
+        _renew(_GROUPS)
+
+
+def _tokens(groups: Iterable[str]) -> dict[str, str]:
+    keys = {g: _token_key(g) for g in groups}
+    found = caches["figure_tokens"].get_many(list(keys.values()))
+    return {g: str(found.get(key, "-")) for g, key in keys.items()}
+
+
+def _entry_key(group: str, scope: Hashable, period: periods.Period, today: str) -> str:
+    digest = hashlib.blake2b(repr(scope).encode(), digest_size=12).hexdigest()
+    return f"{group}:{period.code}:{today}:{digest}"
+
+
 class Calculator:
-    """Computes derived figures, each group once per (scope, period)."""
+    """Computes derived figures, each group once per (scope, period), and keeps them between
+    requests until a write to what they count (see the module's text)."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, Hashable, str], dict[str, int | Decimal]] = {}
+        self._tokens: dict[str, str] = {}
 
     def prefetch(
         self, keys: Iterable[str], scopes: Sequence[Hashable], period: periods.Period
     ) -> None:
         """Compute the groups of these figures for all these scopes at once (a pivot's rows)."""
-        groups = {_SOURCES[key].group for key in keys if key in _SOURCES}
-        for group in sorted(groups):
-            missing = list(
-                dict.fromkeys(s for s in scopes if (group, s, period.code) not in self._cache)
-            )
+        groups = sorted({_SOURCES[key].group for key in keys if key in _SOURCES})
+        today = timezone.localdate().isoformat()
+        wanted = {
+            (group, scope): _entry_key(group, scope, period, today)
+            for group in groups
+            for scope in dict.fromkeys(scopes)
+            if (group, scope, period.code) not in self._cache
+        }
+        # In a transaction (a service storing a report's figures, or a test) they are computed
+        # afresh and not kept: what it has written may yet be rolled back.
+        keep = bool(wanted) and not connections["default"].in_atomic_block
+        kept: dict[str, Any] = {}
+        if keep:
+            flush(connections["default"])
+            if any(group not in self._tokens for group in groups):
+                self._tokens.update(_tokens(_GROUPS))  # every group's: one read a request
+            kept = caches["figures"].get_many(list(wanted.values()))
+        to_keep: dict[str, tuple[str, dict[str, int | Decimal]]] = {}
+        for group in groups:
+            missing = []
+            for (g, scope), key in wanted.items():
+                entry = kept.get(key)
+                if g != group:
+                    continue
+                if entry is not None and entry[0] == self._tokens[group]:
+                    self._cache[(group, scope, period.code)] = dict(entry[1])
+                else:
+                    missing.append(scope)
             if missing:
                 found = _GROUPS[group].compute(missing, period)
                 for scope, figures in zip(missing, found, strict=True):
                     self._cache[(group, scope, period.code)] = figures
+                    if keep:
+                        to_keep[wanted[(group, scope)]] = (self._tokens[group], dict(figures))
+        if to_keep:
+            caches["figures"].set_many(to_keep)
 
     def value(self, key: str, scope: Hashable, period: periods.Period) -> Decimal | None:
         source = _SOURCES.get(key)

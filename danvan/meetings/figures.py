@@ -114,4 +114,4 @@ def records_url(org_id: int | None, period: periods.Period) -> str:
 
 
 def register() -> None:
-    figures.register_group("meetings", meeting_figures_of, records_url, FIGURES)
+    figures.register_group("meetings", meeting_figures_of, records_url, FIGURES, reads=["meetings"])

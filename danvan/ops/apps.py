@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
+
+from danvan.lib import figures
 
 
 class OpsConfig(AppConfig):
@@ -8,3 +13,10 @@ class OpsConfig(AppConfig):
     name = "danvan.ops"
     label = "ops"
     verbose_name = _("Operations")
+
+    def ready(self) -> None:
+        # Derived figures are kept between requests until a write to what they count.
+        connection_created.connect(figures.watch_writes)
+        pre_migrate.connect(figures.pause_watching)
+        post_migrate.connect(figures.forget_all)
+        request_finished.connect(figures.flush_all)

@@ -42,4 +42,4 @@ def _records_url(org_id: int | None, period: periods.Period) -> str:
 
 
 def register() -> None:
-    figures.register_group("oversight", _compute, _records_url, FIGURES)
+    figures.register_group("oversight", _compute, _records_url, FIGURES, reads=["oversight"])

@@ -35,4 +35,5 @@ def register() -> None:
             "recognised": _("«Dân vận khéo» models recognised or commended"),
             "replicated": _("«Dân vận khéo» models replicated"),
         },
+        reads=["practices"],
     )

@@ -30,4 +30,5 @@ def register() -> None:
         _compute,
         _records_url,
         {"tasks_done_on_time": _("Programme tasks done on time")},
+        reads=["programs"],
     )

@@ -100,4 +100,6 @@ def _records_url(org_id: int | None, period: periods.Period) -> str:
 
 
 def register() -> None:
-    figures.register_group("situation", situation_figures_of, _records_url, FIGURES)
+    figures.register_group(
+        "situation", situation_figures_of, _records_url, FIGURES, reads=["situation"]
+    )

@@ -265,6 +265,26 @@ TASKS = {
     }
 }
 
+# Caches. The default (django-ratelimit's counts) is the process's memory here, the database in
+# production. Derived figures (lib/figures.py) are kept in each process between requests, under
+# tokens every process shares in a table of the database (made by `danvan migrate`, ops/0003),
+# which a write to what they count renews.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    "figure_tokens": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "danvan_figure_tokens",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+
 # Production processes (danvan.ops): `danvan serve` binds DANVAN_BIND with DANVAN_WEB_WORKERS
 # gunicorn workers (0: two per core plus one) and trusts X-Forwarded-* from these addresses;
 # `danvan scheduler` queues the daily jobs at DANVAN_DAILY_AT (local time). /healthz says

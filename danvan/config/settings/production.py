@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import EMAIL_HOST, SILENCED_SYSTEM_CHECKS, env_bool, logging_config
+from .base import CACHES, EMAIL_HOST, SILENCED_SYSTEM_CHECKS, env_bool, logging_config
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
@@ -34,10 +34,11 @@ TASKS = {
 # The rate limits and the login throttle must count across the gunicorn workers (and servers):
 # a cache in the database (its table is made by `danvan migrate`, ops/0002).
 CACHES = {
+    **CACHES,
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "danvan_cache",
-    }
+    },
 }
 LOGGING = logging_config(os.environ.get("LOG_FORMAT", "json"), os.environ.get("LOG_LEVEL", "INFO"))
 if not EMAIL_HOST:

@@ -5,12 +5,13 @@ by hand. See PeriodField."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -62,9 +63,35 @@ def _options_html(options: Iterable[tuple[str, str, bool]], chosen: str) -> str:
     )
 
 
-def _calendar_html(groups: list[dict[str, Any]], chosen: str) -> SafeString:
+# (kinds, first year, last year, today, language): what a picker's calendar periods depend on
+_Calendar = tuple[tuple[PeriodType, ...], int, int, datetime.date, str]
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(
+    types: tuple[PeriodType, ...], first: int, last: int, today: datetime.date, language: str
+) -> list[dict[str, Any]]:
+    """The calendar periods of these kinds from year `first` to `last`, named in `language`
+    (some 300 labels a picker, the same on every page of the day: made once a process)."""
+    groups = []
+    for kind in types:
+        if kind == PeriodType.TERM:
+            continue
+        now = periods.from_date(today, kind).code
+        options = []
+        for year in range(first, last + 1):
+            for part in range(1, _PARTS[kind] + 1):
+                period = periods.parse(_code(kind, year, part))
+                options.append((period.code, period.label(), period.code == now))
+        groups.append({"kind": kind.value, "label": str(KIND_LABELS[kind]), "options": options})
+    return groups
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar_html(calendar: _Calendar, chosen: str) -> SafeString:
     """The calendar select's optgroups, written in Python: some 300 periods, which the template
-    engine took 10 ms to write on every page with a period filter."""
+    engine took 10 ms to write on every page with a period filter (made once a process)."""
+    groups = _calendar(*calendar)
     return mark_safe(  # noqa: S308  (every value is escaped in _options_html)
         "".join(
             f'<optgroup label="{conditional_escape(group["label"])}" '
@@ -96,24 +123,11 @@ class PeriodWidget(forms.Widget):
         self.types = tuple(types)
         self.years = years
 
-    def _calendar_groups(
-        self, current: periods.Period | None, today: datetime.date
-    ) -> list[dict[str, Any]]:
+    def _calendar(self, current: periods.Period | None, today: datetime.date) -> _Calendar:
         first, last = self.years or (today.year - 10, today.year + 5)
         if current is not None and current.type != PeriodType.TERM:
             first, last = min(first, current.start.year), max(last, current.start.year)
-        groups = []
-        for kind in self.types:
-            if kind == PeriodType.TERM:
-                continue
-            now = periods.from_date(today, kind).code
-            options = []
-            for year in range(first, last + 1):
-                for part in range(1, _PARTS[kind] + 1):
-                    period = periods.parse(_code(kind, year, part))
-                    options.append((period.code, period.label(), period.code == now))
-            groups.append({"kind": kind.value, "label": KIND_LABELS[kind], "options": options})
-        return groups
+        return (self.types, first, last, today, translation.get_language())
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -147,7 +161,7 @@ class PeriodWidget(forms.Widget):
             "kinds": [(t.value, KIND_LABELS[t]) for t in self.types],
             "kind": kind.value,
             "code": current.code if current is not None else code,
-            "groups": self._calendar_groups(current, today) if calendar else [],
+            "groups": _calendar(*self._calendar(current, today)) if calendar else [],
             "has_term": has_term,
             "term_years": [str(y) for y in term_years],
             "term_first": term_first,
@@ -156,7 +170,9 @@ class PeriodWidget(forms.Widget):
             "invalid": "is-invalid" in own.get("class", ""),
         }
         shown = context["widget"]["period"]
-        shown["calendar_options"] = _calendar_html(shown["groups"], shown["code"])
+        shown["calendar_options"] = (
+            _calendar_html(self._calendar(current, today), shown["code"]) if calendar else ""
+        )
         shown["from_options"] = _years_html(shown["term_years"], term_first)
         shown["to_options"] = _years_html(shown["term_years"], term_last)
         return context

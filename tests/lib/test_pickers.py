@@ -227,6 +227,26 @@ def test_the_period_field_refuses_a_kind_it_does_not_offer(english: None) -> Non
     assert "quarter, month" in str(form.errors["when"])
 
 
+def test_the_calendar_made_once_a_process_follows_the_language_and_the_choice() -> None:
+    """The period picker's 300 options are made once a process (lib/period_picker.py): per
+    language, with the chosen one selected on each page."""
+    form = PeriodForm({"period": "2026S1"})
+    with translation.override("vi"):
+        vietnamese = str(form["period"])
+    with translation.override("en"):
+        english = str(form["period"])
+    with translation.override("vi"):
+        again = str(PeriodForm({"period": "2025S2"})["period"])
+
+    def option(code: str, attrs: str, label: str) -> str:  # «data-now» marks today's period
+        return f'<option value="{code}"{attrs}(?: data-now)?>{label}</option>'
+
+    assert re.search(option("2026S1", " selected", "6 tháng đầu năm 2026"), vietnamese)
+    assert re.search(option("2026S1", " selected", "First half of 2026"), english)
+    assert re.search(option("2026S1", "", "6 tháng đầu năm 2026"), again)
+    assert re.search(option("2025S2", " selected", "6 tháng cuối năm 2025"), again)
+
+
 def test_a_term_is_posted_as_its_first_and_last_year() -> None:
     data = {
         "period_kind": "term",

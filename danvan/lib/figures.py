@@ -10,17 +10,21 @@ unit (org.scopes.per_scope), not thirty times them.
 Computed figures are kept between requests (the «figures» cache, in each process) under the
 group's token: a random value in the shared «figure_tokens» cache (a table in the database).
 A write to a table of the apps the group reads (`reads`, and org's, whose paths the scopes are)
-renews the token once it is committed: after the transaction, or, for a write outside one,
-before the connection's next statement or at the end of the request. The writes are seen where
-Django sends SQL (`_watch`: the ORM, QuerySet.update, bulk_create, raw cursor SQL), so a kept
-figure is never older than the last committed write; figures are not kept from inside a
-transaction (what it wrote may yet be rolled back). A write from outside danvan (psql) is not
-seen: `danvan figures_reset` makes every kept figure old.
+renews the token once it is committed: right after the transaction commits, or, for a write
+outside one (rare: services own their transactions), before the connection's next statement or
+when the request ends. The writes are seen where Django sends SQL (`_watch`: the ORM,
+QuerySet.update, bulk_create, raw cursor SQL). A figure may be kept past a write only in the
+moment between its commit and the renewal (or, if a renewal fails, until the next chance: it is
+logged and retried); figures are not kept from inside a transaction (what it wrote may yet be
+rolled back). A write from outside danvan (psql) is not seen, and a restore brings back older
+tokens: `danvan figures_reset` (which `danvan restore` and `danvan migrate` do) makes every kept
+figure old.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -30,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import caches
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from danvan.lib import periods
@@ -56,6 +60,7 @@ class _Group:
     reads: frozenset[str]  # app labels whose tables the figures are counted from (org's too)
 
 
+logger = logging.getLogger(__name__)
 _GROUPS: dict[str, _Group] = {}
 _SOURCES: dict[str, DerivedSource] = {}
 
@@ -97,10 +102,12 @@ def reads(group: str) -> frozenset[str]:
 
 # --- Kept figures and their tokens ---------------------------------------------------------
 
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+# INSERT [OR IGNORE/REPLACE: SQLite's bulk_create] INTO, UPDATE, DELETE FROM: the table written
+_WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 _TRUNCATE = re.compile(r"^\s*TRUNCATE\b", re.I)
 _TABLE_GROUPS: dict[str, frozenset[str]] = {}
 _paused = threading.local()  # while `migrate` runs: the token table may not exist yet
+_renewals = [0]  # renewals made by this process: a Calculator's tokens read before are old
 
 
 def _token_key(group: str) -> str:
@@ -121,22 +128,37 @@ def _groups_of(table: str) -> frozenset[str]:
     return found
 
 
-def _renew(groups: Iterable[str]) -> None:
-    """New tokens for these groups: what was kept under the old ones is never read again."""
-    caches["figure_tokens"].set_many(
-        {_token_key(g): secrets.token_hex(8) for g in groups}, timeout=None
-    )
+def _renew(groups: Iterable[str]) -> bool:
+    """New tokens for these groups, in one transaction: what was kept under the old ones is
+    never read again. Django's database cache swallows its errors, so the tokens are read back:
+    False if they did not take (the database locked, its connection lost)."""
+    tokens = caches["figure_tokens"]
+    new = {_token_key(g): secrets.token_hex(8) for g in groups}
+    try:
+        with transaction.atomic():
+            tokens.set_many(new, timeout=None)
+        if tokens.get_many(list(new)) != new:
+            return False
+        _renewals[0] += 1
+        return True
+    except DatabaseError:
+        logger.exception("the derived figures' tokens could not be renewed")
+        return False
 
 
 def flush(connection: Any) -> None:
     """Renew the tokens of the groups written through this connection, once what was written
     is committed and no statement is in progress (not from inside the write's own statement:
-    SQLite cannot write while an INSERT … RETURNING is being read)."""
+    SQLite cannot write while an INSERT … RETURNING is being read). Groups whose renewal
+    failed stay marked, to be renewed at the next chance."""
     written = getattr(connection, "figure_groups_written", None)
-    if written and not connection.in_atomic_block and not getattr(_paused, "on", False):
-        groups = sorted(written)
-        written.clear()
-        _renew(groups)
+    if not written or connection.in_atomic_block or getattr(_paused, "on", False):
+        return
+    groups = set(written)
+    written.clear()  # first: the renewal's own statements pass through _watch
+    if not _renew(groups):
+        logger.warning("derived figures of %s: tokens not renewed, to retry", ", ".join(groups))
+        written.update(groups)
 
 
 def _written(connection: Any, groups: Iterable[str]) -> None:
@@ -152,7 +174,8 @@ def _written(connection: Any, groups: Iterable[str]) -> None:
             flush(connection)
 
         after_commit.figures_flush = True  # type: ignore[attr-defined]
-        transaction.on_commit(after_commit, using=connection.alias)
+        # robust: an error here must not stop the other hooks (a notification's e-mail)
+        transaction.on_commit(after_commit, using=connection.alias, robust=True)
 
 
 def _watch(execute: Any, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
@@ -179,7 +202,8 @@ def _written_groups(sql: str) -> frozenset[str]:
 def watch_writes(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
     """`connection_created`: see every write this connection sends."""
     if _watch not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch)
+        # first: Django's execute_wrapper() context manager takes off the last one on leaving
+        connection.execute_wrappers.insert(0, _watch)
 
 
 def flush_all(**kwargs: Any) -> None:
@@ -222,6 +246,7 @@ class Calculator:
     def __init__(self) -> None:
         self._cache: dict[tuple[str, Hashable, str], dict[str, int | Decimal]] = {}
         self._tokens: dict[str, str] = {}
+        self._renewals = 0
 
     def prefetch(
         self, keys: Iterable[str], scopes: Sequence[Hashable], period: periods.Period
@@ -241,7 +266,10 @@ class Calculator:
         kept: dict[str, Any] = {}
         if keep:
             flush(connections["default"])
+            if self._renewals != _renewals[0]:  # this process renewed some since: read again
+                self._tokens.clear()
             if any(group not in self._tokens for group in groups):
+                self._renewals = _renewals[0]
                 self._tokens.update(_tokens(_GROUPS))  # every group's: one read a request
             kept = caches["figures"].get_many(list(wanted.values()))
         to_keep: dict[str, tuple[str, dict[str, int | Decimal]]] = {}

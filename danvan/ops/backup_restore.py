@@ -29,6 +29,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 import danvan
+from danvan.lib import figures
 
 from . import backup_crypto
 from .backup import (
@@ -416,6 +417,7 @@ def restore_backup(
         shutil.rmtree(staging, ignore_errors=True)
 
     rows = _verify(manifest)
+    figures.forget_all()  # the archive's tokens are older than figures kept since
     media = [info for name, info in manifest["files"].items() if name.startswith(f"{MEDIA}/")]
     return RestoreResult(
         manifest=manifest,

@@ -272,23 +272,22 @@ class Calculator:
                 self._renewals = _renewals[0]
                 self._tokens.update(_tokens(_GROUPS))  # every group's: one read a request
             kept = caches["figures"].get_many(list(wanted.values()))
+        missing: dict[str, list[Hashable]] = {group: [] for group in groups}
+        for (group, scope), key in wanted.items():
+            entry = kept.get(key)
+            if entry is not None and entry[0] == self._tokens[group]:
+                self._cache[(group, scope, period.code)] = dict(entry[1])
+            else:
+                missing[group].append(scope)
         to_keep: dict[str, tuple[str, dict[str, int | Decimal]]] = {}
-        for group in groups:
-            missing = []
-            for (g, scope), key in wanted.items():
-                entry = kept.get(key)
-                if g != group:
-                    continue
-                if entry is not None and entry[0] == self._tokens[group]:
-                    self._cache[(group, scope, period.code)] = dict(entry[1])
-                else:
-                    missing.append(scope)
-            if missing:
-                found = _GROUPS[group].compute(missing, period)
-                for scope, figures in zip(missing, found, strict=True):
-                    self._cache[(group, scope, period.code)] = figures
-                    if keep:
-                        to_keep[wanted[(group, scope)]] = (self._tokens[group], dict(figures))
+        for group, scopes_missing in missing.items():
+            if not scopes_missing:
+                continue
+            found = _GROUPS[group].compute(scopes_missing, period)
+            for scope, figures in zip(scopes_missing, found, strict=True):
+                self._cache[(group, scope, period.code)] = figures
+                if keep:
+                    to_keep[wanted[(group, scope)]] = (self._tokens[group], dict(figures))
         if to_keep:
             caches["figures"].set_many(to_keep)
 

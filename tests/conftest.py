@@ -152,3 +152,15 @@ def _figures_forgotten() -> None:
 
     caches["figures"].clear()
     caches["figure_tokens"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():  # type: ignore[no-untyped-def]
+    """Each test starts in the default language: a request through the test client activates
+    its cookie's language in the thread and leaves it there (lib.middleware.LanguageMiddleware,
+    as Django's LocaleMiddleware does), which a later test of messages would read."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

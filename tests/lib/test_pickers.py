@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 from django import forms
 from django.core.exceptions import BadRequest
+from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from danvan.documents.models import Document
 from danvan.lib import pickers
@@ -292,3 +297,21 @@ def test_the_kinds_offered_are_those_of_types() -> None:
     assert re.findall(r'<option value="(\w+)"', kind.group(0)) == ["quarter", "month"]
     assert 'data-kind="month"' in html and 'data-kind="quarter"' in html
     assert 'data-kind="year"' not in html and 'name="when_from"' not in html
+
+
+_ATTR_VALUES = st.one_of(
+    st.text(max_size=12),
+    st.booleans(),
+    st.none(),
+    st.integers(),
+    st.text(max_size=12).map(mark_safe),
+)
+
+
+@hsettings(max_examples=200, derandomize=True, deadline=None)
+@given(st.dictionaries(st.sampled_from(["data-label", "id", "selected", "disabled", "class",
+                                        "data-detail", "a<b", 'q"']), _ATTR_VALUES))  # fmt: skip
+def test_the_options_attributes_are_written_as_django_writes_them(attrs: dict[str, Any]) -> None:
+    """The picker writes its options' attributes without format_html (lib.pickers._attributes):
+    the very text of Django's flatatt, escapes and order included."""
+    assert pickers._attributes(attrs) == flatatt(attrs)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
 from danvan.lib import figures as derived
@@ -120,6 +123,33 @@ def reporting_units(
     else:
         units = units.filter(dissolved_on__isnull=True)
     return units
+
+
+def reporting_in(
+    units: QuerySet[Organization],
+    pairs: Sequence[tuple[Form, periods.Period]],
+    *fields: str,
+) -> list[tuple[dict[str, Any], set[tuple[int, str]]]]:
+    """Each of these units that reports on one of the (form, period) pairs, with the `fields`
+    asked and the pairs it reports on: reporting_units' rule for every pair, worked out by the
+    database in one query (a column a pair), not one query a pair."""
+    if not pairs:
+        return []
+    columns = {
+        f"r{n}": ExpressionWrapper(
+            form.reporting_units_q() & existed_in_q(period), output_field=BooleanField()
+        )
+        for n, (form, period) in enumerate(pairs)
+    }
+    conditions = [form.reporting_units_q() for form in {f.pk: f for f, _p in pairs}.values()]
+    if all(conditions):  # an empty one: every unit reports on that form
+        units = units.filter(reduce(operator.or_, conditions))
+    found = []
+    for row in units.annotate(**columns).values(*fields, *columns):
+        reports = {(form.pk, period.code) for n, (form, period) in enumerate(pairs) if row[f"r{n}"]}
+        if reports:
+            found.append(({name: row[name] for name in fields}, reports))
+    return found
 
 
 def existed_in_q(period: periods.Period) -> Q:
@@ -387,28 +417,35 @@ def reports_to_fill(
         path for path, role, _area in scope_for(user).entries if Verb.SUBMIT in PERMISSIONS[role]
     }
     mine_only = list(units.filter(path__in=own_paths).order_by("path")[:300])
+    recent = {form.pk: recent_periods(form, today, 2) for form in forms}
+    reporting: dict[tuple[int, str], set[int]] = defaultdict(set)
+    if mine_only:
+        for row, pairs in reporting_in(
+            Organization.objects.filter(pk__in=[u.pk for u in mine_only]),
+            [(form, period) for form in forms for period in recent[form.pk]],
+            "pk",
+        ):
+            for pair in pairs:
+                reporting[pair].add(row["pk"])
+    units_of = {
+        form.pk: set().union(*(reporting[(form.pk, p.code)] for p in recent[form.pk]))
+        for form in forms
+    }
+    wanted = [
+        Q(form=form, period__in=[p.code for p in recent[form.pk]], organization_id__in=ids)
+        for form in forms
+        if (ids := units_of[form.pk])
+    ]
+    existing = {
+        (s.form_id, s.organization_id, s.period): s
+        for s in (Submission.objects.filter(reduce(operator.or_, wanted)) if wanted else [])
+    }
     rows = []
     for form in forms:
-        recent = recent_periods(form, today, 2)
-        reporting = {
-            period.code: set(
-                reporting_units(form, period)
-                .filter(pk__in=[u.pk for u in mine_only])
-                .values_list("pk", flat=True)
-            )
-            for period in recent
-        }
-        unit_ids = set().union(*reporting.values())
-        existing = {
-            (s.organization_id, s.period): s
-            for s in Submission.objects.filter(
-                form=form, organization_id__in=unit_ids, period__in=[p.code for p in recent]
-            )
-        }
-        for unit in [u for u in mine_only if u.pk in unit_ids][:50]:
-            for period in recent:
-                if unit.pk in reporting[period.code]:
-                    submission = existing.get((unit.pk, period.code))
+        for unit in [u for u in mine_only if u.pk in units_of[form.pk]][:50]:
+            for period in recent[form.pk]:
+                if unit.pk in reporting[(form.pk, period.code)]:
+                    submission = existing.get((form.pk, unit.pk, period.code))
                     rows.append(
                         {
                             "form": form,

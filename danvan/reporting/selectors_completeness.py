@@ -14,7 +14,7 @@ from danvan.lib import periods
 from danvan.org.models import AreaLevel, Organization, Role
 
 from .models import Form, Submission, SubmissionStatus
-from .selectors import reporting_units
+from .selectors import reporting_in, reporting_units
 
 
 def _nearest_reporting_parent(paths: dict[str, int], path: str, top: str) -> str:
@@ -169,7 +169,7 @@ def without_officer(organizations: list[Organization]) -> list[Organization]:
 def completeness_over_periods(
     form: Form, organization: Organization, codes: list[periods.Period]
 ) -> list[tuple[periods.Period, list[LevelRate]]]:
-    """The rates per level of each period: the board's trend. A query for each period's units
+    """The rates per level of each period: the board's trend. One query for the periods' units
     (their levels only) and one for all the periods' reports."""
     submissions = {
         (s.organization_id, s.period): s
@@ -179,13 +179,17 @@ def completeness_over_periods(
             organization__path__startswith=organization.path,
         ).only("organization_id", "period", "status", "submitted_at")
     }
+    units: dict[str, list[tuple[int, str]]] = {period.code: [] for period in codes}
+    for row, pairs in reporting_in(
+        Organization.objects.filter(path__startswith=organization.path).exclude(pk=organization.pk),
+        [(form, period) for period in codes],
+        "pk",
+        "area__level",
+    ):
+        for _form, code in pairs:
+            units[code].append((row["pk"], row["area__level"] or ""))
     trend = []
     for period in codes:
-        units = (
-            reporting_units(form, period, within=organization)
-            .exclude(pk=organization.pk)
-            .values_list("pk", "area__level")
-        )
-        rows = ((level or "", submissions.get((pk, period.code))) for pk, level in units)
+        rows = ((level, submissions.get((pk, period.code))) for pk, level in units[period.code])
         trend.append((period, _level_rates(rows, form.deadline(period))))
     return trend

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -337,6 +338,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
     board = trend = None
     late: list[selectors_completeness.ChildStatus] = []
     if form is not None and period is not None:
+        prefetch_related_objects([form], "kinds")  # the reporting rule's, read once
         board = selectors_completeness.completeness(form, organization, period)
         late = board.late(today)
         trend = selectors_completeness.completeness_over_periods(

@@ -1,0 +1,153 @@
+"""The reports list's rows (selectors.reports_to_fill): for each form, each recent period and
+each of the user's own units, a row exactly where the reporting rule (reporting_units) says the
+unit reports — read in a fixed number of queries, however many forms are in use.
+
+Cast: `multi`, a reporter of the provincial commission, commune A's Party committee, its
+Fatherland Front, `late_unit` (a Front branch founded in the second half of 2025) and
+`veterans` (a mass organisation, which only the monthly form names: it names no kind)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import prefetch_related_objects
+from django.test.utils import CaptureQueriesContext
+
+from danvan.org import services as org_services
+from danvan.org.models import Organization, Role
+from danvan.reporting import definitions, selectors, selectors_completeness, services
+from danvan.reporting.models import Form
+from tests.conftest import kind
+from tests.factories import MembershipFactory, member
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 20)  # the half years 2025S2 and 2025S1 are closed; 2025 too
+
+
+def _form(code: str, periodicity: str, kinds: list[str], levels: list[str] | None) -> Form:
+    return definitions.form_create(
+        actor=None,
+        code=code,
+        name=f"Báo cáo {code}",
+        periodicity=periodicity,
+        kinds=[kind(k) for k in kinds],
+        area_levels=levels,
+        sections=[{"title": "Kết quả", "indicators": ["MEETINGS"]}],
+    )
+
+
+@pytest.fixture
+def forms(half_form) -> list[Form]:  # type: ignore[no-untyped-def]
+    yearly = _form("year-report", "year", ["party_committee"], ["commune"])
+    quarterly = _form("quarter-report", "quarter", ["mobilization_commission"], None)
+    everyone = _form("month-report", "month", [], None)  # no kind, no level: every unit
+    return [half_form, yearly, quarterly, everyone]
+
+
+@pytest.fixture
+def late_unit(world) -> Organization:  # type: ignore[no-untyped-def]
+    return org_services.organization_create(
+        actor=None, parent=world.party_a, name="Chi hội Cựu chiến binh xã Mường Xén",
+        kind=kind("fatherland_front"), area=world.commune_a,
+        established_on=datetime.date(2025, 9, 1),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def veterans(world) -> Organization:  # type: ignore[no-untyped-def]
+    """A kind no form but the monthly one names."""
+    return org_services.organization_create(
+        actor=None, parent=world.party_a, name="Hội Cựu chiến binh xã Mường Xén",
+        kind=kind("mass_organization"), area=world.commune_a,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def multi(world, late_unit, veterans):  # type: ignore[no-untyped-def]
+    user = member(world.commission, Role.REPORTER, email="multi@example.vn")
+    for unit in (world.party_a, world.front_a, late_unit, veterans):
+        MembershipFactory.create(organization=unit, role=Role.REPORTER, user=user)
+    return user
+
+
+def _expected(user, forms, units) -> set[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    """(form, unit, period) by the reporting rule itself, one query per form and period."""
+    own = set(units.values_list("pk", flat=True))
+    return {
+        (form.pk, pk, period.code)
+        for form in forms
+        for period in selectors.recent_periods(form, TODAY, 2)
+        for pk in selectors.reporting_units(form, period)
+        .filter(pk__in=own)
+        .values_list("pk", flat=True)
+    }
+
+
+def test_rows_follow_the_reporting_rule(world, forms, multi, late_unit, veterans) -> None:
+    units = Organization.objects.filter(
+        pk__in=[world.commission.pk, world.party_a.pk, world.front_a.pk, late_unit.pk, veterans.pk]
+    )
+    started = services.submission_start(
+        actor=None, form=forms[0], organization=world.front_a, period="2025S2"
+    )
+    rows = selectors.reports_to_fill(multi, forms, units, TODAY)
+    got = {(r["form"].pk, r["unit"].pk, r["period"].code) for r in rows}
+    assert got == _expected(multi, forms, units)
+    # what the rule says here, in words: the communes began with the reform (2025-07-01)
+    assert (forms[0].pk, world.front_a.pk, "2025S2") in got
+    assert (forms[0].pk, world.front_a.pk, "2025S1") not in got  # its commune did not exist
+    assert (forms[0].pk, late_unit.pk, "2025S2") in got  # founded within the half year
+    assert (forms[1].pk, world.party_a.pk, "2025") in got  # a commune's Party committee
+    assert not any(f == forms[1].pk and u != world.party_a.pk for f, u, _p in got)
+    assert {u for f, u, _p in got if f == forms[2].pk} == {world.commission.pk}
+    assert {u for f, u, _p in got if f == forms[3].pk} == {u.pk for u in units}
+    assert {f for f, u, _p in got if u == veterans.pk} == {forms[3].pk}
+    # the report begun is on its row, and only there
+    with_report = [r for r in rows if r["submission"] is not None]
+    assert [(r["form"], r["unit"], r["period"].code) for r in with_report] == [
+        (forms[0], world.front_a, "2025S2")
+    ]
+    assert with_report[0]["submission"] == started
+
+
+def test_the_queries_do_not_grow_with_the_forms(world, forms, multi, late_unit) -> None:
+    units = Organization.objects.filter(pk__in=[world.party_a.pk, world.front_a.pk])
+    listed = list(Form.objects.active().prefetch_related("kinds").order_by("pk"))  # as the page
+    assert listed == forms
+    selectors.reports_to_fill(multi, listed, units, TODAY)  # the user's roles, read once
+    counts = []
+    for chosen in (listed[:1], listed):
+        with CaptureQueriesContext(connection) as queries:
+            rows = selectors.reports_to_fill(multi, chosen, units, TODAY)
+        assert rows
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == 3  # the units, which of them report when, the reports
+
+
+def test_the_boards_trend_counts_the_units_the_rule_names(
+    world, half_form, late_unit, veterans, django_assert_num_queries
+) -> None:
+    """The completeness board's trend: for each period, as many units expected at each level as
+    reporting_units names below the commission — in two queries for the four periods."""
+    services.submission_start(
+        actor=None, form=half_form, organization=world.front_a, period="2025S2"
+    )
+    recent = selectors.recent_periods(half_form, TODAY, 4)
+    prefetch_related_objects([half_form], "kinds")  # as the board's view does
+    with django_assert_num_queries(2):  # the periods' reports, the periods' units
+        trend = selectors_completeness.completeness_over_periods(
+            half_form, world.commission, recent
+        )
+    for period, rates in trend:
+        expected = (
+            selectors.reporting_units(half_form, period, within=world.commission)
+            .exclude(pk=world.commission.pk)
+            .count()
+        )
+        assert sum(rate.expected for rate in rates) == expected
+    counted = {period.code: sum(r.expected for r in rates) for period, rates in trend}
+    # front and Party committee of two communes, and the branch founded in 2025S2
+    assert counted == {"2025S2": 5, "2025S1": 0, "2024S2": 0, "2024S1": 0}

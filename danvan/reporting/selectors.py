@@ -132,23 +132,24 @@ def reporting_in(
 ) -> list[tuple[dict[str, Any], set[tuple[int, str]]]]:
     """Each of these units that reports on one of the (form, period) pairs, with the `fields`
     asked and the pairs it reports on: reporting_units' rule for every pair, worked out by the
-    database in one query (a column a pair), not one query a pair."""
+    database in one query (a column a pair, and the rows where one holds), not one a pair."""
     if not pairs:
         return []
+    rule = {form.pk: form.reporting_units_q() for form, _period in pairs}
+    conditions = [rule[form.pk] & existed_in_q(period) for form, period in pairs]
     columns = {
-        f"r{n}": ExpressionWrapper(
-            form.reporting_units_q() & existed_in_q(period), output_field=BooleanField()
-        )
-        for n, (form, period) in enumerate(pairs)
+        f"r{n}": ExpressionWrapper(condition, output_field=BooleanField())
+        for n, condition in enumerate(conditions)
     }
-    conditions = [form.reporting_units_q() for form in {f.pk: f for f, _p in pairs}.values()]
-    if all(conditions):  # an empty one: every unit reports on that form
-        units = units.filter(reduce(operator.or_, conditions))
     found = []
-    for row in units.annotate(**columns).values(*fields, *columns):
-        reports = {(form.pk, period.code) for n, (form, period) in enumerate(pairs) if row[f"r{n}"]}
-        if reports:
-            found.append(({name: row[name] for name in fields}, reports))
+    for row in (
+        units.filter(reduce(operator.or_, conditions))
+        .annotate(**columns)
+        .values_list(*fields, *columns)
+    ):
+        values, held = row[: len(fields)], row[len(fields) :]
+        reports = {(f.pk, p.code) for (f, p), on in zip(pairs, held, strict=True) if on}
+        found.append((dict(zip(fields, values, strict=True)), reports))
     return found
 
 
@@ -406,9 +407,10 @@ def neighbours(submission: Submission, *, below: bool = True) -> Neighbours:
 
 
 def reports_to_fill(
-    user: User, forms: Any, units: QuerySet[Organization], today: datetime.date
+    user: User, forms: list[Form], units: QuerySet[Organization], today: datetime.date
 ) -> list[dict[str, Any]]:
-    """The home page's rows: each of the user's own units' reports of the recent periods.
+    """The home page's rows: each of the user's own units' reports of the recent periods
+    (`forms` with their kinds prefetched, as forms_for_user gives them).
 
     Only the units (of `units`) the user belongs to with the right to submit have rows
     («Another period» reaches those below), and a unit only for the periods in which it existed.

@@ -18,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from danvan.org import services as org_services
 from danvan.org.models import Organization, Role
 from danvan.reporting import definitions, selectors, selectors_completeness, services
-from danvan.reporting.models import Form
+from danvan.reporting.models import Form, Submission
 from tests.conftest import kind
 from tests.factories import MembershipFactory, member
+from tests.reporting.test_services import GOOD
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +94,13 @@ def test_rows_follow_the_reporting_rule(world, forms, multi, late_unit, veterans
     started = services.submission_start(
         actor=None, form=forms[0], organization=world.front_a, period="2025S2"
     )
-    rows = selectors.reports_to_fill(multi, forms, units, TODAY)
-    got = {(r["form"].pk, r["unit"].pk, r["period"].code) for r in rows}
-    assert got == _expected(multi, forms, units)
+    # the forms that all name kinds (the units are those of one of their rules), then with
+    # the form that names none (every unit)
+    for chosen in (forms[:3], forms):
+        rows = selectors.reports_to_fill(multi, chosen, units, TODAY)
+        got = {(r["form"].pk, r["unit"].pk, r["period"].code) for r in rows}
+        assert got == _expected(multi, chosen, units)
+        assert (veterans.pk in {u for _f, u, _p in got}) == (chosen == forms)
     # what the rule says here, in words: the communes began with the reform (2025-07-01)
     assert (forms[0].pk, world.front_a.pk, "2025S2") in got
     assert (forms[0].pk, world.front_a.pk, "2025S1") not in got  # its commune did not exist
@@ -130,24 +135,48 @@ def test_the_queries_do_not_grow_with_the_forms(world, forms, multi, late_unit) 
 def test_the_boards_trend_counts_the_units_the_rule_names(
     world, half_form, late_unit, veterans, django_assert_num_queries
 ) -> None:
-    """The completeness board's trend: for each period, as many units expected at each level as
-    reporting_units names below the commission — in two queries for the four periods."""
-    services.submission_start(
+    """The completeness board's trend: for each period, the units reporting_units names below
+    the commission, by level, with their reports — in two queries for the four periods.
+    Dissolved units count in the periods they existed in."""
+    org_services.organization_create(
+        actor=None,
+        parent=world.commission,
+        name="Ủy ban MTTQ huyện Kỳ Sơn",
+        kind=kind("fatherland_front"),
+        area=world.old_district,
+        established_on=datetime.date(2020, 1, 1),
+        dissolved_on=datetime.date(2025, 6, 30),
+    )  # fmt: skip  (with its district, at the reform)
+    started = services.submission_start(
         actor=None, form=half_form, organization=world.front_a, period="2025S2"
     )
+    services.submission_save(actor=None, submission=started, values=GOOD)
+    services.submission_submit(actor=None, submission=started)
     recent = selectors.recent_periods(half_form, TODAY, 4)
     prefetch_related_objects([half_form], "kinds")  # as the board's view does
     with django_assert_num_queries(2):  # the periods' reports, the periods' units
         trend = selectors_completeness.completeness_over_periods(
             half_form, world.commission, recent
         )
+    submitted = {(s.organization_id, s.period): s for s in Submission.objects.all()}
     for period, rates in trend:
-        expected = (
+        units = (
             selectors.reporting_units(half_form, period, within=world.commission)
             .exclude(pk=world.commission.pk)
-            .count()
+            .values_list("pk", "area__level")
         )
-        assert sum(rate.expected for rate in rates) == expected
-    counted = {period.code: sum(r.expected for r in rates) for period, rates in trend}
-    # front and Party committee of two communes, and the branch founded in 2025S2
-    assert counted == {"2025S2": 5, "2025S1": 0, "2024S2": 0, "2024S1": 0}
+        expected = selectors_completeness._level_rates(
+            ((level, submitted.get((pk, period.code))) for pk, level in units),
+            half_form.deadline(period),
+        )
+        assert rates == expected
+    counted = {
+        period.code: {r.level: (r.expected, r.submitted) for r in rates} for period, rates in trend
+    }
+    assert counted == {
+        # front and Party committee of two communes, the branch founded in 2025S2; one sent
+        "2025S2": {"commune": (5, 1)},
+        "2025S1": {"district": (1, 0)},  # the old district's front, dissolved on its last day
+        "2024S2": {"district": (1, 0)},
+        "2024S1": {"district": (1, 0)},
+    }

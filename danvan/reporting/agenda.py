@@ -9,8 +9,10 @@
   specialist of. Due on the same deadline: the reviewer's own report on that form and period
   is built from them.
 
-Both read a fixed number of queries: the rules of `selectors.reporting_units`, `existed_in_q`
-and `reviewing_paths` are applied in Python to rows read at once, not asked per form or unit.
+Both read a fixed number of queries. Reports to fill are the reports page's own rows
+(`selectors.reports_to_fill`: the reporting rule for every form and period in one query); for
+reports to review, the rules of `selectors.reporting_units` and `reviewing_paths` are applied in
+Python to rows read at once, not asked per form or unit.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from danvan.lib import agenda, notify, periods
+from danvan.lib import agenda, notify
 from danvan.lib.agenda import Action, Item
 from danvan.org.agenda import unit_paths
 from danvan.org.models import Organization, Verb
@@ -35,7 +37,6 @@ from .models import Form, Submission, SubmissionStatus
 if TYPE_CHECKING:
     from danvan.accounts.models import User
 
-RECENT_PERIODS = 2  # as many as the reports page lists for each form
 MAX_REVIEWS = 300
 
 
@@ -48,16 +49,6 @@ def _reports_on(form: Form, organization: Organization) -> bool:
     )
 
 
-def _existed_in(organization: Organization, period: periods.Period) -> bool:
-    """`selectors.existed_in_q` for one organisation: begun by the period's end (founded, or
-    else its area in force), not dissolved before its start."""
-    began_on = organization.established_on or organization.area.valid_from
-    began = began_on is None or began_on <= period.end
-    return began and (
-        organization.dissolved_on is None or organization.dissolved_on >= period.start
-    )
-
-
 _TO_DO = {
     "": (_("Fill in the report"), _("Fill in")),
     SubmissionStatus.DRAFT: (_("Finish and submit the report"), _("Fill in")),
@@ -66,33 +57,15 @@ _TO_DO = {
 
 
 def reports_to_fill(user: User, today: datetime.date) -> list[Item]:
-    paths = unit_paths(user, verb=Verb.SUBMIT)
-    if not paths:
+    """The rows of the reports page (selectors.reports_to_fill) whose report waits for the
+    unit: not started, a draft, or returned."""
+    if not unit_paths(user, verb=Verb.SUBMIT):
         return []
-    units = list(
-        Organization.objects.visible_to(user).filter(path__in=paths).select_related("area")
-    )
     forms = list(Form.objects.active().prefetch_related("kinds").order_by("pk"))
-    wanted = [
-        (form, unit, period)
-        for form in forms
-        for period in selectors.recent_periods(form, today, RECENT_PERIODS)
-        for unit in units
-        if _reports_on(form, unit) and _existed_in(unit, period)
-    ]
-    if not wanted:
-        return []
-    existing = {
-        (s.form_id, s.organization_id, s.period): s
-        for s in selectors.submissions_for_user(user).filter(
-            form__in=[f.pk for f, _u, _p in wanted],
-            organization__in=[u.pk for _f, u, _p in wanted],
-            period__in=sorted({p.code for _f, _u, p in wanted}),
-        )
-    }
+    rows = selectors.reports_to_fill(user, forms, Organization.objects.visible_to(user), today)
     items = []
-    for form, unit, period in wanted:
-        submission = existing.get((form.pk, unit.pk, period.code))
+    for row in rows:
+        form, unit, period, submission = row["form"], row["unit"], row["period"], row["submission"]
         status = submission.status if submission else ""
         if status not in _TO_DO:
             continue  # submitted or approved: nothing waits for the unit

@@ -162,11 +162,12 @@ def other_forms(count: int) -> None:
 
 def test_the_query_counts_do_not_grow(half_form, world, xa, django_assert_max_num_queries):
     user = fresh(xa)
-    with django_assert_max_num_queries(5):  # scope, units, forms and kinds, reports
+    # scope, forms and kinds, units, which of them report when, reports
+    with django_assert_max_num_queries(6):
         assert len(reports_to_fill(user, TODAY)) == 2
     other_forms(4)
     user = fresh(xa)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert len(reports_to_fill(user, TODAY)) == 10
 
     reviewer = member(world.party_a, Role.SPECIALIST)

@@ -246,6 +246,7 @@ def submission_save(
         elif value.number != number or value.text != text:
             value.number, value.text = number, text
             attributed(value, actor).save()
+    written = (submission.narratives, submission.warning_comments)
     if narratives:
         submission.narratives = {
             **submission.narratives,
@@ -256,7 +257,14 @@ def submission_save(
             **submission.warning_comments,
             **{str(k): (v or "").strip() for k, v in comments.items()},
         }
-    attributed(submission, actor).save()
+    if (submission.narratives, submission.warning_comments) != written:
+        attributed(submission, actor).save()
+    else:
+        # Nothing of the report itself changed (its figures keep their own history): the time
+        # of the save only, with no history entry, or a draft saved a hundred times would give
+        # its history page a hundred empty entries to read and diff.
+        submission.updated_at = timezone.now()
+        Submission.objects.filter(pk=submission.pk).update(updated_at=submission.updated_at)
     return submission
 
 

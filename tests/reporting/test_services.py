@@ -438,3 +438,31 @@ def test_a_long_return_comment_is_kept_whole_in_the_history(half_form, world, ti
     assert record.history_verb == "returned"
     assert record.history_change_reason == comment.strip()
     assert len(record.history_change_reason) > 300
+
+
+def test_a_draft_saved_again_and_again_writes_history_only_when_the_report_changes(
+    half_form, world, xa
+) -> None:
+    """Each save of a draft used to write an entry of the report's history with nothing in it
+    to show; its page read and compared them all. The figures keep their own history."""
+    submission = start(half_form, world.front_a, xa)
+    assert submission.history.count() == 1  # created
+    before = Submission.objects.get(pk=submission.pk).updated_at
+    for _ in range(3):
+        fill(submission, xa, **GOOD)
+    assert submission.history.count() == 1
+    assert Submission.objects.get(pk=submission.pk).updated_at > before
+    meetings = Value.objects.get(submission=submission, indicator__code="MEETINGS")
+    assert meetings.number == 4 and meetings.history.count() == 1  # written once, then unchanged
+    fill(submission, xa, MEETINGS="5")
+    assert meetings.history.count() == 2 and submission.history.count() == 1
+    section = selectors.form_layout(half_form).narratives[0]
+    for _ in range(2):
+        services.submission_save(
+            actor=xa, submission=submission, narratives={str(section.pk): "Đã đối thoại 4 lần."}
+        )
+    assert submission.history.count() == 2  # the narrative once: the second save changed nothing
+    record = submission.history.first()
+    assert record.history_user == xa and record.narratives == {
+        str(section.pk): "Đã đối thoại 4 lần."
+    }

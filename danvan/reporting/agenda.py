@@ -10,9 +10,9 @@
   is built from them.
 
 Both read a fixed number of queries. Reports to fill are the reports page's own rows
-(`selectors.reports_to_fill`: the reporting rule for every form and period in one query); for
-reports to review, the rules of `selectors.reporting_units` and `reviewing_paths` are applied in
-Python to rows read at once, not asked per form or unit.
+(`selectors.reports_to_fill`: the reporting rule for every form and period in one query); the
+reports to review find their reviewers with `selectors.reviewing_paths`, one query for every
+form and unit.
 """
 
 from __future__ import annotations
@@ -38,15 +38,6 @@ if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 MAX_REVIEWS = 300
-
-
-def _reports_on(form: Form, organization: Organization) -> bool:
-    """`Form.reporting_units_q` for one organisation (its area read with it)."""
-    kinds = {kind.pk for kind in form.kinds.all()}
-    levels = form.level_list
-    return (not kinds or organization.kind_id in kinds) and (
-        not levels or organization.area.level in levels
-    )
 
 
 _TO_DO = {
@@ -98,26 +89,6 @@ def reports_to_fill(user: User, today: datetime.date) -> list[Item]:
     return items
 
 
-def _reviewer_paths(submissions: list[Submission]) -> dict[int, str]:
-    """{submission id: path of the unit that reviews it}, `selectors.reviewing_paths` for
-    reports on several forms at once: one query for every unit above them."""
-    step = Organization.steplen
-    above = {
-        s.organization.path[:end]
-        for s in submissions
-        for end in range(step, len(s.organization.path), step)
-    }
-    rows = list(Organization.objects.filter(path__in=above).select_related("area"))
-    result = {}
-    for submission in submissions:
-        reporting = {o.path for o in rows if _reports_on(submission.form, o)}
-        path = submission.organization.path
-        prefixes = [path[:end] for end in range(len(path) - step, 0, -step)]
-        nearest = next((p for p in prefixes if p in reporting), None)
-        result[submission.pk] = nearest or (prefixes[-1] if prefixes else path)
-    return result
-
-
 def _review_what(submission: Submission) -> str:
     deadline = submission.form.deadline(submission.period_obj)
     submitted = timezone.localdate(submission.submitted_at) if submission.submitted_at else None
@@ -146,11 +117,11 @@ def reports_to_review(user: User, today: datetime.date) -> list[Item]:
     )
     if not submissions:
         return []
-    reviewers = _reviewer_paths(submissions)
+    reviewers = selectors.reviewing_paths([(s.form, s.organization) for s in submissions])
     mine = set(paths)
     items = []
     for submission in submissions:
-        if reviewers[submission.pk] not in mine:
+        if reviewers[(submission.form_id, submission.organization_id)] not in mine:
             continue
         url = reverse("submission_detail", args=[submission.pk])
         items.append(

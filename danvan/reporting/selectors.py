@@ -87,25 +87,21 @@ def may_edit_narrative(user: User, organization: Organization) -> bool:
 
 
 def may_review(user: User, submission: Submission) -> bool:
-    organization = submission.organization
-    return _may_review_at(user, reviewing_paths(submission.form, [organization])[organization.pk])
+    key = (submission.form_id, submission.organization_id)
+    return _may_review_at(user, reviewing_paths([(submission.form, submission.organization)])[key])
 
 
 def reviewable(user: User, submissions: list[Submission]) -> list[Submission]:
-    """The reports this user may review: one query per form, however many reports."""
-    by_form: dict[int, list[Submission]] = defaultdict(list)
-    for submission in submissions:
-        by_form[submission.form_id].append(submission)
-    kept: set[int] = set()
-    for group in by_form.values():
-        reviewers = reviewing_paths(group[0].form, [s.organization for s in group])
-        kept |= {
-            s.pk
-            for s in group
-            if user.is_superuser
-            or scope_for(user).best_role_on(reviewers[s.organization_id]) in REVIEW_ROLES
-        }
-    return [s for s in submissions if s.pk in kept]
+    """The reports this user may review: one query, however many reports and forms."""
+    if user.is_superuser:
+        return list(submissions)
+    reviewers = reviewing_paths([(s.form, s.organization) for s in submissions])
+    scope = scope_for(user)
+    return [
+        s
+        for s in submissions
+        if scope.best_role_on(reviewers[(s.form_id, s.organization_id)]) in REVIEW_ROLES
+    ]
 
 
 # --- Forms ---------------------------------------------------------------------------------
@@ -168,28 +164,42 @@ def unit_began(organization: Organization) -> datetime.date | None:
     return organization.established_on or organization.area.valid_from
 
 
-def reviewing_paths(form: Form, organizations: list[Organization]) -> dict[int, str]:
-    """{organisation id: path of the unit that reviews its report}: the nearest organisation
-    above that reports on the same form (its report is built from this one); where none does,
-    the top of the tree; the top unit reviews its own report. One query for them all."""
+def reviewing_paths(pairs: Sequence[tuple[Form, Organization]]) -> dict[tuple[int, int], str]:
+    """{(form id, organisation id): path of the unit that reviews the organisation's report on
+    the form}: the nearest organisation above that reports on the same form (its report is built
+    from this one); where none does, the top of the tree; the top unit reviews its own report.
+    One query for any number of forms and organisations (a column for each form's rule)."""
+    if not pairs:
+        return {}
     step = Organization.steplen
-    above = {o.path[:end] for o in organizations for end in range(step, len(o.path), step)}
-    reporting = set(
-        Organization.objects.filter(form.reporting_units_q(), path__in=above).values_list(
-            "path", flat=True
-        )
-    )
+    above = {o.path[:end] for _form, o in pairs for end in range(step, len(o.path), step)}
+    forms = {form.pk: form for form, _o in pairs}
+    # every organisation reports on a form that names no kind and no level
+    rules = {pk: form.reporting_units_q() or Q(pk__isnull=False) for pk, form in forms.items()}
+    reporting: dict[int, set[str]] = {pk: set() for pk in forms}
+    rows = Organization.objects.filter(reduce(operator.or_, rules.values()), path__in=above)
+    if len(forms) == 1:  # a review's own check: the rows are the form's, no column to ask
+        reporting[next(iter(forms))] = set(rows.values_list("path", flat=True))
+    elif above:
+        columns = {
+            f"f{pk}": ExpressionWrapper(rule, output_field=BooleanField())
+            for pk, rule in rules.items()
+        }
+        for path, *held in rows.annotate(**columns).values_list("path", *columns):
+            for pk, on in zip(forms, held, strict=True):
+                if on:
+                    reporting[pk].add(path)
     result = {}
-    for o in organizations:
+    for form, o in pairs:
         prefixes = [o.path[:end] for end in range(len(o.path) - step, 0, -step)]
-        nearest = next((p for p in prefixes if p in reporting), None)
-        result[o.pk] = nearest or (prefixes[-1] if prefixes else o.path)
+        nearest = next((p for p in prefixes if p in reporting[form.pk]), None)
+        result[(form.pk, o.pk)] = nearest or (prefixes[-1] if prefixes else o.path)
     return result
 
 
 def reviewing_organization(form: Form, organization: Organization) -> Organization:
     """The unit that reviews this organisation's reports on the form (see reviewing_paths)."""
-    path = reviewing_paths(form, [organization])[organization.pk]
+    path = reviewing_paths([(form, organization)])[(form.pk, organization.pk)]
     if path == organization.path:
         return organization
     return Organization.objects.get(path=path)

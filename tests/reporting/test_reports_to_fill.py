@@ -1,6 +1,7 @@
 """The reports list's rows (selectors.reports_to_fill): for each form, each recent period and
 each of the user's own units, a row exactly where the reporting rule (reporting_units) says the
-unit reports — read in a fixed number of queries, however many forms are in use.
+unit reports — read in a fixed number of queries, however many forms are in use; and each
+report's reviewer (selectors.reviewing_paths), found for every form and unit in one query.
 
 Cast: `multi`, a reporter of the provincial commission, commune A's Party committee, its
 Fatherland Front, `late_unit` (a Front branch founded in the second half of 2025) and
@@ -180,3 +181,33 @@ def test_the_boards_trend_counts_the_units_the_rule_names(
         "2024S2": {"district": (1, 0)},
         "2024S1": {"district": (1, 0)},
     }
+
+
+def test_each_reports_reviewer_is_the_nearest_unit_above_on_its_form_in_one_query(
+    forms, late_unit, veterans
+) -> None:
+    """selectors.reviewing_paths for every form and unit at once, against the rule walked up the
+    tree unit by unit: the nearest unit above that reports on the form, else the top."""
+    prefetch_related_objects(forms, "kinds")
+    units = list(Organization.objects.order_by("path"))
+    pairs = [(form, unit) for form in forms for unit in units]
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.reviewing_paths(pairs)
+    assert len(queries) == 1
+    for form, unit in pairs:
+        step = Organization.steplen
+        prefixes = [unit.path[:end] for end in range(step, len(unit.path), step)]
+        above = list(Organization.objects.filter(path__in=prefixes).order_by("-depth"))
+        reporting = [  # the units above that report on the form, the nearest first
+            o
+            for o in above
+            if Organization.objects.filter(form.reporting_units_q(), pk=o.pk).exists()
+        ]
+        expected = (reporting or above[-1:] or [unit])[0].path
+        assert found[(form.pk, unit.pk)] == expected, (form.code, unit.name)
+    differs = [u for u in units if len({found[(f.pk, u.pk)] for f in forms}) > 1]
+    assert late_unit in differs and veterans in differs
+    for form in forms:  # one form at a time (a review's own check) gives the same
+        alone = selectors.reviewing_paths([(form, unit) for unit in units])
+        assert alone == {key: path for key, path in found.items() if key[0] == form.pk}
+    assert selectors.reviewing_paths([]) == {}

@@ -146,12 +146,17 @@ def english():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _figures_forgotten() -> None:
-    """Each test starts with no derived figures kept from another's data (lib/figures.py):
-    the tokens a rolled-back test wrote stay in memory."""
+    """Each test starts with no derived figures (or layouts) kept from another's data
+    (lib/figures.py): the tokens a rolled-back test wrote stay in memory; and with no mark of a
+    rolled-back test's writes on the connection, so what one test keeps does not depend on the
+    tests before it."""
     from django.core.cache import caches
+    from django.db import connections
 
     caches["figures"].clear()
     caches["figure_tokens"].clear()
+    for connection in connections.all(initialized_only=True):
+        getattr(connection, "figure_groups_written", set()).clear()
 
 
 @pytest.fixture(autouse=True)

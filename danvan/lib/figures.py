@@ -19,6 +19,13 @@ logged and retried); figures are not kept from inside a transaction (what it wro
 rolled back). A write from outside danvan (psql) is not seen, and a restore brings back older
 tokens: `danvan figures_reset` (which `danvan restore` and `danvan migrate` do) makes every kept
 figure old.
+
+Other things read on every request and seldom written are kept the same way with `kept(name,
+key, compute)`, under a token of their own that `register_kept(name, tables=…)` ties to the
+tables they are read from (a form's layout: its sections, indicators and rules). They may be
+kept and read inside a transaction too, unless this connection has written those tables and
+their token is not yet renewed: what a transaction reads of tables it has not written is
+committed, and at least as new as the token it read first.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.db import DatabaseError, connections, transaction
@@ -60,9 +67,11 @@ class _Group:
     reads: frozenset[str]  # app labels whose tables the figures are counted from (org's too)
 
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
 _GROUPS: dict[str, _Group] = {}
 _SOURCES: dict[str, DerivedSource] = {}
+_KEPT: dict[str, frozenset[str]] = {}  # what else is kept (`kept`): name -> the tables it reads
 
 
 def register_group(
@@ -100,6 +109,13 @@ def reads(group: str) -> frozenset[str]:
     return _GROUPS[group].reads
 
 
+def register_kept(name: str, *, tables: Sequence[str]) -> None:
+    """Keep what `kept(name, …)` computes until a write to one of these tables (their names as
+    in the database; a many-to-many table of one of them counts too)."""
+    _KEPT[name] = frozenset(tables)
+    _TABLE_GROUPS.clear()
+
+
 # --- Kept figures and their tokens ---------------------------------------------------------
 
 # INSERT [OR IGNORE/REPLACE: SQLite's bulk_create] INTO, UPDATE, DELETE FROM: the table written
@@ -116,13 +132,18 @@ def _token_key(group: str) -> str:
 
 def _groups_of(table: str) -> frozenset[str]:
     """The groups counted from this table: those whose `reads` hold the app it belongs to
-    (its name begins with the app label and an underscore, Django's default)."""
+    (its name begins with the app label and an underscore, Django's default); and the kept
+    things read from it (`register_kept`: the table or its many-to-many tables)."""
     found = _TABLE_GROUPS.get(table)
     if found is None:
         found = frozenset(
             name
             for name, group in _GROUPS.items()
             if any(table.startswith(f"{label}_") for label in group.reads)
+        ) | frozenset(
+            name
+            for name, tables in _KEPT.items()
+            if any(table == t or table.startswith(f"{t}_") for t in tables)
         )
         _TABLE_GROUPS[table] = found
     return found
@@ -225,13 +246,31 @@ def forget_all(**kwargs: Any) -> None:
     if sender is None or sender.label == "ops":
         for connection in connections.all(initialized_only=True):
             getattr(connection, "figure_groups_written", set()).clear()
-        _renew(_GROUPS)
+        _renew([*_GROUPS, *_KEPT])
 
 
 def _tokens(groups: Iterable[str]) -> dict[str, str]:
     keys = {g: _token_key(g) for g in groups}
     found = caches["figure_tokens"].get_many(list(keys.values()))
     return {g: str(found.get(key, "-")) for g, key in keys.items()}
+
+
+def kept(name: str, key: str, compute: Callable[[], T]) -> T:
+    """What `compute()` returns, kept in this process under the token of `name` (registered with
+    `register_kept`): computed again after a write to the tables it reads. One query (the
+    token) when kept."""
+    connection = connections["default"]
+    flush(connection)  # a write before, outside a transaction: its renewal first
+    if name in getattr(connection, "figure_groups_written", ()):
+        return compute()  # this connection wrote what it reads: not yet committed, or renewed
+    token = _tokens([name])[name]
+    entry_key = f"{name}:{key}"
+    entry = caches["figures"].get(entry_key)
+    if entry is not None and entry[0] == token:
+        return entry[1]  # type: ignore[no-any-return]
+    value = compute()
+    caches["figures"].set(entry_key, (token, value))
+    return value
 
 
 def _entry_key(group: str, scope: Hashable, period: periods.Period, today: str) -> str:

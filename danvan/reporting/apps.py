@@ -8,10 +8,13 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Periodic reports")
 
     def ready(self) -> None:
-        from danvan.lib import reminders
+        from danvan.lib import figures, reminders
 
-        from . import agenda, search, tasks
+        from . import agenda, search, selectors, tasks
 
         reminders.register(tasks.send_late_reminders)
+        figures.register_kept(
+            "form_layout", tables=[m._meta.db_table for m in selectors.LAYOUT_TABLES]
+        )
         agenda.register()
         search.register()

@@ -233,17 +233,33 @@ class FormLayout:
         return [s for s, _items in self.sections if s.kind == SectionKind.NARRATIVE]
 
 
+# The tables a layout is read from: a write to one of them renews the layouts' token (apps.py).
+LAYOUT_TABLES = [Section, FormIndicator, Indicator, ValidationRule]
+
+
 def form_layout(form: Form) -> FormLayout:
-    sections = list(form.sections.order_by("order", "pk"))
+    """The form's sections with their indicators, and its active rules: read on every report
+    page and save, so kept between requests until a write to the tables it is read from
+    (lib/figures.kept)."""
+    sections, rules = derived.kept("form_layout", str(form.pk), lambda: _read_layout(form.pk))
+    for section, _items in sections:
+        section.form = form  # the caller's form, not the copy kept with the sections
+    return FormLayout(form, sections, rules)
+
+
+def _read_layout(
+    form_id: int,
+) -> tuple[list[tuple[Section, list[FormIndicator]]], list[ValidationRule]]:
+    sections = list(Section.objects.filter(form_id=form_id).order_by("order", "pk"))
     items: dict[int, list[FormIndicator]] = defaultdict(list)
     for item in (
-        FormIndicator.objects.filter(section__form=form)
+        FormIndicator.objects.filter(section__form_id=form_id)
         .select_related("indicator")
         .order_by("section__order", "order", "pk")
     ):
         items[item.section_id].append(item)
-    rules = list(form.rules.filter(is_active=True))
-    return FormLayout(form, [(s, items[s.pk]) for s in sections], rules)
+    rules = list(ValidationRule.objects.filter(form_id=form_id, is_active=True).order_by("pk"))
+    return [(s, items[s.pk]) for s in sections], rules
 
 
 # --- Reports -------------------------------------------------------------------------------

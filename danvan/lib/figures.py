@@ -11,9 +11,10 @@ Computed figures are kept between requests (the «figures» cache, in each proce
 group's token: a random value in the shared «figure_tokens» cache (a table in the database).
 A write to a table of the apps the group reads (`reads`, and org's, whose paths the scopes are)
 renews the token once it is committed: right after the transaction commits, or, for a write
-outside one (rare: services own their transactions), before the connection's next statement or
-when the request ends. The writes are seen where Django sends SQL (`_watch`: the ORM,
-QuerySet.update, bulk_create, raw cursor SQL). A figure may be kept past a write only in the
+outside one (rare: services own their transactions), before the connection's next statement,
+when the request ends, or when the process exits (a script ending on it). The writes are seen where Django sends SQL (`_watch`: the ORM,
+QuerySet.update, bulk_create, raw cursor SQL — a schema named, comments before it, a `WITH`).
+A figure may be kept past a write only in the
 moment between its commit and the renewal (or, if a renewal fails, until the next chance: it is
 logged and retried); figures are not kept from inside a transaction (what it wrote may yet be
 rolled back). A write from outside danvan (psql) is not seen, and a restore brings back older
@@ -25,7 +26,8 @@ key, compute)`, under a token of their own that `register_kept(name, tables=…)
 tables they are read from (a form's layout: its sections, indicators and rules). They may be
 kept and read inside a transaction too, unless this connection has written those tables and
 their token is not yet renewed: what a transaction reads of tables it has not written is
-committed, and at least as new as the token it read first.
+committed, and at least as new as the token it read first. Inside a page that reads from the
+replica they are computed there and not kept: their objects belong to the replica's connection.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
-from danvan.lib import periods
+from danvan.lib import periods, replica
 
 # (scopes, period) -> [{figure name: value} for each scope]; a scope is org.scopes.ReportingScope
 GroupFunction = Callable[[Sequence[Any], periods.Period], list[dict[str, int | Decimal]]]
@@ -118,9 +120,15 @@ def register_kept(name: str, *, tables: Sequence[str]) -> None:
 
 # --- Kept figures and their tokens ---------------------------------------------------------
 
-# INSERT [OR IGNORE/REPLACE: SQLite's bulk_create] INTO, UPDATE, DELETE FROM: the table written
-_WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
-_TRUNCATE = re.compile(r"^\s*TRUNCATE\b", re.I)
+# INSERT [OR IGNORE/REPLACE: SQLite's bulk_create] INTO, UPDATE, DELETE FROM: the table written,
+# its schema (public.) left out; after comments, and anywhere in a statement beginning WITH (a
+# data-modifying CTE)
+_WRITE = re.compile(
+    r'(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:"?\w+"?\.)?"?(\w+)"?', re.I
+)
+_COMMENTS = re.compile(r"\A(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|\Z))*", re.S)
+_WITH = re.compile(r"WITH\b", re.I)
+_TRUNCATE = re.compile(r"TRUNCATE\b", re.I)
 _TABLE_GROUPS: dict[str, frozenset[str]] = {}
 _paused = threading.local()  # while `migrate` runs: the token table may not exist yet
 _renewals = [0]  # renewals made by this process: a Calculator's tokens read before are old
@@ -211,11 +219,15 @@ def _watch(execute: Any, sql: str, params: Any, many: bool, context: dict[str, A
 
 def _written_groups(sql: str) -> frozenset[str]:
     """The groups counted from the tables this statement writes."""
-    match = _WRITE.match(sql)
+    skipped = _COMMENTS.match(sql)
+    start = skipped.end() if skipped else 0
+    if _WITH.match(sql, start):  # WITH … UPDATE t …: every table a write names
+        return frozenset().union(*(_groups_of(t.lower()) for t in _WRITE.findall(sql, start)))
+    match = _WRITE.match(sql, start)
     if match:
         return _groups_of(match.group(1).lower())
-    if _TRUNCATE.match(sql):  # TRUNCATE "a", "b", … (a test database's flush)
-        names = re.findall(r'"(\w+)"', sql) or re.findall(r"\w+", sql)[1:]
+    if _TRUNCATE.match(sql, start):  # TRUNCATE "a", "b", … (a test database's flush)
+        names = re.findall(r'"(\w+)"', sql) or re.findall(r"\w+", sql[start:])[1:]
         return frozenset().union(*(_groups_of(name.lower()) for name in names))
     return frozenset()
 
@@ -263,6 +275,8 @@ def kept(name: str, key: str, compute: Callable[[], T]) -> T:
     flush(connection)  # a write before, outside a transaction: its renewal first
     if name in getattr(connection, "figure_groups_written", ()):
         return compute()  # this connection wrote what it reads: not yet committed, or renewed
+    if replica.reading_replica():
+        return compute()  # read there, its objects the replica's: not for the primary's pages
     token = _tokens([name])[name]
     entry_key = f"{name}:{key}"
     entry = caches["figures"].get(entry_key)

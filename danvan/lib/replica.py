@@ -38,6 +38,11 @@ def replica_alias() -> str | None:
     return alias if alias and alias in settings.DATABASES else None
 
 
+def reading_replica() -> bool:
+    """Whether this code's reads go to the replica now (inside `replica_reads`)."""
+    return _on_replica.get() and replica_alias() is not None
+
+
 @contextmanager
 def replica_reads() -> Iterator[None]:
     token = _on_replica.set(True)

@@ -1,3 +1,5 @@
+import atexit
+
 from django.apps import AppConfig
 from django.core.signals import request_finished
 from django.db.backends.signals import connection_created
@@ -20,3 +22,5 @@ class OpsConfig(AppConfig):
         pre_migrate.connect(figures.pause_watching)
         post_migrate.connect(figures.forget_all)
         request_finished.connect(figures.flush_all)
+        # A shell's or script's last write outside a transaction, with no statement after it.
+        atexit.register(figures.flush_all)

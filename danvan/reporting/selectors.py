@@ -242,8 +242,12 @@ def form_layout(form: Form) -> FormLayout:
     page and save, so kept between requests until a write to the tables it is read from
     (lib/figures.kept)."""
     sections, rules = derived.kept("form_layout", str(form.pk), lambda: _read_layout(form.pk))
-    for section, _items in sections:
-        section.form = form  # the caller's form, not the copy kept with the sections
+    for section, items in sections:  # the caller's form, not a copy kept with them
+        section.form = form
+        for item in items:
+            item.section = section
+    for rule in rules:
+        rule.form = form
     return FormLayout(form, sections, rules)
 
 

@@ -195,3 +195,25 @@ def test_a_renewal_that_did_not_take_is_tried_again(monkeypatch: pytest.MonkeyPa
     connection.figure_groups_written.add("dialogue")
     figures.flush(connection)
     assert renewals == [{"practices"}, {"practices"}]
+
+
+@pytest.mark.parametrize(
+    ("sql", "written"),
+    [
+        ('UPDATE "reporting_section" SET "title" = %s', True),
+        ("update reporting_section set title = 'x'", True),
+        ('UPDATE "public"."reporting_section" SET title = %s', True),  # the schema named
+        ("UPDATE public.reporting_formindicator SET required = false", True),
+        ("/* a fix */ UPDATE reporting_indicator SET name = 'x'", True),  # after comments
+        ("-- a fix\n  DELETE FROM reporting_validationrule WHERE id = 1", True),
+        ("WITH gone AS (SELECT 1) UPDATE reporting_section SET title = 'x'", True),  # a CTE
+        ('INSERT OR IGNORE INTO "reporting_form_kinds" ("form_id") VALUES (1)', False),
+        ('INSERT INTO "reporting_section" ("title") VALUES (%s)', True),
+        ('UPDATE "reporting_submission" SET "status" = %s', False),  # a report's own write
+        ('SELECT * FROM "reporting_section" FOR UPDATE', False),
+        ("WITH x AS (SELECT 1) SELECT * FROM reporting_section", False),
+    ],
+)
+def test_the_writes_seen_in_sql(sql: str, written: bool) -> None:
+    """Every statement danvan sends passes `_watch`: raw SQL as a data fix is written too."""
+    assert ("form_layout" in figures._written_groups(sql)) is written

@@ -8,10 +8,13 @@ editor while commune A's Fatherland Front reporter (`xa`) fills its report.
 
 from __future__ import annotations
 
+import atexit
 import io
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -19,6 +22,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from danvan.lib import figures
+from danvan.lib.replica import replica_reads
 from danvan.reporting import definitions, selectors, services, services_forms
 from danvan.reporting.models import Form, FormIndicator, Section, ValidationRule
 from tests.conftest import World
@@ -150,3 +155,34 @@ def test_a_layout_reads_only_the_tables_it_is_kept_for(half_form) -> None:
         selectors.form_layout(half_form)
     read = set().union(*(_tables_read(q["sql"], tables) for q in captured.captured_queries))
     assert read == kept_for
+
+
+def test_a_scripts_last_write_is_seen_when_it_ends(half_form, monkeypatch) -> None:
+    """A write outside a transaction is renewed before the connection's next statement or at
+    the request's end; a shell or script may end on it, so the process's exit renews it too."""
+    registered: list[Any] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    apps.get_app_config("ops").ready()
+    assert figures.flush_all in registered
+    before = _shape(half_form)
+    token = caches["figure_tokens"].get("token:form_layout")
+    Section.objects.filter(form=half_form, title="Ưu điểm").update(title="Mặt được")  # the last
+    assert caches["figure_tokens"].get("token:form_layout") == token  # no statement after it
+    figures.flush_all()  # what the exit runs
+    assert caches["figure_tokens"].get("token:form_layout") != token
+    assert _shape(half_form) != before and _shape(half_form)[0][1][0] == "Mặt được"
+
+
+@pytest.mark.skipif(
+    "replica" not in settings.DATABASES, reason="set DATABASE_REPLICA_URL to a second database"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
+@override_settings(DANVAN_READ_REPLICA="replica")
+def test_a_layout_read_on_the_replica_is_not_kept_for_the_primary(half_form) -> None:
+    """The pivot reads from the replica; its layout's objects belong to the replica's connection
+    (and in the tests the replica is empty: nothing replicates between the two databases)."""
+    with replica_reads():
+        assert selectors.form_layout(half_form).sections == []
+    layout = selectors.form_layout(half_form)
+    assert len(layout.sections) == 2
+    assert all(s._state.db == "default" for s, _items in layout.sections)

@@ -27,7 +27,7 @@ from danvan.lib.errors import Conflict
 from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user
 
-from . import selectors_completeness, services, services_narrative
+from . import selectors_completeness, services_levels, services_narrative
 from .models import Form, ReportExport
 from .report import consolidate
 
@@ -157,7 +157,9 @@ def remind_late(request: HttpRequest, payload: LevelIn) -> Any:
     user = _actor(request)
     form, organization = _level(user, payload.form_id, payload.organization_id)
     period = _period(payload.period)
-    count = services.remind_late(actor=user, form=form, organization=organization, period=period)
+    count = services_levels.remind_late(
+        actor=user, form=form, organization=organization, period=period
+    )
     late = selectors_completeness.completeness(form, organization, period).late(
         timezone.localdate()
     )
@@ -324,7 +326,7 @@ def start_export(request: HttpRequest, payload: ExportIn) -> Any:
     Follow it at /exports/{id}, fetch the file at /exports/{id}/download."""
     user = _actor(request)
     form, organization = _level(user, payload.form_id, payload.organization_id)
-    export = services.export_request(
+    export = services_levels.export_request(
         actor=user,
         form=form,
         organization=organization,

@@ -26,7 +26,7 @@ from danvan.org.models import (
     scope_for,
 )
 from danvan.org.scopes import ReportingScope
-from danvan.org.selectors import user_can
+from danvan.org.selectors import member_emails, user_can
 
 from . import formulas, rollups
 from .models import (
@@ -79,6 +79,12 @@ def _may_review_at(user: User, reviewer_path: str) -> bool:
     if user.is_superuser:
         return True
     return scope_for(user).best_role_on(reviewer_path) in REVIEW_ROLES
+
+
+def unit_officer_emails(organization_id: int) -> list[str]:
+    """Who hears about a unit's reports (returned, reopened, late): its reporters, specialists
+    and leaders."""
+    return member_emails(organization_id, [Role.REPORTER, Role.SPECIALIST, Role.LEADER])
 
 
 def may_edit_narrative(user: User, organization: Organization) -> bool:

@@ -6,14 +6,14 @@ from django_tasks import task
 
 from danvan.lib import periods
 
-from . import report, services
+from . import report, services_levels
 from .models import ReportExport
 
 
 @task()
 def send_late_reminders() -> int:
     """The daily reminder run: units whose report is past its deadline, each once."""
-    return services.send_late_reminders()
+    return services_levels.send_late_reminders()
 
 
 @task()
@@ -22,7 +22,7 @@ def build_report(export_id: int) -> str:
     export = ReportExport.objects.select_related("form", "organization__area").get(pk=export_id)
 
     def progress(percent: int) -> None:
-        services.export_progress(export_id=export.pk, percent=percent)
+        services_levels.export_progress(export_id=export.pk, percent=percent)
 
     progress(5)
     try:
@@ -34,7 +34,7 @@ def build_report(export_id: int) -> str:
             progress,
         )
     except Exception as exc:
-        services.export_fail(export_id=export.pk, error=str(exc))
+        services_levels.export_fail(export_id=export.pk, error=str(exc))
         raise
-    services.export_finish(export_id=export.pk, content=data)
+    services_levels.export_finish(export_id=export.pk, content=data)
     return export.status

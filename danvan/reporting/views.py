@@ -23,7 +23,7 @@ from danvan.lib.web import current_user
 from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user, organizations_user_may_edit
 
-from . import definitions, selectors, selectors_completeness, services
+from . import definitions, selectors, selectors_completeness, services, services_levels
 from .forms import IndicatorForm, LevelForm, StartForm
 from .models import (
     Form,
@@ -377,7 +377,9 @@ def remind_late(request: HttpRequest) -> HttpResponse:
     period, _error = period_of(request.POST.get("period"), form, timezone.localdate())
     if form is None or period is None:
         raise Http404
-    count = services.remind_late(actor=user, form=form, organization=organization, period=period)
+    count = services_levels.remind_late(
+        actor=user, form=form, organization=organization, period=period
+    )
     today = timezone.localdate()
     late = [
         c.organization

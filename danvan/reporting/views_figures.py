@@ -23,7 +23,7 @@ from danvan.lib.replica import reads_from_replica
 from danvan.lib.web import current_user, xlsx_response
 from danvan.org.models import Area, Organization
 
-from . import selectors, selectors_pivot, services
+from . import selectors, selectors_pivot, services_levels
 from .models import (
     Indicator,
     ReportExport,
@@ -217,7 +217,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
     if form is None:
         raise Http404
     try:
-        export = services.export_request(
+        export = services_levels.export_request(
             actor=user,
             form=form,
             organization=organization,

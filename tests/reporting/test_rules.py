@@ -14,7 +14,7 @@ from danvan.lib.errors import Conflict
 from danvan.org import areas as org_areas
 from danvan.org import services as org_services
 from danvan.org.models import Organization
-from danvan.reporting import rollups, selectors, selectors_completeness, services
+from danvan.reporting import rollups, selectors, selectors_completeness, services, services_levels
 from danvan.reporting.models import Indicator, Reminder, Submission, SubmissionStatus
 from tests.conftest import _member, kind
 from tests.org.test_api import bearer
@@ -85,7 +85,7 @@ def test_the_board_and_the_reminders_do_not_count_it_late(
     assert before.children == [] and before.late(TODAY) == []
     assert sum(r.expected for r in before.levels) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        reminded = services.remind_late(
+        reminded = services_levels.remind_late(
             actor=tinh, form=half_form, organization=world.commission, period=BEFORE, today=TODAY
         )
     assert reminded == 0 and not mail.outbox and not Reminder.objects.exists()

@@ -15,7 +15,14 @@ from django.utils import translation
 from danvan.lib import periods
 from danvan.org import services as org_services
 from danvan.oversight.models import Oversight, OversightKind
-from danvan.reporting import definitions, rollups, selectors, selectors_completeness, services
+from danvan.reporting import (
+    definitions,
+    rollups,
+    selectors,
+    selectors_completeness,
+    services,
+    services_levels,
+)
 from danvan.reporting.models import (
     Aggregation,
     Indicator,
@@ -400,15 +407,17 @@ def test_completeness_board_and_reminders_to_the_late(
     party_b_officer = _member(world.party_b, "pb@example.vn", "reporter")
     mail.outbox.clear()
     with pytest.raises(PermissionDenied):
-        services.remind_late(actor=xa, form=half_form, organization=world.commission, period=S1)
+        services_levels.remind_late(
+            actor=xa, form=half_form, organization=world.commission, period=S1
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        reminded = services.remind_late(
+        reminded = services_levels.remind_late(
             actor=tinh, form=half_form, organization=world.commission, period=S1, today=TODAY
         )
     assert reminded == 1
     assert [m.to for m in mail.outbox] == [[party_b_officer.email]]
-    assert services.send_late_reminders(today=TODAY) >= 1  # the Fronts, not yet reminded
-    again = services.send_late_reminders(today=TODAY)
+    assert services_levels.send_late_reminders(today=TODAY) >= 1  # the Fronts, not yet reminded
+    again = services_levels.send_late_reminders(today=TODAY)
     assert again == 0  # each once
 
 

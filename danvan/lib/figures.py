@@ -12,9 +12,9 @@ group's token: a random value in the shared «figure_tokens» cache (a table in 
 A write to a table of the apps the group reads (`reads`, and org's, whose paths the scopes are)
 renews the token once it is committed: right after the transaction commits, or, for a write
 outside one (rare: services own their transactions), before the connection's next statement,
-when the request ends, or when the process exits (a script ending on it). The writes are seen where Django sends SQL (`_watch`: the ORM,
-QuerySet.update, bulk_create, raw cursor SQL — a schema named, comments before it, a `WITH`).
-A figure may be kept past a write only in the
+when the request ends, or when the process exits (a script ending on it). The writes are seen
+where Django sends SQL (`_watch`: the ORM, QuerySet.update, bulk_create, raw cursor SQL — with
+the schema named, after comments, in a `WITH`). A figure may be kept past a write only in the
 moment between its commit and the renewal (or, if a renewal fails, until the next chance: it is
 logged and retried); figures are not kept from inside a transaction (what it wrote may yet be
 rolled back). A write from outside danvan (psql) is not seen, and a restore brings back older

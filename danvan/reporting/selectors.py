@@ -127,6 +127,28 @@ def reporting_units(
     return units
 
 
+def _holding(
+    units: QuerySet[Organization], conditions: Sequence[Q], *fields: str
+) -> list[tuple[tuple[Any, ...], tuple[bool, ...]]]:
+    """The units for which one of the conditions holds, each with its `fields` and which of the
+    conditions hold for it: one query, the conditions as boolean columns (none needed for one
+    condition). An empty condition holds for every unit."""
+    conditions = [condition or Q(pk__isnull=False) for condition in conditions]
+    if not conditions:
+        return []
+    rows = units.filter(reduce(operator.or_, conditions))
+    if len(conditions) == 1:
+        return [(tuple(row), (True,)) for row in rows.values_list(*fields)]
+    columns = {
+        f"c{n}": ExpressionWrapper(condition, output_field=BooleanField())
+        for n, condition in enumerate(conditions)
+    }
+    return [
+        (row[: len(fields)], tuple(bool(on) for on in row[len(fields) :]))
+        for row in rows.annotate(**columns).values_list(*fields, *columns)
+    ]
+
+
 def reporting_in(
     units: QuerySet[Organization],
     pairs: Sequence[tuple[Form, periods.Period]],
@@ -135,24 +157,15 @@ def reporting_in(
     """Each of these units that reports on one of the (form, period) pairs, with the `fields`
     asked and the pairs it reports on: reporting_units' rule for every pair, worked out by the
     database in one query (a column a pair, and the rows where one holds), not one a pair."""
-    if not pairs:
-        return []
     rule = {form.pk: form.reporting_units_q() for form, _period in pairs}
     conditions = [rule[form.pk] & existed_in_q(period) for form, period in pairs]
-    columns = {
-        f"r{n}": ExpressionWrapper(condition, output_field=BooleanField())
-        for n, condition in enumerate(conditions)
-    }
-    found = []
-    for row in (
-        units.filter(reduce(operator.or_, conditions))
-        .annotate(**columns)
-        .values_list(*fields, *columns)
-    ):
-        values, held = row[: len(fields)], row[len(fields) :]
-        reports = {(f.pk, p.code) for (f, p), on in zip(pairs, held, strict=True) if on}
-        found.append((dict(zip(fields, values, strict=True)), reports))
-    return found
+    return [
+        (
+            dict(zip(fields, values, strict=True)),
+            {(f.pk, p.code) for (f, p), on in zip(pairs, held, strict=True) if on},
+        )
+        for values, held in _holding(units, conditions, *fields)
+    ]
 
 
 def existed_in_q(period: periods.Period) -> Q:
@@ -175,23 +188,16 @@ def reviewing_paths(pairs: Sequence[tuple[Form, Organization]]) -> dict[tuple[in
     the form}: the nearest organisation above that reports on the same form (its report is built
     from this one); where none does, the top of the tree; the top unit reviews its own report.
     One query for any number of forms and organisations (a column for each form's rule)."""
-    if not pairs:
-        return {}
     step = Organization.steplen
     above = {o.path[:end] for _form, o in pairs for end in range(step, len(o.path), step)}
     forms = {form.pk: form for form, _o in pairs}
-    # every organisation reports on a form that names no kind and no level
-    rules = {pk: form.reporting_units_q() or Q(pk__isnull=False) for pk, form in forms.items()}
     reporting: dict[int, set[str]] = {pk: set() for pk in forms}
-    rows = Organization.objects.filter(reduce(operator.or_, rules.values()), path__in=above)
-    if len(forms) == 1:  # a review's own check: the rows are the form's, no column to ask
-        reporting[next(iter(forms))] = set(rows.values_list("path", flat=True))
-    elif above:
-        columns = {
-            f"f{pk}": ExpressionWrapper(rule, output_field=BooleanField())
-            for pk, rule in rules.items()
-        }
-        for path, *held in rows.annotate(**columns).values_list("path", *columns):
+    if above:
+        for (path,), held in _holding(
+            Organization.objects.filter(path__in=above),
+            [form.reporting_units_q() for form in forms.values()],
+            "path",
+        ):
             for pk, on in zip(forms, held, strict=True):
                 if on:
                     reporting[pk].add(path)

@@ -90,6 +90,8 @@ def _keep(
             kept[str(key)] = cleaned
         else:
             kept.pop(str(key), None)
+    if narrative.pk is not None and kept == narrative.texts:
+        return narrative  # the same text kept again: nothing changed, no history entry
     narrative.texts = kept
     narrative.updated_by = actor
     attributed(narrative, actor, (reason or "").strip()).save()

@@ -164,6 +164,9 @@ def test_api_keeps_the_text(two_communes, half_form, world, tinh, xa, xa2) -> No
         "Văn bản đã biên tập.",
         int(key),
     )
+    again = put(bearer(tinh), json.dumps({**body, "texts": {key: "Văn bản đã biên tập.  \n"}}))
+    assert again.status_code == 200 and again.json()["narratives"][0]["kept"] is True
+    assert Narrative.objects.get().history.count() == 1  # the same text again: no new entry
     bad = put(bearer(tinh), json.dumps({**body, "texts": {"0": "x"}}))
     assert bad.status_code == 400 and "texts" in text(bad)
     assert post_json(bearer(tinh), url, body).status_code == 405  # PUT, not POST

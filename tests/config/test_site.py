@@ -83,6 +83,38 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path) -> None:
     assert "no issues" in result.stdout
 
 
+def test_the_old_secret_key_in_the_environment_keeps_petitioner_data_readable(
+    tmp_path, settings
+) -> None:
+    """README «Rotating the field keys»: a new SECRET_KEY, the old one in SECRET_KEY_FALLBACKS
+    (from the environment, as the env file sets it), and what was encrypted before still opens."""
+    from danvan.dialogue.models import Petitioner
+    from danvan.dialogue.privacy import forget_keys
+
+    field = Petitioner._meta.get_field("name")
+    old = "old-" + "k" * 56
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = old, []
+    token = field.get_prep_value("Nguyễn Thị Lan")
+    forget_keys()
+    read = (
+        "from danvan.dialogue.models import Petitioner; "
+        f"print(Petitioner._meta.get_field('name').to_python({token!r}))"
+    )
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "danvan.config.settings.base",
+        "DANVAN_DATA_DIR": str(tmp_path),
+        "SECRET_KEY": "new-" + "n" * 56,
+        "DANVAN_FIELD_KEYS": ",".join(settings.SALT_KEY),
+    }
+    run = lambda **more: subprocess.run(  # noqa: E731, S603  (this interpreter, our command)
+        [sys.executable, "-m", "danvan", "shell", "--no-imports", "-c", read], env={**environ, **more},
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert run(SECRET_KEY_FALLBACKS=f" {old} ,") == "Nguyễn Thị Lan"
+    assert run() == token  # without the old key it stays a token
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
     result = _production_check(tmp_path, SECRET_KEY=None)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr

@@ -48,6 +48,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The keys in use before SECRET_KEY changed, comma-separated: sessions, links and the encrypted
+# petitioner fields signed or derived under them stay readable (README «Rotating the field keys»).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from danvan.lib import requestlog
 from danvan.ops import health
+
+logger = logging.getLogger(__name__)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -45,5 +50,13 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # The id the log's traceback carries: the user quotes it to the administrator.
-    return render(request, "500.html", {"request_id": requestlog.current_id()}, status=500)
+    """The error page, with the id the log's traceback carries (the user quotes it to the
+    administrator). When what failed is what the full page needs — the database, for the
+    signed-in user, the menu and the bell — the page is drawn without them: a handler that
+    raised would leave the user with the server's bare error and the log without its line."""
+    context = {"request_id": requestlog.current_id()}
+    try:
+        return render(request, "500.html", context, status=500)
+    except Exception:
+        logger.warning("the full error page failed; the plain one is shown", exc_info=True)
+        return HttpResponse(render_to_string("500_plain.html", context), status=500)

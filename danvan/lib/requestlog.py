@@ -74,21 +74,29 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         try:
             response = self.get_response(request)
+        except Exception:  # past Django's own handling: the server answers 500, logged here too
+            _log(request, 500, started)
+            raise
+        else:
             response["X-Request-ID"] = request_id
-            logger.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": _user_id(request),
-                    "remote_addr": client_ip(request),
-                },
-            )
+            _log(request, response.status_code, started)
             return response
         finally:
             _request_id.reset(token)
+
+
+def _log(request: HttpRequest, status: int, started: float) -> None:
+    logger.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        status,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "user_id": _user_id(request),
+            "remote_addr": client_ip(request),
+        },
+    )

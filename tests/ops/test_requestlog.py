@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.test import Client, override_settings
 from pythonjsonlogger.json import JsonFormatter
 
@@ -58,6 +60,34 @@ def test_a_500_shows_the_id_and_the_log_has_the_traceback_with_it(request_log) -
     assert error.exc_info and "the disk is full" in str(error.exc_info[1])
     (line,) = lines(request_log)
     assert (line.status, line.request_id) == (500, request_id)
+
+
+def test_with_the_database_down_a_signed_in_user_still_gets_the_page_and_the_log_its_line(
+    request_log, tinh, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    """The user, the menu and the bell need the database: the error page is drawn without them
+    (before, the error page itself failed and the server answered its bare 500, unlogged)."""
+    client = as_user(tinh)
+    client.raise_request_exception = False
+    down = OperationalError("connection refused: is the server running on 127.0.0.1:5432?")
+    with mock.patch("django.contrib.auth.get_user", side_effect=down):
+        response = client.get("/agenda/")
+    assert response.status_code == 500
+    request_id = response["X-Request-ID"]
+    page = response.content.decode()
+    assert "Mã tham chiếu lỗi" in page and request_id in page and "danvan" in page
+    (line,) = lines(request_log)
+    assert (line.status, line.request_id, line.user_id) == (500, request_id, None)
+    (error,) = [r for r in request_log.records if r.name == "django.request"]
+    assert "connection refused" in str(error.exc_info[1])
+
+
+@override_settings(ROOT_URLCONF="tests.ops.urls_boom_twice")
+def test_what_escapes_django_is_logged_as_a_500(request_log) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(RuntimeError, match="the error page fails too"):
+        Client().get("/boom/")  # the server (gunicorn) answers its own 500
+    (line,) = lines(request_log)
+    assert (line.method, line.path, line.status) == ("GET", "/boom/", 500) and line.request_id
 
 
 def test_the_json_format_is_one_object_per_line_with_the_fields() -> None:

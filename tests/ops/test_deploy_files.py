@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +113,21 @@ def test_every_variable_an_administrator_sets_is_read_and_explained() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     unexplained = sorted(n for n in names - NOT_DANVANS if f"`{n}`" not in readme)
     assert unexplained == [], f"not in the README: {unexplained}"
+
+
+def test_the_readmes_log_recipes_skip_the_journals_lines_that_are_not_json() -> None:
+    """journalctl also prints systemd's «Started…» and libraries' warnings: a plain `jq` stops at
+    the first of them and prints nothing, so each recipe reads text and parses what it can."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    recipes = re.findall(r"^\s*(journalctl .*\| *jq .*)$", readme, flags=re.MULTILINE)
+    assert len(recipes) >= 5
+    for recipe in recipes:
+        jq = recipe.split("| jq", 1)[1]
+        assert re.match(r" -c?R ", jq) and "fromjson?" in jq, recipe
+    if jq_path := shutil.which("jq"):  # and the first one finds the errors among such lines
+        program = shlex.split(recipes[0].split("| jq", 1)[1].split("#")[0])
+        journal = 'Started danvan-web.service.\n{"status": 500}\nUserWarning: x\n{"status": 200}\n'
+        found = subprocess.run(  # noqa: S603  (jq, the README's own program)
+            [jq_path, *program], input=journal, capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert found == ['{"status":500}']

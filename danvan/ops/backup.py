@@ -11,7 +11,9 @@ The manifest comes last so each file is read once, hashed while it is written. R
 taken from what was dumped (the SQLite copy; on PostgreSQL the snapshot pg_dump reads, through
 `--snapshot`), so a backup of a busy site still restores to exactly its counts. The archive is
 written under a hidden temporary name and renamed when complete: a crash leaves nothing named
-like a good archive.
+like a good archive. The dump is staged in a hidden folder beside it, unencrypted: a backup
+stopped (SIGTERM: `systemctl stop`, a timeout, a shutdown) removes both on its way out
+(`stopping_cleanly`), and what a killed one left is removed by the next backup (`sweep`).
 
 A restore (backup_restore.py) reads the archive once into a staging place beside its targets,
 checking every file against the manifest, and only then replaces the database and the media.
@@ -26,13 +28,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import tarfile
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -57,6 +60,10 @@ GZIP_LEVEL = 3  # the dump and the media are mostly compressed already; speed ma
 COPY_BYTES = 1024 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 SQLITE_LOCK_SECONDS = 120
+# What a backup or a restore stages beside its targets, and how long untouched before it is a
+# leftover: longer than any backup runs (the systemd unit stops one after 2 hours).
+STAGING_RE = re.compile(r"^\.danvan-(?:backup-|restore-|.*\.partial-\d+$)")
+LEFTOVER_AFTER = datetime.timedelta(hours=6)
 # Tables a fresh `danvan migrate` fills (data migrations seeding reference lists): rows there
 # do not make an install "not empty". tests/ops/test_backup.py checks the list stays true.
 SEEDED_TABLES = frozenset({"org_organizationkind", "practices_subfield", "situation_topic"})
@@ -346,6 +353,43 @@ def rotate(folder: Path, keep: int, *, spare: Path | None = None) -> list[Path]:
     return deleted
 
 
+@contextmanager
+def stopping_cleanly() -> Iterator[None]:
+    """SIGTERM (systemd's stop, its timeout, a shutdown) raises SystemExit in the main thread
+    instead of ending the process at once, so that `finally` and the temporary folders clean
+    up: a stopped backup leaves no unencrypted dump behind, a stopped restore no staging."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def sweep(folder: Path, *, now: datetime.datetime | None = None) -> list[Path]:
+    """Remove what a backup or restore killed outright (SIGKILL, power loss) staged in `folder`
+    and left: entries named as staging that nothing has written to for LEFTOVER_AFTER (a backup
+    running beside this one keeps writing to its own)."""
+    moment = (now or datetime.datetime.now(datetime.UTC)).timestamp()
+    removed = []
+    for entry in folder.iterdir() if folder.is_dir() else []:
+        if not STAGING_RE.match(entry.name) or entry.is_symlink():
+            continue
+        inside = entry.rglob("*") if entry.is_dir() else []
+        touched = max((p.lstat().st_mtime for p in [entry, *inside]), default=0.0)
+        if moment - touched < LEFTOVER_AFTER.total_seconds():
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
 def create_backup(
     *,
     output_dir: Path | None = None,
@@ -357,6 +401,7 @@ def create_backup(
     vendor = engine()
     folder = Path(output_dir or settings.DANVAN_BACKUP_DIR)
     folder.mkdir(parents=True, exist_ok=True)
+    sweep(folder)
     key = settings.DANVAN_BACKUP_KEY if key is None else key
     created = now or datetime.datetime.now(datetime.UTC)
     name = archive_name(created, encrypted=bool(key))

@@ -50,6 +50,7 @@ from .backup import (
     code_migrations,
     engine,
     pg_tool,
+    sweep,
 )
 
 
@@ -380,6 +381,7 @@ def restore_backup(
             )
 
     media_root.parent.mkdir(parents=True, exist_ok=True)
+    sweep(media_root.parent)  # what a restore killed outright left there
     staging = Path(tempfile.mkdtemp(dir=media_root.parent, prefix=".danvan-restore-"))
     media_staging = staging / MEDIA
     media_staging.mkdir()

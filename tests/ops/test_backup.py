@@ -17,6 +17,7 @@ import io
 import json
 import os
 import secrets
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -189,6 +190,53 @@ def test_backup_rotates_its_folder(place: Path) -> None:
 
     assert third.deleted == [first.path]
     assert sorted((place / "backups").iterdir()) == [second.path, third.path]
+
+
+@backs_up
+def test_a_stopped_backup_leaves_no_dump_behind(
+    place: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """systemctl stop, the unit's timeout or a shutdown send SIGTERM while the dump (never
+    encrypted) is staged beside the archive being written: the command cleans up and ends."""
+    add_file = backup._add_file
+    seen: list[str] = []
+
+    def stopped(tar: Any, path: Path, arcname: str) -> Any:
+        seen.extend(p.name for p in (place / "backups").iterdir())
+        os.kill(os.getpid(), signal.SIGTERM)  # as systemd would, mid-archive
+        return add_file(tar, path, arcname)
+
+    monkeypatch.setattr(backup, "_add_file", stopped)
+    with pytest.raises(SystemExit) as stop:
+        make_backup()
+    assert stop.value.code == 128 + signal.SIGTERM
+    assert any(n.startswith(".danvan-backup-") for n in seen)  # the dump was there
+    assert any(".partial-" in n for n in seen)  # and the archive begun
+    assert list((place / "backups").iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # given back
+
+
+@backs_up
+def test_the_next_backup_removes_what_a_killed_one_left(place: Path) -> None:
+    folder = place / "backups"
+    stale = [
+        folder / ".danvan-backup-k1ll3d",
+        folder / ".danvan-20260101T000000Z-1.tar.gz.partial-4242",
+    ]
+    running = folder / ".danvan-backup-runn1ng"  # another backup, writing now
+    for entry in (stale[0], running):
+        entry.mkdir(parents=True)
+        (entry / "database.sqlite3").write_bytes(b"SQLite format 3\0 every petitioner")
+    stale[1].write_bytes(b"half an archive")
+    (folder / "notes.txt").write_text("the administrator's")
+    hours_ago = time.time() - 7 * 3600
+    for path in [*stale, stale[0] / "database.sqlite3", folder / "notes.txt"]:
+        os.utime(path, (hours_ago, hours_ago))
+
+    made = backup.create_backup()
+
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([".danvan-backup-runn1ng", "notes.txt", made.path.name])
 
 
 # ---------------------------------------------------------------- encryption

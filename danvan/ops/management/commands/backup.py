@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from danvan.ops.backup import create_backup
+from danvan.ops.backup import create_backup, stopping_cleanly
 
 
 class Command(BaseCommand):
@@ -22,7 +22,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = create_backup(output_dir=options["output"])
+        with stopping_cleanly():
+            result = create_backup(output_dir=options["output"])
         for path in result.deleted:
             self.stderr.write(f"rotated out {path.name}")
         self.stdout.write(str(result.path))

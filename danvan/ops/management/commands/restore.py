@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from danvan.ops.backup import stopping_cleanly
 from danvan.ops.backup_restore import restore_backup
 
 
@@ -38,12 +39,13 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not options["yes"] and not self._confirm(path, options["force"]):
             raise CommandError("Restore cancelled (add --yes to run it without asking).")
-        result = restore_backup(
-            path=path,
-            force=options["force"],
-            unreadable_ok=options["accept_unreadable_personal_data"],
-            say=lambda line: self.stderr.write(line),
-        )
+        with stopping_cleanly():
+            result = restore_backup(
+                path=path,
+                force=options["force"],
+                unreadable_ok=options["accept_unreadable_personal_data"],
+                say=lambda line: self.stderr.write(line),
+            )
         manifest = result.manifest
         self.stdout.write(
             self.style.SUCCESS(

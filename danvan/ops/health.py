@@ -4,6 +4,8 @@ and the read replica when there is one."""
 from __future__ import annotations
 
 import datetime
+import functools
+from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +18,7 @@ import danvan
 from danvan.lib.replica import replica_alias
 
 from . import heartbeat
+from .backup import code_migrations
 
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 
@@ -26,21 +29,49 @@ def jobs_waiting() -> int:
     return DBTaskResult.objects.ready().count()
 
 
-def status() -> dict[str, Any]:
-    """The health report; "status" is "ok", "degraded" (the site answers, something lags) or
-    "error" (the database is unreachable, or its tables are not those of this version)."""
+@functools.cache
+def _code_latest() -> frozenset[tuple[str, str]]:
+    """The latest migration of each app in the code (read from disk once per process)."""
+    return frozenset(code_migrations().items())
+
+
+def _migrated() -> bool:
+    """Has the database every migration of this code? (What an upgrade's `danvan migrate`
+    brings; raises DatabaseError when the database cannot be read.)"""
+    latest = _code_latest()
+    recorded = MigrationRecorder(connection).migration_qs.filter(
+        name__in={name for _app, name in latest}
+    )
+    return latest <= set(recorded.values_list("app", "name"))
+
+
+def _answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return {"status": "error", "database": "unreachable", "version": danvan.__version__}
+        return False
+    return True
+
+
+def status() -> dict[str, Any]:
+    """The health report; "status" is "ok", "degraded" (the site answers, something lags) or
+    "error" (the database is unreachable, or its tables are not those of this version)."""
+    try:
+        migrated = _migrated()  # one query, which also tells that the database answers
+    except DatabaseError:
+        if not _answers():
+            return {"status": "error", "database": "unreachable", "version": danvan.__version__}
+        migrated = False  # not even Django's table of migrations: an empty database
+    beats = None
+    if migrated:
+        with suppress(DatabaseError):
+            beats = heartbeat.all_beats()  # one query for the three
+    if beats is None:  # the code is newer than the schema: `danvan migrate` was not run
+        return {"status": "error", "database": "not migrated", "version": danvan.__version__}
     now = timezone.now()
     uses_worker = settings.TASKS["default"]["BACKEND"] == DATABASE_BACKEND
-    try:
-        beats = heartbeat.all_beats()  # one query for the three
-    except DatabaseError:  # the code is newer than the schema: `danvan migrate` was not run
-        return {"status": "error", "database": "not migrated", "version": danvan.__version__}
     worker, scheduler, backup = (beats.get(name) for name in ("worker", "scheduler", "backup"))
     worker_age, scheduler_age, backup_age = (
         heartbeat.age(beat, now) for beat in (worker, scheduler, backup)

@@ -85,14 +85,10 @@ def test_a_silent_worker_and_an_old_backup_are_named() -> None:
 def test_an_unreachable_database_is_a_503(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from danvan.ops import health as module
 
-    class Broken:
-        def __enter__(self) -> None:
-            raise DatabaseError("connection refused")
+    def broken() -> None:  # as connecting fails: before any statement
+        raise DatabaseError("connection refused")
 
-        def __exit__(self, *args: object) -> None:
-            return None
-
-    monkeypatch.setattr(module.connection, "cursor", lambda: Broken())
+    monkeypatch.setattr(module.connection, "cursor", broken)
     assert_error("unreachable")
 
 
@@ -114,6 +110,25 @@ def test_a_schema_behind_the_code_is_a_503_not_a_500(monkeypatch) -> None:  # ty
 
     monkeypatch.setattr(heartbeat, "all_beats", missing)
     assert_error("not migrated")
+
+
+def test_code_with_a_migration_the_database_lacks_is_a_503() -> None:
+    """An upgrade's code started before `danvan migrate`, the tables all there (the new
+    migration adds a column or an index): the migrations recorded say it."""
+    latest = MigrationRecorder.Migration.objects.filter(app="reporting").order_by("-id").first()
+    assert latest is not None and health()["status"] == "ok"
+    latest.delete()
+    assert_error("not migrated")
+
+
+def test_an_empty_database_is_not_migrated(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from danvan.ops import health as module
+
+    def no_table() -> bool:
+        raise ProgrammingError('relation "django_migrations" does not exist')
+
+    monkeypatch.setattr(module, "_migrated", no_table)
+    assert_error("not migrated")  # the database answers: not «unreachable»
 
 
 @override_settings(TASKS=IN_THE_DATABASE)

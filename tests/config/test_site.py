@@ -115,6 +115,27 @@ def test_the_old_secret_key_in_the_environment_keeps_petitioner_data_readable(
     assert run() == token  # without the old key it stays a token
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        (
+            "DANVAN_DAILY_AT",
+            "6:00",
+            "DANVAN_DAILY_AT must be a time as HH:MM (e.g. 06:00), not '6:00'.",
+        ),
+        ("DANVAN_BACKUP_KEEP", "abc", "DANVAN_BACKUP_KEEP must be a whole number, not 'abc'."),
+        ("SECRET_KEY", "CHANGE_ME", "Replace CHANGE_ME in SECRET_KEY"),
+    ],
+)
+def test_a_wrong_value_in_the_environment_is_named_in_one_line(
+    tmp_path, name: str, value: str, said: str
+) -> None:
+    """The scheduler's unit restarts on failure: its journal should say what to correct."""
+    result = _production_check(tmp_path, **{name: value})
+    assert result.returncode == 1 and result.stderr.startswith(f"danvan: {said}")
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
     result = _production_check(tmp_path, SECRET_KEY=None)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr

@@ -43,7 +43,9 @@ def assigned_variables(text: str) -> list[str]:
 
 def variables_danvan_reads() -> set[str]:
     """Every name danvan's code reads from the environment (os.environ and settings' helpers)."""
-    pattern = re.compile(r"(?:environ\.get|environ\[|env_bool|env_list)\(?\s*\"([A-Z][A-Z0-9_]*)\"")
+    pattern = re.compile(
+        r"(?:environ\.get|environ\[|env_bool|env_list|env_int|env_time)\(?\s*\"([A-Z][A-Z0-9_]*)\""
+    )
     names: set[str] = set()
     for path in (ROOT / "danvan").rglob("*.py"):
         names.update(pattern.findall(path.read_text(encoding="utf-8")))

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from danvan.lib.logconfig import logging_config
@@ -30,6 +32,25 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole number from the environment; a wrong one stops every command with its name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_time(name: str, default: str) -> str:
+    """A time of day, "HH:MM" (24-hour), from the environment."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ImproperlyConfigured(f"{name} must be a time as HH:MM (e.g. 06:00), not {value!r}.")
+    return value
 
 
 DATA_DIR = Path(os.environ.get("DANVAN_DATA_DIR", PROJECT_DIR / "var"))
@@ -138,7 +159,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'danvan.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -149,7 +170,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(  # DANVAN_READ_REPLICA_ALIAS
         replica_url,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         # A connection the replica dropped is replaced at its first use in a request, and a
         # replica that is down is given up quickly: its pages read the primary (lib/replica.py).
         conn_health_checks=True,
@@ -195,7 +216,7 @@ STORAGES = {
 
 # E-mail: printed to the console unless an SMTP host is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
@@ -238,7 +259,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (django-axes): 5 failures lock the e-mail and address for an hour.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
@@ -255,7 +276,7 @@ OTP_TOTP_ISSUER = "danvan"
 DANVAN_INVITATION_DAYS = 7
 # Reporting periods: the day of the month on which a reporting window starts
 # (15: the first half year runs 15/12 of the year before to 14/6). 1 = calendar.
-DANVAN_REPORTING_CUTOFF_DAY = int(os.environ.get("DANVAN_REPORTING_CUTOFF_DAY", "15"))
+DANVAN_REPORTING_CUTOFF_DAY = env_int("DANVAN_REPORTING_CUTOFF_DAY", 15)
 
 # Background jobs (django-tasks): run in-process by default; with
 # DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend `danvan worker` runs them (the production
@@ -293,28 +314,28 @@ CACHES = {
 # `danvan scheduler` queues the daily jobs at DANVAN_DAILY_AT (local time). /healthz says
 # "degraded" when the worker or scheduler has been silent, or the last backup is old, past these.
 DANVAN_BIND = os.environ.get("DANVAN_BIND", "127.0.0.1:8000")
-DANVAN_WEB_WORKERS = int(os.environ.get("DANVAN_WEB_WORKERS", "0"))
+DANVAN_WEB_WORKERS = env_int("DANVAN_WEB_WORKERS", 0)
 DANVAN_FORWARDED_ALLOW_IPS = os.environ.get("DANVAN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-DANVAN_DAILY_AT = os.environ.get("DANVAN_DAILY_AT", "06:00")
+DANVAN_DAILY_AT = env_time("DANVAN_DAILY_AT", "06:00")
 DANVAN_HEALTH = {
     "worker_seconds": 300,
     "scheduler_seconds": 300,
     # 0: backups are made by other means (snapshots, pg_basebackup); /healthz does not judge them.
-    "backup_hours": int(os.environ.get("DANVAN_BACKUP_MAX_AGE_HOURS", "36")),
+    "backup_hours": env_int("DANVAN_BACKUP_MAX_AGE_HOURS", 36),
     # A read replica further behind the primary than this is named (its pages show old figures).
-    "replica_lag_seconds": int(os.environ.get("DANVAN_REPLICA_MAX_LAG_SECONDS", "300")),
+    "replica_lag_seconds": env_int("DANVAN_REPLICA_MAX_LAG_SECONDS", 300),
 }
 # Backups (`danvan backup`, `danvan restore`): where the archives go, how many are kept, and the
 # key that encrypts them (none: not encrypted).
 DANVAN_BACKUP_DIR = Path(os.environ.get("DANVAN_BACKUP_DIR", DATA_DIR / "backups"))
-DANVAN_BACKUP_KEEP = int(os.environ.get("DANVAN_BACKUP_KEEP", "14"))
+DANVAN_BACKUP_KEEP = env_int("DANVAN_BACKUP_KEEP", 14)
 DANVAN_BACKUP_KEY = os.environ.get("DANVAN_BACKUP_KEY", "")
 
 # Programme task reminders: days before a due date, days after it, days overdue before
 # the lead agency's leaders are told, and which roles receive them.
-DANVAN_REMINDER_DAYS_BEFORE = int(os.environ.get("DANVAN_REMINDER_DAYS_BEFORE", "7"))
-DANVAN_REMINDER_DAYS_AFTER = int(os.environ.get("DANVAN_REMINDER_DAYS_AFTER", "1"))
-DANVAN_ESCALATION_DAYS = int(os.environ.get("DANVAN_ESCALATION_DAYS", "15"))
+DANVAN_REMINDER_DAYS_BEFORE = env_int("DANVAN_REMINDER_DAYS_BEFORE", 7)
+DANVAN_REMINDER_DAYS_AFTER = env_int("DANVAN_REMINDER_DAYS_AFTER", 1)
+DANVAN_ESCALATION_DAYS = env_int("DANVAN_ESCALATION_DAYS", 15)
 DANVAN_REMINDER_ROLES = ["leader", "specialist", "reporter"]
 DANVAN_ESCALATION_ROLES = ["leader"]
 # "Due soon" on My work: this many days ahead.
@@ -324,7 +345,7 @@ DANVAN_DUE_SOON_DAYS = 30
 # keep their defaults. The largest GeoJSON boundary accepted for one area, in points.
 DANVAN_WARNING: dict[str, float] = json.loads(os.environ.get("DANVAN_WARNING", "{}") or "{}")
 DANVAN_MAX_BOUNDARY_POINTS = 20_000
-DANVAN_MAX_UPLOAD_BYTES = int(os.environ.get("DANVAN_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+DANVAN_MAX_UPLOAD_BYTES = env_int("DANVAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 # Dialogue and petitions (danvan/dialogue). Legal time limits in working days, as settings because
 # Law 136/2025/QH15 leaves the details to a decree; JSON in the environment overrides any key,
@@ -378,7 +399,7 @@ DANVAN_RECEPTION_SCHEDULE: dict[str, dict[str, int]] = json.loads(
 )
 # Personal data of petitioners (Law 91/2025/QH15): erased this many days after a case closes;
 # the consent text's version; the public form's limit per address.
-DANVAN_PETITIONER_RETENTION_DAYS = int(os.environ.get("DANVAN_PETITIONER_RETENTION_DAYS", "730"))
+DANVAN_PETITIONER_RETENTION_DAYS = env_int("DANVAN_PETITIONER_RETENTION_DAYS", 730)
 DANVAN_CONSENT_VERSION = "2026-01"
 DANVAN_PUBLIC_PETITION_RATE = os.environ.get("DANVAN_PUBLIC_PETITION_RATE", "5/h")
 

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, EMAIL_HOST, SILENCED_SYSTEM_CHECKS, env_bool, logging_config
+from .base import CACHES, EMAIL_HOST, SILENCED_SYSTEM_CHECKS, env_bool, env_int, logging_config
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
@@ -48,7 +48,7 @@ if not EMAIL_HOST:
 DANVAN_DEMO_SKIPS_2FA = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
 SESSION_COOKIE_SECURE = True

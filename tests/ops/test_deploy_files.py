@@ -133,3 +133,15 @@ def test_the_readmes_log_recipes_skip_the_journals_lines_that_are_not_json() -> 
             [jq_path, *program], input=journal, capture_output=True, text=True, check=True
         ).stdout.split()
         assert found == ['{"status":500}']
+
+
+def test_nginx_closes_requests_for_other_names_before_danvan() -> None:
+    """Scanners asking for the server's address would each be refused by danvan and logged as
+    an error (DisallowedHost): the site's catch-all server closes them first, on both ports."""
+    site = (ROOT / "deploy/nginx/danvan.conf").read_text(encoding="utf-8")
+    servers = re.findall(r"^server \{\n(.*?)^\}", site, flags=re.MULTILINE | re.DOTALL)
+    (catch_all,) = [s for s in servers if "default_server" in s]
+    listens = re.findall(r"listen (\S+) .*default_server;", catch_all)
+    assert listens == ["80", "[::]:80", "443", "[::]:443"]
+    assert "server_name _;" in catch_all and "return 444;" in catch_all
+    assert "ssl_reject_handshake on;" in catch_all  # no certificate shown to them

@@ -120,12 +120,15 @@ def _open_archive(path: Path, key: str) -> Iterator[gzip.GzipFile]:
         elif head.startswith(b"\x1f\x8b"):
             source = raw
         else:
-            raise RestoreRefused(
-                "not_archive",
-                f"{path.name} is not a danvan backup archive (made by `danvan backup`).",
-            )
+            raise _not_archive(path)
         with gzip.GzipFile(fileobj=source, mode="rb") as gz:
             yield gz
+
+
+def _not_archive(path: Path) -> RestoreRefused:
+    return RestoreRefused(
+        "not_archive", f"{path.name} is not a danvan backup archive (made by `danvan backup`)."
+    )
 
 
 def _damaged(path: Path, detail: str) -> RestoreRefused:
@@ -161,8 +164,14 @@ def _extract(
     manifest_bytes = b""
     try:
         with _open_archive(path, key) as gz:
-            with tarfile.open(fileobj=gz, mode="r|") as tar:
+            try:
+                tar = tarfile.open(fileobj=gz, mode="r|")  # noqa: SIM115 (closed by the with below)
+            except tarfile.ReadError:  # a gzip stream read whole enough, holding no tar at all
+                raise _not_archive(path) from None
+            with tar:
                 for member in tar:
+                    if not seen and member.name not in DB_MEMBER.values():
+                        raise _not_archive(path)  # danvan's archives open with the database
                     if not member.isreg() or member.name in seen:
                         raise ValueError(f"unexpected member {member.name!r}")
                     if member.name in DB_MEMBER.values() and member.name != DB_MEMBER[vendor]:

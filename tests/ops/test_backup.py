@@ -12,6 +12,7 @@ postgres://.
 from __future__ import annotations
 
 import datetime
+import gzip
 import hashlib
 import io
 import json
@@ -330,6 +331,15 @@ def test_restore_refuses_what_is_not_an_archive(place: Path) -> None:
     path.write_text("not an archive")
     assert restore(path).reason == "not_archive"
     assert restore(place / "missing.tar.gz").reason == "not_archive"
+    # compressed, but not by danvan: a gzip of a text, someone else's tarball (not «damaged»)
+    for name, data in [("short", b"ghi chu"), ("long", "Báo cáo 6 tháng. ".encode() * 9000)]:
+        (place / f"{name}.tar.gz").write_bytes(gzip.compress(data))
+        refused = restore(place / f"{name}.tar.gz")
+        assert (refused.reason, str(refused)) == (
+            "not_archive", f"{name}.tar.gz is not a danvan backup archive (made by `danvan backup`).",
+        )  # fmt: skip
+    write_archive(place / "theirs.tar.gz", {"README.md": b"# a project", "database.sqlite3": b""})
+    assert restore(place / "theirs.tar.gz").reason == "not_archive"
 
 
 @backs_up

@@ -369,11 +369,11 @@ def stopping_cleanly() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def sweep(folder: Path, *, now: datetime.datetime | None = None) -> list[Path]:
+def sweep(folder: Path) -> list[Path]:
     """Remove what a backup or restore killed outright (SIGKILL, power loss) staged in `folder`
     and left: entries named as staging that nothing has written to for LEFTOVER_AFTER (a backup
     running beside this one keeps writing to its own)."""
-    moment = (now or datetime.datetime.now(datetime.UTC)).timestamp()
+    moment = time.time()
     removed = []
     for entry in folder.iterdir() if folder.is_dir() else []:
         if not STAGING_RE.match(entry.name) or entry.is_symlink():

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from danvan.lib import notify
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed
+from danvan.lib.history import attributed, save_if_changed
 from danvan.org.models import Organization
 
 from . import selectors
@@ -148,7 +148,7 @@ def reception_update(*, actor: User | None, reception: Reception, **fields: Any)
     for field, value in fields.items():
         setattr(reception, field, value.strip() if isinstance(value, str) else value)
     _check_reception(reception, _today())
-    attributed(reception, actor).save()
+    save_if_changed(reception, actor)
     return reception
 
 
@@ -231,7 +231,7 @@ def dialogue_update(*, actor: User | None, dialogue: Dialogue, **fields: Any) ->
     for field, value in fields.items():
         setattr(dialogue, field, value.strip() if isinstance(value, str) else value)
     _check_dialogue(dialogue)
-    attributed(dialogue, actor).save()
+    save_if_changed(dialogue, actor)
     if co_hosts is not None:
         dialogue.co_hosts.set(list(co_hosts))
     return dialogue

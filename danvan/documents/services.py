@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from danvan.lib import periods
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed
+from danvan.lib.history import attributed, save_if_changed
 from danvan.lib.text import fold
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
@@ -138,7 +138,7 @@ def document_update(
             setattr(document, name, value.strip() if isinstance(value, str) else value)
         _check(document)
         _attach(document, file)
-        attributed(document, actor).save()
+        save_if_changed(document, actor)
     if not isinstance(replaced_by, _Keep):
         _replace(actor, document, replaced_by)
     return document
@@ -191,7 +191,7 @@ def review_document_update(
             raise ValidationError({name: _("Enter text.")})
         setattr(record, name, value)
     record.full_clean(exclude=[f.name for f in type(record)._meta.fields if f.is_relation])
-    attributed(record, actor).save()
+    save_if_changed(record, actor)
     return record
 
 

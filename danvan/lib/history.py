@@ -102,6 +102,31 @@ def attributed(instance: Any, actor: Any, reason: str = "", *, verb: str = "") -
     return instance
 
 
+def save_if_changed(instance: models.Model, actor: Any, reason: str = "") -> bool:
+    """Save an edit of a stored record with its history entry, unless it leaves every field as
+    the database holds it (an API client putting the same values back, a form sent twice):
+    then nothing is written and the history gains no empty «changed» line. True if it saved.
+
+    It compares with the stored row, not with the instance as the caller got it, because a
+    model form may have set the new values on the instance already. A many-to-many change is
+    recorded by its own signal, whether or not this saves."""
+    attributed(instance, actor, reason)
+    if instance.pk is None or _differs_from_stored(instance):
+        instance.save()
+        return True
+    return False
+
+
+def _differs_from_stored(instance: models.Model) -> bool:
+    names = [
+        f.attname
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "auto_now", False)
+    ]
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values(*names).first()
+    return stored is None or any(stored[name] != getattr(instance, name) for name in names)
+
+
 @receiver(pre_create_historical_record)
 def _record_verb(sender: Any, instance: Any, history_instance: Any, **kwargs: Any) -> None:
     if hasattr(history_instance, "history_verb"):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from danvan.documents.models import Document
 from danvan.lib import notify, periods
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed
+from danvan.lib.history import attributed, save_if_changed
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
 from danvan.programs.models import Program
@@ -248,8 +248,7 @@ def meeting_update(*, actor: User, meeting: Meeting, reason: str = "", **fields:
     _check_items_within(meeting)
     if changed:
         meeting.sequence += 1
-    attributed(meeting, actor, reason)
-    meeting.save()
+    save_if_changed(meeting, actor, reason)
     _set_links(meeting, fields)
     if meeting.is_online and not meeting.points.filter(is_host=True).exists():
         point = BridgePoint(
@@ -355,8 +354,7 @@ def agenda_item_update(
     _check_item(meeting, starts_at, title)
     item.starts_at, item.title, item.presenter = starts_at, title.strip(), presenter.strip()
     _attach(item, "attachment", attachment)
-    attributed(item, actor)
-    item.save()
+    save_if_changed(item, actor)
     if documents is not None:
         item.documents.set(list(documents))
     return item

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from danvan.lib import notify
 from danvan.lib.errors import Conflict
-from danvan.lib.history import attributed
+from danvan.lib.history import attributed, save_if_changed
 from danvan.org.models import AreaLevel, Organization, OrganizationKind
 
 from . import invitations, selectors
@@ -158,8 +158,7 @@ def point_update(
     _ensure_open(point.meeting)
     _check_delegates(expected, point.attending, point.attendance_note)
     point.place, point.chair, point.expected = place.strip(), chair.strip(), expected
-    attributed(point, actor)
-    point.save()
+    save_if_changed(point, actor)
     return point
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.lib.errors import refuse_unknown_fields
-from danvan.lib.history import attributed, short_date
+from danvan.lib.history import attributed, save_if_changed, short_date
 
 from . import lineage
 from .models import LEVEL_DEPTH, Area, AreaLevel, Organization
@@ -263,7 +263,10 @@ def area_update(
         verb = "moved"
     for field, value in merged.items():
         setattr(area, field, value.strip() if isinstance(value, str) else value)
-    attributed(area, actor, verb=verb).save()
+    if verb:
+        attributed(area, actor, verb=verb).save()
+    else:
+        save_if_changed(area, actor)
     if successors is not None:
         _check_successors(area, successors)
         area_successors_set(area=area, successors=successors)

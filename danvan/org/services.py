@@ -26,7 +26,7 @@ from danvan.accounts import services as accounts_services
 from danvan.accounts.models import SecurityEvent
 from danvan.lib import notify
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed, short_date
+from danvan.lib.history import attributed, save_if_changed, short_date
 
 from . import lineage
 from .models import (
@@ -214,7 +214,10 @@ def organization_update(
         lineage.refresh(Organization, [old_parent_path, new_parent_path], moved=org.path)
     for field, value in fields.items():
         setattr(org, field, value.strip() if isinstance(value, str) else value)
-    attributed(org, actor, verb="moved" if moving else "").save()
+    if moving:
+        attributed(org, actor, verb="moved").save()
+    else:
+        save_if_changed(org, actor)
     return org
 
 
@@ -361,7 +364,7 @@ def membership_change_role(*, actor: User | None, membership: Membership, role: 
     _check_may_grant(actor, membership.organization, membership.role, granting=False)
     _check_may_grant(actor, membership.organization, role)
     membership.role = role
-    attributed(membership, actor).save()
+    save_if_changed(membership, actor)
     forget_scope(membership.user)
     return membership
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from danvan.documents.models import Document
 from danvan.lib import notify, periods
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed, short_date
+from danvan.lib.history import attributed, save_if_changed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
 
@@ -362,7 +362,7 @@ def _change(
         if not subjects:
             raise ValidationError({"subjects": _("Choose at least one subject organisation.")})
         _check_subjects(oversight.lead, subjects, "subjects")
-    attributed(oversight, actor).save()
+    save_if_changed(oversight, actor)
     if subjects is not None:
         oversight.subjects.set(subjects)
     if documents is not None:
@@ -535,7 +535,7 @@ def recommendation_update(
         recommendation.text = (text or recommendation.text).strip()
         recommendation.responsible = checked_responsible
         recommendation.due_on = checked_due_on
-        attributed(recommendation, actor).save()
+        save_if_changed(recommendation, actor)
     if status is not None or response is not None:
         recommendation_respond(
             actor=actor,

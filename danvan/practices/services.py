@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed, short_date
+from danvan.lib.history import attributed, save_if_changed, short_date
 from danvan.lib.images import process_photo
 from danvan.org.models import AreaLevel, Organization
 
@@ -173,7 +173,7 @@ def practice_update(*, actor: User, practice: Practice, **fields: Any) -> Practi
     _check_person(practice)
     _check_subfield(practice)
     practice.full_clean(exclude=["organization", "registered_by", "subfield", "area"])
-    attributed(practice, actor).save()
+    save_if_changed(practice, actor)
     return practice
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from danvan.documents.models import Document
 from danvan.lib import periods
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed, short_date
+from danvan.lib.history import attributed, save_if_changed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
 
@@ -188,7 +188,7 @@ def program_update(
             {"starts_on": _("%(count)d tasks are due outside these dates; change them first.")
              % {"count": outside.count()}}
         )  # fmt: skip
-    attributed(program, actor).save()
+    save_if_changed(program, actor)
     if documents is not None:
         program.documents.set(documents)
     return program
@@ -443,7 +443,7 @@ def content_update(
         raise ValidationError({"title": _("Enter the title.")})
     content.title = title.strip()
     content.description = description
-    attributed(content, actor).save()
+    save_if_changed(content, actor)
     return content
 
 

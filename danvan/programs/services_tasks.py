@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from danvan.lib import notify, periods, reminders
 from danvan.lib.errors import Conflict
-from danvan.lib.history import attributed, short_date
+from danvan.lib.history import attributed, save_if_changed, short_date
 from danvan.lib.uploads import safe_name
 from danvan.org.models import Organization
 from danvan.org.selectors import member_emails
@@ -172,7 +172,7 @@ def task_update(
         task.due_on = due_on
     if status is not None:
         _set_status(task, status, timezone.localdate())
-    attributed(task, actor).save()
+    save_if_changed(task, actor)
     if task.status not in OPEN_STATUSES:
         notify.settle(notify.key_of(task))
     return task

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from danvan.lib import figures as derived
 from danvan.lib import numbers
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed
+from danvan.lib.history import attributed, save_if_changed
 from danvan.org.models import AreaLevel, OrganizationKind
 
 from . import formulas, selectors
@@ -177,7 +177,7 @@ def indicator_update(*, actor: User | None, indicator: Indicator, **fields: Any)
             )
         setattr(indicator, name, value)
     _check_indicator(indicator)
-    attributed(indicator, actor).save()
+    save_if_changed(indicator, actor)
     return indicator
 
 

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed
+from danvan.lib.history import attributed, save_if_changed
 from danvan.org.models import AreaLevel, OrganizationKind
 
 from .definitions import check_rule, require_definer
@@ -93,7 +93,7 @@ def form_update(*, actor: User | None, form: Form, **fields: Any) -> Form:
         form.area_levels = ",".join(dict.fromkeys(levels))
     if kinds is not None:
         form.kinds.set(kinds)
-    attributed(form, actor).save()
+    save_if_changed(form, actor)
     return form
 
 
@@ -164,7 +164,7 @@ def section_update(*, actor: User | None, section: Section, **fields: Any) -> Se
     for name, value in fields.items():
         setattr(section, name, value.strip() if isinstance(value, str) else value)
     _check_section(section)
-    attributed(section, actor).save()
+    save_if_changed(section, actor)
     return section
 
 
@@ -304,5 +304,5 @@ def rule_update(*, actor: User | None, rule: ValidationRule, **fields: Any) -> V
         severity=rule.severity,
         message=rule.message,
     )
-    attributed(rule, actor).save()
+    save_if_changed(rule, actor)
     return rule

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from danvan.documents.models import Document
 from danvan.lib import notify
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed
+from danvan.lib.history import attributed, save_if_changed
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Area, AreaLevel, Organization
 from danvan.oversight.models import Oversight
@@ -276,7 +276,7 @@ def note_update(
         actor, links.get("programs", []), links.get("oversights", []), links.get("documents", [])
     )
     _set_commune(note)
-    attributed(note, actor, reason).save()
+    save_if_changed(note, actor, reason)
     for key, records in links.items():
         getattr(note, key).set(records)
     if _graver(was_level, note.level):

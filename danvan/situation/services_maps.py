@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from danvan.lib.history import attributed
+from danvan.lib.history import save_if_changed
 from danvan.org.models import Area
 
 from . import selectors
@@ -154,5 +154,5 @@ def area_map_set(
         found.boundary = shape
     if latitude is not None and longitude is not None:
         found.latitude, found.longitude = round(latitude, 5), round(longitude, 5)  # type: ignore[assignment]
-    attributed(found, actor).save()
+    save_if_changed(found, actor)
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import signal
 
 import pytest
 from django.core.management import call_command
@@ -96,6 +97,7 @@ def test_the_lost_race_is_an_integrity_error_that_queues_nothing(monkeypatch) ->
 
 
 def test_the_command_runs_one_pass_and_says_so_in_the_log(caplog, capsys) -> None:  # type: ignore[no-untyped-def]
+    handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     with override_settings(DANVAN_DAILY_AT="00:00"), caplog.at_level("INFO", "danvan.scheduler"):
         call_command("scheduler", "--once")
     said = [r.getMessage() for r in caplog.records if r.name == "danvan.scheduler"]
@@ -106,6 +108,8 @@ def test_the_command_runs_one_pass_and_says_so_in_the_log(caplog, capsys) -> Non
     )
     assert capsys.readouterr().out == ""  # nothing beside the log: JSON logs stay one object a line
     assert DailyRun.objects.count() == len(DAILY_JOBS)
+    # Its stop handlers are the command's own: the process that called it gets its back.
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == handlers
 
 
 def test_a_pass_reads_the_days_runs_once(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]

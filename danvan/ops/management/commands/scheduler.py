@@ -35,8 +35,14 @@ class Command(BaseCommand):
         def stop(signum: int, frame: FrameType | None) -> None:
             self.running = False
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self._loop(name, once=once, interval=interval)
+        finally:  # in a test or a shell, the process goes on with its own handlers
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _loop(self, name: str, *, once: bool, interval: float) -> None:
         # Through the log, as each job queued is (ops/scheduler.py): with LOG_FORMAT=json every
         # line the scheduler writes is one JSON object, as the README's `jq` reads them.
         scheduler.logger.info(

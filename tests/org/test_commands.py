@@ -80,3 +80,33 @@ def test_areas_import_command_reports_bad_rows(db: None, tmp_path) -> None:
         call_command("areas", "import", str(bad), stdout=io.StringIO(), stderr=err)
     assert "line 3" in err.getvalue()
     assert not Area.objects.filter(code="418").exists()
+
+
+@pytest.mark.parametrize("reset", [False, True])
+def test_demo_is_refused_on_a_servers_host(settings, reset: bool) -> None:
+    """The demo's password is published and --reset deletes everything: not on a real server."""
+    settings.ALLOWED_HOSTS = ["localhost", "danvan.nghean.gov.vn"]
+    args = ["--reset"] if reset else []
+    with pytest.raises(CommandError, match=r"answers to danvan\.nghean\.gov\.vn") as refused:
+        call_command("demo", *args, stdout=io.StringIO())
+    assert ("--reset deletes all data" in str(refused.value)) is reset
+    assert not User.objects.exists() and not Organization.objects.exists()
+
+
+def test_demo_loads_on_a_training_server_when_told(settings, monkeypatch) -> None:
+    loaded: list[str] = []
+
+    class Part:
+        __name__ = "danvan.fake.demo"
+
+        @staticmethod
+        def load(stdout: object) -> None:
+            loaded.append("loaded")
+
+    monkeypatch.setattr("danvan.org.management.commands.demo._demo_modules", lambda: [Part])
+    settings.ALLOWED_HOSTS = ["taphuan.danvan.nghean.gov.vn", "127.0.0.1", "app.localhost"]
+    call_command("demo", "--on-public-host", stdout=io.StringIO())
+    assert loaded == ["loaded"]
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver", "app.localhost"]
+    call_command("demo", stdout=io.StringIO())  # this machine's names only: no flag needed
+    assert loaded == ["loaded", "loaded"]

@@ -21,6 +21,7 @@ from .models import (
     DataRequest,
     IdentityAccess,
     Petition,
+    PetitionAttachment,
     Petitioner,
     RequestKind,
     RequestState,
@@ -88,10 +89,28 @@ def _erase(petitioner: Petitioner, actor: User | None, reason: str) -> None:
     petition = petitioner.petition
     petition.text = ""
     petition.save(update_fields=["text"])
+    _erase_files(petition)
     if actor is not None:
         IdentityAccess.objects.create(
             petition=petition, user=actor, purpose=IdentityAccess.Purpose.ERASE, detail=reason[:300]
         )
+
+
+def _erase_files(petition: Petition) -> None:
+    """The files the citizen sent (an ID card's photo, a letter) go with their data: the rows
+    now, the files once the erasure is committed (a rolled-back one keeps them)."""
+    attachments = list(petition.attachments.all())
+    if not attachments:
+        return
+    storage = PetitionAttachment._meta.get_field("file").storage  # type: ignore[attr-defined]
+    names = [str(a.file.name) for a in attachments if a.file]
+    petition.attachments.all().delete()
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from danvan.accounts.models import User
@@ -121,3 +122,29 @@ def test_an_administrator_elsewhere_does_not_reach_the_request(
     )
     request.refresh_from_db()
     assert request.state == "received"
+
+
+def test_erasing_removes_the_files_the_citizen_sent(
+    quantri: User,
+    xa: User,
+    as_user: Any,
+    file_petition: Callable[..., Petition],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    photo = SimpleUploadedFile("cccd-lo-van-c.png", b"\x89PNG\r\n\x1a\n0000")
+    petition = file_petition(attachments=[photo])
+    attachment = petition.attachments.get()
+    stored, url = attachment.file.name, f"/dialogue/petitions/{petition.pk}/attachments/"
+    storage = attachment.file.storage
+    assert storage.exists(stored) and as_user(xa).get(f"{url}{attachment.pk}/").status_code == 200
+    client = as_user(quantri)
+    data = {"code": petition.code, "kind": "erase", "received_on": DAY.isoformat()}
+    assert client.post(URL, data).status_code == 302
+    act = f"{URL}{DataRequest.objects.get().pk}/"
+    client.post(act + "acknowledge/", {"acknowledged_on": DAY.isoformat()})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(act + "complete/", {"outcome": "Đã xóa theo yêu cầu"}).status_code == 302
+    assert not storage.exists(stored)
+    assert as_user(xa).get(f"{url}{attachment.pk}/").status_code == 404
+    page = as_user(xa).get(f"/dialogue/petitions/{petition.pk}/")
+    assert page.status_code == 200 and "cccd-lo-van-c" not in page.text

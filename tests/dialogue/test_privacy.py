@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
@@ -259,6 +261,19 @@ def test_erase_expired_keeps_the_case_and_its_figures(
     )  # nothing left to show
     assert not IdentityAccess.objects.filter(petition=old).exists()
     assert services_privacy.erase_expired(today=TODAY + (RETENTION + 1) * DAY) == 0  # once
+
+
+def test_the_retention_job_removes_the_files_sent(
+    file_petition: FilePetition, django_capture_on_commit_callbacks: Any
+) -> None:
+    letter = SimpleUploadedFile("don-ong-tu.pdf", b"%PDF-1.4 don")
+    old = settle_and_close(file_petition(attachments=[letter]))
+    kept = file_petition(attachments=[SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n0")])
+    stored = old.attachments.get().file
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services_privacy.erase_expired(today=TODAY + (RETENTION + 1) * DAY) == 1
+    assert not old.attachments.exists() and not stored.storage.exists(stored.name)
+    assert kept.attachments.count() == 1  # an open case keeps its files
 
 
 def test_the_daily_job_erases_and_closes(file_petition: FilePetition) -> None:

@@ -70,9 +70,15 @@ class ExtensionOut(Schema):
 
 
 class MergedOut(Schema):
-    code: str
+    """The petition it was merged into, settled together with it: its progress, not its code
+    (whose holder alone confirms the answer)."""
+
     state: str
     state_label: str
+    due_on: datetime.date | None = Field(..., description="Its deadline while it is open")
+    deadline_kind: Literal["accept", "settle"]
+    settled_on: datetime.date | None
+    answer: str = Field(..., description="The answer, once published")
 
 
 class PublicPetitionOut(Schema):

@@ -32,15 +32,20 @@ def answer_of(petition: Petition) -> str:
 def describe(petition: Petition, today: datetime.date | None = None) -> dict[str, Any]:
     """The public description of a petition found by `selectors.public_petition`."""
     today = today or timezone.localdate()
-    merged: dict[str, str] | None = None
+    merged: dict[str, Any] | None = None
     if petition.state == PetitionState.MERGED and petition.merged_into_id:
         root = selectors.merge_root(petition)
         # A petition merged into a denunciation must not reveal that the denunciation exists.
         if root.pk != petition.pk and root.kind != PetitionKind.DENUNCIATION:
+            # Its progress, never its code: the code lets its holder confirm the answer, and
+            # only the one who sent that petition may.
             merged = {
-                "code": root.code,
                 "state": root.state,
                 "state_label": str(root.get_state_display()),
+                "due_on": root.due_on if root.state in OPEN_STATES else None,
+                "deadline_kind": "accept" if root.state == PetitionState.RECEIVED else "settle",
+                "settled_on": root.settled_on,
+                "answer": answer_of(root),
             }
     extensions = [
         {

@@ -3,6 +3,7 @@ and a denunciation's, after the same queries; the citizen's confirmation."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -113,14 +114,24 @@ def test_extensions_referral_and_refusal_are_shown(
     assert "Nội dung đã được giải quyết tại kỳ trước." in html
 
 
-def test_a_merged_petition_leads_to_the_one_it_was_merged_into(
-    file_petition: Callable[..., Petition], denunciation: Petition, visitor: Client
+def test_a_merged_petition_shows_the_progress_of_the_one_it_was_merged_into(
+    file_petition: Callable[..., Petition],
+    answer: Callable[..., Petition],
+    denunciation: Petition,
+    visitor: Client,
 ) -> None:
     kept = file_petition()
     duplicate = file_petition()
     services_petitions.petition_merge(actor=None, petition=duplicate, into=kept)
     html = visitor.get(f"/kien-nghi/tra-cuu/{duplicate.code}/").content.decode()
-    assert f"/kien-nghi/tra-cuu/{kept.code}/" in html
+    assert 'id="merged-into"' in html and kept.due_on.strftime("%d/%m/%Y") in html
+    result = answer(kept, result="Đã gia cố kè, bàn giao cho thôn quản lý.").result
+    html = visitor.get(f"/kien-nghi/tra-cuu/{duplicate.code}/").content.decode()
+    assert "Đã gia cố kè" in html  # the answer reaches the duplicate's sender too
+    # Never the other petition's code: its holder alone confirms the answer.
+    assert kept.code not in html and "xac-nhan" not in html
+    api = visitor.get(f"/api/v1/public/petitions/{duplicate.code}").json()
+    assert api["merged_into"]["answer"] == result and kept.code not in json.dumps(api)
     # Merged into a denunciation: the denunciation's code is not revealed.
     hidden = file_petition(kind="denunciation")
     other = file_petition()

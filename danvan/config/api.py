@@ -144,6 +144,11 @@ SCHEMA_MESSAGES = {
     "date_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "date_from_datetime_parsing": gettext_lazy("Enter a date as YYYY-MM-DD."),
     "date_type": gettext_lazy("Enter a date as YYYY-MM-DD."),
+    "datetime_parsing": gettext_lazy("Enter a date and time as YYYY-MM-DDTHH:MM:SS+07:00."),
+    "datetime_from_date_parsing": gettext_lazy(
+        "Enter a date and time as YYYY-MM-DDTHH:MM:SS+07:00."
+    ),
+    "datetime_type": gettext_lazy("Enter a date and time as YYYY-MM-DDTHH:MM:SS+07:00."),
     "decimal_parsing": gettext_lazy("Enter a number."),
     "decimal_type": gettext_lazy("Enter a number."),
     "float_parsing": gettext_lazy("Enter a number."),
@@ -179,9 +184,11 @@ NINJA_MESSAGES = {
 
 def _schema_message(error: dict[str, Any]) -> str:
     template = SCHEMA_MESSAGES.get(str(error.get("type", "")))
+    if template is None:  # pydantic's own words, or a validator's of ours
+        return str(error.get("msg", ""))
     try:
         return str(template) % dict(error.get("ctx") or {})
-    except (TypeError, KeyError, ValueError):  # no template, or pydantic gave other context
+    except (TypeError, KeyError, ValueError):  # pydantic gave other context
         return str(error.get("msg", ""))
 
 

@@ -74,6 +74,15 @@ def _check_meeting(meeting: Meeting) -> None:
         errors["kind"] = _("Choose the kind of meeting.")
     if meeting.format not in Format.values:
         errors["format"] = _("Choose in person, online or hybrid.")
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(meeting, name)
+        if moment and not periods.MIN_YEAR <= moment.year <= periods.MAX_YEAR:
+            errors[name] = _("Give a time between %(min)s and %(max)s.") % {
+                "min": periods.MIN_YEAR,
+                "max": periods.MAX_YEAR,
+            }
+    if errors:
+        raise ValidationError(errors)
     if meeting.starts_at and meeting.ends_at:
         if meeting.ends_at <= meeting.starts_at:
             errors["ends_at"] = _("The meeting must end after it starts.")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -237,6 +238,43 @@ def test_an_end_before_the_start_is_refused(tinh: User, payload: dict[str, Any])
     crowd = post(bearer(tinh), API, {**payload, "host_expected": -1})
     assert crowd.status_code == 400 and list(crowd.json()["errors"]) == ["host_expected"]
     assert not Meeting.objects.exists() and not BridgePoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at"),
+    [
+        ("9999-12-31T20:00:00", "9999-12-31T23:00:00"),  # local time past datetime's range
+        ("0001-01-01T00:00:00", "0001-01-01T03:00:00"),
+        ("2101-01-05T08:00:00+07:00", "2101-01-05T11:00:00+07:00"),
+    ],
+)
+def test_a_time_outside_the_known_years_is_refused(
+    tinh: User, payload: dict[str, Any], starts_at: str, ends_at: str
+) -> None:
+    body = {**payload, "starts_at": starts_at, "ends_at": ends_at}
+    refused = post(english(bearer(tinh)), API, body)
+    assert refused.status_code == 422, refused.content
+    assert set(refused.json()["errors"]) == {"starts_at", "ends_at"}
+    assert "between 1900 and 2100" in refused.json()["errors"]["starts_at"][0]
+    odd = post(english(bearer(tinh)), API, {**payload, "starts_at": "2026-12-20T08:00:00+25:00"})
+    assert odd.status_code == 422
+    assert odd.json()["errors"]["starts_at"] == [
+        "Enter a date and time as YYYY-MM-DDTHH:MM:SS+07:00."
+    ]
+    assert not Meeting.objects.exists()
+
+
+def test_the_service_refuses_a_time_outside_the_known_years(
+    world: World, tinh: User, payload: dict[str, Any]
+) -> None:
+    """The pages' form reaches the service without the API's schema: it refuses too."""
+    far = timezone.make_aware(datetime.datetime(2150, 1, 5, 8))
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_create(
+            actor=tinh, host=world.commission, kind="thematic", title="Hội nghị",
+            starts_at=far, ends_at=far + datetime.timedelta(hours=3), format="in_person",
+        )  # fmt: skip
+    assert set(refused.value.message_dict) == {"starts_at", "ends_at"}
 
 
 def test_a_reporter_may_not_host_for_the_commission(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -37,7 +38,13 @@ class Pages(PageNumberPagination):
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(
+            None,
+            ge=1,
+            le=MAX_PAGE,
+            description=f"Items a page: {settings.NINJA_PAGINATION_PER_PAGE} unless given, "
+            f"at most {settings.NINJA_MAX_PER_PAGE_SIZE} (a larger size gives that many)",
+        )
 
 
 class Patch(Schema):

@@ -213,3 +213,18 @@ def test_the_admin_speaks_vietnamese(world: World) -> None:
             if english == vietnamese and english not in {"ID", "API", "danvan"}:
                 left_in_english.append(f"{model._meta.label}: {english}")
     assert left_in_english == []
+
+
+def test_a_list_gives_up_to_500_a_page_as_its_document_says(tinh: User) -> None:
+    for _ in range(120):
+        DocumentFactory()
+    client = bearer(tinh)
+    page = client.get("/api/v1/documents", {"page_size": 500}).json()
+    assert page["count"] == 120 and len(page["items"]) == 120  # not django-ninja's default 100
+    assert len(client.get("/api/v1/documents").json()["items"]) == 50
+    schema = client.get("/api/v1/openapi.json").json()
+    (size,) = [
+        p for p in schema["paths"]["/api/v1/documents"]["get"]["parameters"]
+        if p["name"] == "page_size"
+    ]  # fmt: skip
+    assert "at most 500" in size["description"]

@@ -434,7 +434,7 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+NINJA_MAX_PER_PAGE_SIZE = 500  # django-ninja's name: a larger page_size gives this many
 
 
 LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("LOG_LEVEL", "INFO"))

@@ -309,7 +309,7 @@ def petition_refer(
     petition.settle_due = _settlement_due(petition, referred_on)
     petition.due_on = petition.settle_due
     petition.state = PetitionState.REFERRED
-    attributed(petition, actor, reason.strip(), verb="referred").save()
+    attributed(petition, actor, privacy.mask(reason.strip()), verb="referred").save()
     notify.settle(notify.key_of(petition))
     return petition
 
@@ -331,10 +331,12 @@ def petition_refuse(
         errors["reason"] = _("Give the reason for refusing it; the citizen is told.")
     _day(errors, "refused_on", refused_on, petition, today or _today())
     _raise(errors)
-    petition.refusal_reason = reason.strip()
+    # Phone and ID numbers masked, as in the result and the citizen's comment: the reason is
+    # read by the unit's staff and, masked again, on the tracking page.
+    petition.refusal_reason = privacy.mask(reason.strip())
     petition.closed_on = refused_on
     petition.state = PetitionState.REFUSED
-    attributed(petition, actor, reason.strip(), verb="refused").save()
+    attributed(petition, actor, petition.refusal_reason, verb="refused").save()
     notify.settle(notify.key_of(petition))
     return petition
 
@@ -380,11 +382,11 @@ def petition_extend(
         petition=petition, decided_on=decided_on, working_days=working_days,
         previous_due=petition.due_on,
         new_due=deadlines.add_working_days(petition.due_on, working_days),
-        reason=reason.strip(), decided_by=actor,
+        reason=privacy.mask(reason.strip()), decided_by=actor,
     )  # fmt: skip
-    attributed(extension, actor, reason.strip()).save()
+    attributed(extension, actor, extension.reason).save()
     petition.due_on = extension.new_due
-    attributed(petition, actor, reason.strip(), verb="extended").save()
+    attributed(petition, actor, extension.reason, verb="extended").save()
     return extension
 
 
@@ -512,7 +514,7 @@ def petition_reopen(
         petition.state = (
             PetitionState.IN_PROGRESS if petition.handler_id else PetitionState.ACCEPTED
         )
-    attributed(petition, actor, reason.strip(), verb="reopened").save()
+    attributed(petition, actor, privacy.mask(reason.strip()), verb="reopened").save()
     return petition
 
 
@@ -553,7 +555,7 @@ def petition_merge(
     petition.merged_into = into
     petition.state = PetitionState.MERGED
     petition.closed_on = today or _today()
-    attributed(petition, actor, reason.strip() or into.code, verb="merged").save()
+    attributed(petition, actor, privacy.mask(reason.strip()) or into.code, verb="merged").save()
     notify.settle(notify.key_of(petition))
     return petition
 

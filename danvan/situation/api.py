@@ -181,8 +181,11 @@ class ResolveIn(Schema):
     actions: str = Field("", description="What was done (added to the note's actions)")
 
 
-class ReopenIn(Schema):
+class NoteReopenIn(Schema):
     reason: str
+    confirm_no_person: bool = Field(
+        False, description="The reason names only public offices and places (see FollowUpIn)"
+    )
 
 
 class FollowUpIn(Schema):
@@ -303,11 +306,11 @@ def resolve_note(request: HttpRequest, note_id: int, payload: ResolveIn) -> Any:
 
 
 @router.post("/situation-notes/{note_id}/reopen", response=NoteDetailOut, tags=["situation"])
-def reopen_note(request: HttpRequest, note_id: int, payload: ReopenIn) -> Any:
+def reopen_note(request: HttpRequest, note_id: int, payload: NoteReopenIn) -> Any:
     """The issue flared up again: back to following, with the reason (409 unless resolved)."""
     user = _actor(request)
     note = selectors.get_note_for_user(user, note_id)
-    services.note_reopen(actor=user, note=note, reason=payload.reason)
+    services.note_reopen(actor=user, note=note, **payload.dict())
     return _note_detail(user, note_id)
 
 

@@ -198,10 +198,15 @@ class ResolveForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(_OffersConfirmation, forms.Form):
     reason = forms.CharField(
         label=_("Why it is reopened"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirm_no_person = _confirm_field()
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._hide_confirmation(self.data if self.is_bound else None)
 
 
 class AttachmentForm(forms.Form):

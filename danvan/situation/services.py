@@ -268,8 +268,10 @@ def note_update(
         setattr(note, key, value)
     _check_topic(note.topic, previous_topic)
     _check_note(note, today=today or _today())
+    # The reason goes into the history, which everyone who sees the note reads.
     _check_text(
-        {key: fields[key] for key in ("summary", "details", "actions") if key in fields},
+        {key: fields[key] for key in ("summary", "details", "actions") if key in fields}
+        | {"reason": reason},
         confirm_no_person,
     )
     _check_links(
@@ -317,14 +319,18 @@ def note_resolve(
 
 
 @transaction.atomic
-def note_reopen(*, actor: User | None, note: Note, reason: str) -> Note:
-    """The issue flared up again: back to following, with the reason."""
+def note_reopen(
+    *, actor: User | None, note: Note, reason: str, confirm_no_person: bool = False
+) -> Note:
+    """The issue flared up again: back to following, with the reason (checked for a person
+    like the note's text: it goes into the history)."""
     _refuse_unless_may_edit(actor, note)
     _locked(note)
     if note.status != NoteStatus.RESOLVED:
         raise Conflict(_("Only a resolved note can be reopened."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the note is reopened.")})
+    _check_text({"reason": reason}, confirm_no_person)
     note.status = NoteStatus.FOLLOWING
     note.resolved_on = None
     attributed(note, actor, reason.strip(), verb="reopened").save()

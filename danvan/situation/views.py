@@ -485,10 +485,13 @@ def note_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user, note = _editable_note(request, pk)
     form = ReopenForm(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.note_reopen(actor=user, note=note, reason=form.cleaned_data["reason"])
+            services.note_reopen(actor=user, note=note, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if _privacy_refused(exc, data["reason"]):
+                form.offer_confirmation()
         else:
             messages.success(request, _("Note reopened."))
             return redirect("situation_note", pk=note.pk)

@@ -399,11 +399,19 @@ def test_refuse_then_reopen_and_settle_then_close(xa: User, filed: Callable[...,
     first, second = filed(xa), filed(xa, summary="Đèn đường hỏng")
     url = f"{API}/petitions/{first.pk}"
     assert post(client, f"{url}/refuse", {"reason": "  "}).status_code == 400
-    refused = post(client, f"{url}/refuse", {"reason": "Không thuộc thẩm quyền của xã"})
+    said = "Trùng đơn đã giải quyết (SĐT 0912345678, CCCD 001234567890)"
+    refused = post(client, f"{url}/refuse", {"reason": said})
     assert refused.status_code == 200 and refused.json()["state"] == "refused"
-    assert refused.json()["refusal_reason"] == "Không thuộc thẩm quyền của xã"
-    reopened = post(client, f"{url}/reopen", {"reason": "Đã có thẩm quyền"})
+    # Phone and ID numbers in a reason are masked, in the record and in its history.
+    assert refused.json()["refusal_reason"].startswith("Trùng đơn đã giải quyết (SĐT ")
+    reopened = post(client, f"{url}/reopen", {"reason": "Gọi lại 0987 654 321: đã có thẩm quyền"})
     assert reopened.json()["state"] == "accepted" and reopened.json()["refusal_reason"] == ""
+    reasons = " ".join(h["reason"] for h in client.get(f"{url}/history").json())
+    assert "Trùng đơn" in reasons and "thẩm quyền" in reasons
+    for number in ("0912345678", "001234567890", "0987 654 321"):
+        assert number not in reasons and number not in str(
+            Petition.objects.get(pk=first.pk).refusal_reason
+        )
 
     other = f"{API}/petitions/{second.pk}"
     post(client, f"{other}/accept")

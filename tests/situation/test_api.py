@@ -254,6 +254,10 @@ def test_patch_follow_ups_resolve_reopen_and_history(
     assert Note.objects.get().details == ""
     assert patch(client, url, {"details": "Bà Lò Thị Mai phản ánh",
                                "confirm_no_person": True}).status_code == 200  # fmt: skip
+    # The reason goes into the history everyone who sees the note reads: checked the same way.
+    told = patch(client, url, {"summary": "Đường sạt lở", "reason": "Theo ông Nguyễn Văn Hùng"})
+    assert told.status_code == 400 and list(told.json()["errors"]) == ["reason"]
+    assert Note.objects.get().summary != "Đường sạt lở"
 
     follow = post(client, f"{url}/follow-ups", {"happened_on": TODAY.isoformat(),
                                                 "text": "Đã đối thoại lần 2", "level": "normal"})  # fmt: skip
@@ -269,6 +273,9 @@ def test_patch_follow_ups_resolve_reopen_and_history(
                                                "actions": "Đã điều chỉnh đơn giá"})  # fmt: skip
     assert resolved.status_code == 200 and resolved.json()["status"] == "resolved"
     assert post(client, f"{url}/resolve", {"resolved_on": TODAY.isoformat()}).status_code == 409
+    named = post(client, f"{url}/reopen", {"reason": "SĐT 0912345678 báo sạt lở tiếp"})
+    assert named.status_code == 400 and list(named.json()["errors"]) == ["reason"]
+    assert Note.objects.get().status == "resolved"
     reopened = post(client, f"{url}/reopen", {"reason": "Bà con tiếp tục kiến nghị"})
     assert reopened.status_code == 200 and reopened.json()["resolved_on"] is None
 

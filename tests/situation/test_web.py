@@ -176,6 +176,9 @@ def test_follow_up_to_hot_spot_raises_an_alert_resolve_and_reopen(
     assert note.status == "resolved" and "Đối thoại" in note.actions
     blank = client.post(f"/situation/notes/{note.pk}/reopen/", {"reason": ""})
     assert blank.status_code == 200 and Note.objects.get().status == "resolved"
+    named = client.post(f"/situation/notes/{note.pk}/reopen/", {"reason": NAMED})
+    assert named.status_code == 200 and Note.objects.get().status == "resolved"
+    assert 'type="checkbox" name="confirm_no_person"' in named.text  # offered once refused
     client.post(f"/situation/notes/{note.pk}/reopen/", {"reason": "Bà con lại khiếu nại"})
     note.refresh_from_db()
     assert note.status == "following" and note.resolved_on is None

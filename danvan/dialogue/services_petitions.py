@@ -571,6 +571,11 @@ def petition_link_note(
     """Link the petition to a situation note, or file one from it (the issue, never the person)."""
     _refuse(actor, selectors.may_handle_petition(actor, petition) if actor else True,
             _("You may not handle this petition."))  # fmt: skip
+    petition = _locked(petition)
+    if petition.state == PetitionState.MERGED:
+        raise Conflict(
+            _("A merged petition is followed in the one it was merged into: link the note there.")
+        )
     if note is None:
         note = situation_services.note_create(
             actor=actor, organization=petition.organization, area=petition.area,
@@ -579,7 +584,6 @@ def petition_link_note(
         )  # fmt: skip
     elif actor is not None and not Note.objects.visible_to(actor).filter(pk=note.pk).exists():
         raise ValidationError({"note": _("Link only notes you can see.")})
-    petition = _locked(petition)
     petition.note = note
     attributed(petition, actor).save()
     return note

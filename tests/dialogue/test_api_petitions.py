@@ -473,7 +473,7 @@ def test_a_merge_into_a_petition_outside_the_scope_is_refused(
 
 
 def test_a_petition_files_or_links_a_situation_note(
-    world: World, xa: User, xa2: User, petition: Petition
+    world: World, xa: User, xa2: User, petition: Petition, filed: Callable[..., Petition]
 ) -> None:
     url = f"{API}/petitions/{petition.pk}"
     filed_note = post(bearer(xa), f"{url}/note", {"level": "watch"})
@@ -485,6 +485,15 @@ def test_a_petition_files_or_links_a_situation_note(
     assert hidden.status_code == 400 and "note" in hidden.json()["errors"]
     assert post(bearer(xa), f"{url}/note", {"note": note.pk}).json()["note"] == note.pk
     assert Note.objects.count() == 1
+    assert post(bearer(xa2), f"{url}/note", {"level": "hot_spot"}).status_code == 404
+    # A merged petition is followed in the one it was merged into: no note from the duplicate.
+    duplicate = filed(xa, summary="Trùng nội dung")
+    merging = post(bearer(xa), f"{API}/petitions/{duplicate.pk}/merge", {"into": petition.code})
+    assert merging.status_code == 200, merging.content
+    merged = f"{API}/petitions/{duplicate.pk}/note"
+    assert post(bearer(xa), merged, {"level": "hot_spot"}).status_code == 409
+    assert post(bearer(xa), merged, {"note": note.pk}).status_code == 409
+    assert Note.objects.count() == 1 and Petition.objects.get(pk=duplicate.pk).note_id is None
 
 
 def test_assigning_names_an_officer_of_the_unit(

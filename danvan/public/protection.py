@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from danvan.dialogue import services_petitions
 
@@ -23,20 +23,25 @@ def _no_address(group: str, request: HttpRequest) -> str:
     return "no-address"
 
 
-def limited(request: HttpRequest, group: str = PETITION_GROUP) -> bool:
-    """Count this POST against the address's limit; True once the limit is passed.
+def limited(request: HttpRequest, group: str = PETITION_GROUP, *, count: bool = True) -> bool:
+    """Count this POST against the address's limit; True once the limit is passed. With
+    `count=False`, only whether one more would pass it, counting nothing (the form counts the
+    petitions it saves, not a citizen's attempts to get a field right).
 
     A request that comes with no address (a local socket, a test harness) shares one count
     rather than failing in django-ratelimit's address parser.
     """
-    return is_ratelimited(
+    usage = get_usage(
         request,
         group=group,
         key="ip" if request.META.get("REMOTE_ADDR") else _no_address,
         rate=settings.DANVAN_PUBLIC_PETITION_RATE,
         method="POST",
-        increment=True,
+        increment=count,
     )
+    if usage is None:  # the limit does not apply to this request
+        return False
+    return bool(usage["should_limit"] if count else usage["count"] >= usage["limit"])
 
 
 def decoy_code() -> str:

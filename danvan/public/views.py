@@ -85,9 +85,11 @@ def _create(request: HttpRequest, form: PetitionForm) -> Petition | None:
 @require_http_methods(["GET", "POST"])
 def petition_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if limited(request):
-            return rate_limited(request)
         form = PetitionForm(request.POST, request.FILES)
+        if limited(request, count=False):
+            # Refused with what the citizen typed kept in the form (files must be chosen again).
+            context = {"form": form, "limited": True}
+            return render(request, "public/petition_form.html", context, status=429)
         if form.caught_robot:
             # Pretend: a robot learns nothing from the answer, and nothing is saved.
             request.session[SENT_KEY] = decoy_code()
@@ -96,6 +98,7 @@ def petition_form(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             petition = _create(request, form)
             if petition is not None:
+                limited(request)  # a petition sent counts against the address's limit
                 request.session[SENT_KEY] = petition.code
                 request.session[SENT_CONFIDENTIAL_KEY] = petition.is_denunciation
                 return redirect("public_petition_sent")

@@ -125,11 +125,15 @@ def test_the_limit_per_address_answers_429_in_vietnamese(
     settings.DANVAN_PUBLIC_PETITION_RATE = "2/h"
     for _ in range(3):
         assert visitor.get("/kien-nghi/").status_code == 200  # reading does not count
+        unticked = visitor.post("/kien-nghi/", form_data(world, land, consent=""))
+        assert unticked.status_code == 200  # a field to put right: not counted either
     assert visitor.post("/kien-nghi/", form_data(world, land)).status_code == 302
     assert visitor.post("/kien-nghi/", form_data(world, land)).status_code == 302
-    refused = visitor.post("/kien-nghi/", form_data(world, land))
+    refused = visitor.post("/kien-nghi/", form_data(world, land, summary="Xin làm lại cầu treo"))
     assert refused.status_code == 429
     assert '<html lang="vi">' in refused.content.decode()  # Vietnamese first
+    assert 'id="rate-limited"' in refused.content.decode()
+    assert "Xin làm lại cầu treo" in refused.content.decode()  # what was typed is kept
     visitor.cookies["django_language"] = "en"
     refused = visitor.post("/kien-nghi/", form_data(world, land))
     assert refused.status_code == 429 and "wait an hour" in refused.content.decode()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from danvan.documents.models import Document
 from danvan.lib import notify, periods
 from danvan.lib.errors import Conflict, refuse_unknown_fields
-from danvan.lib.history import attributed, save_if_changed
+from danvan.lib.history import attributed, save_if_changed, short_date
 from danvan.lib.uploads import check_upload, safe_name
 from danvan.org.models import Organization
 from danvan.programs.models import Program
@@ -439,6 +439,17 @@ def conclusion_done(
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("The date it was done cannot be in the future.")})
+    # Not before the meeting that gave it (or the day it was recorded, if that came first):
+    # the on-time figures read this date.
+    given_on = min(
+        timezone.localtime(conclusion.meeting.starts_at).date(),
+        timezone.localtime(conclusion.created_at).date(),
+    )
+    if done_on < given_on:
+        raise ValidationError(
+            {"done_on": _("The task was given on %(day)s: it was done on or after that day.")
+             % {"day": short_date(given_on)}}
+        )  # fmt: skip
     conclusion.status, conclusion.result, conclusion.done_on = (
         ConclusionStatus.DONE, result.strip(), done_on,
     )  # fmt: skip

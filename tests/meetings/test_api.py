@@ -529,6 +529,9 @@ def test_a_conclusion_is_a_task_the_assigned_unit_reports_done(
 
     assert post(bearer(xa2), f"{one}/done", {"result": "Xong"}).status_code == 403
     assert post(bearer(xa), f"{one}/done", {"result": " "}).status_code == 400
+    before = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()  # before it was given
+    early_done = post(bearer(xa), f"{one}/done", {"result": "Xong", "done_on": before})
+    assert early_done.status_code == 400 and list(early_done.json()["errors"]) == ["done_on"]
     assert Conclusion.objects.get().status == ConclusionStatus.OPEN
     done = post(bearer(xa), f"{one}/done", {"result": "Đã tổ chức ngày 10/12"})
     assert done.status_code == 200, done.content

@@ -171,6 +171,22 @@ class Period:
         span = f"{year}{EN_DASH}{self.end.year}"
         return f"Giai đoạn {span}" if vietnamese else span
 
+    def short_label(self, lang: str | None = None) -> str:
+        """A few characters for a chart's axis: «6T đầu 2025», «H1 2025», «Quý II/2026»."""
+        vietnamese = (lang or get_language() or "").lower().startswith("vi")
+        year = self.start.year
+        if self.type == PeriodType.HALF:
+            if vietnamese:
+                return f"6T {'đầu' if self.index == 1 else 'cuối'} {year}"
+            return f"H{self.index} {year}"
+        if self.type == PeriodType.QUARTER:
+            return f"Quý {_ROMAN[self.index - 1]}/{year}" if vietnamese else f"Q{self.index} {year}"
+        if self.type == PeriodType.MONTH:
+            return f"T{self.start.month}/{year}" if vietnamese else f"{self.start.month}/{year}"
+        if self.type == PeriodType.YEAR:
+            return str(year)
+        return f"{year}{EN_DASH}{self.end.year}"
+
     def reporting_window(
         self, cutoff_day: int | None = None
     ) -> tuple[datetime.date, datetime.date]:

@@ -187,6 +187,21 @@ def test_labels(code: str, vi: str, en: str) -> None:
         assert str(period) == en
 
 
+@pytest.mark.parametrize(
+    ("code", "vi", "en"),
+    [
+        ("2022", "2022", "2022"),
+        ("2022S1", "6T đầu 2022", "H1 2022"),
+        ("2022S2", "6T cuối 2022", "H2 2022"),
+        ("2022Q2", "Quý II/2022", "Q2 2022"),
+        ("202207", "T7/2022", "7/2022"),
+        ("2021-2025", "2021\u20132025", "2021\u20132025"),
+    ],
+)
+def test_short_labels_for_a_charts_axis(code: str, vi: str, en: str) -> None:
+    assert (parse(code).short_label("vi"), parse(code).short_label("en")) == (vi, en)
+
+
 # --- navigation ------------------------------------------------------------------------------
 
 

@@ -78,6 +78,8 @@ def test_the_scorecard_ranks_units_by_on_time_share(
     trend = rows(html, "trend")
     assert len(trend) == 4 and trend[-1][1:4] == ["4", "3", "66,7 %"]
     assert "<polyline" in html
+    axis = re.findall(r'text-anchor="middle" fill="#6c757d">([^<]*)</text>', html)
+    assert axis == ["6T đầu 2025", "6T cuối 2025", "6T đầu 2026", "6T cuối 2026"]  # not codes
     assert_no_personal_data(html)
 
 

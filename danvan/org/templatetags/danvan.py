@@ -57,6 +57,17 @@ def period_label(code: str) -> str:
 
 
 @register.filter
+def period_short(code: str) -> str:
+    """A period code in a few characters of the active language, for a chart's axis."""
+    from danvan.lib import periods
+
+    try:
+        return periods.parse(code).short_label() if code else ""
+    except periods.PeriodError:
+        return code
+
+
+@register.filter
 def number(value: Any, places: int = 2) -> str:
     """A figure or an amount in the reader's notation: «15.000.000» in Vietnamese."""
     return numbers.shown(value, places=places)

@@ -31,7 +31,7 @@ class ActionOut(Schema):
     )
 
 
-class AgendaItemOut(Schema):
+class AgendaEntryOut(Schema):
     key: str = Field(..., description="the record: «<app>.<thing>:<id>[:<step>]»")
     kind: str = Field(..., description="the source: «<app>.<thing>»")
     what: str
@@ -43,7 +43,7 @@ class AgendaItemOut(Schema):
     action: ActionOut | None
 
 
-@router.get("/me/agenda", response=list[AgendaItemOut])
+@router.get("/me/agenda", response=list[AgendaEntryOut])
 def my_agenda(request: HttpRequest) -> Any:
     """What waits for you or your units, as the agenda page shows it: the latest first."""
     today = timezone.localdate()

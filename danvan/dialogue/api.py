@@ -15,14 +15,13 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.lib.api import HistoryOut, Pages, Patch, Year, history_items
+from danvan.lib.api import HistoryOut, Pages, Patch, Ref, Year, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.models import Organization
 from danvan.org.selectors import get_organization_for_user
 
 from . import selectors, services
-from .api_petitions import Ref
 from .api_petitions import router as petitions_router
 from .api_reports import router as reports_router
 from .models import Commitment, CommitmentStatus, Dialogue, Reception

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.lib.api import HistoryOut, Pages, history_items
+from danvan.lib.api import HistoryOut, Pages, Ref, history_items
 from danvan.lib.api import request_user as _actor
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.models import Area, Organization
@@ -119,11 +119,6 @@ def _today() -> datetime.date:
 
 
 # --- What the answers carry ------------------------------------------------------------------
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class TopicRef(Schema):
@@ -356,13 +351,13 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Any:
 # --- The workflow: one sub-resource per step -------------------------------------------------
 
 
-class AcceptIn(Schema):
+class PetitionAcceptIn(Schema):
     accepted_on: datetime.date | None = Field(None, description="Default: today")
     complexity: ComplexityName | None = Field(None, description="Leave out to keep it")
     handler: int | None = Field(None, description="The officer's user id")
 
 
-class AssignIn(Schema):
+class PetitionAssignIn(Schema):
     handler: int = Field(..., description="An officer of the handling unit (or above)")
 
 
@@ -391,13 +386,13 @@ class SettleIn(Schema):
     publish: bool = Field(True, description="Show the answer on the public tracking page")
 
 
-class ConfirmIn(Schema):
+class PetitionConfirmIn(Schema):
     confirmation: Literal["satisfied", "not_satisfied"]
     confirmed_on: datetime.date | None = Field(None, description="Default: today")
     comment: str = Field("", description="The citizen's words (kept in the history)")
 
 
-class ReopenIn(Schema):
+class PetitionReopenIn(Schema):
     reason: str
     reopened_on: datetime.date | None = Field(None, description="Default: today")
 
@@ -418,7 +413,7 @@ def _acting(request: HttpRequest, petition_id: int) -> tuple[User, Petition]:
 
 
 @router.post("/petitions/{petition_id}/accept", response=PetitionDetailOut)
-def accept_petition(request: HttpRequest, petition_id: int, payload: AcceptIn) -> Any:
+def accept_petition(request: HttpRequest, petition_id: int, payload: PetitionAcceptIn) -> Any:
     """Accept it for settlement: the settlement clock starts, in working days (409 unless
     received; complaints and denunciations are referred, not accepted)."""
     user, petition = _acting(request, petition_id)
@@ -433,7 +428,7 @@ def accept_petition(request: HttpRequest, petition_id: int, payload: AcceptIn) -
 
 
 @router.post("/petitions/{petition_id}/assign", response=PetitionDetailOut)
-def assign_petition(request: HttpRequest, petition_id: int, payload: AssignIn) -> Any:
+def assign_petition(request: HttpRequest, petition_id: int, payload: PetitionAssignIn) -> Any:
     """Name the officer handling it (the only one who sees a denouncer's identity)."""
     user, petition = _acting(request, petition_id)
     handler = user_named(payload.handler, "handler")
@@ -499,7 +494,7 @@ def settle_petition(request: HttpRequest, petition_id: int, payload: SettleIn) -
 
 
 @router.post("/petitions/{petition_id}/confirm", response=PetitionDetailOut)
-def confirm_petition(request: HttpRequest, petition_id: int, payload: ConfirmIn) -> Any:
+def confirm_petition(request: HttpRequest, petition_id: int, payload: PetitionConfirmIn) -> Any:
     """The citizen's word on the answer, told to an officer: it closes the case."""
     user, petition = _acting(request, petition_id)
     services_petitions.petition_confirm(
@@ -521,7 +516,7 @@ def close_petition(request: HttpRequest, petition_id: int) -> Any:
 
 
 @router.post("/petitions/{petition_id}/reopen", response=PetitionDetailOut)
-def reopen_petition(request: HttpRequest, petition_id: int, payload: ReopenIn) -> Any:
+def reopen_petition(request: HttpRequest, petition_id: int, payload: PetitionReopenIn) -> Any:
     """Open a settled, closed or refused petition again, with the reason: a new settlement
     clock runs."""
     user, petition = _acting(request, petition_id)

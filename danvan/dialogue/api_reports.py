@@ -17,13 +17,13 @@ from ninja.responses import Status
 
 from danvan.accounts.models import User
 from danvan.lib import periods
-from danvan.lib.api import Pages
+from danvan.lib.api import Pages, Ref
 from danvan.lib.api import request_user as _actor
 from danvan.org.scopes import ReportingScope
 from danvan.org.selectors import get_area_for_user, get_organization_for_user
 
 from . import scorecard, selectors, services_privacy
-from .api_petitions import Ref, petition_named, user_ref
+from .api_petitions import petition_named, user_ref
 from .models import DataRequest, RequestState
 
 router = Router()  # tagged "Dialogue" by the router it hangs under (api.py)
@@ -197,7 +197,7 @@ class DataRequestIn(Schema):
     details: str = Field("", description="What was asked")
 
 
-class AcknowledgeIn(Schema):
+class DataRequestAcknowledgeIn(Schema):
     acknowledged_on: datetime.date | None = Field(None, description="Default: today")
 
 
@@ -256,7 +256,9 @@ def create_data_request(request: HttpRequest, payload: DataRequestIn) -> Any:
 
 
 @router.post("/data-requests/{request_id}/acknowledge", response=DataRequestOut)
-def acknowledge_data_request(request: HttpRequest, request_id: int, payload: AcknowledgeIn) -> Any:
+def acknowledge_data_request(
+    request: HttpRequest, request_id: int, payload: DataRequestAcknowledgeIn
+) -> Any:
     """Acknowledge the request (409 once acknowledged)."""
     user = _administrator(request)
     services_privacy.data_request_acknowledge(

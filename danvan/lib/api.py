@@ -33,6 +33,13 @@ def request_user(request: HttpRequest) -> User:
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 
 
+class Ref(Schema):
+    """Another record named in an answer: its id and its name (a unit, an area, an officer)."""
+
+    id: int
+    name: str
+
+
 class Pages(PageNumberPagination):
     """`?page=` and `?page_size=` as every list answers them, with a page number kept in range."""
 

@@ -24,10 +24,10 @@ from .schemas import (
     CheckIn,
     ConclusionIn,
     ConclusionOut,
-    ConfirmIn,
     DoneIn,
     InvitedOut,
     InviteIn,
+    PointConfirmIn,
     PointFilter,
     PointIn,
     PointOut,
@@ -165,7 +165,9 @@ def update_point(request: HttpRequest, meeting_id: int, point_id: int, payload: 
 
 
 @router.post(f"{POINTS}/{{point_id}}/confirm", response=PointOut)
-def confirm_point(request: HttpRequest, meeting_id: int, point_id: int, payload: ConfirmIn) -> Any:
+def confirm_point(
+    request: HttpRequest, meeting_id: int, point_id: int, payload: PointConfirmIn
+) -> Any:
     """The point's own officers (or the host's) confirm its delegates attending, and its
     place, chair and delegates expected if they changed; more attending than expected needs a
     note (400). Another unit's officers are refused (403)."""

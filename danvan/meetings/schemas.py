@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from danvan.lib.api import Patch, Year
+from danvan.lib.api import Patch, Ref, Year
 from danvan.lib.periods import MAX_YEAR, MIN_YEAR
 from danvan.org.models import AreaLevel
 from danvan.programs.models import Program
@@ -72,11 +72,6 @@ def _label(level: str) -> str:
         return str(AreaLevel(level).label)
     except ValueError:
         return level
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 # --- Answers --------------------------------------------------------------------------------
@@ -422,7 +417,7 @@ class PointPatch(Patch):
     expected: int | None = None
 
 
-class ConfirmIn(Schema):
+class PointConfirmIn(Schema):
     attending: int = Field(..., description="Delegates attending")
     attendance_note: str = Field(
         "", max_length=NOTE_MAX, description="Required when more attend than expected"

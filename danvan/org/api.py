@@ -559,12 +559,12 @@ def revoke_invitation(request: HttpRequest, invitation_id: int) -> Any:
     return services.invitation_revoke(actor=user, invitation=invitation)
 
 
-class AcceptIn(Schema):
+class InvitationAcceptIn(Schema):
     token: str = Field(..., description="The one-time token from the link in the e-mail")
 
 
 @router.post("/invitations/accept", response={201: MembershipOut}, tags=["invitations"])
-def accept_invitation(request: HttpRequest, payload: AcceptIn) -> Any:
+def accept_invitation(request: HttpRequest, payload: InvitationAcceptIn) -> Any:
     """Accept an invitation sent to your own e-mail address; you become a member."""
     invitation = selectors.get_invitation_by_token(payload.token)
     if invitation is None:

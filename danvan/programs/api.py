@@ -132,7 +132,7 @@ class SignIn(Schema):
     )
 
 
-class ReopenIn(Schema):
+class ProgramReopenIn(Schema):
     reason: str
 
 
@@ -258,7 +258,7 @@ def sign(request: HttpRequest, program_id: int, payload: SignIn) -> Any:
 
 
 @router.post("/programs/{program_id}/reopen", response=ProgramOut, tags=["programmes"])
-def reopen(request: HttpRequest, program_id: int, payload: ReopenIn) -> Any:
+def reopen(request: HttpRequest, program_id: int, payload: ProgramReopenIn) -> Any:
     """A leader of the lead agency returns a programme in force to draft, saying why."""
     user = _actor(request)
     program = selectors.get_program_for_user(user, program_id)
@@ -297,7 +297,7 @@ class ContentPatch(Patch):
     description: str | None = None
 
 
-class MoveIn(Schema):
+class ContentMoveIn(Schema):
     direction: Literal["up", "down"]
 
 
@@ -337,7 +337,7 @@ def update_content(request: HttpRequest, content_id: int, payload: ContentPatch)
 
 
 @router.post("/contents/{content_id}/move", response=ContentOut, tags=["programmes"])
-def move_content(request: HttpRequest, content_id: int, payload: MoveIn) -> Any:
+def move_content(request: HttpRequest, content_id: int, payload: ContentMoveIn) -> Any:
     """Swap a main content with its neighbour above or below (a draft's numbers stay 1..n)."""
     user = _actor(request)
     content = selectors.get_content_for_user(user, content_id)

@@ -29,7 +29,7 @@ router = Router(tags=["Public"])
 Kind = Literal["petition", "feedback", "complaint", "denunciation"]
 
 
-class PetitionerIn(Schema):
+class PublicPetitionerIn(Schema):
     name: str = Field("", max_length=150, description="Full name (the law asks it on a petition)")
     phone: str = Field("", max_length=30, description="To be called about it")
     email: str = Field("", max_length=254, description="To receive the written answer")
@@ -44,7 +44,7 @@ class PublicPetitionIn(Schema):
     kind: Kind = "petition"
     summary: str = Field(..., max_length=300, description="One sentence: what is asked")
     text: str = Field("", max_length=20_000, description="The details (never published)")
-    petitioner: PetitionerIn | None = None
+    petitioner: PublicPetitionerIn | None = None
     consent: bool = Field(
         ...,
         description="Must be true: agreement to the consent text (version given by "
@@ -61,7 +61,7 @@ class RateLimitedOut(Schema):
     detail: str
 
 
-class ExtensionOut(Schema):
+class PublicExtensionOut(Schema):
     decided_on: datetime.date
     working_days: int
     previous_due: datetime.date
@@ -95,7 +95,7 @@ class PublicPetitionOut(Schema):
     due_on: datetime.date = Field(..., description="The legal deadline of the current stage")
     deadline_kind: Literal["accept", "settle"]
     overdue: bool
-    extensions: list[ExtensionOut]
+    extensions: list[PublicExtensionOut]
     unit: str = Field(..., description="The unit handling it")
     referred_to: str = Field(..., description="The competent body it was referred to, if any")
     referred_on: datetime.date | None

@@ -174,7 +174,7 @@ class ReturnIn(Schema):
     comment: str
 
 
-class ReopenIn(Schema):
+class SubmissionReopenIn(Schema):
     reason: str
 
 
@@ -274,7 +274,7 @@ def return_(request: HttpRequest, submission_id: int, payload: ReturnIn) -> Any:
 
 
 @router.post("/submissions/{submission_id}/reopen", response=SubmissionOut, tags=["reporting"])
-def reopen(request: HttpRequest, submission_id: int, payload: ReopenIn) -> Any:
+def reopen(request: HttpRequest, submission_id: int, payload: SubmissionReopenIn) -> Any:
     user = _actor(request)
     submission = selectors.get_submission_for_user(user, submission_id)
     services.submission_reopen(actor=user, submission=submission, reason=payload.reason)

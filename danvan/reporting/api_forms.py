@@ -232,7 +232,7 @@ class SectionPatch(Patch):
     help_text: str | None = None
 
 
-class MoveIn(Schema):
+class FormMoveIn(Schema):
     direction: Literal["up", "down"]
 
 
@@ -265,7 +265,7 @@ def update_section(request: HttpRequest, section_id: int, payload: SectionPatch)
 
 
 @router.post("/sections/{section_id}/move", response=FormOut, tags=["reporting"])
-def move_section(request: HttpRequest, section_id: int, payload: MoveIn) -> Any:
+def move_section(request: HttpRequest, section_id: int, payload: FormMoveIn) -> Any:
     """One place up or down on the form; the form in its new order."""
     section = selectors_forms.get_section(section_id)
     services_forms.section_move(
@@ -349,7 +349,7 @@ def update_item(request: HttpRequest, item_id: int, payload: ItemPatch) -> Any:
 
 
 @router.post("/form-items/{item_id}/move", response=SectionOut, tags=["reporting"])
-def move_item(request: HttpRequest, item_id: int, payload: MoveIn) -> Any:
+def move_item(request: HttpRequest, item_id: int, payload: FormMoveIn) -> Any:
     item = selectors_forms.get_item(item_id)
     services_forms.item_move(
         actor=_actor(request), item=item, step=-1 if payload.direction == "up" else 1

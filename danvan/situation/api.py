@@ -398,12 +398,12 @@ class AlertFilter(Schema):
     topic: str = Field("", description="A topic group's code or id (a topic counts for its group)")
 
 
-class AcknowledgeIn(Schema):
+class AlertAcknowledgeIn(Schema):
     assigned_to: int | None = Field(None, description="A leader's or specialist's user id")
     comment: str = ""
 
 
-class AssignIn(Schema):
+class AlertAssignIn(Schema):
     assigned_to: int = Field(..., description="A leader's or specialist's user id")
     comment: str = ""
 
@@ -436,7 +436,7 @@ def get_alert(request: HttpRequest, alert_id: int) -> Any:
 
 
 @router.post("/situation-alerts/{alert_id}/acknowledge", response=AlertOut, tags=["situation"])
-def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> Any:
+def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AlertAcknowledgeIn) -> Any:
     """Seen and taken in hand, optionally given to someone (the commission's leaders and
     specialists; 409 once acknowledged or closed)."""
     user = _actor(request)
@@ -449,7 +449,7 @@ def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AcknowledgeI
 
 
 @router.post("/situation-alerts/{alert_id}/assign", response=AlertOut, tags=["situation"])
-def assign_alert(request: HttpRequest, alert_id: int, payload: AssignIn) -> Any:
+def assign_alert(request: HttpRequest, alert_id: int, payload: AlertAssignIn) -> Any:
     """Give the alert to a leader or specialist of the commission to look into."""
     user = _actor(request)
     alert = selectors.get_alert_for_user(user, alert_id)

@@ -162,6 +162,11 @@ def test_attachments_are_checked_and_at_most_three(
     response = visitor.post("/kien-nghi/", form_data(world, land, attachments=four))
     assert response.status_code == 200 and "attachments_error" in response.content.decode()
     assert not Petition.objects.exists() and not PetitionAttachment.objects.exists()
+    letter = SimpleUploadedFile("don.pdf", PDF, content_type="application/pdf")
+    unticked = visitor.post("/kien-nghi/", form_data(world, land, consent="", attachments=[letter]))
+    assert 'id="files-again"' in unticked.content.decode()  # the browser forgot the file: say so
+    untouched = visitor.post("/kien-nghi/", form_data(world, land, consent=""))
+    assert 'id="files-again"' not in untouched.content.decode()
     two = [
         SimpleUploadedFile(f"Đơn {i}.pdf", PDF, content_type="application/pdf") for i in range(2)
     ]

@@ -529,10 +529,11 @@ def petition_merge(
 ) -> Petition:
     """Merge a duplicate into another petition: it keeps its code, which now leads to the other.
     A merge that would form a cycle, or into a petition the actor cannot see, is refused."""
-    if actor is not None and not selectors.may_handle_petition(actor, into):
-        raise ValidationError({"into": _("Merge only into a petition you handle.")})
+    # First whether the actor may act on this petition at all (403), then the target (400).
     petition = _act(actor, petition, [*OPEN_STATES],
                     _("A %(state)s petition cannot be merged."))  # fmt: skip
+    if actor is not None and not selectors.may_handle_petition(actor, into):
+        raise ValidationError({"into": _("Merge only into a petition you handle.")})
     if into.pk == petition.pk:
         raise ValidationError({"into": _("A petition cannot be merged into itself.")})
     # Read the target's chain as it is now: another officer may have merged it meanwhile.

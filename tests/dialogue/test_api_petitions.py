@@ -470,6 +470,12 @@ def test_a_merge_into_a_petition_outside_the_scope_is_refused(
     refused = post(bearer(xa), f"{API}/petitions/{mine.pk}/merge", {"into": theirs.code})
     assert refused.status_code == 400 and "into" in refused.json()["errors"]
     assert Petition.objects.get(pk=mine.pk).state == PetitionState.RECEIVED
+    # A viewer may not merge at all: refused for the role (403), not for the target it named.
+    viewer = member(world.front_a, Role.VIEWER, email="xem@example.vn")
+    other = filed(xa)
+    merging = post(bearer(viewer), f"{API}/petitions/{mine.pk}/merge", {"into": other.code})
+    assert merging.status_code == 403, merging.content
+    assert Petition.objects.get(pk=mine.pk).state == PetitionState.RECEIVED
 
 
 def test_a_petition_files_or_links_a_situation_note(

@@ -20,7 +20,7 @@ from danvan.lib.api import request_user as _actor
 from danvan.lib.web import attachment as _download
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.models import Area
-from danvan.org.selectors import get_area_for_user
+from danvan.org.selectors import get_area_for_user, get_organization_for_user
 from danvan.oversight.models import Oversight
 from danvan.programs.models import Program
 
@@ -251,8 +251,10 @@ def list_notes(request: HttpRequest, filters: Query[NoteFilter]) -> Any:
         level=filters.level or "",
         status=filters.status or "",
         period=period_named(filters.period) if filters.period.strip() else None,
+        # A filter naming what you cannot see answers 404, as the area filter and the
+        # petitions' do (a body's unit is refused as a field instead: `_org`).
         organization=(
-            _org(user, filters.organization, "organization")
+            get_organization_for_user(user, filters.organization)
             if filters.organization is not None
             else None
         ),
@@ -441,7 +443,8 @@ def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AlertAcknowl
     specialists; 409 once acknowledged or closed)."""
     user = _actor(request)
     alert = selectors.get_alert_for_user(user, alert_id)
-    assignee = active_user(payload.assigned_to, "assigned_to") if payload.assigned_to else None
+    assigned = payload.assigned_to
+    assignee = active_user(assigned, "assigned_to") if assigned is not None else None
     services.alert_acknowledge(
         actor=user, alert=alert, assigned_to=assignee, comment=payload.comment
     )

@@ -164,6 +164,9 @@ def test_the_note_list_filters(
     assert client.get(f"{API}/situation-notes", {"level": "urgent"}).status_code == 422
     # xa sees only commune A: commune B's area is outside the scope, like a missing one.
     assert bearer(xa).get(f"{API}/situation-notes", {"area": world.commune_b.pk}).status_code == 404
+    # and so is commune B's Front, named as the unit filter: 404 too, not a field to correct.
+    unit = bearer(xa).get(f"{API}/situation-notes", {"organization": world.front_b.pk})
+    assert unit.status_code == 404
 
 
 def test_the_list_does_not_grow_its_queries(
@@ -354,6 +357,8 @@ def test_alert_refusals_and_the_handling(
     client = bearer(tinh)
     wrong = post(client, f"{url}/acknowledge", {"assigned_to": reporter.pk})
     assert wrong.status_code == 400 and "assigned_to" in wrong.json()["errors"]
+    nobody = post(client, f"{url}/acknowledge", {"assigned_to": 0})  # not «nobody»: no such user
+    assert nobody.status_code == 400 and "assigned_to" in nobody.json()["errors"]
     acknowledged = post(client, f"{url}/acknowledge", {"comment": "Đã nắm"})
     assert acknowledged.status_code == 200 and acknowledged.json()["status"] == "acknowledged"
     assert post(client, f"{url}/acknowledge", {}).status_code == 409

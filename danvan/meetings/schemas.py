@@ -419,8 +419,10 @@ class PointPatch(Patch):
 
 class PointConfirmIn(Schema):
     attending: int = Field(..., description="Delegates attending")
-    attendance_note: str = Field(
-        "", max_length=NOTE_MAX, description="Required when more attend than expected"
+    attendance_note: str | None = Field(
+        None,
+        max_length=NOTE_MAX,
+        description="Required when more attend than expected; left out, the recorded one stays",
     )
     place: str | None = Field(None, max_length=PLACE_MAX)
     chair: str | None = Field(None, max_length=CHAIR_MAX)

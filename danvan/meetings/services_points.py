@@ -183,13 +183,13 @@ def point_confirm(
     actor: User,
     point: BridgePoint,
     attending: int,
-    attendance_note: str = "",
+    attendance_note: str | None = None,
     place: str | None = None,
     chair: str | None = None,
     expected: int | None = None,
 ) -> BridgePoint:
-    """The point's own officers confirm its attendance: delegates attending (and the place,
-    chair and delegates expected, if they changed)."""
+    """The point's own officers confirm its attendance: delegates attending (and the note,
+    place, chair and delegates expected, if they changed; None keeps what is recorded)."""
     if not selectors.may_confirm_point(actor, point):
         raise PermissionDenied(
             _("Only the officers of %(unit)s confirm its attendance.")
@@ -200,9 +200,10 @@ def point_confirm(
         raise Conflict(_("This bridge point was withdrawn."))
     point = BridgePoint.objects.select_for_update().get(pk=point.pk)
     new_expected = point.expected if expected is None else expected
-    _check_delegates(new_expected, attending, attendance_note)
+    note = point.attendance_note if attendance_note is None else attendance_note.strip()
+    _check_delegates(new_expected, attending, note)
     point.expected, point.attending = new_expected, attending
-    point.attendance_note = attendance_note.strip()
+    point.attendance_note = note
     if place is not None:
         point.place = place.strip()
     if chair is not None:

@@ -413,6 +413,15 @@ def test_xa_confirms_its_point_and_xa2_is_refused(
     body = confirmed.json()
     assert (body["attending"], body["confirmed"], body["confirmed_by"]) == (28, True, str(xa))
     assert body["chair"] == "Chủ tịch UBMTTQ xã" and body["expected"] == 30
+    crowd = {"attending": 34, "attendance_note": "Thêm 4 trưởng thôn"}
+    assert (
+        post(bearer(xa), f"{url}/confirm", crowd).json()["attendance_note"]
+        == crowd["attendance_note"]
+    )
+    again = post(bearer(xa), f"{url}/confirm", {"attending": 33})  # the note left out: kept
+    assert again.status_code == 200 and again.json()["attendance_note"] == "Thêm 4 trưởng thôn"
+    cleared = post(bearer(xa), f"{url}/confirm", {"attending": 28, "attendance_note": ""})
+    assert cleared.json()["attendance_note"] == ""  # an empty note clears it
     assert post(bearer(xa), f"{url}/check", {"result": "poor"}).status_code == 400
     checked = post(bearer(xa), f"{url}/check", {"result": "poor", "note": "Tiếng bị rè"})
     assert checked.json()["check_result"] == "poor" and checked.json()["checked_by"] == str(xa)

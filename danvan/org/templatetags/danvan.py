@@ -45,26 +45,28 @@ def page_url(context: dict[str, Any], page_number: int) -> str:
     return f"?{query}&page={page_number}" if query else f"?page={page_number}"
 
 
-@register.filter
-def period_label(code: str) -> str:
-    """A period code as words in the active language: 2025S1 → «6 tháng đầu năm 2025»."""
+def _period_words(code: str, *, short: bool) -> str:
     from danvan.lib import periods
 
     try:
-        return periods.parse(code).label() if code else ""
+        period = periods.parse(code) if code else None
     except periods.PeriodError:
         return code
+    if period is None:
+        return ""
+    return period.short_label() if short else period.label()
+
+
+@register.filter
+def period_label(code: str) -> str:
+    """A period code as words in the active language: 2025S1 → «6 tháng đầu năm 2025»."""
+    return _period_words(code, short=False)
 
 
 @register.filter
 def period_short(code: str) -> str:
     """A period code in a few characters of the active language, for a chart's axis."""
-    from danvan.lib import periods
-
-    try:
-        return periods.parse(code).short_label() if code else ""
-    except periods.PeriodError:
-        return code
+    return _period_words(code, short=True)
 
 
 @register.filter

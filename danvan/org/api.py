@@ -368,6 +368,9 @@ def set_organization_successor(request: HttpRequest, org_id: int, payload: Succe
 
 class MembershipOut(Schema):
     id: int
+    user_id: int = Field(
+        ..., description="The id to name this person as a petition's handler or an alert's assignee"
+    )
     user_email: str = Field(..., alias="user.email")
     user_name: str = Field(..., alias="user.full_name")
     organization_id: int

@@ -154,6 +154,8 @@ def test_memberships_create_update_and_scope(world: World, lanhdao, xa, xa2) -> 
     # xa sees the memberships of its own unit, not those of xa2's.
     xa_view = bearer(xa).get("/api/v1/memberships").json()
     assert {m["user_email"] for m in xa_view["items"]} == {"xa@example.vn"}
+    # the id a body names a person by (a petition's handler, an alert's assignee)
+    assert {m["user_id"] for m in xa_view["items"]} == {xa.pk}
     xa2_membership = Membership.objects.get(user=xa2, organization=world.front_b)
     assert bearer(xa).get(f"/api/v1/memberships/{xa2_membership.pk}").status_code == 404
     refused = post(bearer(xa), "/api/v1/memberships", {

@@ -228,3 +228,13 @@ def test_a_list_gives_up_to_500_a_page_as_its_document_says(tinh: User) -> None:
         if p["name"] == "page_size"
     ]  # fmt: skip
     assert "at most 500" in size["description"]
+
+
+def test_an_unknown_api_address_answers_in_json(tinh: User) -> None:
+    for path in ("/api/v1/nothing", "/api/v1/documents/"):  # the second: a trailing slash
+        response = bearer(tinh).get(path)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Không tìm thấy."}  # Vietnamese first
+    page = Client().get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -96,9 +96,7 @@ def list_points(request: HttpRequest, meeting_id: int, filters: Query[PointFilte
         points = points.filter(level=filters.level)
     if filters.confirmed is not None:
         points = points.filter(confirmed_at__isnull=not filters.confirmed)
-    for word in filters.q.split():
-        points = points.filter(organization__name__icontains=word)
-    return points
+    return selectors.points_named(points, filters.q)
 
 
 @router.post(POINTS, response={201: PointOut})

@@ -122,6 +122,14 @@ def points_of(meeting: Meeting) -> QuerySet[BridgePoint]:
     )
 
 
+def points_named(points: QuerySet[BridgePoint], query: str) -> QuerySet[BridgePoint]:
+    """The points whose unit's name holds every word of the query, with or without diacritics
+    («muong xen» finds «Mường Xén»), for the page and the API alike."""
+    for word in fold(query).split():
+        points = points.filter(organization__search_name__contains=word)
+    return points
+
+
 def get_point(meeting: Meeting, pk: object) -> BridgePoint:
     return one_or_404(points_of(meeting), pk)
 

@@ -23,7 +23,6 @@ from django.utils.translation import ngettext
 
 from danvan.accounts.models import User
 from danvan.lib.errors import Conflict
-from danvan.lib.text import fold
 from danvan.lib.web import (
     add_service_errors,
     current_user,
@@ -181,8 +180,7 @@ def point_list(request: HttpRequest, pk: int) -> HttpResponse:
         points = points.filter(level=filters["level"])
     if filters["state"]:
         points = points.filter(**STATES[filters["state"]])
-    for word in fold(filters["q"]).split():
-        points = points.filter(organization__search_name__contains=word)
+    points = selectors.points_named(points, filters["q"])
     if request.GET.get("format") == "xlsx":
         return xlsx_response(exports.points_xlsx(meeting, points), f"diem-cau-{meeting.pk}.xlsx")
     manager = selectors.may_manage(user, meeting)

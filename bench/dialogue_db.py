@@ -168,7 +168,7 @@ class Calendar:
 
 
 def _codes(rng: np.random.Generator, n: int) -> list[str]:
-    from danvan.dialogue.services_petitions import CODE_ALPHABET
+    from danvan.dialogue.services_intake import CODE_ALPHABET
 
     alphabet = np.array(list(CODE_ALPHABET))
     found: set[str] = set()

@@ -25,7 +25,7 @@ from danvan.org.models import Area, Organization
 from danvan.org.selectors import get_area_for_user, get_organization_for_user
 from danvan.situation.models import Note, Topic
 
-from . import selectors, services_petitions, services_privacy
+from . import selectors, services_intake, services_petitions, services_privacy
 from .models import Dialogue, Extension, Petition, PetitionChannel, Petitioner, Reception
 
 router = Router()  # tagged "Dialogue" by the router it hangs under (api.py)
@@ -80,7 +80,7 @@ def petition_named(user: User, value: str, field: str) -> Petition:
     value = value.strip()
     visible = Petition.objects.visible_to(user)
     found = visible.filter(pk=int(value)).first() if _digits(value) else None
-    code = services_petitions.normalise_code(value)
+    code = services_intake.normalise_code(value)
     if found is None and code:
         found = visible.filter(code=code).first()
     if found is None:
@@ -344,7 +344,7 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Any:
         dialogue=_linked(user, Dialogue, data["dialogue"], "dialogue"),
         channel=PetitionChannel(data["channel"]),
     )
-    petition = services_petitions.petition_create(actor=user, person=person, **data)
+    petition = services_intake.petition_create(actor=user, person=person, **data)
     return Status(201, petition_detail(user, petition.pk))
 
 

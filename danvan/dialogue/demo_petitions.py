@@ -10,7 +10,7 @@ from typing import Any
 from danvan.org.models import Organization
 from danvan.situation.models import SERIOUS_LEVELS, Note
 
-from . import deadlines, services_petitions, services_privacy
+from . import deadlines, services_intake, services_petitions, services_privacy
 from .demo_texts import (
     EXTENSIONS,
     PETITIONS,
@@ -157,7 +157,7 @@ def _file(
         PetitionChannel.HOTLINE, PetitionChannel.PUBLIC_FORM
     ) and rng.random() < 0.4  # fmt: skip
     complex_ = (topic.startswith("land") and rng.random() < 0.4) or rng.random() < 0.08
-    petition = services_petitions.petition_create(
+    petition = services_intake.petition_create(
         actor=w.actor(org),
         organization=org,
         area=area,
@@ -293,7 +293,7 @@ def _specials(w: World) -> None:
     )  # fmt: skip
     days = deadlines.settlement_days(PetitionKind.PETITION, Complexity.NORMAL, remote_area=True)
     accepted = _accepted_for(due, days)
-    petition = services_petitions.petition_create(
+    petition = services_intake.petition_create(
         actor=xa, organization=front, area=w.communes[MUONG_XEN], topic=w.topics["welfare"],
         kind=PetitionKind.PETITION, channel=PetitionChannel.RECEPTION,
         summary="Đề nghị hỗ trợ sửa chữa nhà ở cho hộ nghèo bị dột nát trước mùa mưa rét từ Quỹ "
@@ -307,7 +307,7 @@ def _specials(w: World) -> None:
     )
     assert petition.due_on == due, (petition.due_on, due)
     # And one waiting to be accepted, sent on the public form.
-    services_petitions.petition_create(
+    services_intake.petition_create(
         actor=None, organization=front, area=w.communes[MUONG_XEN],
         topic=w.topics["administration"], kind=PetitionKind.FEEDBACK,
         channel=PetitionChannel.PUBLIC_FORM,
@@ -321,7 +321,7 @@ def _specials(w: World) -> None:
         (NA_LOI, 15, "Đề nghị sửa chữa bể chứa và đường ống nước sinh hoạt của bản bị hỏng"),
         (NAM_CAN, 12, "Đề nghị xác nhận đơn vay vốn hỗ trợ sản xuất cho hộ cận nghèo"),
     ]:
-        services_petitions.petition_create(
+        services_intake.petition_create(
             actor=None, organization=w.orgs[f"ppc:{code}"], area=w.communes[code],
             topic=w.topics["livelihood" if code == NA_LOI else "welfare"],
             kind=PetitionKind.PETITION, channel=PetitionChannel.LETTER, summary=summary,
@@ -331,7 +331,7 @@ def _specials(w: World) -> None:
     # And one Na Loi accepted but has let pass its settlement deadline.
     due = _working_on_or_before(today - datetime.timedelta(days=6))
     accepted = _accepted_for(due, days)
-    petition = services_petitions.petition_create(
+    petition = services_intake.petition_create(
         actor=None, organization=w.orgs[f"ppc:{NA_LOI}"], area=w.communes[NA_LOI],
         topic=w.topics["welfare"], kind=PetitionKind.PETITION, channel=PetitionChannel.LETTER,
         summary="Đề nghị giải quyết hồ sơ hưởng chế độ người có công còn tồn đọng",
@@ -376,7 +376,7 @@ def _specials(w: World) -> None:
         org = w.orgs[key]
         received = _working_on_or_before(today - datetime.timedelta(weeks=weeks))
         reception = _reception_near(w, org, received) if key == "province" else None
-        petition = services_petitions.petition_create(
+        petition = services_intake.petition_create(
             actor=w.actor(org), organization=org, area=w.communes[code], topic=w.topics[topic],
             kind=PetitionKind.PETITION,
             channel=PetitionChannel.RECEPTION if reception or key != "province" else PetitionChannel.LETTER,
@@ -403,7 +403,7 @@ def _merged(w: World) -> None:
         "topic": w.topics["livelihood"], "kind": PetitionKind.PETITION, "remote_area": True,
         "consent": True, "today": today,
     }  # fmt: skip
-    first = services_petitions.petition_create(
+    first = services_intake.petition_create(
         **common, channel=PetitionChannel.LETTER, received_on=first_day,
         summary="Đề nghị sửa chữa cầu treo bản Cha Lúm bị hư hỏng mặt cầu, học sinh đi lại nguy hiểm",
         person=w.person(MUONG_XEN),
@@ -411,7 +411,7 @@ def _merged(w: World) -> None:
     services_petitions.petition_accept(
         actor=None, petition=first, accepted_on=_working_days_before(today, 6), today=today
     )
-    second = services_petitions.petition_create(
+    second = services_intake.petition_create(
         **common, channel=PetitionChannel.PUBLIC_FORM,
         received_on=_working_days_before(today, 7),
         summary="Cầu treo bản Cha Lúm hỏng ván mặt cầu, đề nghị sửa chữa sớm",
@@ -428,7 +428,7 @@ def _reopened(w: World) -> None:
     today = w.today
     ppc = w.orgs[f"ppc:{KENG_DU}"]
     received = _working_on_or_before(today - datetime.timedelta(days=150))
-    petition = services_petitions.petition_create(
+    petition = services_intake.petition_create(
         actor=None, organization=ppc, area=w.communes[KENG_DU], topic=w.topics["administration"],
         kind=PetitionKind.PETITION, channel=PetitionChannel.RECEPTION,
         summary="Đề nghị cấp giấy chứng nhận quyền sử dụng đất lần đầu cho thửa đất vườn",
@@ -463,7 +463,7 @@ def _extended(w: World) -> None:
     today = w.today
     ppc = w.orgs[f"ppc:{MUONG_XEN}"]
     received = _working_on_or_before(today - datetime.timedelta(days=80))
-    petition = services_petitions.petition_create(
+    petition = services_intake.petition_create(
         actor=None, organization=ppc, area=w.communes[MUONG_XEN],
         topic=w.topics["land-compensation"], kind=PetitionKind.PETITION,
         channel=PetitionChannel.LETTER, complexity=Complexity.COMPLEX, remote_area=True,
@@ -502,7 +502,7 @@ def _linked(w: World) -> None:
         ("land-clearance", "Đề nghị công khai biên bản kiểm đếm trước khi bàn giao mặt bằng"),
     ]  # fmt: skip
     for topic, summary in asks:
-        petition = services_petitions.petition_create(
+        petition = services_intake.petition_create(
             actor=None, organization=ppc, area=w.communes[MUONG_XEN], topic=w.topics[topic],
             kind=PetitionKind.PETITION, channel=PetitionChannel.DIALOGUE, dialogue=dialogue,
             complexity=Complexity.COMPLEX, remote_area=True, summary=summary,
@@ -531,7 +531,7 @@ def _old_cases(w: World) -> None:
         topic, items = rng.choice([(t, PETITIONS[t]) for t in ("welfare", "livelihood", "health")])
         kind, summary, result = rng.choice(items)
         received = _working_on_or_before(datetime.date(2024, 2 + n % 5, 5 + 3 * n))
-        petition = services_petitions.petition_create(
+        petition = services_intake.petition_create(
             actor=None, organization=org, area=org.area, topic=w.topics[topic], kind=kind,
             channel=PetitionChannel.LETTER, summary=summary, received_on=received,
             remote_area=True, person=w.person(MUONG_XEN), consent=True, today=today,

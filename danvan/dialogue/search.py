@@ -17,7 +17,7 @@ from danvan.lib import search
 from danvan.lib.search import Hit
 
 from .selectors import petitions_for_user
-from .services_petitions import normalise_code
+from .services_intake import normalise_code
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User

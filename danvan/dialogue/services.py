@@ -3,7 +3,8 @@
 Keyword-only, one transaction each; the actor's permission is asked of the `may_…` selectors;
 bad input is refused with a ValidationError naming the field, a state that does not allow the
 action with `Conflict`. `actor=None` is the system (the demo, the daily job). Petitions are
-written in `services_petitions.py`, petitioners' personal data in `services_privacy.py`.
+taken in by `services_intake.py` and written on in `services_petitions.py`, petitioners'
+personal data in `services_privacy.py`.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from .models import (
 if TYPE_CHECKING:
     from danvan.accounts.models import User
 from .services import _locked, _not_future, _raise, _today
-from .services_petitions import PERSONAL_FIELDS
+from .services_intake import PERSONAL_FIELDS
 
 # --- Personal data --------------------------------------------------------------------------
 

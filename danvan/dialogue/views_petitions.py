@@ -35,7 +35,7 @@ from danvan.org.selectors import organizations_user_may_edit
 from danvan.situation import selectors as situation_selectors
 from danvan.situation.models import Note, Topic
 
-from . import exports, privacy, selectors, services_petitions, services_privacy
+from . import exports, privacy, selectors, services_intake, services_petitions, services_privacy
 from .forms import (
     AcceptForm,
     AssignForm,
@@ -248,7 +248,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
             form.offer_not_duplicate()
         else:
             try:
-                petition = services_petitions.petition_create(actor=user, **data)
+                petition = services_intake.petition_create(actor=user, **data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -366,9 +366,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _merge_target(user: User, code: str) -> Petition:
     found = (
-        Petition.objects.visible_to(user)
-        .filter(code=services_petitions.normalise_code(code))
-        .first()
+        Petition.objects.visible_to(user).filter(code=services_intake.normalise_code(code)).first()
     )
     if found is None:
         raise ValidationError({"into": _("No petition you can see has this code.")})

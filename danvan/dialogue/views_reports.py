@@ -23,7 +23,7 @@ from danvan.lib.web import add_service_errors, current_user, paginate
 from danvan.org.models import Organization
 from danvan.org.scopes import ReportingScope
 
-from . import board, scorecard, selectors, services_petitions, services_privacy
+from . import board, scorecard, selectors, services_intake, services_privacy
 from .forms import AcknowledgeForm, CompleteForm, DataRequestForm, RefuseRequestForm
 from .models import DataRequest, Petition, RequestKind, RequestState
 from .views import flash, nav, org_param, year_choice, year_options
@@ -184,7 +184,7 @@ def data_requests(request: HttpRequest) -> HttpResponse:
     form = DataRequestForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        code = services_petitions.normalise_code(data.pop("code"))
+        code = services_intake.normalise_code(data.pop("code"))
         petition = Petition.objects.visible_to(user).filter(code=code).first() if code else None
         if petition is None or not selectors.may_handle_data_requests(user, petition):
             form.add_error("code", _("No petition you administer has this code."))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from danvan.dialogue import selectors, services_petitions
+from danvan.dialogue import selectors, services_intake
 from danvan.dialogue.models import PetitionChannel
 from danvan.situation.models import Topic
 
@@ -156,7 +156,7 @@ def send_petition(request: HttpRequest, payload: PublicPetitionIn) -> Any:
     unit = routing.handling_unit(commune)
     if unit is None:  # pragma: no cover — communes_receiving has one
         raise ValidationError({"area": _("No unit receives petitions for this commune yet.")})
-    petition = services_petitions.petition_create(
+    petition = services_intake.petition_create(
         actor=None,
         organization=unit,
         area=commune,
@@ -181,7 +181,7 @@ def track_petition(request: HttpRequest, code: str) -> Any:
     """What the tracking page shows: the state, dates, deadline, extensions, the unit, the
     published answer. Never the petitioner. 404 for a code that does not exist or is not
     public (denunciations), the same answer."""
-    petition = selectors.public_petition(services_petitions.normalise_code(code))
+    petition = selectors.public_petition(services_intake.normalise_code(code))
     if petition is None:
         raise Http404
     return describe(petition)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from danvan.dialogue import privacy, selectors, services_petitions
+from danvan.dialogue import privacy, selectors, services_intake
 from danvan.dialogue.models import OPEN_STATES, Petition, PetitionChannel, PetitionKind
 from danvan.org.models import Area, AreaLevel
 from danvan.situation.models import Topic
@@ -188,7 +188,7 @@ def _list(request: HttpRequest) -> JsonResponse:
     if codes:
         found = found.filter(topic__code__in=codes[:100])
     raw_ids = [c for c in params.get("service_request_id", "").split(",") if c.strip()]
-    ids = [services_petitions.normalise_code(c) for c in raw_ids]
+    ids = [services_intake.normalise_code(c) for c in raw_ids]
     pks = [pk for c in raw_ids if (pk := _by_public_id(c)) is not None]
     if any(ids) or pks:
         found = found.filter(
@@ -268,7 +268,7 @@ def _create(request: HttpRequest) -> JsonResponse:
             "code": commune_code[:20]}])  # fmt: skip
     name = f"{value['first_name']} {value['last_name']}".strip()
     try:
-        petition = services_petitions.petition_create(
+        petition = services_intake.petition_create(
             actor=None,
             organization=unit,
             area=commune,
@@ -309,7 +309,7 @@ def request_detail(request: HttpRequest, code: str) -> JsonResponse:
     if pk is not None:
         petition = _public().filter(pk=pk).first()
     else:
-        petition = selectors.public_petition(services_petitions.normalise_code(code))
+        petition = selectors.public_petition(services_intake.normalise_code(code))
     if petition is None:
         return _errors(404, [_("No request with this code.")])
     commune = _communes([petition])[petition.pk]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
-from danvan.dialogue import services_petitions
+from danvan.dialogue import services_intake
 
 PETITION_GROUP = "public-petition"
 CONFIRM_GROUP = "public-confirm"
@@ -46,4 +46,4 @@ def limited(request: HttpRequest, group: str = PETITION_GROUP, *, count: bool = 
 
 def decoy_code() -> str:
     """A code of the right shape for a robot caught by the honeypot: nothing is saved."""
-    return services_petitions.new_code()
+    return services_intake.new_code()

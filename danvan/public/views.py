@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from danvan.dialogue import scorecard, selectors, services_petitions
+from danvan.dialogue import scorecard, selectors, services_intake, services_petitions
 from danvan.dialogue.models import ANSWERED_STATES, Petition, PetitionChannel
 from danvan.lib import periods
 from danvan.lib.errors import Conflict
@@ -60,7 +60,7 @@ def _create(request: HttpRequest, form: PetitionForm) -> Petition | None:
         return None
     files = data.get("attachments") or []
     try:
-        return services_petitions.petition_create(
+        return services_intake.petition_create(
             actor=None,
             organization=unit,
             area=area,
@@ -126,7 +126,7 @@ def petition_sent(request: HttpRequest) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        code = services_petitions.normalise_code(form.cleaned_data["code"])
+        code = services_intake.normalise_code(form.cleaned_data["code"])
         if code:
             return redirect("public_track_code", code=code)
         form.add_error(
@@ -157,7 +157,7 @@ def _track_page(
 
 @require_GET
 def track_code(request: HttpRequest, code: str) -> HttpResponse:
-    normalised = services_petitions.normalise_code(code)
+    normalised = services_intake.normalise_code(code)
     if normalised and normalised != code:
         return redirect("public_track_code", code=normalised)
     petition = selectors.public_petition(normalised)
@@ -170,7 +170,7 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
 def confirm(request: HttpRequest, code: str) -> HttpResponse:
     if limited(request, CONFIRM_GROUP):
         return rate_limited(request)
-    normalised = services_petitions.normalise_code(code)
+    normalised = services_intake.normalise_code(code)
     petition = selectors.public_petition(normalised)
     if petition is None:
         return _not_found(request, code)

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from danvan.accounts.models import User
-from danvan.dialogue import services_petitions
+from danvan.dialogue import services_intake
 from danvan.dialogue.models import Petition, PetitionChannel, PetitionKind
 from danvan.documents.models import Document
 from danvan.lib import search
@@ -81,7 +81,7 @@ def records(world: World, xa: User) -> Records:
             source=SourceKind.MEETING,
             today=TODAY,
         ),
-        petition=services_petitions.petition_create(
+        petition=services_intake.petition_create(
             actor=None,
             organization=world.front_a,
             area=world.commune_a,
@@ -285,7 +285,7 @@ def _more_of_everything(world: World, records: Records, xa: User, n: int) -> Non
             topic=records.note.topic, event_date=TODAY, summary=f"Thôn Mường Xén {i}",
             source=SourceKind.MEETING, today=TODAY,
         )  # fmt: skip
-        services_petitions.petition_create(
+        services_intake.petition_create(
             actor=None, organization=world.front_a, area=world.commune_a,
             topic=records.note.topic, kind=PetitionKind.FEEDBACK,
             channel=PetitionChannel.LETTER, summary=f"Phản ánh ở Mường Xén {i}", today=TODAY,

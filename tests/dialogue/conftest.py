@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from danvan.accounts.models import User
-from danvan.dialogue import services, services_petitions
+from danvan.dialogue import services, services_intake
 from danvan.dialogue.models import (
     Dialogue,
     DialogueKind,
@@ -65,7 +65,7 @@ def file_petition(world: World, land: Topic) -> Callable[..., Petition]:
             "today": TODAY,
         }
         values.update(fields)
-        return services_petitions.petition_create(actor=actor, **values)
+        return services_intake.petition_create(actor=actor, **values)
 
     return make
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from danvan.accounts.models import User
-from danvan.dialogue import selectors, services_petitions
+from danvan.dialogue import selectors, services_intake, services_petitions
 from danvan.dialogue.models import (
     Complexity,
     Confirmation,
@@ -608,22 +608,22 @@ def test_linking_a_situation_note_files_the_issue_not_the_person(
 def test_tracking_codes_are_unique_and_read_back(
     monkeypatch: pytest.MonkeyPatch, file_petition: FilePetition
 ) -> None:
-    codes = {services_petitions.new_code() for _ in range(500)}
+    codes = {services_intake.new_code() for _ in range(500)}
     assert len(codes) == 500
     assert all(len(c) == 12 and c.startswith("KN-") and c[7] == "-" for c in codes)
     assert not set("".join(codes)) & set("01ILO")
-    assert services_petitions.normalise_code("kn 7k3f 9qxa") == "KN-7K3F-9QXA"
-    assert services_petitions.normalise_code("KN-7K3F-9QXA") == "KN-7K3F-9QXA"
-    assert services_petitions.normalise_code("7k3f-9qxa") == "KN-7K3F-9QXA"
+    assert services_intake.normalise_code("kn 7k3f 9qxa") == "KN-7K3F-9QXA"
+    assert services_intake.normalise_code("KN-7K3F-9QXA") == "KN-7K3F-9QXA"
+    assert services_intake.normalise_code("7k3f-9qxa") == "KN-7K3F-9QXA"
     assert (
-        services_petitions.normalise_code("knab cdef") == "KN-KNAB-CDEF"
+        services_intake.normalise_code("knab cdef") == "KN-KNAB-CDEF"
     )  # drawn letters may start KN
-    assert services_petitions.normalise_code("kn-knab-cdef") == "KN-KNAB-CDEF"
-    assert services_petitions.normalise_code("abc") == ""
-    assert services_petitions.normalise_code("") == ""
+    assert services_intake.normalise_code("kn-knab-cdef") == "KN-KNAB-CDEF"
+    assert services_intake.normalise_code("abc") == ""
+    assert services_intake.normalise_code("") == ""
     first = file_petition()
     drawn = iter([first.code, "KN-2345-6789"])
-    monkeypatch.setattr(services_petitions, "new_code", lambda: next(drawn))
+    monkeypatch.setattr(services_intake, "new_code", lambda: next(drawn))
     second = file_petition()  # the same code drawn twice: drawn again
     assert second.code == "KN-2345-6789"
     assert Petition.objects.count() == 2

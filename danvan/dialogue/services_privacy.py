@@ -99,12 +99,9 @@ def _erase(petitioner: Petitioner, actor: User | None, reason: str) -> None:
 def _erase_files(petition: Petition) -> None:
     """The files the citizen sent (an ID card's photo, a letter) go with their data: the rows
     now, the files once the erasure is committed (a rolled-back one keeps them)."""
-    attachments = list(petition.attachments.all())
-    if not attachments:
-        return
-    storage = PetitionAttachment._meta.get_field("file").storage  # type: ignore[attr-defined]
-    names = [str(a.file.name) for a in attachments if a.file]
+    names = [name for name in petition.attachments.values_list("file", flat=True) if name]
     petition.attachments.all().delete()
+    storage = PetitionAttachment._meta.get_field("file").storage  # type: ignore[attr-defined]
 
     def delete_files() -> None:
         for name in names:

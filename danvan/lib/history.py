@@ -102,16 +102,19 @@ def attributed(instance: Any, actor: Any, reason: str = "", *, verb: str = "") -
     return instance
 
 
-def save_if_changed(instance: models.Model, actor: Any, reason: str = "") -> bool:
+def save_if_changed(
+    instance: models.Model, actor: Any, reason: str = "", *, verb: str = ""
+) -> bool:
     """Save an edit of a stored record with its history entry, unless it leaves every field as
     the database holds it (an API client putting the same values back, a form sent twice):
     then nothing is written and the history gains no empty «changed» line. True if it saved.
+    An act (`verb`, a move say) is always recorded.
 
     It compares with the stored row, not with the instance as the caller got it, because a
     model form may have set the new values on the instance already. A many-to-many change is
     recorded by its own signal, whether or not this saves."""
-    attributed(instance, actor, reason)
-    if instance.pk is None or _differs_from_stored(instance):
+    attributed(instance, actor, reason, verb=verb)
+    if verb or instance.pk is None or _differs_from_stored(instance):
         instance.save()
         return True
     return False

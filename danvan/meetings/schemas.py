@@ -8,13 +8,10 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator
-from pydantic_core import PydanticCustomError
 
 from danvan.lib.api import Patch, Ref, Year
-from danvan.lib.periods import MAX_YEAR, MIN_YEAR
 from danvan.org.models import AreaLevel
 from danvan.programs.models import Program
 
@@ -38,13 +35,8 @@ NOTE_MAX = 300
 
 
 def _aware(value: datetime.datetime) -> datetime.datetime:
-    """A time written without an offset is Vietnam's time (the site's time zone), in a year
-    the application knows (a year 9999 would overflow when shown in local time)."""
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise PydanticCustomError(
-            "year_out_of_range",
-            str(_("Give a time between %(min)s and %(max)s.")) % {"min": MIN_YEAR, "max": MAX_YEAR},
-        )
+    """A time written without an offset is Vietnam's time (the site's time zone); its year is
+    checked by the service (`_check_meeting`), for the pages too."""
     if timezone.is_naive(value):
         return timezone.make_aware(value, timezone.get_default_timezone())
     return value

@@ -263,10 +263,7 @@ def area_update(
         verb = "moved"
     for field, value in merged.items():
         setattr(area, field, value.strip() if isinstance(value, str) else value)
-    if verb:
-        attributed(area, actor, verb=verb).save()
-    else:
-        save_if_changed(area, actor)
+    save_if_changed(area, actor, verb=verb)
     if successors is not None:
         _check_successors(area, successors)
         area_successors_set(area=area, successors=successors)

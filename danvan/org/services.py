@@ -214,10 +214,7 @@ def organization_update(
         lineage.refresh(Organization, [old_parent_path, new_parent_path], moved=org.path)
     for field, value in fields.items():
         setattr(org, field, value.strip() if isinstance(value, str) else value)
-    if moving:
-        attributed(org, actor, verb="moved").save()
-    else:
-        save_if_changed(org, actor)
+    save_if_changed(org, actor, verb="moved" if moving else "")
     return org
 
 

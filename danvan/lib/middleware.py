@@ -17,13 +17,19 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from danvan.lib.errors import NUMBER_OUT_OF_RANGE
 from danvan.lib.uploads import max_bytes as max_upload_bytes
 
 
 class LanguageMiddleware:
-    """Activate the language from the language cookie, else LANGUAGE_CODE (no Accept-Language)."""
+    """Activate the language from the language cookie, else LANGUAGE_CODE.
+
+    Pages never read Accept-Language: they open in Vietnamese whatever the browser says, and the
+    header's switch sets the cookie. An API client has no cookie to set, so under /api/ a
+    client's `Accept-Language` chooses among the supported languages when no cookie does.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,13 +37,24 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        api = request.path.startswith("/api/")
+        if chosen not in self.supported and api:
+            chosen = self._accepted(request.headers.get("Accept-Language", ""))
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if api else ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def _accepted(self, header: str) -> str:
+        """The first supported language the header names, by its q order («en-US» is «en»)."""
+        for code, _quality in parse_accept_lang_header(header[:255]):
+            base = code.lower().split("-")[0]
+            if base in self.supported:
+                return base
+        return ""
 
 
 # Characters no text may hold: NUL and the other C0 controls but tab and newlines (PostgreSQL
@@ -66,6 +83,8 @@ class RequestGuardMiddleware:
     - Form fields and JSON strings are trimmed of white space and invisible characters at both
       ends, so text that is only spaces or zero-width characters counts as empty and a required
       field refuses it, as forms already do for plain spaces.
+    - Under /api/, a method the address does not take answers 405 in JSON, as every API error
+      does, with its Allow header (django-ninja's own answer is plain text).
     The API answers in JSON, pages with the 400/413 page.
     """
 
@@ -76,7 +95,14 @@ class RequestGuardMiddleware:
         refusal = self._too_large(request) or self._check(request)
         if refusal is not None:
             return refusal
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return _not_allowed(request, response.get("Allow", ""))
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """A number beyond the database's range in a page's filter or form: 400, not 500."""
@@ -221,3 +247,16 @@ def _refuse(request: HttpRequest, status: int, message: str, field: str = "") ->
             body["errors"] = {field: [message]}
         return JsonResponse(body, status=status)
     return render(request, "400.html", {"status": status, "reason": message}, status=status)
+
+
+def _not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    methods = ", ".join(sorted(m.strip() for m in allowed.split(",") if m.strip()))
+    answer = JsonResponse(
+        {
+            "detail": _("This address does not take %(method)s; it takes %(allowed)s.")
+            % {"method": request.method, "allowed": methods}
+        },
+        status=405,
+    )
+    answer["Allow"] = methods
+    return answer

@@ -238,3 +238,32 @@ def test_an_unknown_api_address_answers_in_json(tinh: User) -> None:
         assert response.json() == {"detail": "Không tìm thấy."}  # Vietnamese first
     page = Client().get("/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_method_an_api_address_does_not_take_answers_in_json(tinh: User) -> None:
+    response = bearer(tinh).delete("/api/v1/documents")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert set(response["Allow"].split(", ")) == {"GET", "POST"}
+    assert response.json() == {
+        "detail": "Địa chỉ này không nhận DELETE; chỉ nhận GET, POST."
+    }  # fmt: skip
+    page = Client().get("/accounts/logout/")  # a page keeps Django's answer
+    assert page.status_code == 405 and not page["Content-Type"].startswith("application/json")
+
+
+def test_an_api_client_chooses_its_language_with_accept_language(tinh: User) -> None:
+    client = bearer(tinh)
+    english = client.get("/api/v1/nothing", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert english.json() == {"detail": "Not found."}
+    assert english["Content-Language"] == "en" and "Accept-Language" in english["Vary"]
+    preferred = client.get("/api/v1/nothing", headers={"Accept-Language": "fr, vi;q=0.8, en;q=0.5"})
+    assert preferred.json() == {"detail": "Không tìm thấy."}  # the first supported one
+    unknown = client.get("/api/v1/nothing", headers={"Accept-Language": "fr-FR"})
+    assert unknown["Content-Language"] == "vi"
+    client.cookies["django_language"] = "vi"  # the cookie, when set, decides
+    chosen = client.get("/api/v1/nothing", headers={"Accept-Language": "en"})
+    assert chosen.json() == {"detail": "Không tìm thấy."}
+    # Pages open in Vietnamese whatever the browser says.
+    page = Client().get("/accounts/login/", headers={"Accept-Language": "en"})
+    assert page["Content-Language"] == "vi"

@@ -293,6 +293,23 @@ def remove_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> A
     return _item(meeting, item_id)
 
 
+@router.post("/meetings/{meeting_id}/agenda-items/{item_id}/file", response=AgendaItemOut)
+def upload_agenda_item_file(
+    request: HttpRequest, meeting_id: int, item_id: int, file: File[UploadedFile]
+) -> Any:
+    """The item's file (a presentation, a draft), sent as multipart/form-data (`file`); it
+    replaces the one before, which the history keeps (409 once the item is removed or the
+    meeting cancelled)."""
+    user = _actor(request)
+    meeting = _meeting(user, meeting_id)
+    item = _item(meeting, item_id)
+    services.agenda_item_update(
+        actor=user, item=item, starts_at=item.starts_at, title=item.title,
+        presenter=item.presenter, attachment=file,
+    )  # fmt: skip
+    return _item(meeting, item_id)
+
+
 @router.get(
     "/meetings/{meeting_id}/agenda-items/{item_id}/file",
     url_name="meeting_item_file",

@@ -8,7 +8,7 @@ from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -26,7 +26,7 @@ from danvan.programs.models import Program
 
 from . import alerts, board, selectors, services
 from .api_lookups import active_user, area_in_body, linked_in_scope, period_named, topic_named
-from .models import Alert, FollowUp, Note, Topic
+from .models import Alert, Attachment, FollowUp, Note, Topic
 
 router = Router()
 
@@ -116,6 +116,24 @@ class AttachmentOut(Schema):
     url: str = Field(..., description="Where to download the file (this API)")
 
 
+class AttachmentStateOut(AttachmentOut):
+    note_id: int
+    removed_at: datetime.datetime | None = Field(
+        ..., description="When it was taken off the note (it can be restored); null while on it"
+    )
+
+
+def _attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "note_id": attachment.note_id,
+        "name": attachment.name,
+        "uploaded_at": attachment.uploaded_at,
+        "removed_at": attachment.removed_at,
+        "url": reverse("api-v1:situation_attachment", args=[attachment.pk]),
+    }
+
+
 class NoteDetailOut(NoteOut):
     follow_ups: list[FollowUpOut] = Field(..., alias="detail_follow_ups")
     attachments: list[AttachmentOut] = Field(..., alias="detail_attachments")
@@ -201,13 +219,7 @@ def _note_detail(user: User, pk: int) -> Note:
     note.topic = Topic.objects.select_related("parent").get(pk=note.topic_id)
     note.detail_follow_ups = list(selectors.follow_ups_of(note))  # type: ignore[attr-defined]
     note.detail_attachments = [  # type: ignore[attr-defined]
-        {
-            "id": a.pk,
-            "name": a.name,
-            "uploaded_at": a.uploaded_at,
-            "url": reverse("api-v1:situation_attachment", args=[a.pk]),
-        }
-        for a in selectors.attachments_of(note)
+        _attachment_out(a) for a in selectors.attachments_of(note)
     ]
     note.program_ids = _ids(note.programs.all(), Program, user)  # type: ignore[attr-defined]
     note.oversight_ids = _ids(note.oversights.all(), Oversight, user)  # type: ignore[attr-defined]
@@ -350,6 +362,42 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     """Download a file attached to a note you see."""
     found = selectors.get_attachment_for_user(_actor(request), attachment_id)
     return _download(found.file)
+
+
+@router.post(
+    "/situation-notes/{note_id}/attachments",
+    response={201: AttachmentStateOut},
+    tags=["situation"],
+)
+def add_attachment(request: HttpRequest, note_id: int, file: File[UploadedFile]) -> Any:
+    """Attach a file to a note, sent as multipart/form-data (`file`), checked like every
+    upload (its kind, its size: 400). Those who may edit the note (403 for the others)."""
+    user = _actor(request)
+    note = selectors.get_note_for_user(user, note_id)
+    return Status(201, _attachment_out(services.attachment_add(actor=user, note=note, upload=file)))
+
+
+@router.post(
+    "/situation-attachments/{attachment_id}/remove", response=AttachmentStateOut, tags=["situation"]
+)
+def remove_attachment(request: HttpRequest, attachment_id: int) -> Any:
+    """Take a file off its note: the file and its history are kept and it can be restored
+    (409 when it is already off)."""
+    user = _actor(request)
+    found = selectors.get_attachment_for_user(user, attachment_id, removed=None)
+    return _attachment_out(services.attachment_remove(actor=user, attachment=found))
+
+
+@router.post(
+    "/situation-attachments/{attachment_id}/restore",
+    response=AttachmentStateOut,
+    tags=["situation"],
+)
+def restore_attachment(request: HttpRequest, attachment_id: int) -> Any:
+    """Put a removed file back on its note (409 when it is on the note)."""
+    user = _actor(request)
+    found = selectors.get_attachment_for_user(user, attachment_id, removed=None)
+    return _attachment_out(services.attachment_restore(actor=user, attachment=found))
 
 
 # --- Alerts -------------------------------------------------------------------------------

@@ -123,9 +123,12 @@ def attachments_of(note: Note) -> QuerySet[Attachment]:
     return note.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")
 
 
-def get_attachment_for_user(user: User, pk: Any, *, removed: bool = False) -> Attachment:
-    """An attachment of a note the user sees; a removed one only with `removed` (to restore)."""
-    attachments = Attachment.objects.visible_to(user).filter(removed_at__isnull=not removed)
+def get_attachment_for_user(user: User, pk: Any, *, removed: bool | None = False) -> Attachment:
+    """An attachment of a note the user sees; a removed one only with `removed` (to restore),
+    either with `removed=None`."""
+    attachments = Attachment.objects.visible_to(user)
+    if removed is not None:
+        attachments = attachments.filter(removed_at__isnull=not removed)
     return one_or_404(attachments.select_related("note"), pk)
 
 

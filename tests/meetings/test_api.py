@@ -364,6 +364,32 @@ def test_the_host_keeps_the_agenda(tinh: User, xa: User, review: Meeting, fronts
     assert bearer(tinh).get(f"{url}/{item['id'] + 1000}/history").status_code == 404
 
 
+def test_the_host_sends_an_agenda_items_file(
+    tinh: User, xa: User, review: Meeting, fronts: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    url = f"{API}/{review.pk}/agenda-items"
+    item = post(bearer(tinh), url, {"starts_at": at(7, 8, 30).isoformat(), "title": "Tham luận"})
+    file_url = f"{url}/{item.json()['id']}/file"
+
+    def pdf() -> SimpleUploadedFile:
+        return SimpleUploadedFile("tham-luan.pdf", b"%PDF-1.4 tham luan", "application/pdf")
+
+    assert bearer(xa).post(file_url, {"file": pdf()}).status_code == 403  # a bridge point's
+    fake = SimpleUploadedFile("tham-luan.exe", b"MZ\x90\x00", "application/octet-stream")
+    assert bearer(tinh).post(file_url, {"file": fake}).status_code == 400
+    assert bearer(tinh).get(file_url).status_code == 404  # none yet
+    sent = bearer(tinh).post(file_url, {"file": pdf()})
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["attachment_url"] == file_url and sent.json()["title"] == "Tham luận"
+    download = bearer(xa).get(file_url)  # whoever sees the meeting reads it
+    assert download.status_code == 200 and download.getvalue().startswith(b"%PDF")
+    history = bearer(tinh).get(f"{file_url.removesuffix('/file')}/history").json()
+    assert [h["verb"] for h in history] == ["", ""]  # added, then its file: an edit
+    post(bearer(tinh), f"{url}/{item.json()['id']}/remove", {})
+    assert bearer(tinh).post(file_url, {"file": pdf()}).status_code == 409
+
+
 # --- Conclusions ------------------------------------------------------------------------------
 
 

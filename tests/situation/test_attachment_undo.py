@@ -85,3 +85,45 @@ def test_a_viewer_of_the_note_may_not_restore(
     assert as_user(viewer).post(f"/situation/attachments/{attached.pk}/restore/").status_code == 403
     attached.refresh_from_db()
     assert attached.removed_at is not None
+
+
+# --- Through the API ------------------------------------------------------------------------
+
+
+def test_the_api_attaches_removes_and_restores_a_file(
+    world: Any, attached: Attachment, xa: User, xa2: User
+) -> None:
+    from tests.factories import member
+    from tests.org.test_api import bearer
+
+    note = attached.note
+    url = f"/api/v1/situation-notes/{note.pk}/attachments"
+    photo = SimpleUploadedFile("hien-truong.pdf", b"%PDF-1.4 site photo", "application/pdf")
+    added = bearer(xa).post(url, {"file": photo})
+    assert added.status_code == 201, added.content
+    body = added.json()
+    assert (body["name"], body["note_id"], body["removed_at"]) == ("hien-truong.pdf", note.pk, None)
+    assert bearer(xa).get(body["url"]).status_code == 200
+    names = [a["name"] for a in bearer(xa).get(f"/api/v1/situation-notes/{note.pk}").json()["attachments"]]  # fmt: skip
+    assert names == ["bien-ban.pdf", "hien-truong.pdf"]
+    fake = SimpleUploadedFile("virus.exe", b"MZ\x90\x00", "application/octet-stream")
+    refused = bearer(xa).post(url, {"file": fake})
+    assert refused.status_code == 400 and Attachment.objects.count() == 2
+    assert bearer(xa2).post(url, {"file": photo}).status_code == 404  # another commune's note
+    viewer = member(world.front_a, "viewer", email="xem@example.vn")
+    assert bearer(viewer).post(url, {"file": photo}).status_code == 403
+    assert Client().post(url, {"file": photo}).status_code == 401
+
+    remove = f"/api/v1/situation-attachments/{attached.pk}/remove"
+    assert bearer(viewer).post(remove).status_code == 403
+    assert bearer(xa2).post(remove).status_code == 404
+    gone = bearer(xa).post(remove)
+    assert gone.status_code == 200 and gone.json()["removed_at"] is not None
+    assert bearer(xa).post(remove).status_code == 409  # already off
+    assert bearer(xa).get(f"/api/v1/situation-attachments/{attached.pk}").status_code == 404
+    restore = f"/api/v1/situation-attachments/{attached.pk}/restore"
+    assert bearer(viewer).post(restore).status_code == 403
+    back = bearer(xa).post(restore)
+    assert back.status_code == 200 and back.json()["removed_at"] is None
+    assert bearer(xa).post(restore).status_code == 409  # on the note: nothing to undo
+    assert verbs(attached) == ["", "removed", "restored"]

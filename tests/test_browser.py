@@ -687,6 +687,70 @@ def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
         assert page.console_errors == []
 
 
+def test_a_citizen_not_satisfied_reaches_the_handler_who_reopens(
+    demo_site: str, browser: Any
+) -> None:
+    """The citizen reads the answer by code and is not satisfied; xa, who handled it, is told
+    (the bell) and finds it on the dashboard; «Reopen» opens the reason's form; once reopened
+    it leaves the dashboard and waits to be settled again."""
+    from django.utils import timezone
+
+    from danvan.accounts.models import User
+    from danvan.dialogue import services_intake, services_petitions
+    from danvan.dialogue.models import Petition
+    from danvan.org.models import Area, Organization
+    from danvan.situation.models import Topic
+    from danvan.situation.topics import ensure_topics
+
+    ensure_topics(Topic)  # seeded by a migration, which an earlier browser test's flush undid
+    today = timezone.localdate()
+    xa_user = User.objects.get(email="xa@demo.danvan.vn")
+    petition = services_intake.petition_create(
+        actor=None, organization=Organization.objects.get(name="Ủy ban MTTQ Việt Nam xã Mường Xén"),
+        area=Area.objects.get(code="16813", level="commune", valid_to__isnull=True),
+        topic=Topic.objects.get(code="land-clearance"), kind="petition", channel="reception",
+        summary="Đề nghị cắm lại mốc giới đất rừng giao cho bản Xốp Mạt", received_on=today,
+        consent=True, person={"name": "Lô Văn Sơn", "address": "Bản Xốp Mạt"}, today=today,
+    )  # fmt: skip
+    services_petitions.petition_accept(
+        actor=None, petition=petition, accepted_on=today, handler=xa_user, today=today
+    )
+    services_petitions.petition_settle(
+        actor=None, petition=petition, settled_on=today, publish=True, today=today,
+        result="Đã đề nghị Hạt Kiểm lâm cắm lại mốc giới theo bản đồ giao đất năm 2012.",
+    )  # fmt: skip
+
+    citizen = new_page(browser)
+    citizen.goto(f"{demo_site}/kien-nghi/tra-cuu/{petition.code}/")
+    citizen.locator("input[name=confirmation][value=not_satisfied]").check()
+    citizen.fill("textarea[name=comment]", "Mốc giới vẫn chưa được cắm lại ngoài thực địa.")
+    citizen.locator("form[action$='/xac-nhan/'] button[type=submit]").click()
+    confirm(citizen)
+    citizen.wait_for_load_state()
+    petition.refresh_from_db()
+    assert (petition.state, petition.confirmation) == ("closed", "not_satisfied")
+
+    xa = new_page(browser)
+    sign_in(xa, demo_site, "xa@demo.danvan.vn")
+    assert _bell_count(xa) > 0
+    key = f"dialogue.petition:{petition.pk}:not_satisfied"
+    item = xa.locator(f'.dv-agenda > li[data-key="{key}"]')
+    assert "Công dân chưa hài lòng" in item.inner_text()
+    item.locator(".btn").click()  # «Mở lại»: the petition, the reason's form open
+    xa.wait_for_url(f"**/dialogue/petitions/{petition.pk}/?open=reopen*")
+    assert xa.locator("#reopen_reason").is_visible()
+    xa.fill("#reopen_reason", "Công dân không đồng ý; kiểm tra lại mốc giới cùng Hạt Kiểm lâm.")
+    xa.locator("#action-reopen button[type=submit]").click()
+    confirm(xa)
+    xa.wait_for_selector("#action-settle")
+    petition = Petition.objects.get(pk=petition.pk)
+    assert petition.state == "in_progress" and petition.reopened == 1
+    xa.goto(f"{demo_site}/")
+    assert xa.locator(f'.dv-agenda > li[data-key="{key}"]').count() == 0
+    for page in (citizen, xa):
+        assert page.console_errors == []
+
+
 def _bell_count(page: Any) -> int:
     badge = page.locator("#dv-bell-count")
     return int(badge.inner_text()) if badge.count() else 0

@@ -4,6 +4,8 @@
   named on the case, or, while nobody is named, to the officers of the handling unit (as the
   reminders go): accept (or refer a complaint or denunciation), settle, or record the
   competent body's answer to a referred one.
+- Answers the citizen said they are not satisfied with, for `DANVAN_PETITION_DAYS["not_satisfied"]`
+  days after, to the same people: reopen the petition or explain the answer.
 - Commitments made at a dialogue, still open past their date: to the officers of the unit
   that held it, who record whether it was kept, and to those of the responsible unit where
   they see the dialogue (a commitment is seen with its dialogue).
@@ -35,6 +37,7 @@ from .models import (
     REFERRED_KINDS,
     Commitment,
     CommitmentStatus,
+    Confirmation,
     DialogueStatus,
     Petition,
     PetitionState,
@@ -45,34 +48,45 @@ if TYPE_CHECKING:
     from danvan.accounts.models import User
 
 
+def _open(url: str, action: str) -> str:
+    """The petition's page with the action's form open and in view."""
+    return f"{url}?open={action}#action-{action}"
+
+
 def _petition_step(petition: Petition) -> tuple[str, str, str]:
-    """(what waits, the action's label, the form's anchor on the petition's page)."""
+    """(what waits, the action's label, the action's form on the petition's page)."""
     if petition.state == PetitionState.RECEIVED:
         if petition.kind in REFERRED_KINDS:
             return (
                 gettext("Refer the case to the competent body"),
                 gettext("Refer to the competent body"),
-                "action-refer",
+                "refer",
             )
         return (
             gettext("Accept or refuse the petition"),
             gettext("Accept for settlement"),
-            "action-accept",
+            "accept",
         )
     if petition.state == PetitionState.REFERRED:
         return (
             gettext("Record the competent body's answer"),
             gettext("Record the result"),
-            "action-settle",
+            "settle",
         )
-    return gettext("Settle the petition"), gettext("Settle"), "action-settle"
+    return gettext("Settle the petition"), gettext("Settle"), "settle"
 
 
-def petitions_due(user: User, today: datetime.date) -> list[Item]:
+def _handled_by(user: User) -> Q:
+    """The petitions a user answers for: named as handler, or of their unit while none is."""
     paths = unit_paths(user, verb=Verb.EDIT)
     mine = Q(handler_id=user.pk)
     if paths:
         mine |= Q(handler__isnull=True, organization__path__in=paths)
+    return mine
+
+
+def petitions_due(user: User, today: datetime.date) -> list[Item]:
+    mine = _handled_by(user)
     soon = today + datetime.timedelta(days=settings.DANVAN_DUE_SOON_DAYS)
     found = (
         selectors.petitions_for_user(user, today=today)
@@ -82,7 +96,7 @@ def petitions_due(user: User, today: datetime.date) -> list[Item]:
     items = []
     for petition in found:
         url = reverse("dialogue_petition", args=[petition.pk])
-        what, label, anchor = _petition_step(petition)
+        what, label, step = _petition_step(petition)
         items.append(
             Item(
                 key=notify.key_of(petition),
@@ -92,7 +106,33 @@ def petitions_due(user: User, today: datetime.date) -> list[Item]:
                 unit=petition.organization.name,
                 url=url,
                 due_on=petition.due_on,
-                action=Action(label, f"{url}#{anchor}"),
+                action=Action(label, _open(url, step)),
+            )
+        )
+    return items
+
+
+def petitions_not_satisfied(user: User, today: datetime.date) -> list[Item]:
+    days = datetime.timedelta(days=settings.DANVAN_PETITION_DAYS["not_satisfied"])
+    found = (
+        selectors.petitions_for_user(user, today=today)
+        .filter(_handled_by(user), state=PetitionState.CLOSED)
+        .filter(confirmation=Confirmation.NOT_SATISFIED, confirmed_on__gte=today - days)
+        .order_by("confirmed_on", "pk")
+    )
+    items = []
+    for petition in found:
+        url = reverse("dialogue_petition", args=[petition.pk])
+        items.append(
+            Item(
+                key=f"{notify.key_of(petition)}:not_satisfied",
+                kind="dialogue.not_satisfied",
+                what=gettext("The citizen is not satisfied: reopen or explain the answer"),
+                title=str(petition),
+                unit=petition.organization.name,
+                url=url,
+                due_on=(petition.confirmed_on or today) + days,
+                action=Action(gettext("Reopen"), _open(url, "reopen")),
             )
         )
     return items
@@ -193,6 +233,10 @@ def data_requests_to_acknowledge(user: User, today: datetime.date) -> list[Item]
 
 def register() -> None:
     agenda.register("dialogue.petition", _("Petitions"), petitions_due)
+    agenda.register(
+        "dialogue.not_satisfied", _("Answers the citizen is not satisfied with"),
+        petitions_not_satisfied,
+    )  # fmt: skip
     agenda.register("dialogue.commitment", _("Dialogue commitments"), commitments_late)
     agenda.register("dialogue.dialogue", _("Dialogue results"), dialogues_to_publish)
     agenda.register(

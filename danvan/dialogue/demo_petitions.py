@@ -389,6 +389,7 @@ def _specials(w: World) -> None:
         )  # fmt: skip
     _merged(w)
     _reopened(w)
+    _not_satisfied(w)
     _extended(w)
     _linked(w)
 
@@ -455,6 +456,37 @@ def _reopened(w: World) -> None:
         today=today,
         reason="Công dân nộp thêm biên bản giao đất năm 1998 của hợp tác xã và xác nhận của "
         "trưởng bản; cần xem xét lại nguồn gốc đất.",
+    )  # fmt: skip
+
+
+def _not_satisfied(w: World) -> None:
+    """xa answered a household that asked to be listed as near-poor; three days ago the citizen
+    said on the tracking page they are not satisfied: on xa's agenda, to reopen or explain."""
+    today = w.today
+    xa = w.users["xa"]
+    front = w.orgs[f"front:{MUONG_XEN}"]
+    received = _working_on_or_before(today - datetime.timedelta(weeks=7))
+    petition = services_intake.petition_create(
+        actor=xa, organization=front, area=w.communes[MUONG_XEN], topic=w.topics["welfare"],
+        kind=PetitionKind.PETITION, channel=PetitionChannel.RECEPTION,
+        summary="Đề nghị xem xét lại việc bình xét hộ cận nghèo năm 2026 của gia đình ở bản "
+        "Huồi Giảng", received_on=received, remote_area=True, person=w.person(MUONG_XEN),
+        consent=True, today=today,
+    )  # fmt: skip
+    services_petitions.petition_accept(
+        actor=xa, petition=petition, accepted_on=deadlines.add_working_days(received, 2),
+        handler=xa, today=today,
+    )  # fmt: skip
+    settled = _working_on_or_before(today - datetime.timedelta(days=12))
+    services_petitions.petition_settle(
+        actor=xa, petition=petition, settled_on=settled, notice_sent_on=settled, today=today,
+        result="Đã cùng Ban chỉ đạo giảm nghèo xã rà soát: thu nhập bình quân của gia đình cao "
+        "hơn chuẩn cận nghèo nên chưa đủ điều kiện; đã giải thích tại buổi làm việc ở bản.",
+    )  # fmt: skip
+    services_petitions.petition_confirm(
+        actor=None, petition=petition, confirmation=Confirmation.NOT_SATISFIED,
+        confirmed_on=today - datetime.timedelta(days=3), today=today,
+        comment="Gia đình có người ốm đau dài ngày, chi phí chữa bệnh chưa được tính.",
     )  # fmt: skip
 
 

@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from danvan.lib import notify
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
 from danvan.org.models import Organization
+from danvan.org.selectors import member_emails_by_org
 from danvan.situation import services as situation_services
 from danvan.situation.models import Level, Note, SourceKind
 
@@ -301,9 +304,35 @@ def petition_confirm(
     petition.confirmed_on = confirmed_on
     petition.closed_on = confirmed_on
     petition.state = PetitionState.CLOSED
-    attributed(petition, actor, privacy.mask(comment.strip()), verb="confirmed").save()
+    comment = privacy.mask(comment.strip())
+    attributed(petition, actor, comment, verb="confirmed").save()
     notify.settle(notify.key_of(petition))
+    if confirmation == Confirmation.NOT_SATISFIED:
+        _tell_not_satisfied(petition, comment)  # after the settling, which would mark it read
     return petition
+
+
+def _tell_not_satisfied(petition: Petition, comment: str) -> None:
+    """The handler named on the case (else the handling unit's officers) learns at once that the
+    citizen rejected the answer; the agenda keeps it before them for the set days."""
+    handler = petition.handler
+    if handler is not None and handler.is_active and handler.email:
+        emails = [handler.email]
+    else:
+        emails = member_emails_by_org(
+            [petition.organization_id], settings.DANVAN_REMINDER_ROLES
+        ).get(petition.organization_id, [])
+    url = reverse("dialogue_petition", args=[petition.pk])
+    context = {
+        "petition": petition,
+        "comment": comment,
+        "days": settings.DANVAN_PETITION_DAYS["not_satisfied"],
+        "link": f"{settings.SITE_URL.rstrip('/')}{url}",
+    }
+    subject = render_to_string("dialogue/email/not_satisfied_subject.txt", context).strip()
+    body = render_to_string("dialogue/email/not_satisfied.txt", context)
+    link = notify.Link(str(petition), url, notify.key_of(petition))
+    notify.deliver([notify.Message(subject, body, emails, "reminder", [link])])
 
 
 @transaction.atomic
@@ -356,6 +385,7 @@ def petition_reopen(
             PetitionState.IN_PROGRESS if petition.handler_id else PetitionState.ACCEPTED
         )
     attributed(petition, actor, privacy.mask(reason.strip()), verb="reopened").save()
+    notify.settle(notify.key_of(petition))  # a «not satisfied» told to the handler is answered
     return petition
 
 

@@ -350,7 +350,13 @@ def _render_petition(
             "can_see_identity": selectors.may_see_identity(user, petition),
             "can_handle": can_handle,
             "actions": [
-                {"slug": a, "label": ACTION_LABELS[a], "form": f, "open": f.is_bound}
+                # Open when sent back with errors, or asked for (?open=reopen: an agenda's link).
+                {
+                    "slug": a,
+                    "label": ACTION_LABELS[a],
+                    "form": f,
+                    "open": f.is_bound or request.GET.get("open") == a,
+                }
                 for a, f in forms.items()
             ],
             "history": history_for(petition),

@@ -49,6 +49,7 @@ def test_every_app_registers_its_sources() -> None:
         "reporting.review",
         "situation.alert",
         "dialogue.petition",
+        "dialogue.not_satisfied",
         "dialogue.commitment",
         "dialogue.dialogue",
         "dialogue.datarequest",

@@ -4,9 +4,11 @@ dialogues to record and publish, personal data requests to acknowledge."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 
 from danvan.accounts.models import User
 from danvan.dashboard.models import Notification
@@ -16,6 +18,7 @@ from danvan.dialogue.agenda import (
     data_requests_to_acknowledge,
     dialogues_to_publish,
     petitions_due,
+    petitions_not_satisfied,
 )
 from danvan.dialogue.models import Commitment, Dialogue, Petition, PetitionKind
 from danvan.lib import agenda
@@ -24,6 +27,7 @@ from danvan.org.models import Role
 from tests.conftest import World
 from tests.dialogue.conftest import TODAY
 from tests.factories import member
+from tests.org.test_api import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +110,125 @@ def test_a_named_handler_settles_it_and_it_leaves(
         today=TODAY,
     )  # fmt: skip
     assert petitions_due(fresh(officer), TODAY + 20 * DAY) == []
+
+
+def settled(
+    file_petition: FilePetition, xa: User, handler: User | None, **fields: object
+) -> Petition:
+    petition = file_petition(**fields)
+    services_petitions.petition_accept(
+        actor=fresh(xa), petition=petition, accepted_on=TODAY, handler=handler, today=TODAY
+    )
+    return services_petitions.petition_settle(
+        actor=fresh(xa), petition=petition, result="Đã sửa đường", settled_on=TODAY, today=TODAY
+    )
+
+
+def test_a_rejected_answer_waits_for_the_handler_to_reopen_or_explain(
+    world: World, xa, xa2, file_petition: FilePetition, mailoutbox,
+    django_capture_on_commit_callbacks, english,
+):  # fmt: skip
+    officer = member(world.front_a, Role.SPECIALIST, email="canbo.mtxa@example.vn")
+    rejected = settled(file_petition, xa, officer)
+    kept = settled(file_petition, xa, officer, summary="Đề nghị lắp đèn đường thôn 5")
+    with django_capture_on_commit_callbacks(execute=True):
+        services_petitions.petition_confirm(actor=None, petition=kept, confirmation="satisfied")
+    assert mailoutbox == [] and not Notification.objects.filter(key=key_of(kept)).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services_petitions.petition_confirm(
+            actor=None, petition=rejected, confirmation="not_satisfied",
+            comment="Đường vẫn sạt, gọi tôi 0987654321", today=TODAY,
+        )  # fmt: skip
+
+    # Told at once: the handler named on the case, not the unit's other officers.
+    told = Notification.objects.get(key=key_of(rejected))
+    assert told.user == officer and told.read_at is None
+    assert told.url == f"/dialogue/petitions/{rejected.pk}/"
+    [mail] = mailoutbox
+    assert mail.to == [officer.email] and rejected.code in mail.subject
+    assert "Đường vẫn sạt" in mail.body and "0987654321" not in mail.body  # masked
+    assert f"/dialogue/petitions/{rejected.pk}/" in mail.body and "&" not in mail.body
+
+    # On the handler's agenda for the set days, with «Reopen».
+    [item] = agenda.for_user(fresh(officer), TODAY, kinds=["dialogue.not_satisfied"])
+    assert item.key == f"{key_of(rejected)}:not_satisfied" and item.url == told.url
+    assert item.what == "The citizen is not satisfied: reopen or explain the answer"
+    assert item.due_on == TODAY + 15 * DAY
+    assert item.action is not None and item.action.url.endswith("#action-reopen")
+    assert petitions_not_satisfied(fresh(officer), TODAY + 15 * DAY) != []
+    assert petitions_not_satisfied(fresh(officer), TODAY + 16 * DAY) == []  # the days are over
+    assert keys(xa, "dialogue.not_satisfied") == []  # a handler answers for it
+    assert keys(xa2, "dialogue.not_satisfied") == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services_petitions.petition_reopen(
+            actor=fresh(officer), petition=rejected, reason="Kiểm tra lại hiện trường", today=TODAY
+        )
+    told.refresh_from_db()
+    assert told.read_at is not None
+    assert keys(officer, "dialogue.not_satisfied") == []
+    again = petitions_due(fresh(officer), TODAY + 45 * DAY)  # a new settlement clock
+    assert [i.key for i in again] == [key_of(rejected)]
+
+
+def test_without_a_handler_the_unit_is_told(
+    world: World, xa, xa2, file_petition: FilePetition, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    petition = settled(file_petition, xa, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services_petitions.petition_confirm(
+            actor=fresh(xa), petition=petition, confirmation="not_satisfied", today=TODAY
+        )
+    assert list(
+        Notification.objects.filter(key=key_of(petition)).values_list("user", flat=True)
+    ) == [xa.pk]
+    assert [m.to for m in mailoutbox] == [[xa.email]]
+    assert keys(xa, "dialogue.not_satisfied") == [f"{key_of(petition)}:not_satisfied"]
+    assert keys(xa2, "dialogue.not_satisfied") == []
+
+
+def test_the_citizen_rejects_the_answer_on_the_tracking_page_and_the_handler_sees_it(
+    world: World, xa, xa2, file_petition: FilePetition, as_user, django_capture_on_commit_callbacks
+):
+    officer = member(world.front_a, Role.SPECIALIST)
+    petition = settled(file_petition, xa, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = Client().post(
+            f"/kien-nghi/tra-cuu/{petition.code}/xac-nhan/",
+            {"confirmation": "not_satisfied", "comment": "Chưa sửa xong"},
+        )
+    assert sent.status_code == 302
+    page = as_user(officer).get("/agenda/")
+    html = page.content.decode()
+    assert page.status_code == 200 and petition.code in html
+    assert "Công dân chưa hài lòng: mở lại hoặc giải thích kết quả" in html
+    link = f"/dialogue/petitions/{petition.pk}/?open=reopen#action-reopen"
+    assert link in html
+    opened = as_user(officer).get(link.split("#")[0]).content.decode()
+    assert 'id="action-reopen" open>' in opened  # the reason's form, ready
+    assert 'id="action-reopen" open>' not in as_user(officer).get(link.split("?")[0]).text
+    assert petition.code not in as_user(xa2).get("/agenda/").content.decode()
+
+
+def test_an_officer_records_the_rejection_through_the_api_and_it_is_on_the_agenda(
+    world: World, xa, xa2, file_petition: FilePetition
+):
+    officer = member(world.front_a, Role.SPECIALIST)
+    petition = settled(file_petition, xa, officer)
+    url = f"/api/v1/petitions/{petition.pk}/confirm"
+    body = json.dumps({"confirmation": "not_satisfied", "comment": "Công dân gọi điện báo"})
+    refused = bearer(xa2).post(url, body, content_type="application/json")
+    assert refused.status_code == 404  # another commune's petition
+    done = bearer(officer).post(url, body, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["confirmation"] == "not_satisfied"
+    entries = bearer(officer).get("/api/v1/me/agenda").json()
+    [entry] = [e for e in entries if e["kind"] == "dialogue.not_satisfied"]
+    assert entry["key"] == f"{key_of(petition)}:not_satisfied"
+    assert entry["action"]["url"] == f"/dialogue/petitions/{petition.pk}/?open=reopen#action-reopen"
+    others = bearer(xa2).get("/api/v1/me/agenda").json()
+    assert [e for e in others if e["kind"] == "dialogue.not_satisfied"] == []
 
 
 # --- Commitments and dialogues ----------------------------------------------------------------
@@ -214,6 +337,7 @@ def test_the_query_counts_do_not_grow(
             "commitments": commitments_late,
             "dialogues": dialogues_to_publish,
             "requests": data_requests_to_acknowledge,
+            "rejected": petitions_not_satisfied,
         }
         for name, count in expected.items():
             reader = fresh(user)
@@ -226,7 +350,15 @@ def test_the_query_counts_do_not_grow(
     )
     dialogue = held(hold_dialogue)
     commit(dialogue, TODAY - 1 * DAY, responsible=world.front_a)
-    counted(xa, {"petitions": 1})
+
+    def reject(summary: str) -> None:
+        answered = settled(file_petition, xa, None, summary=summary)
+        services_petitions.petition_confirm(
+            actor=None, petition=answered, confirmation="not_satisfied", today=TODAY
+        )
+
+    reject("Đề nghị lắp đèn đường thôn 5")
+    counted(xa, {"petitions": 1, "rejected": 1})
     counted(officer, {"dialogues": 1, "commitments": 1})
     counted(quantri, {"requests": 1})
 
@@ -237,6 +369,7 @@ def test_the_query_counts_do_not_grow(
         )
         commit(dialogue, TODAY - (2 + n) * DAY, responsible=world.front_a)
         held(hold_dialogue, title=f"Hội nghị đối thoại số {n}")
-    counted(xa, {"petitions": 10})
+        reject(f"Đề nghị nạo vét kênh mương số {n}")
+    counted(xa, {"petitions": 10, "rejected": 10})
     counted(officer, {"dialogues": 10, "commitments": 10})
     counted(quantri, {"requests": 10})

@@ -36,7 +36,7 @@ from danvan.dialogue.models import (
     Reception,
     RequestState,
 )
-from danvan.lib import periods
+from danvan.lib import agenda, periods
 from danvan.org.demo import DEMO_COMMUNES
 from danvan.org.management.commands.demo import _demo_modules
 from danvan.org.models import Organization
@@ -343,3 +343,11 @@ def test_reset_removes_it_and_load_tells_the_same_story(today: datetime.date) ->
     assert not Dialogue.objects.exists() and not Petitioner.objects.exists()
     demo.load(io.StringIO())
     assert story() == before and Reception.objects.count() == receptions
+
+
+def test_xa_is_told_a_citizen_is_not_satisfied(today: datetime.date) -> None:
+    xa = _user("xa")
+    [item] = agenda.for_user(xa, today, kinds=["dialogue.not_satisfied"])
+    petition = Petition.objects.get(pk=int(item.key.split(":")[1]))
+    assert petition.handler == xa and petition.confirmed_on == today - datetime.timedelta(days=3)
+    assert "ốm đau" in (petition.history.first().history_change_reason or "")  # what they said

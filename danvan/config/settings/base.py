@@ -364,6 +364,7 @@ DANVAN_PETITION_DAYS: dict[str, int] = {
     "extension": 15,  # the most an extension may add in total, ordinary cases
     "extension_complex": 30,  # complex cases and remote areas
     "auto_close": 30,  # calendar days a settled petition waits for the citizen's confirmation
+    "not_satisfied": 15,  # calendar days a rejected answer stays on the handler's agenda
     **json.loads(os.environ.get("DANVAN_PETITION_DAYS", "{}") or "{}"),
 }
 # Dialogues: announced at least `announce_days` ahead (unless urgent), results published within

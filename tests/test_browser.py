@@ -687,12 +687,13 @@ def test_a_citizens_petition_from_the_public_form_to_the_scorecard(
         assert page.console_errors == []
 
 
-def test_a_citizen_not_satisfied_reaches_the_handler_who_reopens(
+def test_a_citizen_not_satisfied_reaches_the_handler_who_reopens_and_adds_a_paper(
     demo_site: str, browser: Any
 ) -> None:
     """The citizen reads the answer by code and is not satisfied; xa, who handled it, is told
     (the bell) and finds it on the dashboard; «Reopen» opens the reason's form; once reopened
-    it leaves the dashboard and waits to be settled again."""
+    it leaves the dashboard and waits to be settled again, with the paper the citizen brought
+    added to the case."""
     from django.utils import timezone
 
     from danvan.accounts.models import User
@@ -745,6 +746,15 @@ def test_a_citizen_not_satisfied_reaches_the_handler_who_reopens(
     xa.wait_for_selector("#action-settle")
     petition = Petition.objects.get(pk=petition.pk)
     assert petition.state == "in_progress" and petition.reopened == 1
+    # The citizen brought the 2012 land allocation map: xa adds it to the case.
+    xa.locator("#action-attach summary").click()
+    xa.set_input_files(
+        "#attach_attachments",
+        files=[{"name": "ban-do-giao-dat-2012.pdf", "mimeType": "application/pdf",
+                "buffer": b"%PDF-1.4 ban do giao dat"}],
+    )  # fmt: skip
+    xa.locator("#action-attach button[type=submit]").click()
+    xa.locator("#attachments a", has_text="ban-do-giao-dat-2012.pdf").wait_for()
     xa.goto(f"{demo_site}/")
     assert xa.locator(f'.dv-agenda > li[data-key="{key}"]').count() == 0
     for page in (citizen, xa):

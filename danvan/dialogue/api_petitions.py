@@ -11,15 +11,18 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from danvan.accounts.models import User
-from danvan.lib.api import HistoryOut, Pages, Ref, history_items
+from danvan.lib.api import HistoryOut, Pages, Ref, binary, history_items
 from danvan.lib.api import request_user as _actor
+from danvan.lib.records import one_or_404
+from danvan.lib.web import attachment as _download
 from danvan.org.api import organization_in_scope as _org
 from danvan.org.models import Area, Organization
 from danvan.org.selectors import get_area_for_user, get_organization_for_user
@@ -185,6 +188,13 @@ class ExtensionOut(Schema):
         return str(obj.decided_by) if obj.decided_by is not None else ""
 
 
+class PetitionFileOut(Schema):
+    id: int
+    name: str
+    uploaded_at: datetime.datetime
+    url: str = Field(..., description="Where to download the file (this API)")
+
+
 class PetitionDetailOut(PetitionOut):
     text: str = Field(..., description="The citizen's words (ID and phone numbers masked)")
     complexity: str
@@ -209,6 +219,9 @@ class PetitionDetailOut(PetitionOut):
         ..., alias="detail_duplicates", description="Codes of the petitions merged into it"
     )
     note: int | None = Field(..., description="The situation note it is linked to")
+    attachments: list[PetitionFileOut] = Field(
+        ..., alias="detail_attachments", description="The files sent with it or added since"
+    )
     reception: int | None = Field(..., description="The reception session it came in at")
     dialogue: int | None = Field(..., description="The dialogue it was raised at")
     created_at: datetime.datetime
@@ -252,6 +265,15 @@ def petition_detail(user: User, pk: int) -> Petition:
         .order_by("code")
         .values_list("code", flat=True)
     )
+    petition.detail_attachments = [  # type: ignore[attr-defined]
+        {
+            "id": a.pk,
+            "name": a.name,
+            "uploaded_at": a.uploaded_at,
+            "url": reverse("api-v1:petition_file", args=[petition.pk, a.pk]),
+        }
+        for a in petition.attachments.filter(removed_at__isnull=True)
+    ]
     return petition
 
 
@@ -538,6 +560,29 @@ def merge_petition(request: HttpRequest, petition_id: int, payload: MergeIn) -> 
         actor=user, petition=petition, into=into, reason=payload.reason
     )
     return petition_detail(user, petition_id)
+
+
+@router.post("/petitions/{petition_id}/attachments", response={201: PetitionDetailOut})
+def add_petition_files(
+    request: HttpRequest, petition_id: int, files: File[list[UploadedFile]]
+) -> Any:
+    """Add files to a petition being handled (409 once answered), sent as multipart/form-data,
+    one or more `files` (at most 10 at a time), each checked like every upload (400)."""
+    user, petition = _acting(request, petition_id)
+    services_petitions.petition_attach(actor=user, petition=petition, attachments=files)
+    return Status(201, petition_detail(user, petition_id))
+
+
+@router.get(
+    "/petitions/{petition_id}/attachments/{attachment_id}",
+    url_name="petition_file",
+    openapi_extra=binary("application/octet-stream", "The file"),
+)
+def download_petition_file(request: HttpRequest, petition_id: int, attachment_id: int) -> Any:
+    """Download a file of a petition you see."""
+    petition = selectors.get_petition_for_user(_actor(request), petition_id)
+    found = petition.attachments.filter(removed_at__isnull=True)
+    return _download(one_or_404(found, attachment_id).file)
 
 
 @router.post("/petitions/{petition_id}/note", response=PetitionDetailOut)

@@ -249,6 +249,17 @@ class ReopenForm(forms.Form):
         super().__init__(*args, **kw)
 
 
+class AttachForm(forms.Form):
+    attachments = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Papers the citizen brought later, or a body's letter about the case."),
+    )
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("auto_id", "attach_%s")
+        super().__init__(*args, **kw)
+
+
 class MergeForm(forms.Form):
     into = forms.CharField(
         label=_("Tracking code of the petition to merge into"),

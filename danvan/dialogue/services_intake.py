@@ -183,8 +183,15 @@ def petition_create(
     person = person or {}
     petitioner = _petitioner(petition, person, ids_s + ids_t, phones_s + phones_t, consent)
     petitioner.save()
+    store_files(petition, files)
+    return petition
+
+
+def store_files(petition: Petition, files: list[UploadedFile]) -> list[PetitionAttachment]:
+    """Keep the files (checked already by the caller) with the petition, under safe names."""
+    stored = []
     for upload in files:
         name = safe_name(upload.name or "file")
         upload.name = name
-        PetitionAttachment.objects.create(petition=petition, file=upload, name=name)
-    return petition
+        stored.append(PetitionAttachment.objects.create(petition=petition, file=upload, name=name))
+    return stored

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,12 +23,13 @@ from django.utils.translation import gettext as _
 from danvan.lib import notify
 from danvan.lib.errors import Conflict
 from danvan.lib.history import attributed
+from danvan.lib.uploads import check_upload
 from danvan.org.models import Organization
 from danvan.org.selectors import member_emails_by_org
 from danvan.situation import services as situation_services
 from danvan.situation.models import Level, Note, SourceKind
 
-from . import deadlines, privacy, selectors
+from . import deadlines, privacy, selectors, services_intake
 from .models import (
     OPEN_STATES,
     REFERRED_KINDS,
@@ -35,6 +37,7 @@ from .models import (
     Confirmation,
     Extension,
     Petition,
+    PetitionAttachment,
     PetitionKind,
     PetitionState,
 )
@@ -44,6 +47,8 @@ if TYPE_CHECKING:
 from .services import _d, _locked, _not_future, _raise, _refuse, _today
 
 # --- Petitions: the workflow ----------------------------------------------------------------
+
+MAX_FILES_ADDED = 10  # files added to a petition at once, after the intake
 
 
 def _act(actor: User | None, petition: Petition, states: Iterable[str], message: str) -> Petition:
@@ -387,6 +392,29 @@ def petition_reopen(
     attributed(petition, actor, privacy.mask(reason.strip()), verb="reopened").save()
     notify.settle(notify.key_of(petition))  # a «not satisfied» told to the handler is answered
     return petition
+
+
+@transaction.atomic
+def petition_attach(
+    *, actor: User | None, petition: Petition, attachments: Iterable[UploadedFile]
+) -> list[PetitionAttachment]:
+    """Papers brought after the intake (a new proof, the competent body's letter), added to a
+    petition still being handled; the petition's history names them."""
+    petition = _act(actor, petition, OPEN_STATES,
+                    _("Files are added while the petition is being handled (it is %(state)s)."))  # fmt: skip
+    files = list(attachments)
+    if not files:
+        raise ValidationError({"attachments": _("Choose the files to add.")})
+    if len(files) > MAX_FILES_ADDED:
+        raise ValidationError(
+            {"attachments": _("Add at most %(max)d files at a time.") % {"max": MAX_FILES_ADDED}}
+        )
+    for upload in files:
+        check_upload(upload)
+    stored = services_intake.store_files(petition, files)
+    names = privacy.mask(", ".join(a.name for a in stored))
+    attributed(petition, actor, names, verb="attached").save()
+    return stored
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from danvan.accounts.models import User
@@ -39,6 +39,7 @@ from . import exports, privacy, selectors, services_intake, services_petitions, 
 from .forms import (
     AcceptForm,
     AssignForm,
+    AttachForm,
     CloseForm,
     ConfirmForm,
     ExtendForm,
@@ -75,6 +76,7 @@ ACTION_STATES: dict[str, tuple[str, ...]] = {
     "close": (S.SETTLED,),
     "reopen": (S.SETTLED, S.CLOSED, S.REFUSED),
     "merge": tuple(OPEN_STATES),
+    "attach": tuple(OPEN_STATES),
     "note": tuple(s for s in S.values if s != S.MERGED),
 }
 
@@ -89,6 +91,7 @@ ACTION_LABELS = {
     "close": gettext_lazy("Close without the citizen's answer"),
     "reopen": gettext_lazy("Reopen"),
     "merge": gettext_lazy("Merge into another petition"),
+    "attach": gettext_lazy("Add files"),
     "note": gettext_lazy("Link to a situation note"),
 }
 
@@ -283,8 +286,10 @@ def _bodies(petition: Petition) -> QuerySet[Organization]:
     )
 
 
-def _make_form(action: str, petition: Petition, data: Any = None) -> Any:
+def _make_form(action: str, petition: Petition, data: Any = None, files: Any = None) -> Any:
     today = timezone.localdate()
+    if action == "attach":
+        return AttachForm(data, files)
     if action == "accept":
         return AcceptForm(
             data, officers=officers_for(petition),
@@ -423,6 +428,11 @@ def _do(action: str, user: User, petition: Petition, data: dict[str, Any]) -> st
             actor=user, petition=petition, into=into, reason=data["reason"]
         )
         return _("Petition merged into %(code)s.") % {"code": into.code}
+    if action == "attach":
+        added = services_petitions.petition_attach(
+            actor=user, petition=petition, attachments=data["attachments"]
+        )
+        return ngettext("%(n)d file added.", "%(n)d files added.", len(added)) % {"n": len(added)}
     note = _note_to_link(user, data["note"])
     linked = services_petitions.petition_link_note(
         actor=user, petition=petition, note=note, level=data["level"]
@@ -439,7 +449,7 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     if not selectors.may_handle_petition(user, petition):
         raise PermissionDenied
-    form = _make_form(action, petition, request.POST)
+    form = _make_form(action, petition, request.POST, request.FILES)
     if form.is_valid():
         try:
             message = _do(action, user, petition, dict(form.cleaned_data))

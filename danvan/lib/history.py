@@ -71,6 +71,7 @@ VERBS: dict[str, Any] = {
     "settled": pgettext_lazy("history act", "settled"),
     "confirmed": pgettext_lazy("history act", "confirmed"),
     "merged": pgettext_lazy("history act", "merged"),
+    "attached": pgettext_lazy("history act", "files added"),
     "deleted": pgettext_lazy("history act", "deleted"),
     "restored": pgettext_lazy("history act", "restored"),
     "invited": pgettext_lazy("history act", "invited"),

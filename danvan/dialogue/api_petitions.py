@@ -182,6 +182,11 @@ class ExtensionOut(Schema):
     new_due: datetime.date
     reason: str
     decided_by: str
+    cycle: int = Field(
+        ...,
+        description="The settlement it extended: 0 the first, n the one after the nth reopening "
+        "(the law's maximum counts those of the current one, `reopened`)",
+    )
 
     @staticmethod
     def resolve_decided_by(obj: Extension) -> str:

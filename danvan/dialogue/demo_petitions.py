@@ -440,6 +440,11 @@ def _reopened(w: World) -> None:
     services_petitions.petition_accept(
         actor=None, petition=petition, accepted_on=accepted, today=today
     )
+    services_petitions.petition_extend(
+        actor=None, petition=petition, working_days=10, today=today,
+        decided_on=deadlines.add_working_days(accepted, 20),
+        reason="Cần xác minh nguồn gốc đất với hợp tác xã cũ.",
+    )  # fmt: skip
     settled = deadlines.add_working_days(accepted, 25)
     services_petitions.petition_settle(
         actor=None, petition=petition, settled_on=settled, notice_sent_on=settled, today=today,
@@ -457,6 +462,14 @@ def _reopened(w: World) -> None:
         reason="Công dân nộp thêm biên bản giao đất năm 1998 của hợp tác xã và xác nhận của "
         "trưởng bản; cần xem xét lại nguồn gốc đất.",
     )  # fmt: skip
+    # The new settlement has the law's whole extension again (30 working days in a remote area),
+    # whatever the first one used.
+    decided = deadlines.add_working_days(settled + datetime.timedelta(days=20), 15)
+    if decided <= today:
+        services_petitions.petition_extend(
+            actor=None, petition=petition, working_days=25, decided_on=decided, today=today,
+            reason="Chờ kết quả đo đạc lại của Văn phòng đăng ký đất đai.",
+        )  # fmt: skip
 
 
 def _not_satisfied(w: World) -> None:

@@ -458,6 +458,9 @@ class Extension(models.Model):
     previous_due = models.DateField(_("previous deadline"))
     new_due = models.DateField(_("new deadline"))
     reason = models.TextField(_("reason"))
+    # Which settlement it extended: 0 the first, n the one after the petition's nth reopening.
+    # The law's maximum counts the current round's extensions only (`Petition.reopened`).
+    cycle = models.PositiveSmallIntegerField(_("settlement round"), default=0)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )

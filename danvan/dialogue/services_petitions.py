@@ -210,7 +210,9 @@ def petition_extend(
     limit = deadlines.max_extension_days(
         petition.kind, petition.complexity, remote_area=petition.remote_area
     )
-    used = sum(e.working_days for e in petition.extensions.all())
+    # The law's maximum applies to each settlement: a reopened petition starts a new round.
+    this_round = list(petition.extensions.filter(cycle=petition.reopened))
+    used = sum(e.working_days for e in this_round)
     if working_days < 1:
         errors["working_days"] = _("Extend by at least one working day.")
     elif used + working_days > limit:
@@ -220,7 +222,7 @@ def petition_extend(
         ) % {"limit": limit, "used": used, "left": max(limit - used, 0)}
     if petition.kind == PetitionKind.DENUNCIATION:
         each = deadlines.rules()["denunciation_extension"]
-        if petition.extensions.count() >= 2:
+        if len(this_round) >= 2:
             errors["working_days"] = _("A denunciation's deadline can be extended twice at most.")
         elif working_days > each:
             errors["working_days"] = _(
@@ -231,7 +233,7 @@ def petition_extend(
         petition=petition, decided_on=decided_on, working_days=working_days,
         previous_due=petition.due_on,
         new_due=deadlines.add_working_days(petition.due_on, working_days),
-        reason=privacy.mask(reason.strip()), decided_by=actor,
+        reason=privacy.mask(reason.strip()), decided_by=actor, cycle=petition.reopened,
     )  # fmt: skip
     attributed(extension, actor, extension.reason).save()
     petition.due_on = extension.new_due

@@ -55,7 +55,8 @@ def describe(petition: Petition, today: datetime.date | None = None) -> dict[str
             "new_due": e.new_due,
             "reason": privacy.mask(e.reason),
         }
-        for e in petition.extensions.order_by("decided_on", "pk")
+        # The current settlement's: after a reopening, the earlier ones extended another deadline.
+        for e in petition.extensions.filter(cycle=petition.reopened).order_by("decided_on", "pk")
     ]
     is_open = petition.state in OPEN_STATES
     return {

@@ -132,6 +132,9 @@ def test_extended_reopened_merged_and_linked(today: datetime.date) -> None:
     assert reopened.is_open and reopened.confirmation == Confirmation.NONE
     entry = reopened.history.filter(history_verb="reopened").get()  # type: ignore[attr-defined]
     assert "1998" in entry.history_change_reason
+    # Extended in each settlement, by more together than one settlement may be: each counts apart.
+    rounds = [(e.cycle, e.working_days) for e in reopened.extensions.order_by("decided_on")]
+    assert rounds == [(0, 10), (1, 25)]
 
     (merged,) = Petition.objects.filter(state=PetitionState.MERGED)
     assert merged.merged_into is not None and merged.merged_into.is_open

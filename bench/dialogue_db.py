@@ -89,7 +89,7 @@ TEXTS = [
     "Nhiều hộ dân trong thôn cùng có ý kiến như trên, đề nghị sớm giải quyết.",
 ]
 PETITION_COLUMNS = [
-    "id", "code", "kind", "channel", "complexity", "remote_area", "second_level", "summary",
+    "id", "code", "public_id", "kind", "channel", "complexity", "remote_area", "second_level", "summary",
     "text", "received_on", "state", "due_on", "accepted_on", "settle_due",
     "competent_body_name", "refusal_reason", "referred_on", "settled_on", "result",
     "notice_sent_on", "published", "confirmation", "confirmed_on", "closed_on", "reopened",
@@ -107,6 +107,7 @@ EXTENSION_COLUMNS = [
     "previous_due",
     "new_due",
     "reason",
+    "cycle",
 ]
 NULL = "\\N"
 
@@ -405,6 +406,7 @@ def _generate() -> tuple[int, int]:
     person_i = rng.integers(0, len(PEOPLE["name"]), size=PETITIONS)
     seconds = rng.integers(7 * 3600, 17 * 3600, size=PETITIONS)
     codes = _codes(rng, PETITIONS)
+    public_ids = ["DV" + c[3:].replace("-", "") for c in _codes(rng, PETITIONS)]  # drawn apart
     first_id = 1  # the table is empty (checked by `existing`)
     retention = DATA_TODAY - datetime.timedelta(days=settings.DANVAN_PETITIONER_RETENTION_DAYS)
     today, close_wait = DATA_TODAY, datetime.timedelta(days=31)
@@ -461,7 +463,7 @@ def _generate() -> tuple[int, int]:
                 if decided < today:
                     due = calendar.due(settle_due, extra)
                     extensions.append(
-                        f"{pid}\t{decided}\t{extra}\t{settle_due}\t{due}\t{EXTENSION}\n"
+                        f"{pid}\t{decided}\t{extra}\t{settle_due}\t{due}\t{EXTENSION}\t0\n"
                     )
                 else:
                     allowed = days_
@@ -501,7 +503,7 @@ def _generate() -> tuple[int, int]:
                 text = ciphers["text"][n % len(TEXTS)]
         created = f"{received}T{seconds[n] // 3600:02d}:{seconds[n] % 3600 // 60:02d}:00+07:00"
         lines.append(
-            f"{pid}\t{codes[n]}\t{kind}\t{CHANNELS[channel_i[n]][0]}\t{complexity}\t"
+            f"{pid}\t{codes[n]}\t{public_ids[n]}\t{kind}\t{CHANNELS[channel_i[n]][0]}\t{complexity}\t"
             f"{'t' if is_remote else 'f'}\t{'t' if second else 'f'}\t{summary}\t{text}\t"
             f"{received}\t{state}\t{due}\t{_d(accepted)}\t{_d(settle_due)}\t{competent}\t"
             f"{refusal}\t{_d(referred)}\t{_d(settled)}\t{result}\t{_d(notice)}\t{published}\t"

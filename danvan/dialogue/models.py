@@ -326,6 +326,10 @@ class Petition(models.Model):
     """A petition or feedback of the people, from intake to the citizen's confirmation."""
 
     code = models.CharField(_("tracking code"), max_length=20, unique=True, editable=False)
+    # The name Open311 lists give it (DV + 8 drawn characters): not the code, which lets its
+    # holder confirm the answer, nor the row's number, whose gaps would count the petitions
+    # that are never public (denunciations).
+    public_id = models.CharField(_("public id"), max_length=12, unique=True, editable=False)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("handling unit")
     )

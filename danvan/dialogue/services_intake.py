@@ -56,6 +56,11 @@ def new_code() -> str:
     return f"KN-{raw[:4]}-{raw[4:]}"
 
 
+def new_public_id() -> str:
+    """«DV» and 8 characters from 31, drawn like a code but never one (Open311's lists)."""
+    return "DV" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
 def normalise_code(code: str) -> str:
     """What a citizen types (lower case, spaces, missing dashes) to the stored form."""
     raw = "".join(ch for ch in code.upper() if ch.isalnum())
@@ -172,13 +177,14 @@ def petition_create(
         check_upload(upload)
     for _attempt in range(5):
         petition.code = new_code()
+        petition.public_id = new_public_id()
         try:
             with transaction.atomic():
                 attributed(petition, actor).save()
             break
         except IntegrityError:  # the same code drawn twice: draw again
             petition.pk = None
-    else:  # pragma: no cover — 5 collisions in 8.5 × 10^11
+    else:  # pragma: no cover — 5 collisions in 8.5 × 10^11 (the code or the public id)
         raise Conflict(_("Could not give a tracking code; try again."))
     person = person or {}
     petitioner = _petitioner(petition, person, ids_s + ids_t, phones_s + phones_t, consent)

@@ -1,9 +1,10 @@
 """Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2/), JSON only.
 
 Services are the active situation topics; requests are petitions and feedback (never
-denunciations). Lists name a request by a public id (`DV<number>`), never by its tracking code:
-the code is the citizen's key to confirm the answer, so only the sender learns it (in the POST
-answer) and only a caller who already has it sees it again. A request says what the public may read of
+denunciations). Lists name a request by a public id (`DV` and 8 drawn characters, never the
+row's number, whose gaps would count the denunciations), never by its tracking code: the code
+is the citizen's key to confirm the answer, so only the sender learns it (in the POST answer)
+and only a caller who already has it sees it again. A request says what the public may read of
 a case: its state, the unit answering for it, the dates and the published answer — never the
 person, nor the citizen's text. POST files a petition like the public form (the same service,
 the same limit per address), with `area_code` (or `address_id`): the commune's official code,
@@ -119,20 +120,14 @@ def _updated(petition: Petition) -> datetime.date:
     return max(d for d in days if d is not None)
 
 
-PUBLIC_ID_PREFIX = "DV"
-
-
 def public_id(petition: Petition) -> str:
-    """The id a list gives a request: not the tracking code, which lets its holder confirm."""
-    return f"{PUBLIC_ID_PREFIX}{petition.pk}"
+    """The id a list gives a request: drawn at intake; not the tracking code, which lets its
+    holder confirm, nor the row's number, whose gaps would count the denunciations."""
+    return petition.public_id
 
 
-def _by_public_id(raw: str) -> int | None:
-    raw = raw.strip().upper()
-    digits = raw[len(PUBLIC_ID_PREFIX) :]
-    if raw.startswith(PUBLIC_ID_PREFIX) and digits.isdigit() and len(digits) < 12:
-        return int(digits)
-    return None
+def _is_public_id(raw: str) -> bool:
+    return len(raw) == 10 and raw.startswith("DV") and raw.isalnum()
 
 
 def as_request(petition: Petition, commune: Area, *, reveal_code: bool = False) -> dict[str, Any]:
@@ -187,12 +182,13 @@ def _list(request: HttpRequest) -> JsonResponse:
     codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
     if codes:
         found = found.filter(topic__code__in=codes[:100])
-    raw_ids = [c for c in params.get("service_request_id", "").split(",") if c.strip()]
-    ids = [services_intake.normalise_code(c) for c in raw_ids]
-    pks = [pk for c in raw_ids if (pk := _by_public_id(c)) is not None]
-    if any(ids) or pks:
+    raw_ids = [c.strip().upper() for c in params.get("service_request_id", "").split(",")]
+    public_ids = [c for c in raw_ids if _is_public_id(c)]
+    ids = [services_intake.normalise_code(c) for c in raw_ids if c and not _is_public_id(c)]
+    if any(ids) or public_ids:
         found = found.filter(
-            Q(code__in=[c for c in ids if c][:MAX_REQUESTS]) | Q(pk__in=pks[:MAX_REQUESTS])
+            Q(code__in=[c for c in ids if c][:MAX_REQUESTS])
+            | Q(public_id__in=public_ids[:MAX_REQUESTS])
         )
     statuses = {s.strip().lower() for s in params.get("status", "").split(",") if s.strip()}
     if statuses - {"open", "closed"}:
@@ -213,7 +209,7 @@ def _list(request: HttpRequest) -> JsonResponse:
         )
     if errors:
         return _errors(400, errors)
-    if not start and not end and not any(ids) and not pks:
+    if not start and not end and not any(ids) and not public_ids:
         start_day = timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS)
     if start_day:
         found = found.filter(received_on__gte=start_day)
@@ -305,12 +301,12 @@ def requests(request: HttpRequest) -> JsonResponse:
 def request_detail(request: HttpRequest, code: str) -> JsonResponse:
     """One request by its tracking code or its public id, as a list of one (the spec's shape);
     404 as for a missing one."""
-    pk = _by_public_id(code)
-    if pk is not None:
-        petition = _public().filter(pk=pk).first()
+    by_public_id = _is_public_id(code.strip().upper())
+    if by_public_id:
+        petition = _public().filter(public_id=code.strip().upper()).first()
     else:
         petition = selectors.public_petition(services_intake.normalise_code(code))
     if petition is None:
         return _errors(404, [_("No request with this code.")])
     commune = _communes([petition])[petition.pk]
-    return _json([as_request(petition, commune, reveal_code=pk is None)])
+    return _json([as_request(petition, commune, reveal_code=not by_public_id)])

@@ -1,6 +1,6 @@
 """A reopened petition is settled anew: the law's maximum extension counts the new round's
-extensions only, the citizen's tracking page lists those, the staff page marks the earlier ones,
-and the migration gives existing extensions their round from the history."""
+extensions only, the citizen's tracking page lists those, the staff page marks the earlier ones
+(the migration that gives existing extensions their round: test_migrations.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from danvan.accounts.models import User
 from danvan.dialogue import services_petitions
-from danvan.dialogue.models import Extension, Petition, PetitionKind
+from danvan.dialogue.models import Petition, PetitionKind
 from tests.dialogue.test_services import (
     TODAY,
     FilePetition,
@@ -92,30 +90,3 @@ def test_the_pages_and_the_api_tell_the_rounds_apart(
         content_type="application/json",
     )
     assert refused.status_code == 400 and "working_days" in refused.json()["errors"]
-
-
-def _migrate(target: list[tuple[str, str]] | None = None) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target or executor.loader.graph.leaf_nodes())
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_gives_existing_extensions_their_round(
-    xa: User, file_petition: FilePetition
-) -> None:
-    twice = extended_then_reopened(file_petition, xa)
-    extend(twice, xa, 10, reason="Vòng hai")
-    settle(twice, xa)
-    reopen(twice, xa)
-    extend(twice, xa, 3, reason="Vòng ba")
-    never = accept(file_petition(), xa)
-    extend(never, xa, 7, reason="Chưa mở lại")
-    expected = dict(Extension.objects.values_list("reason", "cycle"))
-    assert expected == {
-        "Cần khảo sát hiện trường lần đầu": 0, "Vòng hai": 1, "Vòng ba": 2, "Chưa mở lại": 0
-    }  # fmt: skip
-
-    _migrate([("dialogue", "0003_created_by_verbose_name")])  # the column is gone
-    _migrate()  # and filled again from the history
-    assert dict(Extension.objects.values_list("reason", "cycle")) == expected

@@ -4,6 +4,7 @@ same limit per address, never a denunciation, never the person."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -65,10 +66,13 @@ def test_requests_list_cases_not_people_and_never_denunciations(
     assert response.status_code == 200
     found = {r["service_request_id"]: r for r in response.json()}
     # Lists name requests by a public id: a tracking code lets its holder confirm the answer.
-    assert set(found) == {f"DV{waiting.pk}", f"DV{answered.pk}"}
+    assert set(found) == {waiting.public_id, answered.public_id}
+    # Drawn, not the row's number: the gaps would count the denunciations, never listed.
+    assert all(re.fullmatch(r"DV[2-9A-HJKMNP-Z]{8}", i) for i in found)
+    assert f"DV{waiting.pk}" not in found and denunciation.public_id not in found
     assert waiting.code not in response.content.decode()
     assert answered.code not in response.content.decode()
-    row = found[f"DV{answered.pk}"]
+    row = found[answered.public_id]
     assert row["status"] == "closed" and row["status_notes"] == answered.result
     assert row["agency_responsible"] == world.front_a.name
     assert row["address"] == world.commune_a.name and row["address_id"] == "16813"
@@ -76,12 +80,12 @@ def test_requests_list_cases_not_people_and_never_denunciations(
     assert row["requested_datetime"].startswith(answered.received_on.isoformat())
     assert row["expected_datetime"].startswith(answered.due_on.isoformat())
     assert "lat" not in row and "long" not in row
-    waiting_row = found[f"DV{waiting.pk}"]
+    waiting_row = found[waiting.public_id]
     assert waiting_row["status"] == "open" and waiting_row["status_notes"] == ""
     assert waiting_row["description"] == ""  # not published: the citizen's words stay
     assert_no_personal_data(response.content.decode(), "sạt lở sau mưa lũ")
     only_open = visitor.get(f"{OPEN311}/requests.json", {"status": "open"}).json()
-    assert [r["service_request_id"] for r in only_open] == [f"DV{waiting.pk}"]
+    assert [r["service_request_id"] for r in only_open] == [waiting.public_id]
     by_service = visitor.get(f"{OPEN311}/requests.json", {"service_code": "other-topic"}).json()
     assert by_service == []
     old = visitor.get(
@@ -91,12 +95,14 @@ def test_requests_list_cases_not_people_and_never_denunciations(
     assert old == []
     detail = visitor.get(f"{OPEN311}/requests/{answered.code}.json")
     assert detail.status_code == 200 and detail.json()[0]["service_request_id"] == answered.code
-    by_id = visitor.get(f"{OPEN311}/requests/DV{answered.pk}.json")
+    by_id = visitor.get(f"{OPEN311}/requests/{answered.public_id.lower()}.json")
     assert by_id.status_code == 200
-    assert by_id.json()[0]["service_request_id"] == f"DV{answered.pk}"  # the code stays secret
+    assert by_id.json()[0]["service_request_id"] == answered.public_id  # the code stays secret
     assert answered.code not in by_id.content.decode()
-    hidden = visitor.get(f"{OPEN311}/requests/DV{answered.pk + 1000}.json")
-    assert hidden.status_code == 404
+    listed = visitor.get(f"{OPEN311}/requests.json", {"service_request_id": answered.public_id})
+    assert [r["service_request_id"] for r in listed.json()] == [answered.public_id]
+    for hidden in (denunciation.public_id, f"DV{answered.pk}", "DV22222222"):
+        assert visitor.get(f"{OPEN311}/requests/{hidden}.json").status_code == 404
 
 
 def test_open311_errors_are_lists_with_the_http_status(

@@ -378,9 +378,20 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Any:
 # --- The workflow: one sub-resource per step -------------------------------------------------
 
 
-class PetitionAcceptIn(Schema):
-    accepted_on: datetime.date | None = Field(None, description="Default: today")
+class CaseKindIn(Schema):
+    """What sets the settlement's legal time (a petition sent by the public comes without)."""
+
     complexity: ComplexityName | None = Field(None, description="Leave out to keep it")
+    remote_area: bool | None = Field(
+        None, description="A remote or disadvantaged area (longer legal time); leave out to keep it"
+    )
+    second_level: bool | None = Field(
+        None, description="A second-level settlement (longer legal time); leave out to keep it"
+    )
+
+
+class PetitionAcceptIn(CaseKindIn):
+    accepted_on: datetime.date | None = Field(None, description="Default: today")
     handler: int | None = Field(None, description="The officer's user id")
 
 
@@ -388,7 +399,7 @@ class PetitionAssignIn(Schema):
     handler: int = Field(..., description="An officer of the handling unit (or above)")
 
 
-class ReferIn(Schema):
+class ReferIn(CaseKindIn):
     referred_on: datetime.date | None = Field(None, description="Default: today")
     competent_body: int | None = Field(None, description="A unit of the petition's area (id)")
     competent_body_name: str = Field("", max_length=250, description="A body outside danvan")
@@ -441,14 +452,17 @@ def _acting(request: HttpRequest, petition_id: int) -> tuple[User, Petition]:
 
 @router.post("/petitions/{petition_id}/accept", response=PetitionDetailOut)
 def accept_petition(request: HttpRequest, petition_id: int, payload: PetitionAcceptIn) -> Any:
-    """Accept it for settlement: the settlement clock starts, in working days (409 unless
-    received; complaints and denunciations are referred, not accepted)."""
+    """Accept it for settlement: the settlement clock starts, in working days, by its
+    complexity, a remote area and a second-level settlement (409 unless received; complaints
+    and denunciations are referred, not accepted)."""
     user, petition = _acting(request, petition_id)
     services_petitions.petition_accept(
         actor=user,
         petition=petition,
         accepted_on=payload.accepted_on or _today(),
         complexity=payload.complexity,
+        remote_area=payload.remote_area,
+        second_level=payload.second_level,
         handler=user_named(payload.handler, "handler") if payload.handler is not None else None,
     )
     return petition_detail(user, petition_id)
@@ -474,6 +488,9 @@ def refer_petition(request: HttpRequest, petition_id: int, payload: ReferIn) -> 
         competent_body=_body(petition, payload.competent_body),
         competent_body_name=payload.competent_body_name,
         reason=payload.reason,
+        complexity=payload.complexity,
+        remote_area=payload.remote_area,
+        second_level=payload.second_level,
     )
     return petition_detail(user, petition_id)
 

@@ -150,9 +150,22 @@ class PetitionForm(forms.Form):
         return data
 
 
-class AcceptForm(forms.Form):
+class CaseKindFields(forms.Form):
+    """What sets the settlement's legal time, checked again when its clock starts."""
+
+    complexity = forms.ChoiceField(
+        label=_("Complexity"), choices=Complexity.choices, required=False
+    )
+    remote_area = forms.BooleanField(label=_("Remote or disadvantaged area"), required=False)
+    second_level = forms.BooleanField(label=_("Second-level settlement"), required=False)
+
+    def clean_complexity(self) -> str | None:
+        return self.cleaned_data.get("complexity") or None  # not sent: kept
+
+
+class AcceptForm(CaseKindFields):
     accepted_on = _date(_("Accepted on"))
-    complexity = forms.ChoiceField(label=_("Complexity"), choices=Complexity.choices)
+    field_order = ["accepted_on", "complexity", "remote_area", "second_level", "handler"]
     handler = OfficerChoice(
         label=_("Officer handling it"),
         queryset=User.objects.none(),
@@ -175,7 +188,7 @@ class AssignForm(forms.Form):
         self.fields["handler"].queryset = officers  # type: ignore[attr-defined]
 
 
-class ReferForm(forms.Form):
+class ReferForm(CaseKindFields):
     referred_on = _date(_("Referred on"))
     competent_body = OrganizationPickerField(
         label=_("Competent body"), queryset=Organization.objects.none(), required=False
@@ -184,6 +197,10 @@ class ReferForm(forms.Form):
         label=_("Or a body outside danvan"), max_length=250, required=False
     )
     reason = _text(_("Why it is referred"), required=False, rows=2, max_length=1000)
+    field_order = [
+        "referred_on", "competent_body", "competent_body_name", "complexity", "remote_area",
+        "second_level", "reason",
+    ]  # fmt: skip
 
     def __init__(self, *args: Any, bodies: Any, **kw: Any) -> None:
         kw.setdefault("auto_id", "refer_%s")

@@ -78,6 +78,26 @@ def _settlement_due(petition: Petition, start: datetime.date) -> datetime.date:
     return deadlines.add_working_days(start, days)
 
 
+def _case_kind(
+    errors: dict[str, str],
+    petition: Petition,
+    complexity: str | None,
+    remote_area: bool | None,
+    second_level: bool | None,
+) -> None:
+    """What sets the settlement's legal time, decided when its clock starts (None: kept): a
+    petition sent on the public form, by Open311 or the API comes without them."""
+    if complexity is not None:
+        if complexity not in Complexity.values:
+            errors["complexity"] = _("Choose ordinary or complex.")
+        else:
+            petition.complexity = complexity
+    if remote_area is not None:
+        petition.remote_area = remote_area
+    if second_level is not None:
+        petition.second_level = second_level
+
+
 @transaction.atomic
 def petition_accept(
     *,
@@ -85,10 +105,13 @@ def petition_accept(
     petition: Petition,
     accepted_on: datetime.date,
     complexity: str | None = None,
+    remote_area: bool | None = None,
+    second_level: bool | None = None,
     handler: User | None = None,
     today: datetime.date | None = None,
 ) -> Petition:
-    """Accept a petition for settlement: the settlement clock starts, in working days."""
+    """Accept a petition for settlement: the settlement clock starts, in working days, by its
+    complexity, a remote area and a second-level settlement (each kept when not given)."""
     petition = _act(actor, petition, [PetitionState.RECEIVED],
                     _("Only a received petition can be accepted (it is %(state)s)."))  # fmt: skip
     if petition.kind in REFERRED_KINDS:
@@ -97,11 +120,7 @@ def petition_accept(
         )
     errors: dict[str, str] = {}
     _day(errors, "accepted_on", accepted_on, petition, today or _today())
-    if complexity is not None:
-        if complexity not in Complexity.values:
-            errors["complexity"] = _("Choose ordinary or complex.")
-        else:
-            petition.complexity = complexity
+    _case_kind(errors, petition, complexity, remote_area, second_level)
     if handler is not None and not selectors.may_handle_petition(handler, petition):
         errors["handler"] = _("Choose an officer of the unit handling the petition.")
     _raise(errors)
@@ -140,9 +159,13 @@ def petition_refer(
     competent_body: Organization | None = None,
     competent_body_name: str = "",
     reason: str = "",
+    complexity: str | None = None,
+    remote_area: bool | None = None,
+    second_level: bool | None = None,
     today: datetime.date | None = None,
 ) -> Petition:
-    """Refer it to the competent body; its answer is still followed, on the law's clock."""
+    """Refer it to the competent body; its answer is still followed, on the law's clock (set
+    by the same facts as an accepted one's)."""
     petition = _act(actor, petition, [PetitionState.RECEIVED, PetitionState.ACCEPTED, PetitionState.IN_PROGRESS],
                     _("A %(state)s petition cannot be referred."))  # fmt: skip
     errors: dict[str, str] = {}
@@ -151,6 +174,7 @@ def petition_refer(
         errors["competent_body"] = _("Name the competent body.")
     if competent_body is not None and competent_body.pk == petition.organization_id:
         errors["competent_body"] = _("Refer it to another body than the one handling it.")
+    _case_kind(errors, petition, complexity, remote_area, second_level)
     _raise(errors)
     petition.competent_body = competent_body
     petition.competent_body_name = "" if competent_body else competent_body_name.strip()

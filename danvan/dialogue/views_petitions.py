@@ -290,17 +290,21 @@ def _make_form(action: str, petition: Petition, data: Any = None, files: Any = N
     today = timezone.localdate()
     if action == "attach":
         return AttachForm(data, files)
+    kind = {
+        "complexity": petition.complexity,
+        "remote_area": petition.remote_area,
+        "second_level": petition.second_level,
+    }
     if action == "accept":
         return AcceptForm(
-            data, officers=officers_for(petition),
-            initial={"accepted_on": today, "complexity": petition.complexity},
-        )  # fmt: skip
+            data, officers=officers_for(petition), initial={"accepted_on": today, **kind}
+        )
     if action == "assign":
         return AssignForm(data, officers=officers_for(petition), initial={
             "handler": petition.handler_id
         })  # fmt: skip
     if action == "refer":
-        return ReferForm(data, bodies=_bodies(petition), initial={"referred_on": today})
+        return ReferForm(data, bodies=_bodies(petition), initial={"referred_on": today, **kind})
     simple: dict[str, tuple[type, dict[str, Any]]] = {
         "refuse": (RefuseForm, {"refused_on": today}),
         "extend": (ExtendForm, {"decided_on": today}),

@@ -19,7 +19,7 @@ from danvan.lib.history import attributed, save_if_changed
 from danvan.org.models import AreaLevel, Organization, OrganizationKind
 
 from . import invitations, selectors
-from .models import BridgePoint, CheckResult, Meeting
+from .models import BridgePoint, CheckResult, Meeting, Status
 from .services import _check_delegates, _ensure_manager, _ensure_open, _in_host_tree, _level_of
 
 if TYPE_CHECKING:
@@ -226,6 +226,8 @@ def point_check(*, actor: User, point: BridgePoint, result: str, note: str = "")
     _ensure_open(point.meeting)
     if point.withdrawn_at is not None:
         raise Conflict(_("This bridge point was withdrawn."))
+    if point.meeting.status == Status.HELD:
+        raise Conflict(_("The meeting was held: a connection is checked before it."))
     if result not in CheckResult.values:
         raise ValidationError({"result": _("Choose the result of the check.")})
     if result != CheckResult.GOOD and not note.strip():

@@ -161,3 +161,33 @@ def test_the_totals_equal_a_plain_sum_over_the_points(
     assert totals["points"] == len(points) and totals["confirmed"] == 2
     assert totals["attending"] == 62 and totals["expected"] == sum(p.expected for p in points)
     assert totals["rate"] == round(100 * 62 / 60, 1)
+
+
+def test_no_connection_check_once_the_meeting_was_held(
+    world: World, tinh: User, xa: User, as_user: Any
+) -> None:
+    from tests.meetings.conftest import at
+
+    held = services.meeting_create(
+        actor=tinh, host=world.commission, kind="interim_review", format="online",
+        title="Hội nghị trực tuyến đã họp", starts_at=at(-1, 8), ends_at=at(-1, 11),
+        video_url="https://meet.example.vn/da-hop",
+    )  # fmt: skip
+    services_points.points_invite_level(
+        actor=tinh, meeting=held, level="commune", expected=30,
+        kind=OrganizationKind.objects.get(code="fatherland_front"),
+    )  # fmt: skip
+    point = held.points.get(organization=world.front_a)
+    services.meeting_record_minutes(actor=tinh, meeting=held, minutes="Hội nghị đã họp")
+    url = f"{API}/{held.pk}/bridge-points/{point.pk}/check"
+    refused = post(bearer(xa), url, {"result": "good"})
+    assert refused.status_code == 409
+    assert (
+        refused.json()["detail"] == "Hội nghị đã diễn ra: việc kiểm tra kết nối làm trước hội nghị."
+    )
+    page = as_user(xa).post(
+        f"/meetings/{held.pk}/points/{point.pk}/check/", {"result": "good"}, follow=True
+    )
+    assert "việc kiểm tra kết nối làm trước hội nghị" in page.content.decode()
+    point.refresh_from_db()
+    assert point.checked_at is None and point.check_result == ""

@@ -31,6 +31,16 @@ from .models import Alert, Attachment, FollowUp, Note, Topic
 router = Router()
 
 LevelName = Literal["normal", "watch", "hot_spot", "complex"]
+SourceName = Literal["meeting", "reception", "field_visit", "media", "network"]
+StatusName = Literal["following", "resolved"]
+
+
+def _one_of(name: Any) -> dict[str, Any]:
+    """An input's values in the OpenAPI, while the service still answers a wrong one with 400
+    naming the field (as the page's form does)."""
+    return {"enum": list(name.__args__)}
+
+
 SUMMARY_MAX = Note._meta.get_field("summary").max_length  # type: ignore[union-attr]
 
 
@@ -75,10 +85,10 @@ class NoteOut(Schema):
     summary: str
     details: str
     people_concerned: int | None
-    level: str
-    source: str
+    level: LevelName
+    source: SourceName
     actions: str
-    status: str
+    status: StatusName
     resolved_on: datetime.date | None
     created_at: datetime.datetime
 
@@ -100,7 +110,7 @@ class FollowUpOut(Schema):
     note_id: int
     happened_on: datetime.date
     text: str
-    level: str
+    level: LevelName
     author: str
     created_at: datetime.datetime
 
@@ -161,8 +171,16 @@ class NoteIn(Schema):
     summary: str = Field(..., max_length=SUMMARY_MAX)
     details: str = ""
     people_concerned: int | None = None
-    level: str = Field("normal", description="normal, watch, hot_spot or complex")
-    source: str = Field(..., description="meeting, reception, field_visit, media or network")
+    level: str = Field(
+        "normal",
+        description="normal, watch, hot_spot or complex",
+        json_schema_extra=_one_of(LevelName),
+    )
+    source: str = Field(
+        ...,
+        description="meeting, reception, field_visit, media or network",
+        json_schema_extra=_one_of(SourceName),
+    )
     actions: str = ""
     programs: list[int] = []
     oversights: list[int] = []
@@ -184,8 +202,8 @@ class NotePatch(Patch):
     summary: str | None = Field(None, max_length=SUMMARY_MAX)
     details: str | None = None
     people_concerned: int | None = None
-    level: str | None = None
-    source: str | None = None
+    level: str | None = Field(None, json_schema_extra=_one_of(LevelName))
+    source: str | None = Field(None, json_schema_extra=_one_of(SourceName))
     actions: str | None = None
     programs: list[int] | None = None
     oversights: list[int] | None = None

@@ -449,3 +449,15 @@ def test_forecasts_say_short_for_a_short_history(
     assert client.get(f"{API}/situation-forecasts", {"area": 999999}).status_code == 404
     assert bearer(outsider).get(f"{API}/situation-forecasts").json()["forecasts"] == []
     assert Client().get(f"{API}/situation-forecasts").status_code == 401
+
+
+def test_the_openapi_lists_a_notes_levels_and_sources(tinh: User) -> None:
+    schemas = bearer(tinh).get(f"{API}/openapi.json").json()["components"]["schemas"]
+    levels, sources = ["normal", "watch", "hot_spot", "complex"], [
+        "meeting", "reception", "field_visit", "media", "network"
+    ]  # fmt: skip
+    for name in ("NoteOut", "NoteIn", "NotePatch"):
+        assert schemas[name]["properties"]["level"]["enum"] == levels, name
+        assert schemas[name]["properties"]["source"]["enum"] == sources, name
+    assert schemas["NoteOut"]["properties"]["status"]["enum"] == ["following", "resolved"]
+    assert schemas["FollowUpOut"]["properties"]["level"]["enum"] == levels

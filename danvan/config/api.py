@@ -276,6 +276,7 @@ def _routers() -> None:
     from danvan.public.api import router as public_router
     from danvan.reporting.api import router as reporting_router
     from danvan.situation.api import router as situation_router
+    from danvan.situation.api_alerts import router as alerts_router
 
     api.add_router("/", org_router)
     api.add_router("/", programs_router)
@@ -284,6 +285,7 @@ def _routers() -> None:
     api.add_router("/", oversight_router)
     api.add_router("/", reporting_router)
     api.add_router("/", situation_router)
+    api.add_router("/", alerts_router)
     api.add_router("/", dialogue_router)
     api.add_router("/", meetings_router)
     api.add_router("/", public_router)

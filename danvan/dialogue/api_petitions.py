@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +24,12 @@ from danvan.lib.api import request_user as _actor
 from danvan.lib.records import one_or_404
 from danvan.lib.web import attachment as _download
 from danvan.org.api import organization_in_scope as _org
-from danvan.org.models import Area, Organization
 from danvan.org.selectors import get_area_for_user, get_organization_for_user
-from danvan.situation.models import Note, Topic
+from danvan.situation.api_lookups import active_user, area_in_body, topic_named
+from danvan.situation.models import Note
 
 from . import selectors, services_intake, services_petitions, services_privacy
+from .api_lookups import competent_body_named, petition_named, record_named
 from .models import Dialogue, Extension, Petition, PetitionChannel, Petitioner, Reception
 
 router = Router()  # tagged "Dialogue" by the router it hangs under (api.py)
@@ -41,80 +42,6 @@ KindName = Literal["petition", "feedback", "complaint", "denunciation"]
 ChannelName = Literal["api", "reception", "letter", "hotline", "dialogue"]
 ComplexityName = Literal["normal", "complex"]
 LevelName = Literal["normal", "watch", "hot_spot", "complex"]
-
-
-# --- Looking up what a request names ---------------------------------------------------------
-
-
-def _digits(value: str) -> bool:
-    return value.isascii() and value.isdigit() and len(value) < 18
-
-
-def topic_named(value: str, field: str) -> Topic:
-    """A topic named by its code or its id, or a 400 naming the field."""
-    value = value.strip()
-    topics = Topic.objects.select_related("parent")
-    found = topics.filter(code=value).first()
-    if found is None and _digits(value):
-        found = topics.filter(pk=int(value)).first()
-    if found is None:
-        raise ValidationError({field: _("No topic with the code «%(code)s».") % {"code": value}})
-    return found
-
-
-def area_in_body(user: User, pk: int, field: str) -> Area:
-    try:
-        return get_area_for_user(user, pk)
-    except Http404:
-        raise ValidationError(
-            {field: _("No area with id %(id)s in your scope.") % {"id": pk}}
-        ) from None
-
-
-def user_named(pk: int, field: str) -> User:
-    found = User.objects.filter(pk=pk, is_active=True).first()
-    if found is None:
-        raise ValidationError({field: _("No user with id %(id)s.") % {"id": pk}})
-    return found
-
-
-def petition_named(user: User, value: str, field: str) -> Petition:
-    """A petition the user sees, named by its id or its tracking code (as a citizen types it)."""
-    value = value.strip()
-    visible = Petition.objects.visible_to(user)
-    found = visible.filter(pk=int(value)).first() if _digits(value) else None
-    code = services_intake.normalise_code(value)
-    if found is None and code:
-        found = visible.filter(code=code).first()
-    if found is None:
-        raise ValidationError({field: _("No petition you can see has this code.")})
-    return found
-
-
-def _linked(user: User, model: Any, pk: int | None, field: str) -> Any:
-    """A reception or dialogue named in a body, seen by the user, or a 400 naming the field."""
-    if pk is None:
-        return None
-    found = model.objects.visible_to(user).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({field: _("No record with id %(id)s in your scope.") % {"id": pk}})
-    return found
-
-
-def _body(petition: Petition, pk: int | None) -> Organization | None:
-    """The competent body a petition may be referred to: an active unit of its commune or of
-    an area above it (as the page offers them)."""
-    if pk is None:
-        return None
-    step = Area.steplen
-    path = petition.area.path
-    paths = [path[:end] for end in range(step, len(path) + 1, step)]
-    found = Organization.objects.active().filter(pk=pk, area__path__in=paths).first()
-    if found is None:
-        raise ValidationError(
-            {"competent_body": _("No unit with id %(id)s of the petition's area.") % {"id": pk}}
-        )
-    return found
 
 
 def _today() -> datetime.date:
@@ -367,8 +294,8 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Any:
         organization=_org(user, data["organization"], "organization"),
         area=area_in_body(user, data["area"], "area"),
         topic=topic_named(data["topic"], "topic"),
-        reception=_linked(user, Reception, data["reception"], "reception"),
-        dialogue=_linked(user, Dialogue, data["dialogue"], "dialogue"),
+        reception=record_named(user, Reception, data["reception"], "reception"),
+        dialogue=record_named(user, Dialogue, data["dialogue"], "dialogue"),
         channel=PetitionChannel(data["channel"]),
     )
     petition = services_intake.petition_create(actor=user, person=person, **data)
@@ -463,7 +390,7 @@ def accept_petition(request: HttpRequest, petition_id: int, payload: PetitionAcc
         complexity=payload.complexity,
         remote_area=payload.remote_area,
         second_level=payload.second_level,
-        handler=user_named(payload.handler, "handler") if payload.handler is not None else None,
+        handler=active_user(payload.handler, "handler") if payload.handler is not None else None,
     )
     return petition_detail(user, petition_id)
 
@@ -472,7 +399,7 @@ def accept_petition(request: HttpRequest, petition_id: int, payload: PetitionAcc
 def assign_petition(request: HttpRequest, petition_id: int, payload: PetitionAssignIn) -> Any:
     """Name the officer handling it (the only one who sees a denouncer's identity)."""
     user, petition = _acting(request, petition_id)
-    handler = user_named(payload.handler, "handler")
+    handler = active_user(payload.handler, "handler")
     services_petitions.petition_assign(actor=user, petition=petition, handler=handler)
     return petition_detail(user, petition_id)
 
@@ -485,7 +412,7 @@ def refer_petition(request: HttpRequest, petition_id: int, payload: ReferIn) -> 
         actor=user,
         petition=petition,
         referred_on=payload.referred_on or _today(),
-        competent_body=_body(petition, payload.competent_body),
+        competent_body=competent_body_named(petition, payload.competent_body),
         competent_body_name=payload.competent_body_name,
         reason=payload.reason,
         complexity=payload.complexity,

@@ -23,7 +23,8 @@ from danvan.org.scopes import ReportingScope
 from danvan.org.selectors import get_area_for_user, get_organization_for_user
 
 from . import scorecard, selectors, services_privacy
-from .api_petitions import petition_named, user_ref
+from .api_lookups import petition_named
+from .api_petitions import user_ref
 from .models import DataRequest, RequestState
 
 router = Router()  # tagged "Dialogue" by the router it hangs under (api.py)

@@ -57,3 +57,20 @@ def test_the_document_gives_each_operation_its_own_body(tinh) -> None:  # type: 
     assert "handler" in body("/api/v1/petitions/{petition_id}/assign")
     assert "confirmation" in body("/api/v1/petitions/{petition_id}/confirm")
     assert body("/api/v1/invitations/accept") >= {"token"}
+
+
+def test_the_alerts_operations_keep_their_ids_after_their_move() -> None:
+    """Generated clients name their methods by operationId, which django-ninja derives from the
+    module: the alerts moved from situation/api.py to api_alerts.py and kept theirs."""
+    paths = api.get_openapi_schema()["paths"]
+    ids = {
+        op["operationId"]
+        for p, ops in paths.items()
+        if "situation-alerts" in p
+        for op in ops.values()
+    }
+    assert ids == {
+        f"danvan_situation_api_{name}"
+        for name in ("list_alerts", "get_alert", "acknowledge_alert", "assign_alert",
+                     "close_alert", "alert_history")
+    }  # fmt: skip

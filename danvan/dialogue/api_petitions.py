@@ -204,7 +204,7 @@ def petition_detail(user: User, pk: int) -> Petition:
             "uploaded_at": a.uploaded_at,
             "url": reverse("api-v1:petition_file", args=[petition.pk, a.pk]),
         }
-        for a in petition.attachments.filter(removed_at__isnull=True)
+        for a in selectors.files_of(petition)
     ]
     return petition
 
@@ -530,7 +530,7 @@ def add_petition_files(
 def download_petition_file(request: HttpRequest, petition_id: int, attachment_id: int) -> Any:
     """Download a file of a petition you see."""
     petition = selectors.get_petition_for_user(_actor(request), petition_id)
-    found = petition.attachments.filter(removed_at__isnull=True)
+    found = selectors.files_of(petition)
     return _download(one_or_404(found, attachment_id).file)
 
 

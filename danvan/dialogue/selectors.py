@@ -19,6 +19,7 @@ from .models import (
     DataRequest,
     Dialogue,
     Petition,
+    PetitionAttachment,
     PetitionKind,
     PetitionState,
     Reception,
@@ -252,6 +253,11 @@ def similar_petitions(
             scored.append((shared, petition.received_on, petition))
     scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [p for _s, _d, p in scored[:limit]]
+
+
+def files_of(petition: Petition) -> QuerySet[PetitionAttachment]:
+    """The petition's files on the case: sent at intake or added since (erasure removes them)."""
+    return petition.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "pk")
 
 
 def extensions_of(petition: Petition) -> list[Any]:

@@ -354,7 +354,7 @@ def _render_petition(
             and visible.filter(pk=petition.merged_into_id).exists(),
             "duplicates": list(visible.filter(merged_into=petition).order_by("received_on")),
             "note": note,
-            "attachments": list(petition.attachments.filter(removed_at__isnull=True)),
+            "attachments": list(selectors.files_of(petition)),
             "person": person,
             "can_see_identity": selectors.may_see_identity(user, petition),
             "can_handle": can_handle,
@@ -472,7 +472,7 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def petition_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     petition = selectors.get_petition_for_user(current_user(request), pk)
-    found = petition.attachments.filter(pk=attachment_pk, removed_at__isnull=True).first()
+    found = selectors.files_of(petition).filter(pk=attachment_pk).first()
     if found is None:
         raise Http404
     return attachment(found.file)

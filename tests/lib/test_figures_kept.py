@@ -158,7 +158,7 @@ def test_each_group_reads_only_the_apps_it_names(world: World, tinh) -> None:
         ("TRUNCATE TABLE programs_task CASCADE", {"programs"}),
         (
             'UPDATE "org_organization" SET "name" = %s',
-            {"dialogue", "meetings", "oversight", "practices", "programs", "situation"},
+            {"dialogue", "meetings", "oversight", "practices", "programs", "situation", "pickers"},
         ),
         (
             'INSERT OR IGNORE INTO "dialogue_petitionreminder" ("petition_id") VALUES (%s)',

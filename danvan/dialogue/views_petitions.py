@@ -349,6 +349,7 @@ def _render_petition(
             "petition": petition,
             "overdue": petition.is_overdue(today),
             "days_left": (petition.due_on - today).days,
+            "days_late": max(0, (today - petition.due_on).days),
             "extensions": selectors.extensions_of(petition),
             "merged_into_visible": petition.merged_into_id is not None
             and visible.filter(pk=petition.merged_into_id).exists(),

@@ -4,6 +4,7 @@ page and each action on it, the petitioner's identity — who may, who is refuse
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -113,6 +114,12 @@ def test_overdue_is_derived_and_filtered(
     assert "text-bg-danger" in page.text
     page = client.get("/dialogue/", {"overdue": "0"})
     assert fresh.code in page.text and late.code not in page.text
+    # Its page counts the days past the deadline (it failed to render, 500, once).
+    page = client.get(f"/dialogue/petitions/{late.pk}/")
+    assert page.status_code == 200
+    on_time = re.search(r'<p [^>]*id="on-time">(.*?)</p>', page.text, re.S)
+    assert on_time is not None and "text-danger" in on_time.group(1)
+    assert f"{(DAY - late.due_on).days} " in on_time.group(1)
 
 
 def test_empty_list_and_a_viewer_without_the_new_button(

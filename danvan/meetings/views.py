@@ -35,6 +35,7 @@ from danvan.lib.web import (
     xlsx_response,
     year_param,
 )
+from danvan.org.models import Organization
 from danvan.org.selectors import organizations_user_may_edit
 from danvan.programs.models import Program
 from danvan.reporting.models import Form
@@ -225,14 +226,21 @@ def _conclusions(user: User, meeting: Meeting, manager: bool) -> list[Conclusion
     return found
 
 
-def _report_links(meeting: Meeting) -> list[dict[str, Any]]:
+def _report_links(meeting: Meeting, user: Any) -> list[dict[str, Any]]:
+    """The forms presented, each linked to the host's consolidated report for the meeting's
+    period — unless the host is outside the user's scope (a bridge point's commune officer),
+    where that page would be 404: then the form's name alone."""
+    forms = list(meeting.report_forms.order_by("name"))
+    if not forms:
+        return []
+    host_visible = Organization.objects.visible_to(user).filter(pk=meeting.host_id).exists()
     base = reverse("report_consolidated")
     links = []
-    for form in meeting.report_forms.order_by("name"):
+    for form in forms:
         query = f"?form={form.pk}&org={meeting.host_id}"
         if meeting.period:
             query += f"&period={meeting.period}"
-        links.append({"form": form, "url": base + query})
+        links.append({"form": form, "url": base + query if host_visible else ""})
     return links
 
 
@@ -283,7 +291,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "manage": manage,
         "program_visible": program is not None
         and Program.objects.visible_to(user).filter(pk=program.pk).exists(),
-        "reports": _report_links(meeting),
+        "reports": _report_links(meeting, user),
         "documents": list(meeting.documents.order_by("-issued_on", "number")),
         "items": list(meeting.items.filter(deleted_at__isnull=True).prefetch_related("documents")),
         "totals": selectors.totals(meeting) if meeting.is_online else None,

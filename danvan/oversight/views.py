@@ -45,7 +45,7 @@ from .forms import (
     RecommendationForm,
     RespondForm,
 )
-from .models import OversightKind, PlanItem, Recommendation, RecommendationStatus
+from .models import OversightKind, Plan, PlanItem, Recommendation, RecommendationStatus
 
 if TYPE_CHECKING:
     from danvan.accounts.models import User
@@ -227,6 +227,9 @@ def oversight_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "oversight": oversight,
             "stage": oversight.stage(today),
+            # A subject's officer sees the oversight, not always the plan it carries out.
+            "plan_visible": oversight.plan_item is not None
+            and Plan.objects.visible_to(user).filter(pk=oversight.plan_item.plan_id).exists(),
             "subjects": selectors.oversight_subjects(oversight),
             "documents": selectors.oversight_documents(oversight),
             "recommendations": recommendations,

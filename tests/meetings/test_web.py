@@ -26,8 +26,10 @@ from danvan.meetings.models import (
     Status,
 )
 from danvan.org.models import OrganizationKind
+from danvan.reporting.models import Form
 from tests.conftest import World
 from tests.factories import AreaFactory, OrganizationFactory
+from tests.reporting.conftest import half_form  # noqa: F401  (a fixture)
 
 from .conftest import at
 
@@ -484,3 +486,26 @@ def test_the_meetings_page_reads_a_fixed_number_of_queries(
             client.get(f"/meetings/{big.pk}/")
     page = as_user(tinh).get(f"/meetings/{big.pk}/")
     assert len(page.context["preview"]) == 20 and page.context["totals"].points == 60
+
+
+def test_the_reports_presented_link_to_the_consolidated_report_for_who_may_open_it(
+    world: World,
+    tinh: User,
+    xa: User,
+    review: Meeting,
+    fronts: Any,
+    half_form: Form,  # noqa: F811  (the fixture imported above)
+    as_user: Any,
+) -> None:
+    """xa's Front is a bridge point of the commission's review: xa sees which forms are
+    presented, without the link to the commission's consolidated report (404 for xa)."""
+    form = half_form
+    review.report_forms.set([form])
+    url = f"/reports/consolidated/?form={form.pk}&amp;org={world.commission.pk}&amp;period=2026S2"
+    assert f'href="{url}"' in as_user(tinh).get(f"/meetings/{review.pk}/").text
+    page = as_user(xa).get(f"/meetings/{review.pk}/")
+    assert page.status_code == 200 and form.name in page.text
+    assert "/reports/consolidated/" not in page.text
+    consolidated = url.replace("&amp;", "&")
+    assert as_user(xa).get(consolidated).status_code == 404
+    assert as_user(tinh).get(consolidated).status_code == 200

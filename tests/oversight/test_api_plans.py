@@ -317,3 +317,18 @@ def test_add_a_recommendation_and_answer_it(world: World, inspection: Oversight,
     assert (answered.json()["follow_up"], answered.json()["done_on"]) == ("done", str(TODAY))
     stored = Recommendation.objects.get(pk=rec["id"])
     assert stored.history.first().history_user == xa  # type: ignore[attr-defined]
+
+
+def test_the_oversight_links_its_plan_only_for_those_who_see_the_plan(  # type: ignore[no-untyped-def]
+    world: World, plan: Plan, tinh, xa, as_user
+) -> None:
+    """xa's Front is a subject of the commission's inspection: xa reads the oversight and the
+    plan's title, without a link to the plan, which is the commission's (404 for xa)."""
+    item = _item(plan, tinh, "inspection", 2, [world.front_a])
+    oversight = _oversight(world, tinh, item, D(LAST_YEAR, 5, 4))
+    url = f"/oversight/plans/{plan.pk}/"
+    assert as_user(tinh).get(f"/oversight/{oversight.pk}/").text.count(f'href="{url}"') == 1
+    page = as_user(xa).get(f"/oversight/{oversight.pk}/")
+    assert page.status_code == 200 and "Kế hoạch kiểm tra" in page.text
+    assert f'href="{url}"' not in page.text
+    assert as_user(xa).get(url).status_code == 404

@@ -216,6 +216,16 @@ def json_text(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+# How a field that holds keys without `choices` is read (a list of keys in one text, say):
+# (model, field name) -> a function of the stored value, registered by the app's ready().
+_SHOWN_AS: dict[tuple[type[models.Model], str], Callable[[Any], str]] = {}
+
+
+def register_display(model: type[models.Model], field: str, show: Callable[[Any], str]) -> None:
+    """History lines show this field's values as `show(value)` says, not as stored."""
+    _SHOWN_AS[(model, field)] = show
+
+
 def _display(
     model_field: models.Field | None, value: Any, names: dict[tuple[type, Any], str]
 ) -> str:
@@ -223,6 +233,9 @@ def _display(
         return "—"
     if model_field is None:
         return str(value)
+    show = _SHOWN_AS.get((getattr(model_field, "model", None), model_field.name))  # type: ignore[arg-type]
+    if show is not None:
+        return show(value)
     if model_field.many_to_many and isinstance(value, list):  # a list of through-row dicts
         return ", ".join(sorted(_m2m_names(model_field, value, names))) or "—"
     if isinstance(model_field, models.FileField):

@@ -8,9 +8,10 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Periodic reports")
 
     def ready(self) -> None:
-        from danvan.lib import figures, reminders
+        from danvan.lib import figures, history, reminders
 
         from . import agenda, search, selectors, tasks
+        from .models import Form, level_labels
 
         reminders.register(tasks.send_late_reminders)
         figures.register_kept(
@@ -18,3 +19,4 @@ class ReportingConfig(AppConfig):
         )
         agenda.register()
         search.register()
+        history.register_display(Form, "area_levels", lambda v: ", ".join(level_labels(v)))

@@ -124,6 +124,12 @@ class Indicator(models.Model):
         return low, high
 
 
+def level_labels(area_levels: str) -> list[str]:
+    """«commune,district» as the levels' names in the reader's language."""
+    names = dict(AreaLevel.choices)
+    return [str(names.get(v.strip(), v.strip())) for v in area_levels.split(",") if v.strip()]
+
+
 class FormQuerySet(models.QuerySet["Form"]):
     def active(self) -> FormQuerySet:
         return self.filter(is_active=True)
@@ -183,8 +189,7 @@ class Form(models.Model):
 
     @property
     def level_labels(self) -> list[str]:
-        names = dict(AreaLevel.choices)
-        return [str(names.get(v, v)) for v in self.level_list]
+        return level_labels(self.area_levels)
 
     @property
     def period_type(self) -> periods.PeriodType:

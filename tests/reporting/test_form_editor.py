@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import translation
 
 from danvan.lib.errors import Conflict
 from danvan.reporting import definitions, services_forms
@@ -64,6 +65,15 @@ def test_settings_change_with_history_and_periodicity_stays_once_reported(
     )
     assert [k.code for k in half_form.kinds.all()] == ["fatherland_front"]
     assert half_form.history.first().history_user == lanhdao
+    # The levels read as their names in the history, not as the keys stored («commune»).
+    shown = [
+        c.new for e in form_history(half_form) for c in e.changes if c.field == "levels that report"
+    ]
+    assert shown == ["Commune"]
+    with translation.override("vi"):
+        assert [c.new for e in form_history(half_form) for c in e.changes if "xã" in c.new] == [
+            "Cấp xã"
+        ]
     with pytest.raises(ValidationError) as caught:
         services_forms.form_update(actor=lanhdao, form=half_form, area_levels=["planet"])
     assert "area_levels" in caught.value.message_dict

@@ -26,7 +26,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 import danvan
 from danvan.lib import figures
@@ -309,6 +309,18 @@ def _restore_sqlite(staged: Path) -> None:
     _fsync_dir(target.parent)
 
 
+def _drop_tables_not_in(manifest: dict[str, Any]) -> list[str]:
+    """Drop the tables the archive does not hold (a newer version's, when an upgrade is rolled
+    back with --force): `pg_restore --clean` drops only what the archive holds, and a table
+    left behind would stop the next `danvan migrate` («relation … already exists»)."""
+    extra = sorted(set(connection.introspection.table_names()) - set(manifest["tables"]))
+    if extra:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table in extra:
+                cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+    return extra
+
+
 def _restore_postgresql(staged: Path) -> None:
     connection.ensure_connection()
     server_version = connection.pg_version  # type: ignore[attr-defined]
@@ -412,8 +424,10 @@ def restore_backup(
                 "what is in them now is lost."
             )
         if vendor == "sqlite":
-            _restore_sqlite(db_target)
+            _restore_sqlite(db_target)  # the whole file is replaced
         else:
+            if extra := _drop_tables_not_in(manifest):
+                say(f"Dropped the tables the archive does not hold: {', '.join(extra)}.")
             _restore_postgresql(db_target)
         media_root.mkdir(parents=True, exist_ok=True)
         for entry in _media_entries(media_root):

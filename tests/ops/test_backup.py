@@ -542,6 +542,24 @@ class Drill:
             assert done.returncode == 0, f"danvan {' '.join(args)}: {done.stderr[-3000:]}"
         return done
 
+    def sql(self, *statements: str) -> None:
+        """Statements run (and committed) on the drill's database."""
+        script = (
+            "import django, sys; django.setup()\n"
+            "from django.db import connection\n"
+            "with connection.cursor() as cursor:\n"
+            "    for statement in sys.argv[1:]:\n"
+            "        cursor.execute(statement)\n"
+        )
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", script, *statements],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+
     def snapshot(self, *, sign_in: bool = False) -> dict[str, Any]:
         script = SNAPSHOT % {"sign_in": sign_in, "accounts": DRILL_ACCOUNTS}
         done = subprocess.run(  # noqa: S603
@@ -597,10 +615,17 @@ def run_drill(
     assert after["counts"] == before["counts"]
     assert after["files"] == before["files"]
 
-    # Round 2: an encrypted archive over an install in use, which needs --force.
+    # Round 2: an encrypted archive over an install in use, which needs --force; as when an
+    # upgrade is rolled back, the install holds a table of a newer version, which must go (it
+    # would stop that upgrade's `migrate` the next time).
     sealed = Path(drill.run("backup", key="drill key").stdout.strip().splitlines()[-1])
     assert sealed.name.endswith(".enc")
     (drill.media / "made later.txt").write_text("gone after the restore")
+    drill.sql(
+        "CREATE TABLE ops_newer_release (id integer PRIMARY KEY)",
+        "INSERT INTO ops_newer_release (id) VALUES (1)",
+    )
+    assert drill.snapshot()["counts"]["ops_newer_release"] == 1
     refused = drill.run("restore", str(sealed), "--yes", key="drill key", check=False)
     assert refused.returncode != 0
     assert "--force" in refused.stderr

@@ -1,4 +1,5 @@
-"""Build step run by `make`: copy front-end assets from node_modules and compile translations.
+"""Build step run by `make`: copy front-end assets from node_modules, compile translations, and
+write the commit the code was built from (danvan/COMMIT, read by backups and /healthz).
 
 Kept in plain Python (with polib) so a fresh machine needs only Python, pip and make:
 GNU gettext is not required to compile the catalogues.
@@ -7,6 +8,7 @@ GNU gettext is not required to compile the catalogues.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,7 +48,28 @@ def compile_messages() -> None:
         po_file.save_as_mofile(str(po_path.with_suffix(".mo")))
 
 
+def write_commit() -> None:
+    """The git commit of the clone (with «+changes» when files differ from it) into
+    danvan/COMMIT, installed with the package: a backup's manifest names the code that made
+    it. Outside a git clone (a source archive, the container build) the file is removed."""
+    target = ROOT / "danvan" / "COMMIT"
+    try:
+        commit = subprocess.run(  # noqa: S603
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"],  # noqa: S607
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        changed = subprocess.run(  # noqa: S603
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        target.unlink(missing_ok=True)
+        return
+    target.write_text(commit + ("+changes" if changed else "") + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     copy_assets()
     compile_messages()
+    write_commit()
     print("assets and translations built")

@@ -428,6 +428,7 @@ def create_backup(
                     manifest = {
                         "format": FORMAT,
                         "danvan_version": danvan.__version__,
+                        "danvan_commit": danvan.__commit__,  # "" when unknown
                         "created_at": created.astimezone(datetime.UTC).isoformat(),
                         "engine": vendor,
                         "database": dump.name,

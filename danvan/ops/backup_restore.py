@@ -246,13 +246,16 @@ def _check_compatible(manifest: dict[str, Any], vendor: str) -> None:
             for app in sorted(set(ours) | set(theirs))
             if theirs.get(app) != ours.get(app)
         ]
+        made_by = manifest.get("danvan_commit") or ""
         raise RestoreRefused(
             "version",
-            f"The archive was made by danvan {manifest.get('danvan_version')} with migrations "
+            f"The archive was made by danvan {manifest.get('danvan_version')}"
+            f"{f' (commit {made_by})' if made_by else ''} with migrations "
             f"{', '.join(differ[:5]) or 'the same as this install'}"
             f"{' …' if len(differ) > 5 else ''} (archive ≠ this install); this install is "
-            f"danvan {danvan.__version__}: install the same version, restore, then upgrade "
-            "(`danvan migrate`).",
+            f"danvan {danvan.__version__}"
+            f"{f' (commit {danvan.__commit__})' if danvan.__commit__ else ''}: install the "
+            "same version, restore, then upgrade (`danvan migrate`).",
         )
 
 

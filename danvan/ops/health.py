@@ -98,6 +98,7 @@ def status() -> dict[str, Any]:
         "problems": problems,
         "database": "ok",
         "version": danvan.__version__,
+        "commit": danvan.__commit__,
         "worker": {
             "runs_jobs": uses_worker,
             "last_heartbeat": _iso(worker),

@@ -400,6 +400,21 @@ def test_restore_refuses_another_version(
 
 
 @backs_up
+def test_the_archive_names_the_commit_that_made_it(
+    place: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make build` writes the clone's commit (danvan/COMMIT); the manifest keeps it, and a
+    refusal names both commits: which code to check out to restore it."""
+    monkeypatch.setattr(danvan, "__commit__", "1f2e3d4c" * 5)
+    path = make_backup()
+    assert json.loads(read_archive(path)["manifest.json"])["danvan_commit"] == "1f2e3d4c" * 5
+    edit_manifest(path, lambda m: m["migrations"].update(ops="0002_later"))
+    monkeypatch.setattr(danvan, "__commit__", "")  # this install's commit unknown
+    refused = str(restore(path))
+    assert f"(commit {'1f2e3d4c' * 5})" in refused and refused.count("commit") == 1
+
+
+@backs_up
 def test_restore_refuses_another_engine(place: Path) -> None:
     path = make_backup()
     other = "sqlite" if ON_POSTGRES else "postgresql"

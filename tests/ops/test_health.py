@@ -31,6 +31,36 @@ def test_the_embedded_install_runs_jobs_in_process_and_is_ok() -> None:
     assert body["jobs_waiting"] == 0
     assert body["backup"] == {"last": None, "age_hours": None, "file": ""}
     assert body["replica"] is None  # none configured: nothing to judge
+    assert body["commit"] == danvan.__commit__  # what `make build` wrote, "" if unknown
+
+
+def test_the_build_names_its_commit_for_the_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """tools/build.py writes the clone's commit into danvan/COMMIT, which the package installs
+    (pyproject's package data) and danvan.__commit__ reads; outside a clone it writes none."""
+    import importlib.util
+    import subprocess
+    import tomllib
+    from pathlib import Path
+
+    root = Path(danvan.__file__).parent.parent
+    spec = importlib.util.spec_from_file_location("build_tool", root / "tools" / "build.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    package_data = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "COMMIT" in package_data["package-data"]["*"]
+    if (root / ".git").exists():
+        head = subprocess.run(  # noqa: S603
+            ["git", "-C", str(root), "rev-parse", "HEAD"],  # noqa: S607
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        assert danvan._commit().split("+")[0] == head  # `make test` ran `make build` first
+    elsewhere = tmp_path / "danvan"
+    elsewhere.mkdir()
+    (elsewhere / "COMMIT").write_text("old\n")
+    tool.ROOT = tmp_path  # a source archive: no .git
+    tool.write_commit()
+    assert not (elsewhere / "COMMIT").exists()
 
 
 @override_settings(TASKS=IN_THE_DATABASE)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("danvan.org.urls")),
 ]
 
+handler400 = "danvan.config.views.bad_request"
 handler404 = "danvan.config.views.not_found"
 handler403 = "danvan.config.views.forbidden"
 handler500 = "danvan.config.views.server_error"

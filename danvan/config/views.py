@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from danvan.lib import requestlog
 from danvan.ops import health
@@ -28,7 +29,18 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refuses before any view (a Host header the site does not serve, a
+    malformed one): JSON under /api/, as every API error is; Django's page elsewhere (drawn
+    without the request, which may be what is wrong)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    return defaults.bad_request(request, exception or Exception())
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exception or "") or _("Forbidden.")}, status=403)
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 

@@ -252,6 +252,17 @@ def test_a_method_an_api_address_does_not_take_answers_in_json(tinh: User) -> No
     assert page.status_code == 405 and not page["Content-Type"].startswith("application/json")
 
 
+def test_a_host_the_site_does_not_serve_answers_in_json_under_the_api(tinh: User) -> None:
+    """Django refuses the Host before any view (found by schemathesis sending «Host: J»): an
+    API client still reads JSON; a page keeps Django's refusal page."""
+    response = bearer(tinh).get("/api/v1/documents", HTTP_HOST="j")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Không đọc được yêu cầu."}
+    page = Client().get("/orgs/", HTTP_HOST="j")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
 def test_an_api_client_chooses_its_language_with_accept_language(tinh: User) -> None:
     client = bearer(tinh)
     english = client.get("/api/v1/nothing", headers={"Accept-Language": "en-US,en;q=0.9"})

@@ -171,8 +171,12 @@ class Dialogue(models.Model):
 
     @property
     def publish_due(self) -> datetime.date:
-        """Results are published within the set number of days after the dialogue."""
-        return self.held_on + datetime.timedelta(days=settings.DANVAN_DIALOGUE["publish_days"])
+        """Results are published within the set number of days after the dialogue (the last
+        day the calendar holds, for a date typed near its end: the lists stay readable)."""
+        try:
+            return self.held_on + datetime.timedelta(days=settings.DANVAN_DIALOGUE["publish_days"])
+        except OverflowError:
+            return datetime.date.max
 
     @property
     def publication_late(self) -> bool:

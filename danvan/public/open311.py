@@ -171,7 +171,7 @@ def _day(raw: str) -> datetime.date | None:
                 moment = timezone.localtime(moment)
             return moment.date()
         return parse_date(raw)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01 at +14:00, before year 1
         return None
 
 

@@ -16,6 +16,7 @@ from danvan.dialogue.models import Commitment, Dialogue, Reception
 from danvan.org.models import Role
 from tests.conftest import World
 from tests.factories import member
+from tests.org.test_api import bearer
 
 pytestmark = pytest.mark.django_db
 DAY = timezone.localdate()
@@ -260,3 +261,20 @@ def test_cancel_and_the_list_filters(
     )
     dialogue.refresh_from_db()
     assert dialogue.status == "cancelled"
+
+
+def test_a_date_at_the_end_of_the_calendar_keeps_the_pages_and_the_api_readable(
+    world: World, bithu: User, as_user: Any, hold_dialogue: Callable[..., Dialogue]
+) -> None:
+    """A dialogue held on 31/12/9999 (a typing slip the form took): its publication due date
+    once overflowed, and the list, its page, its export and the API answered errors for every
+    dialogue (found by a fuzzing crawl)."""
+    dialogue = hold_dialogue()
+    Dialogue.objects.filter(pk=dialogue.pk).update(held_on=datetime.date(9999, 12, 31))
+    client = as_user(bithu)
+    for url in ("/dialogue/dialogues/", f"/dialogue/dialogues/{dialogue.pk}/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/dialogue/dialogues/", {"format": "xlsx"}).status_code == 200
+    listed = bearer(bithu).get("/api/v1/dialogues")
+    assert listed.status_code == 200 and listed.json()["items"][0]["publish_due"] == "9999-12-31"
+    assert bearer(bithu).get(f"/api/v1/dialogues/{dialogue.pk}").status_code == 200

@@ -111,6 +111,14 @@ def test_open311_errors_are_lists_with_the_http_status(
     bad = visitor.get(f"{OPEN311}/requests.json", {"status": "pending", "start_date": "hôm qua"})
     assert bad.status_code == 400
     assert [e["code"] for e in bad.json()] == [400, 400]
+    # Times whose day falls outside the calendar once in local time (found by a fuzzing crawl:
+    # a page of HTML then, not the JSON list).
+    for edge in (
+        {"start_date": "0001-01-01T00:00:00+14:00"},
+        {"end_date": "9999-12-31T23:59:59-12:00"},
+    ):
+        off = visitor.get(f"{OPEN311}/requests.json", edge)
+        assert off.status_code == 400 and [e["code"] for e in off.json()] == [400]
     missing = visitor.get(f"{OPEN311}/requests/KN-2345-6789.json")
     hidden = visitor.get(f"{OPEN311}/requests/{denunciation.code}.json")
     assert missing.status_code == hidden.status_code == 404

@@ -68,13 +68,12 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from danvan.lib import figures
 from danvan.lib.period_picker import KIND_LABELS, KINDS, PeriodField, PeriodWidget, term_label
+from danvan.lib.picker_select import Choice, Choices, kept_select_html, select_html
 from danvan.lib.text import collation_key, fold
 
 __all__ = [
@@ -178,37 +177,10 @@ def by_name(rows: list[Any], name: str = "name") -> list[Any]:
 # --- The type-ahead fields --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Choice:
-    """One choice as the page writes it: what is posted, the option's text, and the name and
-    detail picker.js shows."""
-
-    pk: int
-    label: str
-    shown: str
-    detail: str
-
-    @property
-    def option(self) -> tuple[str, str]:
-        """Its <option>, written as _select_html writes it, around where «selected» goes."""
-        attrs = _attributes({"data-detail": self.detail, "data-label": self.shown})
-        return f'<option value="{self.pk}"{attrs}', f">{conditional_escape(self.label)}</option>"
-
-
-@dataclass(frozen=True)
-class _Choices:
-    """The allowed keys, and the choices in the order shown (None past SELECT_LIMIT: then only
-    the chosen ones are written, read when the page is)."""
-
-    pks: list[int]
-    rows: list[_Choice] | None
-    options: list[tuple[str, str]] | None = None  # the rows' <option>s, written once
-
-
 class _ChoiceValue(ModelChoiceIteratorValue):
     """A kept choice's value: no model instance behind it, its name and detail instead."""
 
-    def __init__(self, choice: _Choice) -> None:
+    def __init__(self, choice: Choice) -> None:
         super().__init__(choice.pk, cast(Any, None))
         self.shown, self.detail = choice.shown, choice.detail
 
@@ -230,9 +202,9 @@ class _PickerChoices(ModelChoiceIterator):
         if rows is not None and field.related:
             rows = rows.select_related(*field.related)
         self.queryset = rows
-        self._choices: _Choices | None = None
+        self._choices: Choices | None = None
 
-    def all_choices(self) -> _Choices:
+    def all_choices(self) -> Choices:
         """The allowed keys and, up to SELECT_LIMIT of them, the choices; read once."""
         if self._choices is None:
             name = self.picker.kept_as
@@ -247,18 +219,22 @@ class _PickerChoices(ModelChoiceIterator):
         text = f"{type(self.picker).__name__}:{get_language()}:{sql}:{params!r}"
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
-    def _read(self) -> _Choices:
+    def _read(self) -> Choices:
         pks = list(self.queryset.values_list("pk", flat=True))
         if len(pks) > SELECT_LIMIT:
-            return _Choices(pks, None)
+            return Choices(pks, None)
         rows = list(self.queryset)
         if self.picker.sort_by_name:
             rows = by_name(rows)
-        choices = [
-            _Choice(obj.pk, str(self.field.label_from_instance(obj)), *self.picker.describe(obj))
-            for obj in rows
-        ]
-        return _Choices(pks, choices, [choice.option for choice in choices])
+        return Choices(
+            pks,
+            [
+                Choice.of(
+                    obj.pk, str(self.field.label_from_instance(obj)), *self.picker.describe(obj)
+                )
+                for obj in rows
+            ],
+        )
 
     def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
@@ -281,60 +257,6 @@ def _posted(data: Any, name: str) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _attributes(attrs: dict[str, Any]) -> str:
-    """Django's flatatt, written out: the same text (name="value" pairs sorted, then the true
-    booleans sorted; False and None left out) without format_html_join's cost, which was most
-    of a long picker's rendering."""
-    pairs = sorted((k, v) for k, v in attrs.items() if not isinstance(v, bool) and v is not None)
-    flags = sorted(k for k, v in attrs.items() if v is True)
-    return "".join(
-        f' {conditional_escape(k)}="{conditional_escape(v)}"' for k, v in pairs
-    ) + "".join(f" {conditional_escape(k)}" for k in flags)
-
-
-def _kept_select_html(
-    widget: dict[str, Any], choices: _Choices, empty_label: Any, multiple: bool
-) -> SafeString:
-    """What _select_html writes, from kept choices: the same text (a test compares them), with
-    each option written once when the choices were read, not on every page."""
-    chosen = set(widget["value"])
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
-    if empty_label is not None:
-        selected = "" in chosen
-        if selected and not multiple:
-            chosen = set()
-        flag = " selected" if selected else ""
-        parts.append(f'<option value=""{flag}>{conditional_escape(empty_label)}</option>')
-    for choice, (head, tail) in zip(choices.rows or [], choices.options or [], strict=True):
-        if str(choice.pk) in chosen:
-            parts.append(f"{head} selected{tail}")
-            if not multiple:
-                chosen = set()
-        else:
-            parts.append(head + tail)
-    parts.append("</select>")
-    return mark_safe("\n".join(parts))  # noqa: S308  (every value above is escaped)
-
-
-def _select_html(widget: dict[str, Any]) -> SafeString:
-    """Django's forms/widgets/select.html and select_option.html, in Python (attributes as
-    Django's flatatt writes them): a unit picker holds up to SELECT_LIMIT options, and the
-    template engine took 50 ms to write 300."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
-        if group_name:
-            parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
-        parts.extend(
-            f'<option value="{conditional_escape(str(option["value"]))}"'
-            f"{_attributes(option['attrs'])}>{conditional_escape(option['label'])}</option>"
-            for option in options
-        )
-        if group_name:
-            parts.append("</optgroup>")
-    parts.append("</select>")
-    return mark_safe("\n".join(parts))  # noqa: S308  (every value above is escaped)
 
 
 class PickerSelect(forms.Select):
@@ -381,9 +303,11 @@ class PickerSelect(forms.Select):
             "required": self.is_required,
         }
         context["widget"]["picker"]["select"] = (
-            _select_html(context["widget"])
-            if typed
-            else _kept_select_html(context["widget"], every, choices.field.empty_label, multiple)
+            select_html(context["widget"])
+            if every.rows is None
+            else kept_select_html(
+                context["widget"], every.rows, choices.field.empty_label, multiple
+            )
         )
         return context
 

@@ -18,7 +18,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from danvan.documents.models import Document
-from danvan.lib import pickers
+from danvan.lib import picker_select, pickers
 from danvan.lib.periods import PeriodType
 from danvan.lib.pickers import (
     AreaPickerField,
@@ -312,6 +312,6 @@ _ATTR_VALUES = st.one_of(
 @given(st.dictionaries(st.sampled_from(["data-label", "id", "selected", "disabled", "class",
                                         "data-detail", "a<b", 'q"']), _ATTR_VALUES))  # fmt: skip
 def test_the_options_attributes_are_written_as_django_writes_them(attrs: dict[str, Any]) -> None:
-    """The picker writes its options' attributes without format_html (lib.pickers._attributes):
+    """The picker writes its options' attributes without format_html (lib.picker_select.attributes):
     the very text of Django's flatatt, escapes and order included."""
-    assert pickers._attributes(attrs) == flatatt(attrs)
+    assert picker_select.attributes(attrs) == flatatt(attrs)

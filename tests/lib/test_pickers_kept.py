@@ -16,7 +16,7 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from danvan.lib import pickers
+from danvan.lib import picker_select, pickers
 from danvan.org import services
 from danvan.org.models import Organization
 from tests.conftest import World
@@ -41,7 +41,7 @@ def _as_django_writes_it(bound: forms.BoundField) -> str:
     if bound.auto_id:
         attrs["id"] = bound.auto_id
     context = forms.Select.get_context(widget, bound.html_name, bound.value(), attrs)
-    return str(pickers._select_html(context["widget"]))
+    return str(picker_select.select_html(context["widget"]))
 
 
 def _select(html: str) -> str:

@@ -491,6 +491,8 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Role changed."))
+    else:  # a role that is none of the choices (the page offers only those): said, not dropped
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(reverse("organization_detail", args=[membership.organization_id]) + "#members")
 
 

@@ -150,6 +150,11 @@ def test_leader_changes_a_role_and_ends_a_membership(world: World, lanhdao, xa, 
     client.post(f"/memberships/{membership.pk}/role/", {"role": Role.VIEWER})
     membership.refresh_from_db()
     assert membership.role == Role.VIEWER
+    # A role that is none of the choices is said on the page it returns to, and changes nothing.
+    page = client.post(f"/memberships/{membership.pk}/role/", {"role": "zzz"}, follow=True)
+    assert "zzz" in page.text and "alert-danger" in page.text
+    membership.refresh_from_db()
+    assert membership.role == Role.VIEWER
     client.post(f"/memberships/{membership.pk}/end/")
     membership.refresh_from_db()
     assert membership.ended_on is not None

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.signals import pre_create_historical_record
 
+from danvan.lib.periods import check_days
+
 # Bookkeeping that a person does not need to read: the tree's (a move shows as its reason),
 # search copies, the id tying a recurring task's occurrences together.
 HIDDEN_FIELDS = {"id", "path", "depth", "numchild", "search_name", "search_text", "series"}
@@ -91,10 +93,15 @@ class VerbHistory(models.Model):
 
 def attributed(instance: Any, actor: Any, reason: str = "", *, verb: str = "") -> Any:
     """Name the actor, the act and its reason in the history entry the instance's next save
-    writes. The reason is the person's own words (a comment, a why), never a translated label."""
+    writes. The reason is the person's own words (a comment, a why), never a translated label.
+
+    A record a person saves must hold its days within the years danvan knows
+    (`lib.periods.check_days`); the system's own writes (jobs, a citizen's filing) set theirs
+    from today, and must not stop on a record stored before that rule."""
     if verb and verb not in VERBS:
         raise ValueError(f"unknown history verb {verb!r}")
     if actor is not None:
+        check_days(instance)
         instance._history_user = actor
     else:  # the system or a citizen: not whoever saved this object before
         instance.__dict__.pop("_history_user", None)

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -40,6 +43,24 @@ _EN_MONTHS = (
     "November",
     "December",
 )
+
+
+def check_days(record: models.Model) -> None:
+    """Refuse a record holding a day or a time outside the years danvan knows (MIN_YEAR to
+    MAX_YEAR), naming each such field. A year typed 0001 or 9999 is a slip the date pickers let
+    through, and deadlines counted from it run past the calendar's end. `lib.history.attributed`
+    asks it of every record a person saves, so pages, the API and imports keep one calendar; a
+    service that counts from a day before it saves asks it first."""
+    errors = {
+        field.name: _("%(field)s: give a day between %(min)s and %(max)s.")
+        % {"field": capfirst(field.verbose_name), "min": MIN_YEAR, "max": MAX_YEAR}
+        for field in record._meta.concrete_fields
+        if isinstance(field, models.DateField)  # a DateTimeField is one too
+        and isinstance(value := getattr(record, field.attname), datetime.date)
+        and not MIN_YEAR <= value.year <= MAX_YEAR
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 class PeriodError(ValueError):

@@ -67,6 +67,7 @@ SENT_FIELDS = {"title", "starts_at", "ends_at", "format", "place", "video_url"}
 
 
 def _check_meeting(meeting: Meeting) -> None:
+    periods.check_days(meeting)  # before the length and the bridge points are counted from them
     errors: dict[str, str] = {}
     if not meeting.title.strip():
         errors["title"] = _("Give the meeting a title.")
@@ -74,13 +75,6 @@ def _check_meeting(meeting: Meeting) -> None:
         errors["kind"] = _("Choose the kind of meeting.")
     if meeting.format not in Format.values:
         errors["format"] = _("Choose in person, online or hybrid.")
-    for name in ("starts_at", "ends_at"):
-        moment = getattr(meeting, name)
-        if moment and not periods.MIN_YEAR <= moment.year <= periods.MAX_YEAR:
-            errors[name] = _("Give a time between %(min)s and %(max)s.") % {
-                "min": periods.MIN_YEAR,
-                "max": periods.MAX_YEAR,
-            }
     if errors:
         raise ValidationError(errors)
     if meeting.starts_at and meeting.ends_at:

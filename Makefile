@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run serve test lint bench install build format clean
+.PHONY: run serve test lint bench install build assets format clean
 
 $(BIN)/danvan: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,21 @@ node_modules/.package-lock.json: package.json package-lock.json | install
 build: install node_modules/.package-lock.json
 	rm -rf build
 	$(BIN)/python tools/build.py
+
+# A server's install (README, «Deploying»): the same assets, translations and commit as
+# `make build`, made with only the two tools tools/build.py needs, in an environment of their
+# own — not the test and lint tools (about 1 GB) that `make build` puts into .venv.
+ASSET_TOOLS := .venv-assets
+$(ASSET_TOOLS)/bin/python: tools/build-requirements.txt
+	$(PYTHON) -m venv $(ASSET_TOOLS)
+	$(ASSET_TOOLS)/bin/pip install --quiet --upgrade pip
+	$(ASSET_TOOLS)/bin/pip install --quiet -r tools/build-requirements.txt
+	touch $@
+
+assets: $(ASSET_TOOLS)/bin/python
+	PATH="$(CURDIR)/$(ASSET_TOOLS)/bin:$$PATH" npm ci --no-audit --no-fund --loglevel=error
+	rm -rf build
+	$(ASSET_TOOLS)/bin/python tools/build.py
 
 run: build
 	$(BIN)/danvan migrate --noinput
@@ -50,4 +65,4 @@ bench: build
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) node_modules danvan/static/vendor
+	rm -rf $(VENV) $(ASSET_TOOLS) node_modules danvan/static/vendor

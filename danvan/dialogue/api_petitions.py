@@ -348,7 +348,17 @@ class SettleIn(Schema):
     result: str = Field(..., description="The result the citizen reads")
     settled_on: datetime.date | None = Field(None, description="Default: today")
     notice_sent_on: datetime.date | None = None
-    publish: bool = Field(True, description="Show the answer on the public tracking page")
+    publish: bool = Field(
+        True,
+        description="Show the answer on the public tracking page (and the summary and result "
+        "in the public feed and Open311's list)",
+    )
+    confirm_no_person: bool = Field(
+        False,
+        description="Published text that seems to name a private person is refused (400, "
+        "at `result` or `publish`) unless this is true: what was flagged is a public office "
+        "or place",
+    )
 
 
 class PetitionConfirmIn(Schema):
@@ -460,6 +470,7 @@ def settle_petition(request: HttpRequest, petition_id: int, payload: SettleIn) -
         settled_on=payload.settled_on or _today(),
         notice_sent_on=payload.notice_sent_on,
         publish=payload.publish,
+        confirm_no_person=payload.confirm_no_person,
     )
     return petition_detail(user, petition_id)
 

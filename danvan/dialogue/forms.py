@@ -18,7 +18,7 @@ from danvan.lib.pickers import (
 )
 from danvan.org.forms import DateInput
 from danvan.org.models import Area, Organization
-from danvan.situation.forms import TopicChoice
+from danvan.situation.forms import OffersConfirmation, TopicChoice, confirm_field
 from danvan.situation.models import Level, Topic
 
 from .models import (
@@ -227,17 +227,25 @@ class ExtendForm(forms.Form):
         super().__init__(*args, **kw)
 
 
-class SettleForm(forms.Form):
+class SettleForm(OffersConfirmation, forms.Form):
     result = _text(_("Result of the settlement"), rows=4, max_length=5000)
     settled_on = _date(_("Settled on"))
     notice_sent_on = _date(_("Notice sent to the citizen on"), required=False)
     publish = forms.BooleanField(
-        label=_("Publish the answer on the tracking page"), required=False, initial=True
+        label=_("Publish the answer on the tracking page"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Published, the summary and the result are also read by everyone: in the public "
+            "answers' feed and in Open311's list."
+        ),
     )
+    confirm_no_person = confirm_field()
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         kw.setdefault("auto_id", "settle_%s")
         super().__init__(*args, **kw)
+        self._hide_confirmation(self.data if self.is_bound else None)
 
 
 class ConfirmForm(forms.Form):

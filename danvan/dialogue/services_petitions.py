@@ -26,6 +26,7 @@ from danvan.lib.history import attributed
 from danvan.lib.uploads import check_upload
 from danvan.org.models import Organization
 from danvan.org.selectors import member_emails_by_org
+from danvan.situation import privacy as person_check
 from danvan.situation import services as situation_services
 from danvan.situation.models import Level, Note, SourceKind
 
@@ -274,9 +275,12 @@ def petition_settle(
     settled_on: datetime.date,
     notice_sent_on: datetime.date | None = None,
     publish: bool = True,
+    confirm_no_person: bool = False,
     today: datetime.date | None = None,
 ) -> Petition:
-    """Record the result (and the notice sent to the citizen); on time is derived from it."""
+    """Record the result (and the notice sent to the citizen); on time is derived from it.
+    Published, the summary and the result are read by everyone: text in them that seems to
+    name a private person is refused unless the officer confirms it names none."""
     petition = _act(actor, petition, [PetitionState.ACCEPTED, PetitionState.IN_PROGRESS, PetitionState.REFERRED],
                     _("Only a petition being settled can be settled (it is %(state)s)."))  # fmt: skip
     errors: dict[str, str] = {}
@@ -293,7 +297,10 @@ def petition_settle(
         if notice_sent_on < settled_on:
             errors["notice_sent_on"] = _("The notice is sent after the settlement.")
     _raise(errors)
-    petition.result = privacy.mask(result.strip())
+    result = privacy.mask(result.strip())
+    if publish and not confirm_no_person:
+        _check_published(summary=petition.summary, result=result)
+    petition.result = result
     petition.settled_on = settled_on
     petition.notice_sent_on = notice_sent_on
     petition.published = publish
@@ -301,6 +308,32 @@ def petition_settle(
     attributed(petition, actor, verb="settled").save()
     notify.settle(notify.key_of(petition))
     return petition
+
+
+def _check_published(*, summary: str, result: str) -> None:
+    """A published answer must not name a private person (situation.privacy's check): the
+    result at its field, the citizen's summary (not on the form) at «publish», which is what
+    would make it public. The code `personal_data` lets pages offer the confirmation."""
+    said = {
+        "result": _(
+            "Published, the result is read by everyone, and it seems to identify a private "
+            "person (%(found)s). Remove names, identity and telephone numbers, do not publish "
+            "it, or confirm that it names only public offices and places."
+        ),
+        "publish": _(
+            "Published, the citizen's summary is read by everyone, and it seems to identify a "
+            "private person (%(found)s). Do not publish this answer, or confirm that the summary "
+            "names only public offices and places."
+        ),
+    }
+    errors = {
+        field: ValidationError(said[field] % {"found": person_check.describe(found)},
+                               code="personal_data")
+        for field, text in (("result", result), ("publish", summary))
+        if (found := person_check.find_personal_data(text))
+    }  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from danvan.lib.web import (
 )
 from danvan.org.models import Area, AreaLevel, Organization
 from danvan.org.selectors import organizations_user_may_edit
+from danvan.situation import privacy as person_check
 from danvan.situation import selectors as situation_selectors
 from danvan.situation.models import Note, Topic
 
@@ -463,6 +464,8 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("dialogue_petition", pk=petition.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            if hasattr(form, "offer_confirmation") and person_check.refused_for_a_person(exc):
+                form.offer_confirmation()
         else:
             messages.success(request, message)
             return redirect("dialogue_petition", pk=petition.pk)

@@ -74,7 +74,7 @@ class OversightsChoice(forms.ModelMultipleChoiceField):
         return f"{obj.get_kind_display()} · {obj.title}"
 
 
-class _OffersConfirmation:
+class OffersConfirmation:
     """A form with a `confirm_no_person` box that shows only once the privacy check refused
     the text: it is an answer to what the check found, not a box to tick in advance."""
 
@@ -94,11 +94,11 @@ class _OffersConfirmation:
         return isinstance(self.fields["confirm_no_person"].widget, forms.CheckboxInput)
 
 
-def _confirm_field() -> forms.BooleanField:
+def confirm_field() -> forms.BooleanField:
     return forms.BooleanField(label=CONFIRM_LABEL, required=False, help_text=CONFIRM_HELP)
 
 
-class NoteForm(_OffersConfirmation, forms.Form):
+class NoteForm(OffersConfirmation, forms.Form):
     organization = OrganizationPickerField(
         label=pgettext_lazy("organisation", "Unit"), queryset=Organization.objects.none()
     )
@@ -150,7 +150,7 @@ class NoteForm(_OffersConfirmation, forms.Form):
         max_length=500,
         help_text=_("Kept in the history beside the fields that changed."),
     )
-    confirm_no_person = _confirm_field()
+    confirm_no_person = confirm_field()
 
     def __init__(
         self,
@@ -176,7 +176,7 @@ class NoteForm(_OffersConfirmation, forms.Form):
         self._hide_confirmation(self.data if self.is_bound else None)
 
 
-class FollowUpForm(_OffersConfirmation, forms.Form):
+class FollowUpForm(OffersConfirmation, forms.Form):
     happened_on = forms.DateField(label=_("Date"), widget=DateInput())
     text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
     level = forms.ChoiceField(
@@ -184,7 +184,7 @@ class FollowUpForm(_OffersConfirmation, forms.Form):
         choices=Level.choices,
         help_text=_("A hot spot or a complex incident raises an alert to the commission."),
     )
-    confirm_no_person = _confirm_field()
+    confirm_no_person = confirm_field()
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -198,11 +198,11 @@ class ResolveForm(forms.Form):
     )
 
 
-class ReopenForm(_OffersConfirmation, forms.Form):
+class ReopenForm(OffersConfirmation, forms.Form):
     reason = forms.CharField(
         label=_("Why it is reopened"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
-    confirm_no_person = _confirm_field()
+    confirm_no_person = confirm_field()
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -213,12 +213,12 @@ class AttachmentForm(forms.Form):
     upload = forms.FileField(label=_("File"))
 
 
-class NotesImportForm(_OffersConfirmation, forms.Form):
+class NotesImportForm(OffersConfirmation, forms.Form):
     organization = OrganizationPickerField(
         label=_("Unit filing the notes"), queryset=Organization.objects.none()
     )
     file = forms.FileField(label=_("Excel file (.xlsx)"))
-    confirm_no_person = _confirm_field()
+    confirm_no_person = confirm_field()
 
     def __init__(self, *args: Any, organizations: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 _ADDRESS = r"(?:ông|bà|anh|chị|em|cô|chú|bác|cụ|cháu|thím|mợ|dì|dượng|ông bà|vợ chồng)"
@@ -69,9 +70,21 @@ def find_personal_data(text: str) -> list[Finding]:
     return [finding for _start, finding in sorted(found, key=lambda pair: pair[0])]
 
 
+def describe(findings: list[Finding]) -> str:
+    """What was found, for a message: «a person's name: «ông Nguyễn Văn A»; …» (five at most)."""
+    return "; ".join(f"{f.label}: «{f.text}»" for f in findings[:5])
+
+
+def refused_for_a_person(error: ValidationError) -> bool:
+    """Whether a service refused text that seems to name a person (code `personal_data`): the
+    page then offers the confirmation box."""
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return any(e.code == "personal_data" for group in groups for e in group)
+
+
 def message(findings: list[Finding]) -> str:
     """What the officer reads: what was found, and what to do."""
-    shown = "; ".join(f"{f.label}: «{f.text}»" for f in findings[:5])
+    shown = describe(findings)
     return _(
         "This text seems to identify a private person (%(found)s). Notes are about issues and "
         "areas, not people: remove names, identity numbers and telephone numbers, or confirm "

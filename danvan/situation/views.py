@@ -126,8 +126,7 @@ def _topic_param(request: HttpRequest) -> Topic | None:
 def _privacy_refused(exc: ValidationError, *texts: Any) -> bool:
     """Whether the service refused text that seems to name a person (so the page offers the
     confirmation box)."""
-    groups = exc.error_dict.values() if hasattr(exc, "error_dict") else [exc.error_list]
-    if any(error.code == "personal_data" for group in groups for error in group):
+    if privacy.refused_for_a_person(exc):
         return True
     return any(privacy.find_personal_data(str(text or "")) for text in texts)
 

@@ -691,13 +691,17 @@ def test_drill_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the PostgreSQL drill runs in the PostgreSQL pass")
 def test_drill_postgresql(tmp_path: Path) -> None:
+    """As README «Deploying» installs it: danvan signs in as a role of its own that owns the
+    database and is no superuser, so pg_dump and pg_restore (--clean, --force) run with only
+    what that role may do."""
     import psycopg
 
     name = f"danvan_drill_{secrets.token_hex(4)}"
     empty = f"{name}_empty"
     server = urlsplit(DATABASE_URL)
     admin_url = urlunsplit(server._replace(path="/postgres"))
-    drill_url = urlunsplit(server._replace(path=f"/{name}"))
+    place = server.netloc.rpartition("@")[2]
+    drill_url = urlunsplit(server._replace(netloc=f"{name}:drill@{place}", path=f"/{name}"))
 
     def admin(*statements: str) -> None:
         with psycopg.connect(admin_url, autocommit=True) as postgres:
@@ -710,16 +714,25 @@ def test_drill_postgresql(tmp_path: Path) -> None:
     def wipe() -> None:
         admin(
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-            f'CREATE DATABASE "{name}" TEMPLATE "{empty}"',
+            f'CREATE DATABASE "{name}" OWNER "{name}" TEMPLATE "{empty}"',
         )
 
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    admin(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f"CREATE ROLE \"{name}\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'drill'",
+        f'CREATE DATABASE "{name}" OWNER "{name}"',
+    )
     try:
+        with psycopg.connect(drill_url) as connection:  # the drill's own role, no superuser
+            row = connection.execute("SELECT current_user, usesuper FROM pg_user "
+                                     "WHERE usename = current_user").fetchone()  # fmt: skip
+        assert row == (name, False)
         run_drill(tmp_path, drill_url, keep_empty, wipe)
     finally:
         admin(
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
             f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)',
+            f'DROP ROLE IF EXISTS "{name}"',
         )
 
 

@@ -163,11 +163,11 @@ def petition_create(
         organization=organization, area=area, topic=topic, kind=kind, channel=channel,
         complexity=complexity, remote_area=remote_area,
         second_level=second_level, summary=summary_masked, text=text_masked,
-        reception=reception, dialogue=dialogue, received_on=received_on,
-        due_on=deadlines.add_working_days(received_on, deadlines.acceptance_days()),
-        created_by=actor,
+        reception=reception, dialogue=dialogue, received_on=received_on, created_by=actor,
     )  # fmt: skip
     _check_petition(petition, today)
+    # Counted once the day is known good: from 31/12/9999 it would run past the calendar.
+    petition.due_on = deadlines.add_working_days(received_on, deadlines.acceptance_days())
     if reception is not None and reception.organization_id != organization.pk:
         raise ValidationError({"reception": _("Choose a reception session of the same unit.")})
     if dialogue is not None and dialogue.organization_id != organization.pk:

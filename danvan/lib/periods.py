@@ -57,10 +57,21 @@ def check_days(record: models.Model) -> None:
         for field in record._meta.concrete_fields
         if isinstance(field, models.DateField)  # a DateTimeField is one too
         and isinstance(value := getattr(record, field.attname), datetime.date)
-        and not MIN_YEAR <= value.year <= MAX_YEAR
+        and not MIN_YEAR <= _stored_year(value) <= MAX_YEAR
     }
     if errors:
         raise ValidationError(errors)
+
+
+def _stored_year(value: datetime.date) -> int:
+    """The year as the database keeps it: a time in UTC. Read in local time, 1900-01-01 00:00
+    in Hà Nội (UTC+7:06:30 then) passed, was stored in 1899, and refused every later save."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        try:
+            return value.astimezone(datetime.UTC).year
+        except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+            return value.year
+    return value.year
 
 
 class PeriodError(ValueError):

@@ -8,6 +8,7 @@ import datetime
 import json
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -42,6 +43,22 @@ def test_check_days_names_each_field_outside_the_years() -> None:
     late = datetime.datetime(2101, 1, 1, 8, tzinfo=datetime.UTC)  # a time is a day too
     with pytest.raises(ValidationError, match="2100"):
         check_days(Meeting(starts_at=late, ends_at=late))
+
+
+def test_a_time_is_judged_in_utc_as_it_is_stored() -> None:
+    """Read in local time, 1900-01-01 00:00 in Hà Nội (UTC+7:06:30 then) passed and was stored
+    in 1899; 2100-12-31 20:00 at UTC−5 is 2101 once stored."""
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    for moment in (
+        datetime.datetime(1900, 1, 1, 0, 0, tzinfo=hanoi),
+        datetime.datetime(
+            2100, 12, 31, 20, 0, tzinfo=datetime.timezone(-datetime.timedelta(hours=5))
+        ),
+        datetime.datetime(1, 1, 1, 0, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=14))),
+    ):
+        with pytest.raises(ValidationError):
+            check_days(Meeting(starts_at=moment, ends_at=moment))
+    check_days(Meeting(starts_at=datetime.datetime(1900, 1, 1, 8, 0, tzinfo=hanoi)))
 
 
 def test_a_persons_save_is_checked_and_the_systems_is_not(tinh) -> None:  # type: ignore[no-untyped-def]

@@ -157,6 +157,8 @@ def test_bad_petitions_are_refused_naming_the_field(
     refused("area", area=world.commune_b.pk)
     refused("topic", topic="no-such-topic")
     refused("received_on", received_on=(TODAY + datetime.timedelta(days=3)).isoformat())
+    refused("received_on", received_on="9999-12-31")  # its deadline would pass the calendar
+    refused("received_on", received_on="0001-01-01")
     refused("consent", consent=False)
     refused("phone", petitioner={**PERSON, "phone": "12345"})
     refused("email", petitioner={**PERSON, "email": "không phải thư"})

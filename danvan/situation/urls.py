@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_alerts, views_areas
+from . import views, views_alerts, views_areas, views_note
 
 urlpatterns = [
     path("situation/", views.board, name="situation_board"),
@@ -13,29 +13,35 @@ urlpatterns = [
         views.notes_template,
         name="situation_notes_template",
     ),
-    path("situation/notes/<int:pk>/", views.note_detail, name="situation_note"),
+    path("situation/notes/<int:pk>/", views_note.note_detail, name="situation_note"),
     path("situation/notes/<int:pk>/edit/", views.note_edit, name="situation_note_edit"),
-    path("situation/notes/<int:pk>/resolve/", views.note_resolve, name="situation_note_resolve"),
-    path("situation/notes/<int:pk>/reopen/", views.note_reopen, name="situation_note_reopen"),
+    path(
+        "situation/notes/<int:pk>/resolve/", views_note.note_resolve, name="situation_note_resolve"
+    ),
+    path("situation/notes/<int:pk>/reopen/", views_note.note_reopen, name="situation_note_reopen"),
     path(
         "situation/notes/<int:pk>/follow-ups/",
-        views.follow_up_add,
+        views_note.follow_up_add,
         name="situation_follow_up_add",
     ),
     path(
         "situation/notes/<int:pk>/attachments/",
-        views.attachment_add,
+        views_note.attachment_add,
         name="situation_attachment_add",
     ),
-    path("situation/attachments/<int:pk>/", views.attachment_download, name="situation_attachment"),
+    path(
+        "situation/attachments/<int:pk>/",
+        views_note.attachment_download,
+        name="situation_attachment",
+    ),
     path(
         "situation/attachments/<int:pk>/remove/",
-        views.attachment_remove,
+        views_note.attachment_remove,
         name="situation_attachment_remove",
     ),
     path(
         "situation/attachments/<int:pk>/restore/",
-        views.attachment_restore,
+        views_note.attachment_restore,
         name="situation_attachment_restore",
     ),
     path("situation/alerts/", views_alerts.alert_list, name="situation_alerts"),

@@ -5,7 +5,6 @@ first and last days of those years are kept."""
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from danvan.lib.history import attributed
 from danvan.lib.periods import check_days
 from danvan.meetings.models import Meeting
 from danvan.situation.models import Note
+from tests.config.test_unchanged_edits import _patch
 from tests.conftest import World
 from tests.dialogue.test_pages_dialogues import _dialogue_form
 from tests.factories import DocumentFactory, OversightFactory, PracticeFactory, member
@@ -126,10 +126,6 @@ CASES: dict[str, tuple[Callable[..., Case], str]] = {
     "practice": (_practice, "xa"),
     "organisation": (_organization, "lanhdao"),
 }
-
-
-def _patch(client: Any, url: str, body: dict[str, Any]) -> Any:
-    return client.patch(url, json.dumps(body), content_type="application/json")
 
 
 @pytest.mark.parametrize("case", list(CASES))

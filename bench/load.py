@@ -18,7 +18,8 @@ into the PostgreSQL database `danvan_bench_load` and kept; each run works on a f
 The server: `danvan serve` (gunicorn, 2 × cores + 1 workers) on a free port with the base
 settings — DEBUG off, JSON request log to a file — because the production settings make the
 cookies Secure, which locust does not send over plain HTTP; background jobs and e-mails are
-queued (DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend), no worker runs them.
+queued (DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend), no worker runs them (so the
+reports approved in a run stay in the roll-ups' fold queue, which every figure reads).
 
 Runs: (a) 50 users, think time 0.5–1.5 s; (b) saturation: 150 users, think time 0.1–0.5 s,
 the req/s once all are spawned is the plateau; (c) the SQLite default install, 10 users,
@@ -933,7 +934,8 @@ def markdown(result: Result) -> str:
         "`DJANGO_SETTINGS_MODULE=danvan.config.settings.base` — DEBUG off, `LOG_FORMAT=json` to a "
         "file — and not the production settings, whose Secure cookies locust would not send back "
         "over plain HTTP; `DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend`, so e-mails and "
-        "jobs are queued, not run in the requests (no worker ran). CSRF as a browser: the "
+        "jobs are queued, not run in the requests (no worker ran: the reports approved during a "
+        "run stay in the roll-ups' fold queue, which every figure reads). CSRF as a browser: the "
         "`csrftoken` cookie into the form field. The demo province (Nghệ An, "
         f"{w['units']} units reporting on the half-year form, {w['petitions']} petitions, "
         f"{w['practices']} practices) plus, for the bench, {w['reporters']} commune reporters "

@@ -8,12 +8,13 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Periodic reports")
 
     def ready(self) -> None:
-        from danvan.lib import figures, history, reminders
+        from danvan.lib import figures, history, reminders, upkeep
 
-        from . import agenda, search, selectors, tasks
+        from . import agenda, rollups, search, selectors, tasks
         from .models import Form, level_labels
 
         reminders.register(tasks.send_late_reminders)
+        upkeep.register(rollups.fold_pending)  # `danvan worker` folds approvals into roll-ups
         figures.register_kept(
             "form_layout", tables=[m._meta.db_table for m in selectors.LAYOUT_TABLES]
         )

@@ -27,7 +27,7 @@ from danvan.accounts.models import User
 from danvan.lib import periods
 from danvan.org.models import Organization, OrganizationKind
 
-from . import definitions, rollups, selectors
+from . import definitions, rebuild, selectors
 from .models import (
     AreaRollup,
     Form,
@@ -247,7 +247,7 @@ def load(out: TextIO) -> None:
     ]
     count = _reports(six, halves, rng, today, tinh)
     count += _reports(democracy, [periods.parse(str(today.year - 1))], rng, today, tinh)
-    rollups.rebuild()
+    rebuild.rollups()
     out.write(f"  report forms: 2, reports: {count}, values: {Value.objects.count()}\n")
 
 

@@ -525,6 +525,18 @@ class AreaRollup(Rollup):
         return f"{self.indicator_id}/{self.area_id}/{self.period}"
 
 
+class PendingFold(models.Model):
+    """An approved report whose figures are not yet added to the roll-up rows: the worker folds
+    it in batches (`rollups.fold_pending`); until then the readers add its figures themselves."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return str(self.submission_id)
+
+
 class Reminder(models.Model):
     """A reminder sent to a unit whose report is late (the daily job sends each once)."""
 

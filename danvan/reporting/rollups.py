@@ -1,17 +1,24 @@
 """Live roll-ups: approved figures added up at every ancestor, read back for any scope and period.
 
-Writes. Approving a report adds each figure, in the same transaction, to one row per
-(indicator, ancestor, period) — the organisation's ancestors and its area's ancestors: one
-`INSERT … SELECT … ON CONFLICT DO UPDATE` per tree, which reads the report's figures, pairs
-them with every ancestor and adds them in the database (two statements whatever the depth;
-Django's `bulk_create(update_conflicts=True)` cannot add to a row, only overwrite it). Sums, counts
-and averages (kept as sum and count) add and subtract; minimum and maximum are kept for those
-indicators only and recomputed for the touched ancestors when a report is reopened.
+Writes. Each figure of an approved report is added to one row per (indicator, ancestor,
+period) — the organisation's ancestors and its area's ancestors: one `INSERT … SELECT … ON
+CONFLICT DO UPDATE` per tree, which reads the reports' figures, pairs them with every ancestor
+and adds them in the database (Django's `bulk_create(update_conflicts=True)` cannot add to a
+row, only overwrite it). Approving does not write those rows itself: it queues the report
+(`queue`: a `PendingFold` row, in the approving transaction) and `danvan worker` folds whatever
+is queued every half second (`fold_pending`, registered in `lib.upkeep`: two upserts a batch,
+whatever the depth or the number of reports), so an approval costs one small insert instead of
+updating every ancestor's rows. Reopening takes a report still queued off the queue, and subtracts one
+already folded, in its own transaction. Sums, counts and averages (kept as sum and count) add
+and subtract; minimum and maximum are kept for those indicators only and recomputed for the
+touched ancestors when a report is reopened.
 
 Reads. A figure for a node (an organisation or an area) and a period is one indexed read of
 the rows of the node and of its predecessors (precomputed by the services that record
 successors: `org/lineage.py`), for the period and every finer period it contains, added up
-per period by the database. The coarsest kind of period that has figures is used: a year from its
+per period by the database — plus, in the same statement, the figures of the approved reports
+still queued under them, so a figure is current the moment a report is approved, folded or
+not. The coarsest kind of period that has figures is used: a year from its
 yearly reports if there are any, otherwise from its halves, then quarters, then months.
 Within it: sum adds; average divides the total by the number of figures (a weighted mean, not
 a mean of means); min and max take the extreme; «last» takes the latest period that has
@@ -35,11 +42,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from danvan.lib import figures as derived
-from danvan.lib import periods
+from danvan.lib import periods, upkeep
 from danvan.org import lineage
 from danvan.org.models import LEVEL_DEPTH, Area, Organization
 from danvan.org.scopes import ReportingScope
@@ -51,6 +58,7 @@ from .models import (
     AreaRollup,
     Indicator,
     OrgRollup,
+    PendingFold,
     Source,
     Submission,
     SubmissionStatus,
@@ -107,6 +115,14 @@ def _upsert_sql(target: str, node_column: str, ancestors: str) -> str:
         f"FROM {Value._meta.db_table} v {_ROLLED}{ancestors} "
         f"WHERE v.submission_id = %(submission)s AND v.number IS NOT NULL "
         f"ORDER BY v.indicator_id, anc.id "
+        f"{_adding(t, node_column)}"
+    )
+
+
+def _adding(target: str, node_column: str) -> str:
+    """The conflict clause that adds the new figures to a row already there."""
+    t = target
+    return (
         f"ON CONFLICT (indicator_id, {node_column}, period) DO UPDATE SET "
         f"total = {t}.total + EXCLUDED.total, count = {t}.count + EXCLUDED.count, "
         f"min_value = CASE WHEN {t}.min_value IS NULL OR EXCLUDED.min_value < {t}.min_value "
@@ -155,10 +171,110 @@ def _rolled_values(submission: Submission) -> list[tuple[int, int, str]]:
     ]
 
 
+def queue(submission: Submission) -> None:
+    """On approval, in its transaction: the report waits to be folded into the roll-up rows
+    (the readers add its figures meanwhile). `danvan worker` folds the queue every half second
+    (`lib.upkeep`); with no worker (jobs run in the request: the embedded default) the
+    approval folds it itself, before its commit."""
+    PendingFold.objects.create(submission=submission)
+    if not upkeep.runs_in_worker():
+        fold_pending()
+
+
+def withdraw(submission: Submission) -> None:
+    """On reopening, in its transaction: a report still queued leaves the queue (its figures
+    were never added); one already folded is taken away. A fold holding the report's queue
+    row is waited for, and then its figures are taken away."""
+    deleted, _by_model = PendingFold.objects.filter(submission=submission).delete()
+    if not deleted:
+        apply(submission, -1)
+
+
+def _fold_sql(
+    target: str,
+    node_column: str,
+    node_model: type[Node],
+    nodes: str,
+    path: str,
+    depth: int,
+    ids: Sequence[int],
+) -> str:
+    """Add the queued reports' figures to the rows of every ancestor, in one statement: the
+    figures of the unit at `path` (`nodes` joins it) are paired with each prefix of its path
+    up to `depth` levels, added up per row, and upserted in key order."""
+    figure = f"CAST(ROUND(v.number * {SCALE}) AS BIGINT)"
+    step = node_model.steplen
+    cuts = ", ".join(f"SUBSTR({path}, 1, {step * n})" for n in range(1, depth + 1))
+    extreme = "CASE WHEN i.aggregation IN ('min', 'max') THEN {}({}) END"
+    return (
+        f"INSERT INTO {target} (indicator_id, {node_column}, period, total, count, min_value, max_value) "  # noqa: S608
+        f"SELECT v.indicator_id, anc.id, s.period, SUM({figure}), COUNT(*), "
+        f"{extreme.format('MIN', figure)}, {extreme.format('MAX', figure)} "
+        f"FROM {PendingFold._meta.db_table} p "
+        f"JOIN {Submission._meta.db_table} s ON s.id = p.submission_id "
+        f"JOIN {Value._meta.db_table} v ON v.submission_id = s.id {_ROLLED}"
+        f"JOIN {Organization._meta.db_table} u ON u.id = s.organization_id {nodes}"
+        f"JOIN {node_model._meta.db_table} anc ON anc.path IN ({cuts}) "
+        f"WHERE p.submission_id IN ({', '.join(str(int(pk)) for pk in ids)}) "
+        f"AND v.number IS NOT NULL "
+        f"GROUP BY v.indicator_id, anc.id, s.period, i.aggregation "
+        f"ORDER BY v.indicator_id, anc.id, s.period "
+        f"{_adding(target, node_column)}"
+    )
+
+
+FOLD_BATCH = 200
+
+
+def fold_pending(batch: int = FOLD_BATCH) -> int:
+    """Fold the queued reports into the roll-up rows, `batch` reports a transaction, until none
+    is left; return how many were folded. Rows another fold holds are skipped (PostgreSQL), so
+    several workers fold side by side and never the same report twice."""
+    folded = 0
+    while True:
+        with transaction.atomic():
+            ids = tuple(
+                PendingFold.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return folded
+            # How deep the claimed reports' units and areas lie: that many path prefixes.
+            depths = Submission.objects.filter(pk__in=ids).aggregate(
+                org=Max("organization__depth"), area=Max("organization__area__depth")
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _fold_sql(
+                        OrgRollup._meta.db_table,
+                        "organization_id",
+                        Organization,
+                        "",
+                        "u.path",
+                        depths["org"] or 1,
+                        ids,
+                    )
+                )
+                cursor.execute(
+                    _fold_sql(
+                        AreaRollup._meta.db_table,
+                        "area_id",
+                        Area,
+                        f"JOIN {Area._meta.db_table} a ON a.id = u.area_id ",
+                        "a.path",
+                        depths["area"] or 1,
+                        ids,
+                    )
+                )
+            PendingFold.objects.filter(pk__in=ids).delete()
+        folded += len(ids)
+
+
 def apply(submission: Submission, sign: int) -> None:
-    """Add (sign 1, on approval) or take away (sign -1, on reopening) a report's figures: one
-    statement per tree, whatever the depth of the unit (its organisation's ancestors, its
-    area's ancestors)."""
+    """Add (sign 1) or take away (sign -1, on reopening a folded report) a report's figures
+    now: one statement per tree, whatever the depth of the unit (its organisation's
+    ancestors, its area's ancestors)."""
     organization = submission.organization
     join, prefixes = _org_ancestors(organization.path)
     params: dict[str, Any] = {
@@ -192,7 +308,10 @@ def apply(submission: Submission, sign: int) -> None:
 def _recompute_extremes(
     indicator_ids: list[int], period: str, org_ids: list[int], area_ids: list[int]
 ) -> None:
-    """Min and max cannot be subtracted: recompute them for the touched ancestors only."""
+    """Min and max cannot be subtracted: recompute them for the touched ancestors only, from
+    the folded reports — a report still queued adds its own extreme when it is folded, and
+    leaves without a trace if it is reopened first."""
+    queued = PendingFold.objects.values("pk")
     for model, field, ids in (
         (OrgRollup, "organization", org_ids),
         (AreaRollup, "area", area_ids),
@@ -205,13 +324,17 @@ def _recompute_extremes(
         )
         for node in node_model.objects.filter(pk__in=ids):
             for indicator_id in indicator_ids:
-                agg = Value.objects.filter(
-                    indicator_id=indicator_id,
-                    number__isnull=False,
-                    submission__period=period,
-                    submission__status=SubmissionStatus.APPROVED,
-                    **{f"{prefix}path__startswith": node.path},
-                ).aggregate(low=Min("number"), high=Max("number"))
+                agg = (
+                    Value.objects.filter(
+                        indicator_id=indicator_id,
+                        number__isnull=False,
+                        submission__period=period,
+                        submission__status=SubmissionStatus.APPROVED,
+                        **{f"{prefix}path__startswith": node.path},
+                    )
+                    .exclude(submission__in=queued)
+                    .aggregate(low=Min("number"), high=Max("number"))
+                )
                 model.objects.filter(
                     indicator_id=indicator_id, period=period, **{field: node}
                 ).update(
@@ -329,12 +452,68 @@ def _typed_rows(
         f"AND r.period >= {low}({listed}, {listed}) AND r.period <= {high}({listed}, {listed}) "
         f"GROUP BY o.column2, r.indicator_id, r.period"
     )
+    params: list[Any] = [*indicator_ids, *codes, *codes, *codes, *codes, *codes]
+    # The queue is most often empty: then the rows alone (the read stays as cheap to plan as
+    # before the queue). Otherwise the rows and the queue in one statement, one snapshot: a
+    # fold committing meanwhile moves a report from one to the other, never counted twice;
+    # an approval committing between the two statements is read as if a moment later.
+    queued_ids = list(PendingFold.objects.values_list("pk", flat=True)[: QUEUE_LISTED + 1])
+    if queued_ids:
+        listed_ids = queued_ids if len(queued_ids) <= QUEUE_LISTED else None
+        queued, queued_params = _queued_sql(model, indicator_ids, codes, roots, listed_ids)
+        sql, params = f"{sql} UNION ALL {queued}", [*params, *queued_params]
     rows: dict[tuple[int, int], list[Any]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*indicator_ids, *codes, *codes, *codes, *codes, *codes])
+        cursor.execute(sql, params)
         for node_pk, ind, code, total, count, low, high in cursor.fetchall():
             rows[(node_pk, ind)].append((code, total, count, low, high))
     return rows
+
+
+# Up to this many queued reports are named in the read (their ids from the queue just before):
+# the database then looks each one up by its key instead of guessing the queue's size from
+# statistics a busy little table rarely has right (a scan of every report, measured at 45 ms).
+QUEUE_LISTED = 2000
+
+
+def _queued_sql(
+    model: Any,
+    indicator_ids: list[int],
+    codes: list[str],
+    roots: dict[int, list[tuple[int, str]]],
+    listed_ids: list[int] | None,
+) -> tuple[str, list[Any]]:
+    """The figures of the approved reports not yet folded, added up per node, indicator and
+    period as the roll-up rows are: a unit counts towards a node when its path (or its area's)
+    starts with one of the node's roots' paths. The queue holds the reports of the last moments
+    only, so this reads a few rows; it comes back as rows of the same shape, which `combine`
+    adds to the folded ones."""
+    figure = f"CAST(ROUND(v.number * {SCALE}) AS BIGINT)"
+    extreme = f"CASE WHEN i.aggregation IN ('min', 'max') THEN {figure} END"
+    pairs = [(node_pk, path) for node_pk, found in roots.items() for _root, path in found]
+    owners = ", ".join(f"({int(node_pk)}, %s)" for node_pk, _path in pairs)
+    is_org = model is OrgRollup
+    located = "" if is_org else f"JOIN {Area._meta.db_table} a ON a.id = u.area_id "
+    path = "u.path" if is_org else "a.path"
+    listed = (
+        ""
+        if listed_ids is None
+        else f"AND p.submission_id IN ({', '.join(str(int(pk)) for pk in listed_ids)}) "
+    )
+    sql = (
+        f"SELECT o.column1, v.indicator_id, s.period, CAST(SUM({figure}) AS BIGINT), "  # noqa: S608
+        f"CAST(COUNT(*) AS BIGINT), MIN({extreme}), MAX({extreme}) "
+        f"FROM {PendingFold._meta.db_table} p "
+        f"JOIN {Submission._meta.db_table} s ON s.id = p.submission_id "
+        f"JOIN {Value._meta.db_table} v ON v.submission_id = s.id {_ROLLED}"
+        f"JOIN {Organization._meta.db_table} u ON u.id = s.organization_id {located}"
+        f"JOIN (VALUES {owners}) o ON SUBSTR({path}, 1, LENGTH(o.column2)) = o.column2 "
+        f"WHERE v.number IS NOT NULL {listed}"
+        f"AND v.indicator_id IN ({', '.join(['%s'] * len(indicator_ids))}) "
+        f"AND s.period IN ({', '.join(['%s'] * len(codes))}) "
+        f"GROUP BY o.column1, v.indicator_id, s.period"
+    )
+    return sql, [*(path for _node, path in pairs), *indicator_ids, *codes]
 
 
 def figures(
@@ -397,55 +576,3 @@ def evaluate_formula(
 
 def figure(indicator: Indicator, node: Node, period: periods.Period) -> Decimal | None:
     return figures([indicator], [node], period)[(node.pk, indicator.pk)]
-
-
-# --- Rebuilding (loading data in bulk; a repair tool) ------------------------------------------
-
-
-def _rebuild_sql(target: str, node_column: str, join: str, node_table: str, depth: int) -> str:
-    return (
-        f"INSERT INTO {target} (indicator_id, {node_column}, period, total, count, min_value, max_value) "  # noqa: S608
-        f"SELECT v.indicator_id, anc.id, s.period, "
-        f"SUM(CAST(ROUND(v.number * {SCALE}) AS BIGINT)), COUNT(*), "
-        f"CASE WHEN i.aggregation IN ('min', 'max') THEN MIN(CAST(ROUND(v.number * {SCALE}) AS BIGINT)) END, "
-        f"CASE WHEN i.aggregation IN ('min', 'max') THEN MAX(CAST(ROUND(v.number * {SCALE}) AS BIGINT)) END "
-        f"FROM {Value._meta.db_table} v "
-        f"JOIN {Submission._meta.db_table} s ON s.id = v.submission_id AND s.status = 'approved' "
-        f"JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id AND i.source = 'typed' "
-        f"AND i.aggregation <> 'none' AND i.value_type <> 'text' "
-        f"JOIN {Organization._meta.db_table} o ON o.id = s.organization_id "
-        f"{join} "
-        f"JOIN {node_table} anc ON anc.depth = {depth} AND anc.path = SUBSTR(n.path, 1, {depth * Organization.steplen}) "
-        f"WHERE v.number IS NOT NULL "
-        f"GROUP BY v.indicator_id, anc.id, s.period, i.aggregation"
-    )
-
-
-def rebuild() -> None:
-    """Recompute every roll-up row from the approved reports: for loading data in bulk (the
-    demo, the benchmark) and as a repair tool. Approvals keep the rows current by themselves."""
-    OrgRollup.objects.all().delete()
-    AreaRollup.objects.all().delete()
-    org_depth = Organization.objects.aggregate(d=Max("depth"))["d"] or 0
-    area_depth = Area.objects.aggregate(d=Max("depth"))["d"] or 0
-    with connection.cursor() as cursor:
-        for depth in range(1, org_depth + 1):
-            cursor.execute(
-                _rebuild_sql(
-                    OrgRollup._meta.db_table,
-                    "organization_id",
-                    f"JOIN {Organization._meta.db_table} n ON n.id = o.id",
-                    Organization._meta.db_table,
-                    depth,
-                )
-            )
-        for depth in range(1, area_depth + 1):
-            cursor.execute(
-                _rebuild_sql(
-                    AreaRollup._meta.db_table,
-                    "area_id",
-                    f"JOIN {Area._meta.db_table} n ON n.id = o.area_id",
-                    Area._meta.db_table,
-                    depth,
-                )
-            )

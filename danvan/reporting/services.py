@@ -376,7 +376,8 @@ def _already(submission: Submission) -> Conflict:
 
 @transaction.atomic
 def submission_approve(*, actor: User | None, submission: Submission) -> Submission:
-    """Approve a submitted report: it is locked and its figures join the roll-ups at once."""
+    """Approve a submitted report: it is locked and its figures count in every figure at once
+    (queued for the worker to fold into the roll-up rows, read meanwhile from the queue)."""
     submission = _locked_for_review(actor, submission.pk)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise _already(submission)
@@ -392,7 +393,7 @@ def submission_approve(*, actor: User | None, submission: Submission) -> Submiss
     submission.reviewed_by = actor
     submission.review_comment = ""
     attributed(submission, actor, verb="approved").save()
-    rollups.apply(submission, +1)
+    rollups.queue(submission)
     notify.settle(notify.key_of(submission))
     return submission
 
@@ -430,7 +431,7 @@ def submission_reopen(*, actor: User | None, submission: Submission, reason: str
     submission.reviewed_at = timezone.now()
     submission.reviewed_by = actor
     attributed(submission, actor, reason.strip(), verb="reopened").save()
-    rollups.apply(submission, -1)
+    rollups.withdraw(submission)
     transaction.on_commit(lambda: _notify_unit(submission, "reopened"))
     return submission
 

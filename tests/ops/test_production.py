@@ -226,6 +226,15 @@ def test_serve_worker_and_schedulers_in_production(site: Site) -> None:
             (LATE_REPORTS,),
         )
         assert len(results) == 1 and results[0][0] == "SUCCESSFUL", results
+        # The approval was queued for the roll-ups, and the worker's upkeep folded it in.
+        assert site.rows("SELECT count(*) FROM reporting_pendingfold") == [(0,)]
+        folded = site.rows(
+            "SELECT r.total FROM reporting_orgrollup r "
+            "JOIN reporting_indicator i ON i.id = r.indicator_id "
+            "WHERE i.code = 'PROPAGANDA_SESSIONS' AND r.organization_id = %s AND r.period = %s",
+            (organization, period),
+        )
+        assert folded == [(14 * 10_000,)], folded
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)

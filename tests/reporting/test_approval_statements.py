@@ -1,35 +1,46 @@
-"""An approval writes the roll-ups of every ancestor in one statement per tree: the number of
-statements does not grow with the depth of the unit. And a succession recorded or undone
-through the services changes the figures read at once."""
+"""An approval queues its report for the roll-ups in one row, and the worker's fold writes the
+roll-ups of every ancestor in one statement per tree: neither grows with the depth of the
+unit. And a succession recorded or undone through the services changes the figures read at
+once."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from danvan.lib import periods
 from danvan.org import services as org_services
 from danvan.org.models import Organization
 from danvan.reporting import rollups, selectors, services
-from danvan.reporting.models import Indicator
+from danvan.reporting.models import Indicator, PendingFold
 from tests.conftest import kind
 from tests.reporting.test_services import submitted
 
 S1 = periods.parse("2026S1")
 
 
-def _approve_counted(submission, actor) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """(statements, statements writing roll-up rows) of one approval, by a fresh copy of the
-    actor (nothing cached from an earlier approval)."""
-    actor = type(actor).objects.get(pk=actor.pk)
+IN_THE_DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _counted(call) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(statements, statements writing roll-up rows) of one call."""
     with CaptureQueriesContext(connection) as captured:
-        services.submission_approve(actor=actor, submission=submission)
+        call()
     sql = [q["sql"] for q in captured.captured_queries]
     return len(sql), sum(q.startswith("INSERT INTO reporting_") and "rollup" in q[:40] for q in sql)
 
 
+def _approve_counted(submission, actor) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """The same, for one approval by a fresh copy of the actor (nothing cached from an earlier
+    approval)."""
+    actor = type(actor).objects.get(pk=actor.pk)
+    return _counted(lambda: services.submission_approve(actor=actor, submission=submission))
+
+
+@override_settings(TASKS=IN_THE_DATABASE)  # as in production: `danvan worker` folds
 def test_an_approval_is_a_bounded_number_of_statements_whatever_the_depth(
     half_form, world, tinh
 ) -> None:
@@ -51,15 +62,32 @@ def test_an_approval_is_a_bounded_number_of_statements_whatever_the_depth(
     assert deep_count == shallow_count
     # The report locked with its unit, who reviews it (the form's kinds, the reporting units
     # above, the actor's memberships), what blocks it (one query), the update and its history
-    # row, two roll-up statements — and the savepoint pair of a test's nested transaction.
-    assert shallow_count == 2 + 9
-    assert shallow_rollups == deep_rollups == 2  # the organisation tree, the area tree
+    # row, the report queued for the worker's fold — and the savepoint pair of a test's nested
+    # transaction. No roll-up row is written by the approval, and no job is queued for it.
+    assert shallow_count == 2 + 8
+    assert shallow_rollups == deep_rollups == 0
+    assert PendingFold.objects.count() == 2
     meetings = Indicator.objects.get(code="MEETINGS")
-    for ancestor in line:
-        assert rollups.figure(meetings, ancestor, S1) == 4, ancestor.name
-    assert rollups.figure(meetings, world.commission, S1) == 8
-    assert rollups.figure(meetings, world.commune_a, S1) == 4
-    assert rollups.figure(meetings, world.province, S1) == 8
+
+    def read() -> list[object]:
+        return [
+            *(rollups.figure(meetings, ancestor, S1) for ancestor in line),
+            rollups.figure(meetings, world.commission, S1),
+            rollups.figure(meetings, world.commune_a, S1),
+            rollups.figure(meetings, world.province, S1),
+        ]
+
+    expected = [4] * len(line) + [8, 4, 8]
+    assert read() == expected  # read from the queue, not yet folded
+
+    # The fold: whatever the depth and the number of reports, a statement per tree.
+    fold_count, fold_rollups = _counted(rollups.fold_pending)
+    assert fold_rollups == 2  # the organisation tree, the area tree
+    # A batch: claim the queued reports, how deep they lie, the two upserts, the queue's rows
+    # deleted; then a claim that finds none; each transaction a savepoint pair here.
+    assert fold_count == 2 * 2 + 5 + 1
+    assert PendingFold.objects.count() == 0
+    assert read() == expected  # the same figures from the folded rows
 
 
 def test_a_succession_recorded_then_undone_moves_the_figures(half_form, world, tinh) -> None:

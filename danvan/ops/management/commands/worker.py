@@ -1,4 +1,5 @@
-"""`danvan worker`: run the background jobs (django-tasks-db's worker) with a heartbeat."""
+"""`danvan worker`: run the background jobs (django-tasks-db's worker) with a heartbeat, and the
+apps' upkeep (`lib.upkeep`: the roll-ups' fold) every half second beside them."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from django.core.management.base import CommandError
 from django.db import close_old_connections, connection
 from django_tasks_db.management.commands import db_worker
 
+from danvan.lib import upkeep
 from danvan.ops import heartbeat
 
 logger = logging.getLogger("danvan.worker")
-DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
+DATABASE_BACKEND = upkeep.DATABASE_BACKEND
 BEAT_SECONDS = 30
 
 
@@ -32,8 +34,18 @@ def _beat_forever(worker_id: str) -> None:
         time.sleep(BEAT_SECONDS)
 
 
+def _upkeep_forever() -> None:
+    while True:
+        close_old_connections()
+        upkeep.run_once()  # logs what fails; the next pass tries again
+        time.sleep(upkeep.SECONDS)
+
+
 class Command(db_worker.Command):
-    help = "Run the background jobs queued in the database (all queues), writing a heartbeat."
+    help = (
+        "Run the background jobs queued in the database (all queues), writing a heartbeat, "
+        "and the apps' upkeep beside them."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
@@ -55,4 +67,5 @@ class Command(db_worker.Command):
         threading.Thread(
             target=_beat_forever, args=(options["worker_id"],), name="heartbeat", daemon=True
         ).start()
+        threading.Thread(target=_upkeep_forever, name="upkeep", daemon=True).start()
         super().handle(*args, **options)

@@ -20,11 +20,24 @@ DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 SECONDS = 0.5
 
 _JOBS: list[Callable[[], object]] = []
+_WAITING: dict[str, Callable[[], int]] = {}
 
 
-def register(function: Callable[[], object]) -> None:
+def register(
+    function: Callable[[], object], *, waiting: tuple[str, Callable[[], int]] | None = None
+) -> None:
+    """`waiting`: (name, count of what is left to do), which /healthz reports under that name."""
     if function not in _JOBS:
         _JOBS.append(function)
+    if waiting is not None:
+        name, count = waiting
+        _WAITING[name] = count
+
+
+def waiting() -> dict[str, int]:
+    """What each upkeep has left to do, by name: a number that keeps growing means the worker
+    has stopped or cannot keep up."""
+    return {name: count() for name, count in _WAITING.items()}
 
 
 def jobs() -> list[Callable[[], object]]:

@@ -1,5 +1,5 @@
-"""What /healthz tells a monitor: the database, the worker, the jobs waiting, the last backup,
-and the read replica when there is one."""
+"""What /healthz tells a monitor: the database, the worker, the jobs and the upkeep waiting,
+the last backup, and the read replica when there is one."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 import danvan
+from danvan.lib import upkeep
 from danvan.lib.replica import replica_alias
 
 from . import heartbeat
@@ -109,6 +110,7 @@ def status() -> dict[str, Any]:
             "age_seconds": scheduler_age,
         },
         "jobs_waiting": jobs_waiting() if uses_worker else 0,
+        "upkeep_waiting": upkeep.waiting(),
         "backup": {
             "last": _iso(backup),
             "age_hours": None if backup_age is None else round(backup_age / 3600, 1),

@@ -14,7 +14,8 @@ class ReportingConfig(AppConfig):
         from .models import Form, level_labels
 
         reminders.register(tasks.send_late_reminders)
-        upkeep.register(rollups.fold_pending)  # `danvan worker` folds approvals into roll-ups
+        # `danvan worker` folds the approved reports into the roll-ups.
+        upkeep.register(rollups.fold_pending, waiting=("reports_to_fold", rollups.queued))
         figures.register_kept(
             "form_layout", tables=[m._meta.db_table for m in selectors.LAYOUT_TABLES]
         )

@@ -181,6 +181,11 @@ def queue(submission: Submission) -> None:
         fold_pending()
 
 
+def queued() -> int:
+    """How many approved reports wait to be folded (/healthz: `upkeep_waiting`)."""
+    return PendingFold.objects.count()
+
+
 def withdraw(submission: Submission) -> None:
     """On reopening, in its transaction: a report still queued leaves the queue (its figures
     were never added); one already folded is taken away. A fold holding the report's queue

@@ -213,8 +213,9 @@ def test_serve_worker_and_schedulers_in_production(site: Site) -> None:
             lambda: (
                 site.call("GET", "/healthz")[1]["jobs_waiting"] == 0
                 and len(site.rows("SELECT 1 FROM ops_dailyrun")) >= 8
+                and site.call("GET", "/healthz")[1]["upkeep_waiting"] == {"reports_to_fold": 0}
             ),
-            "the worker to run the daily jobs",
+            "the worker to run the daily jobs and fold the approval",
         )
         time.sleep(3)  # both schedulers pass again: nothing more is queued
         runs = site.rows("SELECT job, count(*), min(day), max(day) FROM ops_dailyrun GROUP BY job")

@@ -16,6 +16,7 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 
 from danvan.lib import periods, upkeep
+from danvan.ops import health
 from danvan.reporting import rebuild, rollups, services
 from danvan.reporting.models import Indicator, OrgRollup, PendingFold
 from tests.reporting.test_services import submitted
@@ -52,8 +53,10 @@ def test_an_approval_queues_its_report_for_the_worker(half_form, world, tinh) ->
     assert rollups.figure(_meetings(), world.province, S1) == 4  # and so does the area's
 
     assert rollups.fold_pending in upkeep.jobs()
+    assert health.status()["upkeep_waiting"] == {"reports_to_fold": 1}  # what a monitor reads
     upkeep.run_once()  # what `danvan worker` does every half second
     assert not PendingFold.objects.exists()
+    assert health.status()["upkeep_waiting"] == {"reports_to_fold": 0}
     assert rollups.fold_pending() == 0  # nothing left
     assert _folded(world.commission) == (4 * 10_000, 1)
     assert rollups.figure(_meetings(), world.commission, S1) == 4  # counted once, not twice

@@ -19,6 +19,10 @@ class ReportingConfig(AppConfig):
         figures.register_kept(
             "form_layout", tables=[m._meta.db_table for m in selectors.LAYOUT_TABLES]
         )
+        figures.register_kept(
+            selectors.REPORTING_UNITS_KEPT,
+            tables=[m._meta.db_table for m in selectors.REPORTING_UNITS_TABLES],
+        )
         agenda.register()
         search.register()
         history.register_display(Form, "area_levels", lambda v: ", ".join(level_labels(v)))

@@ -9,20 +9,20 @@ from django.db.models import Max
 
 from danvan.org.models import Area, Organization
 
-from .models import SCALE, AreaRollup, Indicator, OrgRollup, PendingFold, Submission, Value
+from .models import AreaRollup, OrgRollup, PendingFold, Submission, Value
+from .rollups import FIGURE, ROLLED
 
 
 def _rebuild_sql(target: str, node_column: str, join: str, node_table: str, depth: int) -> str:
     return (
         f"INSERT INTO {target} (indicator_id, {node_column}, period, total, count, min_value, max_value) "  # noqa: S608
         f"SELECT v.indicator_id, anc.id, s.period, "
-        f"SUM(CAST(ROUND(v.number * {SCALE}) AS BIGINT)), COUNT(*), "
-        f"CASE WHEN i.aggregation IN ('min', 'max') THEN MIN(CAST(ROUND(v.number * {SCALE}) AS BIGINT)) END, "
-        f"CASE WHEN i.aggregation IN ('min', 'max') THEN MAX(CAST(ROUND(v.number * {SCALE}) AS BIGINT)) END "
+        f"SUM({FIGURE}), COUNT(*), "
+        f"CASE WHEN i.aggregation IN ('min', 'max') THEN MIN({FIGURE}) END, "
+        f"CASE WHEN i.aggregation IN ('min', 'max') THEN MAX({FIGURE}) END "
         f"FROM {Value._meta.db_table} v "
         f"JOIN {Submission._meta.db_table} s ON s.id = v.submission_id AND s.status = 'approved' "
-        f"JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id AND i.source = 'typed' "
-        f"AND i.aggregation <> 'none' AND i.value_type <> 'text' "
+        f"{ROLLED}"
         f"JOIN {Organization._meta.db_table} o ON o.id = s.organization_id "
         f"{join} "
         f"JOIN {node_table} anc ON anc.depth = {depth} AND anc.path = SUBSTR(n.path, 1, {depth * Organization.steplen}) "

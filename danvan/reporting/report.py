@@ -125,12 +125,20 @@ def consolidate(
             form=form, organization=organization, period=period.code
         ).first()
         kept = selectors.kept_narrative(form, organization, period)
-        child_reports = [
-            c.submission
-            for c in board.children
-            if c.submission is not None
-            and c.submission.status in (SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED)
-        ]
+        # The children's texts, read here: the board reads only their reports' states.
+        child_reports = list(
+            Submission.objects.filter(
+                pk__in=[
+                    c.submission.pk
+                    for c in board.children
+                    if c.submission is not None
+                    and c.submission.status
+                    in (SubmissionStatus.APPROVED, SubmissionStatus.SUBMITTED)
+                ]
+            )
+            .select_related("organization")
+            .order_by("organization__path")
+        )
         narratives = []
         for section in layout.narratives:
             key = str(section.pk)

@@ -48,7 +48,7 @@ from django.db.models import Max, Min
 from danvan.lib import figures as derived
 from danvan.lib import periods, upkeep
 from danvan.org import lineage
-from danvan.org.models import LEVEL_DEPTH, Area, Organization
+from danvan.org.models import Area, Organization
 from danvan.org.scopes import ReportingScope
 
 from . import formulas
@@ -94,29 +94,14 @@ def _ancestor_ids(model: type[Organization] | type[Area], node: Node) -> list[in
     return list(model.objects.filter(path__in=paths).values_list("pk", flat=True))
 
 
-_ROLLED = (
+# A report's figure as the roll-up rows keep it (an integer, `SCALE` times the number), and the
+# join keeping the figures that roll up: typed numbers, percents and yes/no, aggregated. Every
+# statement that adds figures up (the fold, the queue's read, the rebuild) uses these two.
+FIGURE = f"CAST(ROUND(v.number * {SCALE}) AS BIGINT)"
+ROLLED = (
     f"JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id AND i.source = 'typed' "
     f"AND i.value_type IN ('number', 'percent', 'yes_no') AND i.aggregation <> 'none' "
 )
-
-
-def _upsert_sql(target: str, node_column: str, ancestors: str) -> str:
-    """Add a report's rolled figures to the rows of every ancestor, in one statement: the
-    figures are read, multiplied by the ancestors (`ancestors`: a join naming them `anc`) and
-    upserted by the database. Rows are inserted in key order, the same lock order in every
-    transaction: no deadlocks between approvals."""
-    t = target
-    figure = f"CAST(ROUND(v.number * {SCALE}) AS BIGINT)"
-    extreme = f"CASE WHEN %(sign)s > 0 AND i.aggregation IN ('min', 'max') THEN {figure} END"
-    return (
-        f"INSERT INTO {t} (indicator_id, {node_column}, period, total, count, min_value, max_value) "  # noqa: S608
-        f"SELECT v.indicator_id, anc.id, %(period)s, %(sign)s * {figure}, %(sign)s, "
-        f"{extreme}, {extreme} "
-        f"FROM {Value._meta.db_table} v {_ROLLED}{ancestors} "
-        f"WHERE v.submission_id = %(submission)s AND v.number IS NOT NULL "
-        f"ORDER BY v.indicator_id, anc.id "
-        f"{_adding(t, node_column)}"
-    )
 
 
 def _adding(target: str, node_column: str) -> str:
@@ -129,29 +114,6 @@ def _adding(target: str, node_column: str) -> str:
         f"THEN EXCLUDED.min_value ELSE {t}.min_value END, "
         f"max_value = CASE WHEN {t}.max_value IS NULL OR EXCLUDED.max_value > {t}.max_value "
         f"THEN EXCLUDED.max_value ELSE {t}.max_value END"
-    )
-
-
-def _org_ancestors(path: str) -> tuple[str, dict[str, str]]:
-    """The join naming the organisation's ancestors (its path's prefixes, known here)."""
-    prefixes = lineage.prefixes(path, Organization.steplen)
-    names = [f"p{n}" for n in range(len(prefixes))]
-    join = (
-        f"JOIN {Organization._meta.db_table} anc "
-        f"ON anc.path IN ({', '.join(f'%({name})s' for name in names)}) "
-    )
-    return join, dict(zip(names, prefixes, strict=True))
-
-
-def _area_ancestors() -> str:
-    """The join naming the ancestors of the organisation's area, found from its path in the
-    database (areas are at most LEVEL_DEPTH deep), so the area is not read first."""
-    step = Area.steplen
-    depth = max(LEVEL_DEPTH.values())
-    cuts = ", ".join(f"SUBSTR(a.path, 1, {step * level})" for level in range(1, depth + 1))
-    return (
-        f"JOIN {Area._meta.db_table} a ON a.id = %(area)s "
-        f"JOIN {Area._meta.db_table} anc ON anc.path IN ({cuts}) "
     )
 
 
@@ -195,7 +157,7 @@ def withdraw(submission: Submission) -> None:
         apply(submission, -1)
 
 
-def _fold_sql(
+def _add_sql(
     target: str,
     node_column: str,
     node_model: type[Node],
@@ -203,29 +165,53 @@ def _fold_sql(
     path: str,
     depth: int,
     ids: Sequence[int],
+    sign: int,
 ) -> str:
-    """Add the queued reports' figures to the rows of every ancestor, in one statement: the
-    figures of the unit at `path` (`nodes` joins it) are paired with each prefix of its path
-    up to `depth` levels, added up per row, and upserted in key order."""
-    figure = f"CAST(ROUND(v.number * {SCALE}) AS BIGINT)"
+    """Add (sign 1) or take away (sign -1) the reports' figures to the rows of every ancestor,
+    in one statement: the figures of the unit at `path` (`nodes` joins it) are paired with
+    each prefix of its path up to `depth` levels, added up per row, and upserted in key order
+    (the same lock order in every transaction: no deadlocks between folds). Taking away
+    leaves the extremes alone: `apply` recomputes them."""
     step = node_model.steplen
     cuts = ", ".join(f"SUBSTR({path}, 1, {step * n})" for n in range(1, depth + 1))
-    extreme = "CASE WHEN i.aggregation IN ('min', 'max') THEN {}({}) END"
+    if sign > 0:
+        extreme = "CASE WHEN i.aggregation IN ('min', 'max') THEN {}(" + FIGURE + ") END"
+        low, high, times = extreme.format("MIN"), extreme.format("MAX"), ""
+    else:
+        low, high, times = "NULL", "NULL", "-"
     return (
         f"INSERT INTO {target} (indicator_id, {node_column}, period, total, count, min_value, max_value) "  # noqa: S608
-        f"SELECT v.indicator_id, anc.id, s.period, SUM({figure}), COUNT(*), "
-        f"{extreme.format('MIN', figure)}, {extreme.format('MAX', figure)} "
-        f"FROM {PendingFold._meta.db_table} p "
-        f"JOIN {Submission._meta.db_table} s ON s.id = p.submission_id "
-        f"JOIN {Value._meta.db_table} v ON v.submission_id = s.id {_ROLLED}"
+        f"SELECT v.indicator_id, anc.id, s.period, {times}SUM({FIGURE}), {times}COUNT(*), "
+        f"{low}, {high} "
+        f"FROM {Submission._meta.db_table} s "
+        f"JOIN {Value._meta.db_table} v ON v.submission_id = s.id {ROLLED}"
         f"JOIN {Organization._meta.db_table} u ON u.id = s.organization_id {nodes}"
         f"JOIN {node_model._meta.db_table} anc ON anc.path IN ({cuts}) "
-        f"WHERE p.submission_id IN ({', '.join(str(int(pk)) for pk in ids)}) "
+        f"WHERE s.id IN ({', '.join(str(int(pk)) for pk in ids)}) "
         f"AND v.number IS NOT NULL "
         f"GROUP BY v.indicator_id, anc.id, s.period, i.aggregation "
         f"ORDER BY v.indicator_id, anc.id, s.period "
         f"{_adding(target, node_column)}"
     )
+
+
+def _add(ids: Sequence[int], sign: int) -> None:
+    """Add the reports' figures (`sign` 1) or take them away (-1) at every ancestor: one
+    query for how deep their units and areas lie (that many path prefixes), then one
+    statement per tree, whatever the depth or the number of reports."""
+    depths = Submission.objects.filter(pk__in=ids).aggregate(
+        org=Max("organization__depth"), area=Max("organization__area__depth")
+    )
+    area = f"JOIN {Area._meta.db_table} a ON a.id = u.area_id "
+    with connection.cursor() as cursor:
+        for target, column, model, nodes, path, depth in (
+            (OrgRollup, "organization_id", Organization, "", "u.path", depths["org"]),
+            (AreaRollup, "area_id", Area, area, "a.path", depths["area"]),
+        ):
+            if depth:
+                cursor.execute(
+                    _add_sql(target._meta.db_table, column, model, nodes, path, depth, ids, sign)
+                )
 
 
 FOLD_BATCH = 200
@@ -245,57 +231,17 @@ def fold_pending(batch: int = FOLD_BATCH) -> int:
             )
             if not ids:
                 return folded
-            # How deep the claimed reports' units and areas lie: that many path prefixes.
-            depths = Submission.objects.filter(pk__in=ids).aggregate(
-                org=Max("organization__depth"), area=Max("organization__area__depth")
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    _fold_sql(
-                        OrgRollup._meta.db_table,
-                        "organization_id",
-                        Organization,
-                        "",
-                        "u.path",
-                        depths["org"] or 1,
-                        ids,
-                    )
-                )
-                cursor.execute(
-                    _fold_sql(
-                        AreaRollup._meta.db_table,
-                        "area_id",
-                        Area,
-                        f"JOIN {Area._meta.db_table} a ON a.id = u.area_id ",
-                        "a.path",
-                        depths["area"] or 1,
-                        ids,
-                    )
-                )
+            _add(ids, 1)
             PendingFold.objects.filter(pk__in=ids).delete()
         folded += len(ids)
 
 
 def apply(submission: Submission, sign: int) -> None:
     """Add (sign 1) or take away (sign -1, on reopening a folded report) a report's figures
-    now: one statement per tree, whatever the depth of the unit (its organisation's
-    ancestors, its area's ancestors)."""
-    organization = submission.organization
-    join, prefixes = _org_ancestors(organization.path)
-    params: dict[str, Any] = {
-        **prefixes,
-        "sign": 1 if sign > 0 else -1,
-        "period": submission.period,
-        "submission": submission.pk,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(OrgRollup._meta.db_table, "organization_id", join), params)
-        if organization.area_id:
-            params["area"] = organization.area_id
-            cursor.execute(
-                _upsert_sql(AreaRollup._meta.db_table, "area_id", _area_ancestors()), params
-            )
+    now, through the fold's statements; taking away recomputes the extremes it touched."""
+    _add([submission.pk], 1 if sign > 0 else -1)
     if sign < 0:
+        organization = submission.organization
         extremes = (Aggregation.MIN, Aggregation.MAX)
         extreme_ids = [
             ind for ind, _f, aggregation in _rolled_values(submission) if aggregation in extremes
@@ -493,8 +439,7 @@ def _queued_sql(
     starts with one of the node's roots' paths. The queue holds the reports of the last moments
     only, so this reads a few rows; it comes back as rows of the same shape, which `combine`
     adds to the folded ones."""
-    figure = f"CAST(ROUND(v.number * {SCALE}) AS BIGINT)"
-    extreme = f"CASE WHEN i.aggregation IN ('min', 'max') THEN {figure} END"
+    extreme = f"CASE WHEN i.aggregation IN ('min', 'max') THEN {FIGURE} END"
     pairs = [(node_pk, path) for node_pk, found in roots.items() for _root, path in found]
     owners = ", ".join(f"({int(node_pk)}, %s)" for node_pk, _path in pairs)
     is_org = model is OrgRollup
@@ -506,11 +451,11 @@ def _queued_sql(
         else f"AND p.submission_id IN ({', '.join(str(int(pk)) for pk in listed_ids)}) "
     )
     sql = (
-        f"SELECT o.column1, v.indicator_id, s.period, CAST(SUM({figure}) AS BIGINT), "  # noqa: S608
+        f"SELECT o.column1, v.indicator_id, s.period, CAST(SUM({FIGURE}) AS BIGINT), "  # noqa: S608
         f"CAST(COUNT(*) AS BIGINT), MIN({extreme}), MAX({extreme}) "
         f"FROM {PendingFold._meta.db_table} p "
         f"JOIN {Submission._meta.db_table} s ON s.id = p.submission_id "
-        f"JOIN {Value._meta.db_table} v ON v.submission_id = s.id {_ROLLED}"
+        f"JOIN {Value._meta.db_table} v ON v.submission_id = s.id {ROLLED}"
         f"JOIN {Organization._meta.db_table} u ON u.id = s.organization_id {located}"
         f"JOIN (VALUES {owners}) o ON SUBSTR({path}, 1, LENGTH(o.column2)) = o.column2 "
         f"WHERE v.number IS NOT NULL {listed}"

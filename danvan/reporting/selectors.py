@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,7 +21,9 @@ from danvan.lib.records import one_or_404
 from danvan.org import lineage
 from danvan.org.models import (
     PERMISSIONS,
+    Area,
     Organization,
+    OrganizationKind,
     Role,
     Verb,
     scope_for,
@@ -128,16 +131,17 @@ def reporting_units(
 
 
 def _holding(
-    units: QuerySet[Organization], conditions: Sequence[Q], *fields: str
+    units: QuerySet[Organization], conditions: Sequence[Q], *fields: str, narrowed: bool = False
 ) -> list[tuple[tuple[Any, ...], tuple[bool, ...]]]:
     """The units for which one of the conditions holds, each with its `fields` and which of the
     conditions hold for it: one query, the conditions as boolean columns (none needed for one
-    condition). An empty condition holds for every unit."""
+    condition). An empty condition holds for every unit. `narrowed`: the caller has already
+    kept only the units it wants, and every row comes back, whichever conditions hold."""
     conditions = [condition or Q(pk__isnull=False) for condition in conditions]
     if not conditions:
         return []
-    rows = units.filter(reduce(operator.or_, conditions))
-    if len(conditions) == 1:
+    rows = units if narrowed else units.filter(reduce(operator.or_, conditions))
+    if len(conditions) == 1 and not narrowed:
         return [(tuple(row), (True,)) for row in rows.values_list(*fields)]
     columns = {
         f"c{n}": ExpressionWrapper(condition, output_field=BooleanField())
@@ -149,23 +153,61 @@ def _holding(
     ]
 
 
+# Which units report on which (form, period) is kept between requests (`lib.figures.kept`)
+# until a unit, an area, a form or a kind of unit is written (registered by reporting's ready()): a report's
+# own writes do not renew it.
+REPORTING_UNITS_KEPT = "reporting_units"
+REPORTING_UNITS_TABLES = (Organization, OrganizationKind, Area, Form)
+
+
 def reporting_in(
     units: QuerySet[Organization],
     pairs: Sequence[tuple[Form, periods.Period]],
     *fields: str,
 ) -> list[tuple[dict[str, Any], set[tuple[int, str]]]]:
     """Each of these units that reports on one of the (form, period) pairs, with the `fields`
-    asked and the pairs it reports on: reporting_units' rule for every pair, worked out by the
-    database in one query (a column a pair, and the rows where one holds), not one a pair."""
-    rule = {form.pk: form.reporting_units_q() for form, _period in pairs}
-    conditions = [rule[form.pk] & existed_in_q(period) for form, period in pairs]
-    return [
-        (
-            dict(zip(fields, values, strict=True)),
-            {(f.pk, p.code) for (f, p), on in zip(pairs, held, strict=True) if on},
-        )
-        for values, held in _holding(units, conditions, *fields)
-    ]
+    (of the units and their areas) asked and the pairs it reports on: reporting_units' rule
+    for every pair, worked out by the database in one query, not one a pair — and kept until
+    a unit, an area or a form changes (one query, the token, when kept)."""
+    if not pairs:
+        return []
+    sql, params = units.query.sql_with_params()
+    key = repr((sql, params, fields, [(form.pk, period.code) for form, period in pairs]))
+    return derived.kept(
+        REPORTING_UNITS_KEPT,
+        hashlib.blake2b(key.encode(), digest_size=16).hexdigest(),
+        lambda: _reporting_in(units, pairs, fields),
+    )
+
+
+def _reporting_in(
+    units: QuerySet[Organization],
+    pairs: Sequence[tuple[Form, periods.Period]],
+    fields: Sequence[str],
+) -> list[tuple[dict[str, Any], set[tuple[int, str]]]]:
+    """reporting_in, read: a unit reports on a pair when the form's rule holds for it and it
+    existed in the period — a column for each form's rule and one for each period, paired
+    here (Django builds each condition into SQL at some cost: a column a pair would build
+    every rule and period again for each pair, and once more to filter)."""
+    rules = {form.pk: form.reporting_units_q() or Q(pk__isnull=False) for form, _p in pairs}
+    spans = {period.code: existed_in_q(period) for _form, period in pairs}
+    found = _holding(
+        units.filter(reduce(operator.or_, rules.values())),
+        [*rules.values(), *spans.values()],
+        *fields,
+        narrowed=True,
+    )
+    column = {key: n for n, key in enumerate([*rules, *spans])}
+    result = []
+    for values, held in found:
+        on = {
+            (form.pk, period.code)
+            for form, period in pairs
+            if held[column[form.pk]] and held[column[period.code]]
+        }
+        if on:
+            result.append((dict(zip(fields, values, strict=True)), on))
+    return result
 
 
 def existed_in_q(period: periods.Period) -> Q:

@@ -104,7 +104,8 @@ class Completeness:
 
 def completeness(form: Form, organization: Organization, period: periods.Period) -> Completeness:
     """For a parent: each child unit's report (approved, submitted on time or late, missing),
-    and rates per level over every reporting unit below. Four queries."""
+    and rates per level over every reporting unit below. Four queries. The reports are read
+    for their state only (status, submitted_at): a caller wanting more reads them again."""
     from .models import Reminder
 
     units = list(
@@ -118,7 +119,7 @@ def completeness(form: Form, organization: Organization, period: periods.Period)
         s.organization_id: s
         for s in Submission.objects.filter(
             form=form, period=period.code, organization_id__in=list(paths.values())
-        )
+        ).only("organization_id", "period", "status", "submitted_at")
     }
     reminded: dict[int, datetime.datetime] = {}
     for org_id, sent_at in Reminder.objects.filter(
@@ -145,7 +146,9 @@ def _level_rates(
     level_names = dict(AreaLevel.choices)
     rates: dict[str, LevelRate] = {}
     for level, submission in units:
-        rate = rates.setdefault(level, LevelRate(level, str(level_names.get(level, "—"))))
+        rate = rates.get(level)
+        if rate is None:  # a level's name translated once, not once a unit
+            rate = rates[level] = LevelRate(level, str(level_names.get(level, "—")))
         rate.expected += 1
         rate.submitted += bool(submission and submission.submitted_at)
         rate.on_time += bool(submitted_on_time(submission, deadline))

@@ -154,8 +154,8 @@ def _holding(
 
 
 # Which units report on which (form, period) is kept between requests (`lib.figures.kept`)
-# until a unit, an area, a form or a kind of unit is written (registered by reporting's ready()): a report's
-# own writes do not renew it.
+# until a unit, a kind of unit, an area or a form is written (registered by reporting's
+# ready()): a report's own writes do not renew it.
 REPORTING_UNITS_KEPT = "reporting_units"
 REPORTING_UNITS_TABLES = (Organization, OrganizationKind, Area, Form)
 
@@ -168,7 +168,9 @@ def reporting_in(
     """Each of these units that reports on one of the (form, period) pairs, with the `fields`
     (of the units and their areas) asked and the pairs it reports on: reporting_units' rule
     for every pair, worked out by the database in one query, not one a pair — and kept until
-    a unit, an area or a form changes (one query, the token, when kept)."""
+    a unit, a kind of unit, an area or a form changes (one query, the token, when kept).
+    `units` is part of the key as SQL: choose them from those tables only (by id, by path),
+    never through memberships or another table a change to which would not renew it."""
     if not pairs:
         return []
     sql, params = units.query.sql_with_params()

@@ -4,7 +4,8 @@ The scenario is bench/locustfile.py: commune reporters filling their half-year r
 form, and the API with a token), a specialist reading the pivot and the completeness board, a
 leader approving submitted reports, and citizens on the public showcase and tracking pages.
 Each simulated person signs in once; sign-in is measured apart (password hashing is slow on
-purpose). A run stops after a fixed number of requests, not a time.
+purpose): nobody makes a measured request until everyone has signed in. A run stops after a
+fixed number of requests, not a time.
 
 The world: the demo (`danvan migrate` + `danvan demo` in a subprocess, data folder
 var/bench/load), then, for the run only, one reporter account (and API token) per commune
@@ -18,8 +19,8 @@ into the PostgreSQL database `danvan_bench_load` and kept; each run works on a f
 The server: `danvan serve` (gunicorn, 2 × cores + 1 workers) on a free port with the base
 settings — DEBUG off, JSON request log to a file — because the production settings make the
 cookies Secure, which locust does not send over plain HTTP; background jobs and e-mails are
-queued (DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend), no worker runs them (so the
-reports approved in a run stay in the roll-ups' fold queue, which every figure reads).
+queued (DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend) and `danvan worker` runs beside
+the server, as in production (it sends them and folds the approved reports into the roll-ups).
 
 Runs: (a) 50 users, think time 0.5–1.5 s; (b) saturation: 150 users, think time 0.1–0.5 s,
 the req/s once all are spawned is the plateau; (c) the SQLite default install, 10 users,
@@ -664,13 +665,22 @@ def run_plan(plan: Plan, work: Path) -> Outcome:
             [str(ROOT / ".venv/bin/danvan"), "serve", f"--bind=127.0.0.1:{port}"],
             env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT,
         )  # fmt: skip
+    # As in production: `danvan worker` beside the server sends the queued e-mails and folds
+    # the approved reports into the roll-ups every half second (without it the fold queue,
+    # which every figure reads, would only grow during a run).
+    with (work / f"{plan.key}-worker.log").open("w") as sink:
+        worker = subprocess.Popen(  # noqa: S603  (our own command)
+            [str(ROOT / ".venv/bin/danvan"), "worker"],
+            env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT,
+        )  # fmt: skip
     started = time.time()
-    server_cpu_before = 0.0
+    server_cpu_before = worker_cpu_before = 0.0
     try:
         _wait_for(port, server)
         _warm_up(port, workers, config)
         offset = server_log.stat().st_size
         server_cpu_before = _tree_cpu(server.pid)
+        worker_cpu_before = _tree_cpu(worker.pid)
         watch = Watch(server.pid, RUN_DB if plan.database == "postgresql" else None)
         busy_before, started = _cpu_busy(), time.time()
         locust_env = {
@@ -696,6 +706,8 @@ def run_plan(plan: Plan, work: Path) -> Outcome:
         load_average = os.getloadavg()[0]
         database_cpu, memory = watch.finish()
     finally:
+        worker.terminate()
+        worker_cpu = _reap(worker) - worker_cpu_before
         stopped = server.poll()  # not None: the server ended before the run did
         if stopped is None:
             server.terminate()
@@ -754,8 +766,9 @@ def run_plan(plan: Plan, work: Path) -> Outcome:
             "all": busy,
             "server": server_cpu,
             "locust": locust_cpu,
+            "worker": worker_cpu,
             "database": database_cpu,
-            "rest": max(busy - server_cpu - locust_cpu - database_cpu, 0.0),
+            "rest": max(busy - server_cpu - locust_cpu - worker_cpu - database_cpu, 0.0),
             "load": load_average,
             "seconds": ended - started,
         },
@@ -934,8 +947,9 @@ def markdown(result: Result) -> str:
         "`DJANGO_SETTINGS_MODULE=danvan.config.settings.base` — DEBUG off, `LOG_FORMAT=json` to a "
         "file — and not the production settings, whose Secure cookies locust would not send back "
         "over plain HTTP; `DANVAN_TASKS_BACKEND=django_tasks_db.DatabaseBackend`, so e-mails and "
-        "jobs are queued, not run in the requests (no worker ran: the reports approved during a "
-        "run stay in the roll-ups' fold queue, which every figure reads). CSRF as a browser: the "
+        "jobs are queued, not run in the requests, and `danvan worker` runs beside the server, as "
+        "in production (it sends them and folds the approved reports into the roll-ups every "
+        "half second). CSRF as a browser: the "
         "`csrftoken` cookie into the form field. The demo province (Nghệ An, "
         f"{w['units']} units reporting on the half-year form, {w['petitions']} petitions, "
         f"{w['practices']} practices) plus, for the bench, {w['reporters']} commune reporters "
@@ -947,7 +961,8 @@ def markdown(result: Result) -> str:
         "the API with a token: GET and PATCH the report), specialist 1 (pivot, completeness "
         "board, a roll-up through the API), leader 1 (the list, a submitted report, approve, the "
         "page after), public 4 (showcase, a search, a practice, a petition's tracking page). "
-        "Each run stops after a fixed number of requests (sign-in not counted). Times are "
+        "Each run stops after a fixed number of requests (sign-in not counted; the measured "
+        "requests begin once every person has signed in). Times are "
         "locust's (client side, queueing in gunicorn included); the server p95 is the request's "
         "own time from the JSON log; queries: one request through django.test.Client.",
         "",
@@ -966,7 +981,7 @@ def markdown(result: Result) -> str:
             "",
             f"{p.users} users (spawned at {p.spawn_rate:g}/s), think time {p.wait.replace(',', '–')} "
             f"s, {p.requests} requests: {o.requests} made in {o.seconds:.0f} s, **{o.rps:.0f} "
-            f"req/s** once all users were in, {o.failures} failures, {o.server_errors} answers "
+            f"req/s** once all users had signed in, {o.failures} failures, {o.server_errors} answers "
             f"5xx in the server log. Approvals: {o.approvals[0]} made of {o.approvals[1]} begun "
             "(a leader stopped mid-way when the count was reached does not finish); "
             f"{o.saves} figures saved (history rows).",
@@ -992,7 +1007,8 @@ def markdown(result: Result) -> str:
                     if p.database == "postgresql"
                     else ""
                 )
-                + f"locust {100 * cpu['locust'] / span:.0f} %, everything else on the machine "
+                + f"`danvan worker` {100 * cpu.get('worker', 0) / span:.0f} %, "
+                f"locust {100 * cpu['locust'] / span:.0f} %, everything else on the machine "
                 f"{100 * cpu['rest'] / span:.0f} % (load average at the end "
                 f"{cpu.get('load', 0):.1f})."
             )

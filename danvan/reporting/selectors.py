@@ -96,8 +96,9 @@ def may_edit_narrative(user: User, organization: Organization) -> bool:
 
 
 def may_review(user: User, submission: Submission) -> bool:
-    key = (submission.form_id, submission.organization_id)
-    return _may_review_at(user, reviewing_paths([(submission.form, submission.organization)])[key])
+    return _may_review_at(
+        user, reviewing_organization(submission.form, submission.organization).path
+    )
 
 
 def reviewable(user: User, submissions: list[Submission]) -> list[Submission]:
@@ -254,11 +255,15 @@ def reviewing_paths(pairs: Sequence[tuple[Form, Organization]]) -> dict[tuple[in
 
 
 def reviewing_organization(form: Form, organization: Organization) -> Organization:
-    """The unit that reviews this organisation's reports on the form (see reviewing_paths)."""
-    path = reviewing_paths([(form, organization)])[(form.pk, organization.pk)]
-    if path == organization.path:
-        return organization
-    return Organization.objects.get(path=path)
+    """The unit that reviews this organisation's reports on the form (see reviewing_paths),
+    kept between requests with who reports on which form (a report's page, its review and
+    each approval ask it: three queries, one when kept)."""
+
+    def read() -> Organization:
+        path = reviewing_paths([(form, organization)])[(form.pk, organization.pk)]
+        return Organization.objects.get(path=path)
+
+    return derived.kept(REPORTING_UNITS_KEPT, f"reviewer:{form.pk}:{organization.pk}", read)
 
 
 def forms_for_user(user: User) -> list[Form]:

@@ -60,11 +60,13 @@ def test_an_approval_is_a_bounded_number_of_statements_whatever_the_depth(
     deep_count, deep_rollups = _approve_counted(deep, tinh)
 
     assert deep_count == shallow_count
-    # The report locked with its unit, who reviews it (the form's kinds, the reporting units
-    # above, the actor's memberships), what blocks it (one query), the update and its history
-    # row, the report queued for the worker's fold — and the savepoint pair of a test's nested
-    # transaction. No roll-up row is written by the approval, and no job is queued for it.
-    assert shallow_count == 2 + 8
+    # The report locked with its unit, who reviews it (read here, the units being written in
+    # the test's own transaction: the form's kinds, the reporting units above, the reviewing
+    # unit; once committed, it is kept: test_reporting_units_kept.py), the actor's memberships,
+    # what blocks it (one query), the update and its history row, the report queued for the
+    # worker's fold — and the savepoint pair of a test's nested transaction. No roll-up row is
+    # written by the approval, and no job is queued for it.
+    assert shallow_count == 2 + 9
     assert shallow_rollups == deep_rollups == 0
     assert PendingFold.objects.count() == 2
     meetings = Indicator.objects.get(code="MEETINGS")

@@ -1,7 +1,9 @@
-"""Which units report on which form and period (selectors.reporting_in): read on the reports'
-home page of every reporter and on the completeness board, kept between requests until a unit,
-an area or a form is written (lib/figures.kept) — and always what the reporting rule says, pair
-by pair (selectors.reporting_units: the form's kinds and levels, the unit's existence).
+"""Which units report on which form and period (selectors.reporting_in: the reports' home page
+of every reporter, the completeness board) and which unit reviews a unit's report
+(selectors.reviewing_organization: a report's page, its review, each approval), kept between
+requests until a unit, an area or a form is written (lib/figures.kept) — and always what the
+reporting rule says, pair by pair (selectors.reporting_units: the form's kinds and levels, the
+unit's existence).
 
 Cast: commune A's Fatherland Front reporter (`xa`) fills the six-month report while the
 province's leader (`lanhdao`) changes who reports, dissolves a unit and moves an area's start.
@@ -161,6 +163,42 @@ def test_the_rule_read_for_many_forms_and_periods_at_once_matches_each_pair(
     assert found[world.commission.pk] >= {(everyone.pk, "2025Q2"), (half_form.pk, "2025S1")}
 
 
+def _reviewer_by_the_rule(form: Form, unit: Organization) -> str:
+    """The reviewing unit's path from the rule itself, nothing kept."""
+    form, unit = Form.objects.get(pk=form.pk), Organization.objects.get(pk=unit.pk)
+    return selectors.reviewing_paths([(form, unit)])[(form.pk, unit.pk)]
+
+
+def test_who_reviews_a_report_is_kept_until_a_unit_or_a_form_changes(
+    half_form, world: World, xa, lanhdao, client, django_assert_num_queries
+) -> None:
+    """Asked by a report's page, its review and each approval: kept with who reports on which
+    form, and always what the rule says."""
+    submission = start(half_form, world.front_a, xa)
+    reviewer = selectors.reviewing_organization(half_form, world.front_a)
+    assert reviewer == world.party_a  # the nearest unit above reporting on the form
+    assert reviewer.path == _reviewer_by_the_rule(half_form, world.front_a)
+    with django_assert_num_queries(0):  # kept (the tokens are in memory in the tests)
+        assert selectors.reviewing_organization(half_form, world.front_a) == world.party_a
+
+    # The commune's Party committee no longer reports on the form: the province reviews.
+    services_forms.form_update(
+        actor=lanhdao, form=half_form,
+        kinds=[kind("fatherland_front"), kind("mobilization_commission")],
+    )  # fmt: skip
+    reviewer = selectors.reviewing_organization(half_form, world.front_a)
+    assert reviewer == world.commission
+    assert reviewer.path == _reviewer_by_the_rule(half_form, world.front_a)
+
+    # The reviewing unit renamed: the reporter's page names it as it is now.
+    org_services.organization_update(
+        actor=None, org=world.commission, name="Ban Dân vận Tỉnh ủy (đổi tên)"
+    )
+    client.force_login(xa)
+    page = client.get(reverse("submission_detail", args=[submission.pk])).content.decode()
+    assert "Ban Dân vận Tỉnh ủy (đổi tên)" in page
+
+
 def test_it_reads_only_the_tables_it_is_kept_for(half_form, world: World) -> None:
     """Read from a table outside REPORTING_UNITS_TABLES (or their many-to-many tables), it
     would be kept past a write to it."""
@@ -173,6 +211,7 @@ def test_it_reads_only_the_tables_it_is_kept_for(half_form, world: World) -> Non
         selectors.reporting_in(
             Organization.objects.filter(pk=world.front_a.pk), pairs, "pk", "area__level"
         )
+        selectors.reviewing_organization(pairs[0][0], world.front_a)
     read: set[Any] = set().union(
         *(_tables_read(q["sql"], tables) for q in captured.captured_queries)
     )

@@ -82,12 +82,18 @@ class StartForm(forms.Form):
     )
     period = PeriodField(label=_("Period"), types=CALENDAR)
 
-    def __init__(self, *args: Any, forms_in_use: Any, units: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, forms_in_use: Any, units: Any, listed: Any = None, **kwargs: Any
+    ) -> None:
+        """`listed`: the forms in use as the page has already read them, to write the choices
+        from (a model choice field would read its queryset twice to be written)."""
         kwargs.setdefault("auto_id", "start-%s")
         super().__init__(*args, **kwargs)
         choice = self.fields["form"]
         assert isinstance(choice, forms.ModelChoiceField)
         choice.queryset = forms_in_use
+        if listed is not None:
+            choice.widget.choices = [(f.pk, choice.label_from_instance(f)) for f in listed]
         unit = self.fields["organization"]
         assert isinstance(unit, OrganizationPickerField)
         unit.queryset = units.select_related("area")

@@ -10,11 +10,13 @@ Fatherland Front, `late_unit` (a Front branch founded in the second half of 2025
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from danvan.org import services as org_services
 from danvan.org.models import Organization, Role
@@ -131,6 +133,20 @@ def test_the_queries_do_not_grow_with_the_forms(world, forms, multi, late_unit) 
         assert rows
         counts.append(len(queries))
     assert counts[0] == counts[1] == 3  # the units, which of them report when, the reports
+
+
+def test_the_page_reads_the_forms_once(client, world, forms, multi) -> None:
+    """The «another period» form offers every form in use, from the forms the page has read
+    for its rows: a model choice field would read them twice more to write its select."""
+    client.force_login(multi)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("report_home")).content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "reporting_form"' in q["sql"]]
+    assert len(reads) == 1
+    select = page.split('id="start-form"')[1].split("</select>")[0]
+    offered = [(int(pk), name) for pk, name in re.findall(r'value="(\d+)"[^>]*>([^<]+)<', select)]
+    assert offered == [(f.pk, str(f)) for f in Form.objects.active()]
+    assert {pk for pk, _name in offered} == {f.pk for f in forms}
 
 
 def test_the_boards_trend_counts_the_units_the_rule_names(

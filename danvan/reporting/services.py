@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from danvan.lib import notify, numbers, periods
 from danvan.lib.errors import Conflict
@@ -231,18 +232,25 @@ def submission_save(
     if errors:
         raise ValidationError(errors)
     existing = {v.indicator_id: v for v in Value.objects.filter(submission=submission)}
+    added: list[Value] = []
+    changed: list[Value] = []
     for code, (number, text) in parsed.items():
         indicator = typed[code]
         value = existing.get(indicator.pk)
         if value is None:
             if number is None and not text:
                 continue
-            attributed(
-                Value(submission=submission, indicator=indicator, number=number, text=text), actor
-            ).save()
+            value = Value(submission=submission, indicator=indicator, number=number, text=text)
+            added.append(attributed(value, actor))
         elif value.number != number or value.text != text:
             value.number, value.text = number, text
-            attributed(value, actor).save()
+            changed.append(attributed(value, actor))
+    # Each figure with its history entry, as its own save would write them (who, when, no
+    # reason), in one statement for the figures and one for their history, however many.
+    if added:
+        bulk_create_with_history(added, Value)
+    if changed:
+        bulk_update_with_history(changed, Value, ["number", "text"])
     written = (submission.narratives, submission.warning_comments)
     if narratives:
         submission.narratives = {

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from danvan.lib import periods
@@ -475,3 +476,39 @@ def test_a_draft_saved_again_and_again_writes_history_only_when_the_report_chang
     assert record.history_user == xa and record.narratives == {
         str(section.pk): "Đã đối thoại 4 lần."
     }
+
+
+def test_a_save_writes_its_figures_and_their_history_in_two_statements_however_many(
+    half_form, world, xa
+) -> None:
+    """The figures typed first are inserted, those changed later updated — each kind in one
+    statement, with one more for their history entries, which say who saved each figure (the
+    history page reads them as if each had been saved alone)."""
+    submission = start(half_form, world.front_a, xa)
+
+    def writes(**values: str) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            fill(submission, xa, **values)
+        return [
+            q["sql"].split(" (")[0].split(" SET")[0]
+            for q in captured.captured_queries
+            if q["sql"].startswith(("INSERT", "UPDATE")) and "reporting_submission" not in q["sql"]
+        ]
+
+    assert writes(**GOOD) == [
+        'INSERT INTO "reporting_value"', 'INSERT INTO "reporting_historicalvalue"'
+    ]  # fmt: skip
+    assert writes(MEETINGS="5", PLANNED="12", DONE="9") == [
+        'UPDATE "reporting_value"', 'INSERT INTO "reporting_historicalvalue"'
+    ]  # fmt: skip
+    assert writes(MEETINGS="5") == []  # unchanged: nothing written
+    figures = {v.indicator.code: v for v in Value.objects.filter(submission=submission)}
+    assert {code: v.number for code, v in figures.items()} == {
+        "MEETINGS": 5, "PLANNED": 12, "DONE": 9, "SATISFACTION": 90, "SUPERVISIONS_TYPED": 0,
+    }  # fmt: skip
+    entries = [
+        (h.history_type, h.number, h.history_user, h.history_change_reason)
+        for h in figures["PLANNED"].history.order_by("history_id")
+    ]
+    assert entries == [("+", 10, xa, None), ("~", 12, xa, None)]
+    assert figures["SATISFACTION"].history.count() == 1

@@ -131,16 +131,7 @@ class Person(FastHttpUser):
         """Sign in, then wait until everyone has (a failed sign-in counts as done)."""
         try:
             self.client.get("/accounts/login/", name=f"{SIGN_IN} (page)")
-            with self.client.post(
-                "/accounts/login/",
-                data={"username": email, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()},
-                headers={"Referer": f"{self.host}/accounts/login/"},
-                name=SIGN_IN,
-                allow_redirects=False,
-                catch_response=True,
-            ) as response:
-                if response.status_code != 302:
-                    response.failure(f"sign-in of {email}: {response.status_code}")
+            self.post_form("/accounts/login/", SIGN_IN, {"username": email, "password": PASSWORD})
         finally:
             STATE["signed_in"] += 1
         READY.wait()

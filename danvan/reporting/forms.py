@@ -48,11 +48,27 @@ class IndicatorForm(forms.ModelForm):
         """The service checks the code, with its own message."""
 
 
+class _ReadOnce(forms.models.ModelChoiceIterator):
+    """Reads the queryset once, however often the widget asks (a required select with no empty
+    choice asks twice: for its first choice, then for all; each a query)."""
+
+    def __iter__(self) -> Any:
+        if not hasattr(self, "read"):
+            self.read = list(super().__iter__())
+        yield from self.read
+
+
+class FormChoiceField(forms.ModelChoiceField):
+    """The choice of a form at the top of the reports' pages."""
+
+    iterator = _ReadOnce
+
+
 class LevelForm(forms.Form):
     """The choice at the top of a level's pages (completeness, consolidated report): a form, a
     unit in the user's scope and a period of the form's kind, picked rather than typed."""
 
-    form = forms.ModelChoiceField(
+    form = FormChoiceField(
         label=_("Form"), queryset=Form.objects.none(), empty_label=None, to_field_name="pk"
     )
     org = OrganizationPickerField(label=_("Reporting unit"), queryset=Organization.objects.none())
@@ -76,24 +92,18 @@ class LevelForm(forms.Form):
 class StartForm(forms.Form):
     """«Another period»: open a unit's report for any period that has ended."""
 
-    form = forms.ModelChoiceField(label=_("Form"), queryset=Form.objects.none(), empty_label=None)
+    form = FormChoiceField(label=_("Form"), queryset=Form.objects.none(), empty_label=None)
     organization = OrganizationPickerField(
         label=_("Reporting unit"), queryset=Organization.objects.none()
     )
     period = PeriodField(label=_("Period"), types=CALENDAR)
 
-    def __init__(
-        self, *args: Any, forms_in_use: Any, units: Any, listed: Any = None, **kwargs: Any
-    ) -> None:
-        """`listed`: the forms in use as the page has already read them, to write the choices
-        from (a model choice field would read its queryset twice to be written)."""
+    def __init__(self, *args: Any, forms_in_use: Any, units: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "start-%s")
         super().__init__(*args, **kwargs)
         choice = self.fields["form"]
         assert isinstance(choice, forms.ModelChoiceField)
         choice.queryset = forms_in_use
-        if listed is not None:
-            choice.widget.choices = [(f.pk, choice.label_from_instance(f)) for f in listed]
         unit = self.fields["organization"]
         assert isinstance(unit, OrganizationPickerField)
         unit.queryset = units.select_related("area")

@@ -92,7 +92,6 @@ def report_home(request: HttpRequest) -> HttpResponse:
                 if forms
                 else {},
                 forms_in_use=Form.objects.active(),
-                listed=forms,
                 units=units,
             ),
         },

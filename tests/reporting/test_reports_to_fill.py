@@ -135,14 +135,15 @@ def test_the_queries_do_not_grow_with_the_forms(world, forms, multi, late_unit) 
     assert counts[0] == counts[1] == 3  # the units, which of them report when, the reports
 
 
-def test_the_page_reads_the_forms_once(client, world, forms, multi) -> None:
-    """The «another period» form offers every form in use, from the forms the page has read
-    for its rows: a model choice field would read them twice more to write its select."""
+def test_the_page_reads_the_forms_once_for_its_select(client, world, forms, multi) -> None:
+    """The «another period» form offers every form in use, read once (a required model choice
+    with no empty choice read them twice to write its select: FormChoiceField); the rows'
+    forms are the other read."""
     client.force_login(multi)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("report_home")).content.decode()
     reads = [q["sql"] for q in queries.captured_queries if 'FROM "reporting_form"' in q["sql"]]
-    assert len(reads) == 1
+    assert len(reads) == 2
     select = page.split('id="start-form"')[1].split("</select>")[0]
     offered = [(int(pk), name) for pk, name in re.findall(r'value="(\d+)"[^>]*>([^<]+)<', select)]
     assert offered == [(f.pk, str(f)) for f in Form.objects.active()]

@@ -134,6 +134,12 @@ class PracticeDetailOut(PracticeOut):
         ..., description="shown to the owning unit and to those who appraise it, as on the page"
     )
     recognitions: list[RecognitionOut]
+    not_recognised_by_id: int | None = Field(
+        ..., description="the body that decided not to recognise it (status not_recognised)"
+    )
+    not_recognised_by: str = Field(..., description="that body's name, or empty")
+    not_recognised_number: str
+    not_recognised_on: datetime.date | None
     photos: list[PhotoOut]
     history: list[HistoryOut]
 
@@ -175,6 +181,7 @@ def _detail(user: User, pk: int) -> dict[str, Any]:
             }
             for r in selectors.practice_recognitions(practice)
         ],
+        "not_recognised_by": practice.not_recognised_by.name if practice.not_recognised_by else "",
         "photos": [
             {"id": p.pk, "caption": p.caption, "url": reverse("practice_photo", args=[p.pk])}
             for p in selectors.practice_photos(practice)
@@ -423,6 +430,8 @@ class RecognitionIn(LevelDecisionIn):
 
 class NotRecognisedIn(Schema):
     decided_by_id: int
+    decision_number: str = Field("", max_length=60, description="when the decision has one")
+    decided_on: datetime.date | None = Field(None, description="when the decision has one")
 
 
 def _deciding(request: HttpRequest, practice_id: int, payload: Schema) -> dict[str, Any]:
@@ -461,7 +470,8 @@ def commend_practice(request: HttpRequest, practice_id: int, payload: LevelDecis
 
 @router.post("/practices/{practice_id}/not-recognised", response=PracticeDetailOut, tags=TAGS)
 def not_recognised(request: HttpRequest, practice_id: int, payload: NotRecognisedIn) -> Any:
-    """Record that the practice is not recognised (409 if it is, or already recorded so)."""
+    """Record that the practice is not recognised, by which body and, when the decision has
+    them, its number and date (409 if it is recognised, or already recorded so)."""
     decision = _deciding(request, practice_id, payload)
     services.practice_not_recognise(**decision)
     return _detail(decision["actor"], practice_id)

@@ -137,7 +137,9 @@ def load(out: TextIO) -> None:
         if state == 1:
             continue
         if state == 2:
-            services.practice_not_recognise(actor=tinh, practice=practice, decided_by=commission)
+            services.practice_not_recognise(
+                **{**decision, "decision_number": f"{400 + index}-TB/BDV"}
+            )  # the commission's notice after the appraisal
             continue
         services.practice_recognise(**decision, level="commune" if state != 5 else "province")
         if state == 4:

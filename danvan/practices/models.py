@@ -139,6 +139,22 @@ class Practice(models.Model):
         default=False,
         help_text=_("Once recognised, the practice appears on the public showcase."),
     )
+    # A practice appraised and not recognised: the body that decided and its document, as a
+    # recognition keeps them (number and date when the decision has them).
+    not_recognised_by = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("not recognised by"),
+    )
+    not_recognised_number = models.CharField(
+        _("number of the decision not to recognise"), max_length=60, blank=True
+    )
+    not_recognised_on = models.DateField(
+        _("date of the decision not to recognise"), null=True, blank=True
+    )
     registered_on = models.DateField(_("registered on"))
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

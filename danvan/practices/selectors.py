@@ -80,7 +80,7 @@ def practices_for_user(
 def get_practice_for_user(user: User, pk: int | str) -> Practice:
     return one_or_404(
         Practice.objects.visible_to(user).select_related(
-            "organization", "organization__kind", "area", "subfield"
+            "organization", "organization__kind", "area", "subfield", "not_recognised_by"
         ),
         pk,
     )

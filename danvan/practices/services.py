@@ -295,8 +295,7 @@ def _check_decision(
     decided_on: datetime.date,
     not_before: tuple[datetime.date, str] | None = None,
 ) -> None:
-    """The number, the level the body may give, and a date that follows what came before:
-    the registration, the appraisal, and `not_before` (the previous decision, named)."""
+    """The number, the level the body may give, and the date (`_decision_date_error`)."""
     errors: dict[str, str] = {}
     if not decision_number.strip():
         errors["decision_number"] = _("Give the number of the recognition decision.")
@@ -309,22 +308,35 @@ def _check_decision(
         errors["level"] = _("%(body)s cannot recognise at %(level)s: that is above its own level.") % {
             "body": decided_by.name, "level": Level(level).label.lower()
         }  # fmt: skip
-    appraised = practice.appraisals.order_by("-appraised_on").values_list("appraised_on", flat=True)
-    last_appraisal = appraised.first()
-    if decided_on > timezone.localdate():
-        errors["decided_on"] = _("The decision date cannot be in the future.")
-    elif decided_on < practice.registered_on:
-        errors["decided_on"] = _(
-            "The decision cannot be dated before the practice was registered (%(date)s)."
-        ) % {"date": short_date(practice.registered_on)}
-    elif last_appraisal is not None and decided_on < last_appraisal:
-        errors["decided_on"] = _(
-            "The decision cannot be dated before the appraisal (%(date)s)."
-        ) % {"date": short_date(last_appraisal)}
-    elif not_before is not None and decided_on < not_before[0]:
-        errors["decided_on"] = not_before[1] % {"date": short_date(not_before[0])}
+    if date_error := _decision_date_error(practice, decided_on, not_before):
+        errors["decided_on"] = date_error
     if errors:
         raise ValidationError(errors)
+
+
+def _decision_date_error(
+    practice: Practice,
+    decided_on: datetime.date,
+    not_before: tuple[datetime.date, str] | None = None,
+) -> str:
+    """Why a decision's date is wrong, or "": it follows the registration, the appraisal and
+    `not_before` (the previous decision, named), and it is not in the future."""
+    appraised = practice.appraisals.order_by("-appraised_on").values_list("appraised_on", flat=True)
+    last_appraisal = appraised.first()
+    error = ""
+    if decided_on > timezone.localdate():
+        error = _("The decision date cannot be in the future.")
+    elif decided_on < practice.registered_on:
+        error = _("The decision cannot be dated before the practice was registered (%(date)s).") % {
+            "date": short_date(practice.registered_on)
+        }
+    elif last_appraisal is not None and decided_on < last_appraisal:
+        error = _("The decision cannot be dated before the appraisal (%(date)s).") % {
+            "date": short_date(last_appraisal)
+        }
+    elif not_before is not None and decided_on < not_before[0]:
+        error = not_before[1] % {"date": short_date(not_before[0])}
+    return str(error)
 
 
 def _record(
@@ -478,15 +490,28 @@ def practice_commend(
 
 
 @transaction.atomic
-def practice_not_recognise(*, actor: User, practice: Practice, decided_by: Organization) -> None:
-    """Record that the practice was appraised and not recognised."""
+def practice_not_recognise(
+    *,
+    actor: User,
+    practice: Practice,
+    decided_by: Organization,
+    decision_number: str = "",
+    decided_on: datetime.date | None = None,
+) -> None:
+    """Record that the practice was appraised and not recognised: by which body, and by which
+    decision when there is one (its number and date are kept as a recognition's are)."""
     _require_decider(actor, practice, decided_by)
     _lock(practice)
     if practice.is_recognised:
         raise Conflict(_("A recognised practice keeps its recognition."))
     if practice.status == PracticeStatus.NOT_RECOGNISED:
         raise Conflict(_("This practice is already recorded as not recognised."))
+    if decided_on is not None and (date_error := _decision_date_error(practice, decided_on)):
+        raise ValidationError({"decided_on": date_error})
     practice.status = PracticeStatus.NOT_RECOGNISED
+    practice.not_recognised_by = decided_by
+    practice.not_recognised_number = decision_number.strip()
+    practice.not_recognised_on = decided_on
     attributed(practice, actor, verb="not_recognised").save()
 
 
@@ -509,7 +534,10 @@ def practice_decide(
         "decision_number": decision_number, "decided_on": decided_on,
     }  # fmt: skip
     if not recognised:
-        practice_not_recognise(actor=actor, practice=practice, decided_by=decided_by)
+        practice_not_recognise(
+            actor=actor, practice=practice, decided_by=decided_by,
+            decision_number=decision_number, decided_on=decided_on,
+        )  # fmt: skip
         return None
     if kind == RecognitionKind.COMMENDATION:
         return practice_commend(**decision)

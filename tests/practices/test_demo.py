@@ -59,6 +59,10 @@ def test_the_demo_practices_keep_the_rules_and_show_once() -> None:
         "registered", "under_appraisal", "not_recognised", "recognised", "commended",
     }  # fmt: skip
     assert Recognition.objects.exclude(appraisal_waived_reason="").count() == 1
+    refused = [p for p in practices if p.status == "not_recognised"]
+    assert refused and all(
+        p.not_recognised_by and p.not_recognised_number and p.not_recognised_on for p in refused
+    )  # the commission's notice, as a recognition's decision is shown
 
     # The half-year reports read the last closed half year: the movement shows in it.
     half = periods.from_date(timezone.localdate(), periods.PeriodType.HALF).previous()

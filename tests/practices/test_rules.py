@@ -249,3 +249,53 @@ def test_page_shows_a_conflict_as_a_message(
     assert response.status_code == 409
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert state(appraised) == before
+
+
+# --- A decision not to recognise keeps its body, number and date -----------------------------
+
+
+def test_page_records_who_decided_not_to_recognise_and_by_what_decision(
+    world: World, tinh, xa, xa2, appraised: Practice, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    url = f"/practices/{appraised.pk}/decide/"
+    form = {"decision": "not_recognised", "decided_by": world.commission.pk,
+            "decision_number": "12-TB/BDV", "decided_on": (TODAY + DAY).isoformat()}  # fmt: skip
+    before = state(appraised)
+    future = as_user(tinh).post(url, form)
+    assert future.status_code == 400 and "decided_on" in future.context["decision_form"].errors
+    assert as_user(xa2).post(url, form).status_code == 404
+    assert state(appraised) == before
+    yesterday = {**form, "decided_on": (TODAY - DAY).isoformat()}
+    assert as_user(tinh).post(url, yesterday).status_code == 302
+    appraised.refresh_from_db()
+    assert appraised.status == PracticeStatus.NOT_RECOGNISED
+    assert (appraised.not_recognised_by, appraised.not_recognised_number,
+            appraised.not_recognised_on) == (world.commission, "12-TB/BDV", TODAY - DAY)  # fmt: skip
+    page = as_user(xa).get(url[:-7]).content.decode()  # its own unit reads the decision
+    shown = (f"Không công nhận · {world.commission.name} · quyết định số 12-TB/BDV "
+             f"({(TODAY - DAY).strftime('%d/%m/%Y')})")  # fmt: skip
+    assert shown in page
+
+
+def test_api_records_who_decided_not_to_recognise_and_by_what_decision(
+    world: World, tinh, xa, xa2, appraised: Practice
+) -> None:  # type: ignore[no-untyped-def]
+    url = f"/api/v1/practices/{appraised.pk}/not-recognised"
+    body = {"decided_by_id": world.commission.pk, "decision_number": "13-TB/BDV",
+            "decided_on": (TODAY - 7 * DAY).isoformat()}  # fmt: skip
+    before = state(appraised)
+    early = post(bearer(tinh), url, body)  # before the appraisal, five days ago
+    assert early.status_code == 400 and "decided_on" in early.json()["errors"]
+    own = {**body, "decided_by_id": world.front_a.pk, "decided_on": TODAY.isoformat()}
+    assert post(bearer(xa), url, own).status_code == 403  # its own unit decides nothing
+    assert post(bearer(xa2), url, body).status_code == 404
+    assert post(Client(), url, body).status_code == 401
+    assert state(appraised) == before
+    answer = post(bearer(tinh), url, {**body, "decided_on": TODAY.isoformat()})
+    assert answer.status_code == 200
+    decided = answer.json()
+    assert (decided["status"], decided["not_recognised_by_id"], decided["not_recognised_by"],
+            decided["not_recognised_number"], decided["not_recognised_on"]) == (
+        "not_recognised", world.commission.pk, world.commission.name, "13-TB/BDV",
+        TODAY.isoformat(),
+    )  # fmt: skip

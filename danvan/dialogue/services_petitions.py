@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from danvan.lib import notify
 from danvan.lib.errors import Conflict
@@ -393,9 +394,10 @@ def _tell_not_satisfied(petition: Petition, comment: str) -> None:
         "days": settings.DANVAN_PETITION_DAYS["not_satisfied"],
         "link": f"{settings.SITE_URL.rstrip('/')}{url}",
     }
-    subject = render_to_string("dialogue/email/not_satisfied_subject.txt", context).strip()
-    body = render_to_string("dialogue/email/not_satisfied.txt", context)
-    link = notify.Link(str(petition), url, notify.key_of(petition))
+    with override(settings.LANGUAGE_CODE):  # the site's language, not the citizen's page's
+        subject = render_to_string("dialogue/email/not_satisfied_subject.txt", context).strip()
+        body = render_to_string("dialogue/email/not_satisfied.txt", context)
+        link = notify.Link(str(petition), url, notify.key_of(petition))
     notify.deliver([notify.Message(subject, body, emails, "reminder", [link])])
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils.translation import override
 
 from danvan.lib import notify
 
@@ -76,9 +77,10 @@ def send_due_reminders(
     messages = []
     for (email, kind), items in sorted(inbox.items()):
         context = {items_name: items, "kind": kind, "site_url": settings.SITE_URL, "today": today}
-        subject = render_to_string(f"{templates}/reminder_subject.txt", context).strip()
-        body = render_to_string(f"{templates}/reminder.txt", context)
-        links = [make_link(item) for item in items]
+        with override(settings.LANGUAGE_CODE):  # the site's language, as every message
+            subject = render_to_string(f"{templates}/reminder_subject.txt", context).strip()
+            body = render_to_string(f"{templates}/reminder.txt", context)
+            links = [make_link(item) for item in items]
         messages.append(notify.Message(subject, body, [email], "reminder", links))
     notify.deliver(messages)
     return len(messages)

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from danvan.accounts import services as accounts_services
 from danvan.accounts.models import SecurityEvent
@@ -402,16 +403,10 @@ def member_two_factor_reset(*, actor: User, membership: Membership, reason: str)
         "event": event,
         "link": f"{settings.SITE_URL.rstrip('/')}{reverse('two_factor_setup')}",
     }
-    notify.deliver(
-        [
-            notify.Message(
-                str(_("Your two-factor sign-in to danvan was reset")),
-                render_to_string("org/email/two_factor_reset.txt", context),
-                [membership.user.email],
-                "account",
-            )
-        ]
-    )
+    with override(settings.LANGUAGE_CODE):  # the site's language, whoever reset it
+        subject = _("Your two-factor sign-in to danvan was reset")
+        body = render_to_string("org/email/two_factor_reset.txt", context)
+    notify.deliver([notify.Message(subject, body, [membership.user.email], "account")])
     return event
 
 
@@ -476,9 +471,10 @@ def invitation_create(
     # The address the inviter used, so the link works however the site is reached.
     link = f"{(site_url or settings.SITE_URL).rstrip('/')}/invitations/{raw}/"
     context = {"invitation": invitation, "link": link, "actor": actor}
-    subject = _("Invitation to danvan: %(org)s") % {"org": organization.name}
-    body = render_to_string("org/email/invitation.txt", context)
-    notify.deliver([notify.Message(str(subject), body, [email], "invitation")])
+    with override(settings.LANGUAGE_CODE):  # the site's language, whoever invites
+        subject = _("Invitation to danvan: %(org)s") % {"org": organization.name}
+        body = render_to_string("org/email/invitation.txt", context)
+    notify.deliver([notify.Message(subject, body, [email], "invitation")])
     return invitation, raw
 
 

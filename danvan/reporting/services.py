@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from danvan.lib import notify, numbers, periods
@@ -485,7 +486,8 @@ def _notify_unit(submission: Submission, event: str) -> None:
     if not emails:
         return
     context = {"submission": submission, "event": event, "site_url": settings.SITE_URL}
-    subject = render_to_string("reporting/email/review_subject.txt", context).strip()
-    body = render_to_string("reporting/email/review.txt", context)
-    link = notify.Link(str(submission), "", notify.key_of(submission))
+    with override(settings.LANGUAGE_CODE):  # the site's language, whoever reviewed it
+        subject = render_to_string("reporting/email/review_subject.txt", context).strip()
+        body = render_to_string("reporting/email/review.txt", context)
+        link = notify.Link(str(submission), "", notify.key_of(submission))
     notify.deliver([notify.Message(subject, body, emails, "report", [link])])

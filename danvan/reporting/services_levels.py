@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from danvan.lib import notify, periods
 from danvan.org.models import Organization
@@ -62,8 +63,9 @@ def remind_late(
             "deadline": board.deadline,
             "site_url": settings.SITE_URL,
         }
-        subject = render_to_string("reporting/email/late_subject.txt", context).strip()
-        body = render_to_string("reporting/email/late.txt", context)
+        with override(settings.LANGUAGE_CODE):  # the site's language, whoever sends it
+            subject = render_to_string("reporting/email/late_subject.txt", context).strip()
+            body = render_to_string("reporting/email/late.txt", context)
         messages.append(notify.Message(subject, body, emails, "report"))
     notify.deliver(messages)
     return reminded

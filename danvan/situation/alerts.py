@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from danvan.lib import notify as deliveries
 from danvan.lib import numbers, periods
@@ -521,13 +522,14 @@ def notify(alerts: list[Alert]) -> int:
         emails = member_emails(alert.organization_id, [Role.LEADER])
         if not emails:
             continue
-        context = {
-            "alert": alert,
-            "explanation": explain(alert),
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("situation/email/alert_subject.txt", context).strip()
-        body = render_to_string("situation/email/alert.txt", context)
+        with override(settings.LANGUAGE_CODE):  # the site's language, whoever filed the note
+            context = {
+                "alert": alert,
+                "explanation": explain(alert),
+                "site_url": settings.SITE_URL,
+            }
+            subject = render_to_string("situation/email/alert_subject.txt", context).strip()
+            body = render_to_string("situation/email/alert.txt", context)
         link = deliveries.Link(subject, "", deliveries.key_of(alert))
         messages.append(deliveries.Message(subject, body, emails, "alert", [link]))
         Alert.objects.filter(pk=alert.pk).update(notified_at=timezone.now())

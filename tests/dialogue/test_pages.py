@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -320,6 +321,28 @@ def test_accept_extend_settle_confirm_reopen_close(
     assert _act(client, petition, "close", {}).status_code == 302
     petition.refresh_from_db()
     assert petition.state == "closed" and not petition.published
+
+
+def test_the_handler_is_told_in_the_sites_language_whoever_records_the_answer(
+    xa: User, as_user: Any, petition: Petition, django_capture_on_commit_callbacks: Any
+) -> None:
+    services_petitions.petition_accept(
+        actor=xa, petition=petition, accepted_on=DAY, complexity="normal", handler=xa
+    )
+    services_petitions.petition_settle(
+        actor=xa, petition=petition, result="Đã sửa xong", settled_on=DAY
+    )
+    client = as_user(xa)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the officer reads English…
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = {"confirmation": "not_satisfied", "confirmed_on": DAY.isoformat()}
+        assert _act(client, petition, "confirm", answer).status_code == 302
+    # …and the handler is told in the site's language.
+    [told] = [m for m in mail.outbox if m.to == [xa.email]]
+    petition.refresh_from_db()
+    assert told.subject == (
+        f"danvan: công dân chưa hài lòng với kết quả giải quyết kiến nghị {petition.code}"
+    )
 
 
 def test_a_state_that_does_not_allow_the_action_is_a_message(

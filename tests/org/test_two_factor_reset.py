@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -45,6 +46,7 @@ def test_a_leader_resets_a_lost_device_and_it_is_logged(
     leader_a = member(world.front_a, Role.LEADER, email="truongban@example.vn")
     _with_device(leader_a)
     client = as_user(lanhdao)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the leader reads English…
     membership = _membership(leader_a)
     page = client.get(f"/orgs/{world.front_a.pk}/").content.decode()
     action = f'action="/memberships/{membership.pk}/reset-two-factor/"'
@@ -64,6 +66,8 @@ def test_a_leader_resets_a_lost_device_and_it_is_logged(
     event = SecurityEvent.objects.get(user=leader_a, kind="two_factor_reset")
     assert (event.actor, event.reason, event.detail) == (lanhdao, REASON, world.front_a.name)
     assert [m.to for m in mail.outbox] == [["truongban@example.vn"]]
+    # …and the member is written to in the site's language.
+    assert mail.outbox[0].subject == "Xác thực hai lớp của bạn trên danvan đã được đặt lại"
     assert REASON in mail.outbox[0].body and "/accounts/2fa/setup/" in mail.outbox[0].body
     # The member page keeps the record: who, whom, when, why.
     page = client.get(f"/orgs/{world.front_a.pk}/").content.decode()

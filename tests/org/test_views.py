@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -122,12 +123,16 @@ def test_dissolve_keeps_the_organisation(world: World, lanhdao, as_user) -> None
 def test_invitation_round_trip(
     world: World, lanhdao, as_user, django_capture_on_commit_callbacks
 ) -> None:
+    leader = as_user(lanhdao)
+    leader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # whoever invites in English…
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_user(lanhdao).post(
+        response = leader.post(
             f"/orgs/{world.front_a.pk}/invite/", {"email": "Moi@Example.vn", "role": "reporter"}
         )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    # …the new person is invited in the site's language.
+    assert mail.outbox[0].subject == f"Lời mời tham gia danvan: {world.front_a.name}"
     link = re.search(r"http://testserver(/invitations/\S+/)", mail.outbox[0].body).group(1)
     visitor = Client()
     assert "Tạo tài khoản" in visitor.get(link).content.decode()

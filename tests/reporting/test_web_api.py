@@ -8,6 +8,7 @@ import json
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -127,7 +128,31 @@ def test_review_on_the_page_and_who_is_refused(
     assert "Give the reason" in response.content.decode()
 
 
-def test_completeness_board_and_reminders(half_form, world, xa, tinh, as_user, english) -> None:
+def test_the_units_email_is_in_the_sites_language_whoever_returns_it(
+    half_form, world, xa, tinh, as_user, django_capture_on_commit_callbacks
+) -> None:
+    """A reviewer reading the pages (or the API) in English writes to a commune in
+    Vietnamese: a message is built in the site's language, not in the sender's."""
+    submission = submitted(half_form, world.front_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = as_user(tinh).post(f"/reports/{submission.pk}/return/", {"comment": "Bổ sung"})
+    assert page.status_code == 302
+    services.submission_submit(actor=xa, submission=submission)
+    with django_capture_on_commit_callbacks(execute=True):
+        api = bearer(tinh).post(
+            f"/api/v1/submissions/{submission.pk}/return", json.dumps({"comment": "Sửa"}),
+            content_type="application/json", headers={"accept-language": "en"},
+        )  # fmt: skip
+    assert api.status_code == 200
+    subjects = [m.subject for m in mail.outbox if m.to == [xa.email]]
+    returned = f"Báo cáo «{half_form.name}» ({PERIOD}) bị trả lại"  # its Vietnamese name
+    assert subjects == [returned, returned]
+    assert all("needs changes" not in m.body for m in mail.outbox)
+
+
+def test_completeness_board_and_reminders(
+    half_form, world, xa, tinh, as_user, english, django_capture_on_commit_callbacks
+) -> None:
     submitted(half_form, world.party_a)
     _member(world.party_b, "pb@example.vn", "reporter")
     page = as_user(tinh).get(
@@ -139,8 +164,12 @@ def test_completeness_board_and_reminders(half_form, world, xa, tinh, as_user, e
     assert (
         as_user(xa).post("/reports/completeness/remind/", data).status_code == 404
     )  # not in scope
-    response = as_user(tinh).post("/reports/completeness/remind/", data, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(tinh).post("/reports/completeness/remind/", data, follow=True)
     assert "Reminders sent to 1 late unit" in response.content.decode()
+    # Sent from the English page, written in the site's language.
+    late = f"Báo cáo «{half_form.name}» kỳ {PERIOD} đã quá hạn"
+    assert [m.subject for m in mail.outbox] == [late]
 
 
 def test_pivot_page_excel_and_flat_query_count(half_form, world, tinh, as_user) -> None:

@@ -31,3 +31,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # tokens are made on the profile page or by `danvan token create`
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # revoke one instead: when it was last used stays on record

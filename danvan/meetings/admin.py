@@ -1,12 +1,17 @@
+"""Meetings, their agenda, bridge points and conclusions change through their own pages and API,
+whose services send the invitations and keep the history; the admin shows them read-only."""
+
 from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
+
+from danvan.org.admin import ReadOnlyAdmin
 
 from .models import AgendaItem, BridgePoint, Conclusion, Meeting
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "host", "kind", "format", "starts_at", "status"]
     list_filter = ["kind", "format", "status"]
     search_fields = ["title"]
@@ -17,14 +22,14 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "meeting", "starts_at", "presenter"]
     raw_id_fields = ["meeting"]
     list_select_related = ["meeting"]
 
 
 @admin.register(BridgePoint)
-class BridgePointAdmin(SimpleHistoryAdmin):
+class BridgePointAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """A national review has thousands of points: raw ids, no drop-downs of units."""
 
     list_display = ["organization", "meeting", "level", "expected", "attending", "confirmed_at"]
@@ -34,7 +39,7 @@ class BridgePointAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Conclusion)
-class ConclusionAdmin(SimpleHistoryAdmin):
+class ConclusionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["text", "meeting", "organization", "due_on", "status"]
     list_filter = ["status"]
     list_select_related = ["meeting", "organization"]

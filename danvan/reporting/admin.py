@@ -1,51 +1,69 @@
+"""Report forms change in the form editor (its pages and API), whose services keep what units
+have already reported readable; reports change through the report pages, whose services keep
+the roll-ups and the review. The admin shows them read-only with their history."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
+
+from danvan.org.admin import ReadOnlyAdmin
 
 from .models import Form, FormIndicator, Indicator, Section, Submission, ValidationRule
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("code", "name", "value_type", "aggregation", "source", "is_active")
     list_filter = ("source", "value_type", "aggregation", "is_active")
     search_fields = ("code", "name", "name_en")
 
 
-class SectionInline(admin.StackedInline):
+class ReadOnlyInline:
+    """Inlines of a read-only page: shown, not edited."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SectionInline(ReadOnlyInline, admin.StackedInline):
     model = Section
     extra = 0
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(ReadOnlyInline, admin.TabularInline):
     model = ValidationRule
     extra = 0
 
 
 @admin.register(Form)
-class FormAdmin(SimpleHistoryAdmin):
+class FormAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("name", "code", "periodicity", "deadline_days", "is_active")
     inlines = [SectionInline, RuleInline]
     filter_horizontal = ("kinds",)
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(ReadOnlyInline, admin.TabularInline):
     model = FormIndicator
     extra = 0
     autocomplete_fields = ("indicator",)
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("form", "order", "title", "kind")
     inlines = [ItemInline]
 
 
 @admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
+class SubmissionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("form", "organization", "period", "status", "submitted_at")
     list_filter = ("status", "form", "period")
-    readonly_fields = ("status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by")
     raw_id_fields = ("organization",)
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -181,3 +181,39 @@ def test_admin_cannot_delete_or_change_the_registries(world, as_user) -> None:  
     assert client.get(f"/admin/org/area/{world.commune_a.pk}/delete/").status_code == 403
     assert client.get("/admin/org/kind/").status_code == 404
     assert client.get("/admin/org/organizationkind/").status_code == 200
+
+
+# The admin may edit only tables that carry no workflow rule of danvan's: managed lists (kinds of
+# organisation, situation topics, practice sub-fields), people (a superuser deactivates an
+# account) and third-party tables. Every other record changes through the services that keep its
+# rules, deadlines and history: the admin shows it read-only.
+EDITABLE_IN_THE_ADMIN = {
+    "auth.Group",
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+    "accounts.User",
+    "accounts.ApiToken",  # revoked there; never added or deleted
+    "org.OrganizationKind",
+    "practices.SubField",
+    "situation.Topic",
+}
+
+
+def test_the_admin_edits_no_record_that_has_a_service() -> None:
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from danvan.accounts.models import User
+
+    request = RequestFactory().get("/admin/")
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    editable = {
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.has_add_permission(request)
+        or model_admin.has_change_permission(request)
+        or model_admin.has_delete_permission(request)
+    }
+    assert editable <= EDITABLE_IN_THE_ADMIN, sorted(editable - EDITABLE_IN_THE_ADMIN)
+    assert "dialogue.Petition" in {m._meta.label for m in admin.site._registry}  # still shown

@@ -13,7 +13,11 @@ RUN pip install -r tools/build-requirements.txt
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
-# Assets into danvan/static/vendor and the compiled translations, then the wheel with them.
+# The commit the image is built from, for backups' manifests and /healthz (the build context
+# has no .git): `DANVAN_COMMIT=$(git rev-parse HEAD) docker compose build`, as the README says.
+ARG DANVAN_COMMIT=""
+# Assets into danvan/static/vendor, the compiled translations and danvan/COMMIT, then the wheel
+# with them.
 RUN python tools/build.py && pip wheel --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim-bookworm

@@ -7,6 +7,7 @@ GNU gettext is not required to compile the catalogues.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -51,8 +52,10 @@ def compile_messages() -> None:
 def write_commit() -> None:
     """The git commit of the clone (with «+changes» when files differ from it) into
     danvan/COMMIT, installed with the package: a backup's manifest names the code that made
-    it. Outside a git clone (a source archive, the container build) the file is removed."""
+    it. Outside a git clone (a source archive, the container build) it is the DANVAN_COMMIT
+    variable when given (the Dockerfile's build argument), or no file at all."""
     target = ROOT / "danvan" / "COMMIT"
+    given = os.environ.get("DANVAN_COMMIT", "").strip()
     try:
         commit = subprocess.run(  # noqa: S603
             ["git", "-C", str(ROOT), "rev-parse", "HEAD"],  # noqa: S607
@@ -63,7 +66,10 @@ def write_commit() -> None:
             capture_output=True, text=True, check=True,
         ).stdout.strip()  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
-        target.unlink(missing_ok=True)
+        if given:
+            target.write_text(given + "\n", encoding="utf-8")
+        else:
+            target.unlink(missing_ok=True)
         return
     target.write_text(commit + ("+changes" if changed else "") + "\n", encoding="utf-8")
 

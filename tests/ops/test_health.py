@@ -34,7 +34,7 @@ def test_the_embedded_install_runs_jobs_in_process_and_is_ok() -> None:
     assert body["commit"] == danvan.__commit__  # what `make build` wrote, "" if unknown
 
 
-def test_the_build_names_its_commit_for_the_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_build_names_its_commit_for_the_package(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """tools/build.py writes the clone's commit into danvan/COMMIT, which the package installs
     (pyproject's package data) and danvan.__commit__ reads; outside a clone it writes none."""
     import importlib.util
@@ -59,8 +59,16 @@ def test_the_build_names_its_commit_for_the_package(tmp_path) -> None:  # type: 
     elsewhere.mkdir()
     (elsewhere / "COMMIT").write_text("old\n")
     tool.ROOT = tmp_path  # a source archive: no .git
+    monkeypatch.delenv("DANVAN_COMMIT", raising=False)  # as the README has operators export it
     tool.write_commit()
     assert not (elsewhere / "COMMIT").exists()
+    # The container build: no .git either, the commit given as the build argument.
+    monkeypatch.setenv("DANVAN_COMMIT", "0123abcd")
+    tool.write_commit()
+    assert (elsewhere / "COMMIT").read_text() == "0123abcd\n"
+    dockerfile = (root / "Dockerfile").read_text()
+    assert dockerfile.index('ARG DANVAN_COMMIT=""') < dockerfile.index("RUN python tools/build.py")
+    assert "danvan/COMMIT" in (root / ".dockerignore").read_text().split()  # never a stale one
 
 
 @override_settings(TASKS=IN_THE_DATABASE)

@@ -1,7 +1,15 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from danvan.lib.web import current_user
+
+from . import services
 from .models import ApiToken, User
 
 
@@ -26,11 +34,29 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "user__email"]
-    readonly_fields = ["user", "hint", "created_at", "last_used_at"]
     fields = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # tokens are made on the profile page or by `danvan token create`
+    # Tokens are made on the profile page or by `danvan token create`, and revoked there, in the
+    # API, or here by the action below (through the service, with its history entry): a revoked
+    # token is never brought back, and a token is never deleted (when it was last used stays).
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False  # revoke one instead: when it was last used stays on record
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        actor = current_user(request)
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.token_revoke(user=actor, token=token)
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(n)d token revoked.", "%(n)d tokens revoked.", revoked) % {"n": revoked},
+        )

@@ -36,11 +36,12 @@ def token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def token_revoke(*, user: User, token: ApiToken, strict: bool = False) -> ApiToken:
-    """Revoke one's own token. A second revocation is a no-op, or with `strict` a Conflict.
+    """Revoke one's own token — or, a superuser in the admin, anyone's (a lost laptop). A second
+    revocation is a no-op, or with `strict` a Conflict. A revoked token stays revoked.
 
     The profile page takes a second click as done; the API answers 409.
     """
-    if token.user_id != user.pk:
+    if token.user_id != user.pk and not user.is_superuser:
         raise ValidationError(_("This token is not yours."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:

@@ -2,13 +2,10 @@
 have already reported readable; reports change through the report pages, whose services keep
 the roll-ups and the review. The admin shows them read-only with their history."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from danvan.org.admin import ReadOnlyAdmin
+from danvan.org.admin import NoWrites, ReadOnlyAdmin
 
 from .models import Form, FormIndicator, Indicator, Section, Submission, ValidationRule
 
@@ -20,25 +17,12 @@ class IndicatorAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     search_fields = ("code", "name", "name_en")
 
 
-class ReadOnlyInline:
-    """Inlines of a read-only page: shown, not edited."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SectionInline(ReadOnlyInline, admin.StackedInline):
+class SectionInline(NoWrites, admin.StackedInline):
     model = Section
     extra = 0
 
 
-class RuleInline(ReadOnlyInline, admin.TabularInline):
+class RuleInline(NoWrites, admin.TabularInline):
     model = ValidationRule
     extra = 0
 
@@ -50,7 +34,7 @@ class FormAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     filter_horizontal = ("kinds",)
 
 
-class ItemInline(ReadOnlyInline, admin.TabularInline):
+class ItemInline(NoWrites, admin.TabularInline):
     model = FormIndicator
     extra = 0
     autocomplete_fields = ("indicator",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -111,3 +112,35 @@ def test_token_list_query_count_is_flat(world: World, xa, django_assert_max_num_
     with django_assert_max_num_queries(len(at_two)):
         rows = client.get("/api/v1/tokens").json()["items"]
     assert len(rows) == 20 and sum(not r["is_active"] for r in rows) == 9
+
+
+def test_a_superuser_revokes_a_token_in_the_admin_and_nobody_brings_it_back(
+    world: World, xa, xa2, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    """A lost laptop: the administrator revokes the officer's token through the service (its
+    history names who); the admin neither edits, deletes nor un-revokes a token."""
+    from danvan.accounts.models import User
+
+    token, raw = token_create(user=xa, name="Máy tính xách tay")
+    root = User.objects.create_superuser("root@example.vn", "pw-for-tests-123")
+    admin = as_user(root)
+    page = f"/admin/accounts/apitoken/{token.pk}/change/"
+    assert admin.post(page, {"revoked_at_0": "", "name": "x"}).status_code == 403
+    assert admin.get(f"/admin/accounts/apitoken/{token.pk}/delete/").status_code == 403
+    assert as_user(xa).post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302  # own
+    token_create(user=xa, name="Điện thoại")
+    other = ApiToken.objects.get(name="Điện thoại")
+    with pytest.raises(ValidationError):  # another officer may not
+        token_revoke(user=xa2, token=other)
+    answer = admin.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [token.pk, other.pk]},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    other.refresh_from_db()
+    assert other.revoked_at is not None
+    entry = other.history.first()
+    assert (entry.history_user, entry.history_verb) == (root, "revoked")
+    revoked_client = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert revoked_client.get("/api/v1/tokens").status_code == 401

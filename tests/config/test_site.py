@@ -185,7 +185,7 @@ def test_admin_cannot_delete_or_change_the_registries(world, as_user) -> None:  
 
 # The admin may edit only tables that carry no workflow rule of danvan's: managed lists (kinds of
 # organisation, situation topics, practice sub-fields), people (a superuser deactivates an
-# account) and third-party tables. Every other record changes through the services that keep its
+# account) and third-party tables. (API tokens are read-only there, revoked by an action.) Every other record changes through the services that keep its
 # rules, deadlines and history: the admin shows it read-only.
 EDITABLE_IN_THE_ADMIN = {
     "auth.Group",
@@ -193,7 +193,6 @@ EDITABLE_IN_THE_ADMIN = {
     "axes.AccessFailureLog",
     "axes.AccessLog",
     "accounts.User",
-    "accounts.ApiToken",  # revoked there; never added or deleted
     "org.OrganizationKind",
     "practices.SubField",
     "situation.Topic",

@@ -299,3 +299,16 @@ def test_api_records_who_decided_not_to_recognise_and_by_what_decision(
         "not_recognised", world.commission.pk, world.commission.name, "13-TB/BDV",
         TODAY.isoformat(),
     )  # fmt: skip
+
+
+def test_a_decision_not_to_recognise_with_a_date_and_no_number_reads_well(
+    world: World, tinh, xa, appraised: Practice, as_user
+) -> None:  # type: ignore[no-untyped-def]
+    services.practice_not_recognise(
+        actor=tinh, practice=appraised, decided_by=world.commission, decided_on=TODAY
+    )
+    page = as_user(xa).get(f"/practices/{appraised.pk}/").content.decode()
+    said = page[page.index('id="not-recognised"') :]
+    said = said[: said.index("</p>")]
+    assert f"Không công nhận · {world.commission.name} ({TODAY.strftime('%d/%m/%Y')})" in said
+    assert "quyết định số" not in said  # no number to name

@@ -28,6 +28,12 @@ def test_the_admin_shows_workflow_records_and_refuses_to_change_them(
     assert client.get(f"/admin/reporting/form/{half_form.pk}/delete/").status_code == 403
     assert client.get("/admin/dialogue/petition/add/").status_code == 403
     assert client.get("/admin/meetings/meeting/add/").status_code == 403
+    # The page of an earlier version (django-simple-history's) is read, not written through.
+    version = report.history.order_by("history_id").first().history_id
+    earlier = f"/admin/reporting/submission/{report.pk}/history/{version}/"
+    assert client.get(earlier).status_code == 200
+    moved = client.post(earlier, {"organization": world.front_b.pk, "period": "2025S1"})
+    assert moved.status_code == 403
     report.refresh_from_db()
     assert (report.organization, report.period) == (world.front_a, "2025S2")
     assert Submission.objects.filter(form=half_form).count() == 1

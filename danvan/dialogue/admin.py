@@ -5,7 +5,7 @@ them read-only with their history."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from danvan.org.admin import ReadOnlyAdmin
+from danvan.lib.admin import ReadOnlyAdmin
 
 from .models import Commitment, Dialogue, Petition, Reception
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from danvan.org.admin import ReadOnlyAdmin
+from danvan.lib.admin import ReadOnlyAdmin
 
 from .models import Document
 

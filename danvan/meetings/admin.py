@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from danvan.org.admin import ReadOnlyAdmin
+from danvan.lib.admin import ReadOnlyAdmin
 
 from .models import AgendaItem, BridgePoint, Conclusion, Meeting
 

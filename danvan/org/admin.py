@@ -8,39 +8,13 @@ admin may edit the table of organisation kinds, which has no such rules.
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 
+from danvan.lib.admin import ReadOnlyAdmin
+
 from .models import Area, Invitation, Membership, Organization, OrganizationKind
-
-
-class NoWrites:
-    """Nothing added, changed or deleted: a page that only shows, or its inlines (a report
-    form's sections and rules)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
-    def history_form_view(
-        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
-    ) -> HttpResponse:
-        """django-simple-history's page of an earlier version saves what is posted to it after
-        checking only the right to view the record: a read-only record is read there, never
-        written."""
-        if request.method not in ("GET", "HEAD"):
-            raise PermissionDenied
-        view = super().history_form_view  # type: ignore[misc]
-        return view(request, object_id, version_id, extra_context)  # type: ignore[no-any-return]
 
 
 @admin.register(Area)

@@ -5,7 +5,7 @@ the roll-ups and the review. The admin shows them read-only with their history."
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from danvan.org.admin import NoWrites, ReadOnlyAdmin
+from danvan.lib.admin import NoWrites, ReadOnlyAdmin
 
 from .models import Form, FormIndicator, Indicator, Section, Submission, ValidationRule
 

@@ -295,8 +295,9 @@ def public_petition(code: str) -> Petition | None:
     if not code:
         Petition.objects.filter(pk__in=[]).exists()  # the same round trip as a lookup
         return None
-    return (
+    found = (
         Petition.objects.filter(PUBLIC_Q, code=code)
         .select_related("organization", "competent_body", "merged_into", "topic", "area")
-        .first()
+        .order_by()[:1]  # the code is unique: no ORDER BY (Django hashes each column for one)
     )
+    return next(iter(found), None)

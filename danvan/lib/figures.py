@@ -132,6 +132,10 @@ _TRUNCATE = re.compile(r"TRUNCATE\b", re.I)
 _TABLE_GROUPS: dict[str, frozenset[str]] = {}
 _paused = threading.local()  # while `migrate` runs: the token table may not exist yet
 _renewals = [0]  # renewals made by this process: a Calculator's tokens read before are old
+# Inside a request, every token is read at its first need, in one query, and held to its end
+# (or until this process renews some): a page reading a form's layout, the reporting units
+# and the figures asks once, not three times. What it keeps is as new as at that moment.
+_request = threading.local()
 
 
 def _token_key(group: str) -> str:
@@ -261,16 +265,38 @@ def forget_all(**kwargs: Any) -> None:
         _renew([*_GROUPS, *_KEPT])
 
 
+def request_started(**kwargs: Any) -> None:
+    """`request_started`: this request reads the tokens once, at its first need."""
+    _request.held = {}
+    _request.renewals = _renewals[0]
+
+
+def request_ended(**kwargs: Any) -> None:
+    """`request_finished`: what is read after (a script, a job) asks each time again."""
+    _request.held = None
+
+
 def _tokens(groups: Iterable[str]) -> dict[str, str]:
-    keys = {g: _token_key(g) for g in groups}
-    found = caches["figure_tokens"].get_many(list(keys.values()))
-    return {g: str(found.get(key, "-")) for g, key in keys.items()}
+    held: dict[str, str] | None = getattr(_request, "held", None)
+    if held is not None and _request.renewals != _renewals[0]:  # renewed here since: read again
+        held.clear()
+        _request.renewals = _renewals[0]
+    wanted = list(groups)
+    if held is None or any(g not in held for g in wanted):
+        names = wanted if held is None else [*_GROUPS, *_KEPT, *wanted]
+        keys = {g: _token_key(g) for g in names}
+        found = caches["figure_tokens"].get_many(list(keys.values()))
+        read = {g: str(found.get(key, "-")) for g, key in keys.items()}
+        if held is None:
+            return read
+        held.update(read)
+    return {g: held[g] for g in wanted}
 
 
 def kept(name: str, key: str, compute: Callable[[], T]) -> T:
     """What `compute()` returns, kept in this process under the token of `name` (registered with
     `register_kept`): computed again after a write to the tables it reads. One query (the
-    token) when kept."""
+    token; in a request, every token at its first need) when kept."""
     connection = connections["default"]
     flush(connection)  # a write before, outside a transaction: its renewal first
     if name in getattr(connection, "figure_groups_written", ()):

@@ -281,7 +281,19 @@ def _m2m_names(model_field: Any, rows: list[dict[str, Any]], names: dict) -> lis
 def history_for(instance: models.Model, limit: int = 50) -> list[HistoryEntry]:
     """The record's history, newest first, each entry with the fields it changed."""
     records = instance.history.select_related("history_user")  # type: ignore[attr-defined]
-    return history_for_many(type(instance), records, limit=limit)
+    return history_for_many(type(instance), records, limit=limit, known=loaded_relations(instance))
+
+
+def loaded_relations(instance: models.Model) -> dict[tuple[type, Any], models.Model]:
+    """The rows the record already holds (its foreign keys read with it, select_related), by
+    (model, pk): the history names them without asking the database again."""
+    held: dict[tuple[type, Any], models.Model] = {}
+    for f in instance._meta.concrete_fields:
+        if isinstance(f, models.ForeignKey) and f.is_cached(instance):
+            related = getattr(instance, f.name)
+            if related is not None:
+                held[(f.related_model, related.pk)] = related
+    return held
 
 
 def history_for_many(
@@ -290,8 +302,10 @@ def history_for_many(
     *,
     subject: Callable[[Any], str] | None = None,
     limit: int = 50,
+    known: dict[tuple[type, Any], models.Model] | None = None,
 ) -> list[HistoryEntry]:
-    """The history of several records of one model, newest first; `subject` names each."""
+    """The history of several records of one model, newest first; `subject` names each.
+    `known`: related rows already read, named without a query."""
     ordered = list(records.order_by("history_date", "history_id"))
     fields: dict[str, Any] = {f.name: f for f in model._meta.get_fields() if hasattr(f, "attname")}
     raw: list[tuple[Any, list[tuple[str, Any, Any]]]] = []
@@ -311,7 +325,7 @@ def history_for_many(
             diffs = [(c.field, c.old, c.new) for c in delta.changes if c.field not in HIDDEN_FIELDS]
         raw.append((record, diffs))
         previous_of[record.id] = record
-    names = _related_names(fields, raw)
+    names = _related_names(fields, raw, known)
     entries = []
     for record, diffs in raw:
         changes = [
@@ -344,9 +358,12 @@ def history_for_many(
 
 
 def _related_names(
-    fields: dict[str, Any], raw: list[tuple[Any, list[tuple[str, Any, Any]]]]
+    fields: dict[str, Any],
+    raw: list[tuple[Any, list[tuple[str, Any, Any]]]],
+    known: dict[tuple[type, Any], models.Model] | None = None,
 ) -> dict[tuple[type, Any], str]:
-    """Names of every related row the diffs mention, one query per related model."""
+    """Names of every related row the diffs mention, one query per related model (none for
+    the rows already read, `known`)."""
     wanted: dict[type, set[Any]] = {}
     for _record, diffs in raw:
         for name, old, new in diffs:
@@ -361,7 +378,13 @@ def _related_names(
                 elif value is not None:
                     wanted.setdefault(target, set()).add(value)
     names: dict[tuple[type, Any], str] = {}
+    for (target, pk), obj in (known or {}).items():
+        if pk in wanted.get(target, ()):
+            names[(target, pk)] = str(obj)
+            wanted[target].discard(pk)
     for target, pks in wanted.items():
+        if not pks:
+            continue
         for obj in target._base_manager.filter(pk__in=pks):  # type: ignore[attr-defined]
             names[(target, obj.pk)] = str(obj)
     return names

@@ -1,7 +1,7 @@
 import atexit
 
 from django.apps import AppConfig
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
@@ -22,5 +22,7 @@ class OpsConfig(AppConfig):
         pre_migrate.connect(figures.pause_watching)
         post_migrate.connect(figures.forget_all)
         request_finished.connect(figures.flush_all)
+        request_started.connect(figures.request_started)
+        request_finished.connect(figures.request_ended)
         # A shell's or script's last write outside a transaction, with no statement after it.
         atexit.register(figures.flush_all)

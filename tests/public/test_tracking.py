@@ -192,3 +192,15 @@ def test_the_confirmation_is_limited_per_address(
     assert refused.status_code == 429
     second.refresh_from_db()
     assert second.state == "settled"
+
+
+def test_the_tracking_lookup_asks_for_one_row_by_its_unique_code_without_sorting(
+    file_petition: Callable[..., Petition], visitor: Client
+) -> None:
+    """The most visited public page (issue 17's load): the code is unique, so no ORDER BY —
+    Django compares every selected column of the five tables joined to build one."""
+    petition = file_petition()
+    with CaptureQueriesContext(connection) as asked:
+        assert visitor.get(f"/kien-nghi/tra-cuu/{petition.code}/").status_code == 200
+    lookups = [q["sql"] for q in asked if '"dialogue_petition"."code" =' in q["sql"]]
+    assert len(lookups) == 1 and "ORDER BY" not in lookups[0] and "LIMIT 1" in lookups[0]

@@ -16,18 +16,22 @@ when the request ends, or when the process exits (a script ending on it). The wr
 where Django sends SQL (`_watch`: the ORM, QuerySet.update, bulk_create, raw cursor SQL — with
 the schema named, after comments, in a `WITH`). A figure may be kept past a write only in the
 moment between its commit and the renewal (or, if a renewal fails, until the next chance: it is
-logged and retried); figures are not kept from inside a transaction (what it wrote may yet be
-rolled back). A write from outside danvan (psql) is not seen, and a restore brings back older
-tokens: `danvan figures_reset` (which `danvan restore` and `danvan migrate` do) makes every kept
-figure old.
+logged and retried), and within a request that read the tokens before that renewal: a request
+reads every token once, at its first need, and holds them to its end (or until this process
+renews one), so what it shows is as new as at that moment, as if it had read everything then.
+Figures are not kept from inside a transaction (what it wrote may yet be rolled back). A write
+from outside danvan (psql) is not seen, and a restore brings back older tokens: `danvan
+figures_reset` (which `danvan restore` and `danvan migrate` do) makes every kept figure old.
 
 Other things read on every request and seldom written are kept the same way with `kept(name,
 key, compute)`, under a token of their own that `register_kept(name, tables=…)` ties to the
 tables they are read from (a form's layout: its sections, indicators and rules). They may be
 kept and read inside a transaction too, unless this connection has written those tables and
 their token is not yet renewed: what a transaction reads of tables it has not written is
-committed, and at least as new as the token it read first. Inside a page that reads from the
-replica they are computed there and not kept: their objects belong to the replica's connection.
+committed, and at least as new as the token read first (in a request, perhaps before the
+transaction began: as new as the request's first read). Inside a page that reads from the
+replica they are computed there and not kept: their objects belong to the replica's connection;
+the figures' tokens are read there each time, never from what the request holds.
 """
 
 from __future__ import annotations
@@ -277,7 +281,10 @@ def request_ended(**kwargs: Any) -> None:
 
 
 def _tokens(groups: Iterable[str]) -> dict[str, str]:
-    held: dict[str, str] | None = getattr(_request, "held", None)
+    # the replica's tokens may be older than the primary's the request holds: read there
+    held: dict[str, str] | None = (
+        None if replica.reading_replica() else getattr(_request, "held", None)
+    )
     if held is not None and _request.renewals != _renewals[0]:  # renewed here since: read again
         held.clear()
         _request.renewals = _renewals[0]

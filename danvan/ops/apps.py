@@ -21,8 +21,9 @@ class OpsConfig(AppConfig):
         connection_created.connect(figures.watch_writes)
         pre_migrate.connect(figures.pause_watching)
         post_migrate.connect(figures.forget_all)
-        request_finished.connect(figures.flush_all)
+        # A request holds the tokens it read to its end (first: flush_all may raise).
         request_started.connect(figures.request_started)
         request_finished.connect(figures.request_ended)
+        request_finished.connect(figures.flush_all)
         # A shell's or script's last write outside a transaction, with no statement after it.
         atexit.register(figures.flush_all)

@@ -21,6 +21,21 @@ from tests.conftest import World, kind
 from tests.reporting.test_web_api import PERIOD
 
 
+@pytest.fixture
+def token_reads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Each read of the kept things' tokens (the keys asked for at once)."""
+    tokens = caches["figure_tokens"]
+    reads: list[list[str]] = []
+    get_many = tokens.get_many
+
+    def counted(keys, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(tokens, "get_many", counted)
+    return reads
+
+
 def test_the_history_names_the_rows_read_with_the_record_without_a_query(
     half_form, world: World, english, db
 ) -> None:
@@ -44,28 +59,19 @@ def test_the_history_names_the_rows_read_with_the_record_without_a_query(
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_report_page_reads_the_kept_things_tokens_once(
-    half_form, world: World, xa, as_user, monkeypatch: pytest.MonkeyPatch
+    half_form, world: World, xa, as_user, token_reads: list[list[str]]
 ) -> None:
     """The form's layout, the reporting units and the derived figures are each kept under a
     token: the page reads them all in one query."""
     submission = services.submission_start(
         actor=None, form=half_form, organization=world.front_a, period=PERIOD
     )
-    tokens = caches["figure_tokens"]
-    reads: list[list[str]] = []
-    get_many = tokens.get_many
-
-    def counted(keys, *args, **kwargs):  # type: ignore[no-untyped-def]
-        reads.append(list(keys))
-        return get_many(keys, *args, **kwargs)
-
-    monkeypatch.setattr(tokens, "get_many", counted)
     client = as_user(xa)
     assert client.get(f"/reports/{submission.pk}/").status_code == 200
-    reads.clear()
+    token_reads.clear()
     assert client.get(f"/reports/{submission.pk}/").status_code == 200
-    assert len(reads) == 1
-    assert {"token:form_layout", "token:reporting_units", "token:practices"} <= set(reads[0])
+    assert len(token_reads) == 1
+    assert {"token:form_layout", "token:reporting_units", "token:practices"} <= set(token_reads[0])
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -103,3 +109,22 @@ def test_inside_a_request_the_tokens_are_read_once_and_a_write_here_is_seen(
     caches["figure_tokens"].set("token:units_counted", "renewed-again", timeout=None)
     assert units() == before + 1
     assert len(computed) == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_reading_from_the_replica_reads_the_tokens_there_each_time(
+    world: World, monkeypatch: pytest.MonkeyPatch, token_reads: list[list[str]]
+) -> None:
+    """The replica's tokens may be older than the ones the request holds from the primary: the
+    figures computed there are kept under the replica's own."""
+    figures.request_started()
+    try:
+        figures._tokens(["practices"])
+        figures._tokens(["practices"])
+        assert len(token_reads) == 1  # held
+        monkeypatch.setattr(figures.replica, "reading_replica", lambda: True)
+        figures._tokens(["practices"])
+        figures._tokens(["practices"])
+        assert token_reads[1:] == [["token:practices"], ["token:practices"]]
+    finally:
+        figures.request_ended()

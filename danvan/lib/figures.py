@@ -135,7 +135,7 @@ _WITH = re.compile(r"WITH\b", re.I)
 _TRUNCATE = re.compile(r"TRUNCATE\b", re.I)
 _TABLE_GROUPS: dict[str, frozenset[str]] = {}
 _paused = threading.local()  # while `migrate` runs: the token table may not exist yet
-_renewals = [0]  # renewals made by this process: a Calculator's tokens read before are old
+_renewals = [0]  # renewals made by this process: the tokens a request holds are old
 # Inside a request, every token is read at its first need, in one query, and held to its end
 # (or until this process renews some): a page reading a form's layout, the reporting units
 # and the figures asks once, not three times. What it keeps is as new as at that moment.
@@ -331,8 +331,6 @@ class Calculator:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, Hashable, str], dict[str, int | Decimal]] = {}
-        self._tokens: dict[str, str] = {}
-        self._renewals = 0
 
     def prefetch(
         self, keys: Iterable[str], scopes: Sequence[Hashable], period: periods.Period
@@ -350,18 +348,15 @@ class Calculator:
         # afresh and not kept: what it has written may yet be rolled back.
         keep = bool(wanted) and not connections["default"].in_atomic_block
         kept: dict[str, Any] = {}
+        tokens: dict[str, str] = {}
         if keep:
             flush(connections["default"])
-            if self._renewals != _renewals[0]:  # this process renewed some since: read again
-                self._tokens.clear()
-            if any(group not in self._tokens for group in groups):
-                self._renewals = _renewals[0]
-                self._tokens.update(_tokens(_GROUPS))  # every group's: one read a request
+            tokens = _tokens(groups)  # in a request, read once with the others (`_tokens`)
             kept = caches["figures"].get_many(list(wanted.values()))
         missing: dict[str, list[Hashable]] = {group: [] for group in groups}
         for (group, scope), key in wanted.items():
             entry = kept.get(key)
-            if entry is not None and entry[0] == self._tokens[group]:
+            if entry is not None and entry[0] == tokens[group]:
                 self._cache[(group, scope, period.code)] = dict(entry[1])
             else:
                 missing[group].append(scope)
@@ -373,7 +368,7 @@ class Calculator:
             for scope, figures in zip(scopes_missing, found, strict=True):
                 self._cache[(group, scope, period.code)] = figures
                 if keep:
-                    to_keep[wanted[(group, scope)]] = (self._tokens[group], dict(figures))
+                    to_keep[wanted[(group, scope)]] = (tokens[group], dict(figures))
         if to_keep:
             caches["figures"].set_many(to_keep)
 
